@@ -1,0 +1,61 @@
+package io.ferry.core.types;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Comparator;
+
+/**
+ * JSON: the source's exact text in a JSON string (jsonb's normalized text, json's text as written).
+ * Compared semantically: object key order and number spelling ({@code 1.0} vs {@code 1}) do not
+ * matter, array order does.
+ */
+final class JsonCodec implements ValueCodec {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+            return x.decimalValue().compareTo(y.decimalValue());
+        }
+        return x.equals(y) ? 0 : 1;
+    };
+
+    @Override
+    public CanonicalType type() {
+        return CanonicalType.JSON;
+    }
+
+    @Override
+    public JsonNode encode(Object value) {
+        if (value instanceof CharSequence s) {
+            String text = s.toString();
+            parse(text);
+            return Codecs.NODES.textNode(text);
+        }
+        throw Codecs.wrongJava(type(), value, "String holding JSON text");
+    }
+
+    /** The JSON text, unchanged. */
+    @Override
+    public Object decode(JsonNode node) {
+        return Codecs.text(type(), node);
+    }
+
+    /** The JSON text parsed into a tree, for mappings that reach into it. */
+    static JsonNode parse(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("JSON value is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    @Override
+    public boolean same(JsonNode a, JsonNode b, Tolerance tolerance) {
+        return parse(Codecs.text(type(), a)).equals(NUMBERS_BY_VALUE, parse(Codecs.text(type(), b)));
+    }
+}
