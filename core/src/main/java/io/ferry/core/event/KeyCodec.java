@@ -1,0 +1,48 @@
+package io.ferry.core.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Kafka record keys: the key columns as a compact JSON object, in key order. Equal keys are equal
+ * bytes — whatever Java number class a value came in ({@link Row} normalizes numbers), and whatever
+ * order a row held its columns in — so partitioning and compaction treat them as one key.
+ */
+public final class KeyCodec {
+
+    private KeyCodec() {
+    }
+
+    /** The key of a row that already holds exactly the key columns in key order. */
+    public static byte[] encode(Row key) {
+        ObjectNode out = EventJson.NODES.objectNode();
+        key.asMap().forEach(out::set);
+        return EventJson.write(out);
+    }
+
+    /** The key of {@code row} by the given key columns, in that order. */
+    public static byte[] encode(List<String> keyColumns, Row row) {
+        return encode(project(keyColumns, row));
+    }
+
+    /** The key columns of a row, in key order. */
+    public static Row project(List<String> keyColumns, Row row) {
+        Row.Builder key = Row.builder();
+        for (String column : keyColumns) {
+            JsonNode value = row.get(column);
+            if (value == null) {
+                throw new IllegalArgumentException("key column '" + column + "' is missing from row " + row.columns());
+            }
+            key.put(column, value);
+        }
+        return key.build();
+    }
+
+    public static Row decode(byte[] bytes) {
+        ObjectNode node = EventJson.readObject(bytes, "record key");
+        Row.Builder key = Row.builder();
+        node.fields().forEachRemaining(e -> key.put(e.getKey(), e.getValue()));
+        return key.build();
+    }
+}

@@ -1,0 +1,108 @@
+package io.ferry.core.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SourceInfo SOURCE = new SourceInfo("shop", "0/16B3748", "771", 1732200000123456L, false);
+
+    private static Row key(long id) {
+        return Row.builder().put("user_id", F.numberNode(id)).build();
+    }
+
+    private static JsonNode tree(byte[] bytes) throws Exception {
+        return JSON.readTree(bytes);
+    }
+
+    @Test
+    void insertHasTheDocumentedShape() throws Exception {
+        Row after = Row.builder().put("user_id", F.numberNode(1)).put("email", F.textNode("a@x.io")).put("name", F.nullNode()).build();
+        ChangeEvent event = ChangeEvent.RowChange.insert(TableId.parse("public.users"), key(1), after, SOURCE, 3);
+
+        assertThat(tree(ChangeEventCodec.value(event))).isEqualTo(tree((
+                "{'op':'c','table':'public.users','before':null,'after':{'user_id':1,'email':'a@x.io','name':null},"
+                + "'source':{'db':'shop','pos':'0/16B3748','txId':'771','tsUs':1732200000123456,'snapshot':false},"
+                + "'schemaVersion':3}").replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
+        assertThat(new String(ChangeEventCodec.key(event), StandardCharsets.UTF_8)).isEqualTo("{\"user_id\":1}");
+    }
+
+    @Test
+    void everyChangeKindRoundTrips() {
+        TableId users = TableId.parse("public.users");
+        Row row = Row.builder().put("user_id", F.numberNode(1)).put("tags", F.arrayNode().add("a")).build();
+        List<ChangeEvent> events = List.of(
+                ChangeEvent.RowChange.insert(users, key(1), row, SOURCE, 1),
+                ChangeEvent.RowChange.update(users, key(1), null, row, SOURCE, 1),
+                ChangeEvent.RowChange.update(users, key(1), row, row.with("tags", F.nullNode()), SOURCE, 2),
+                ChangeEvent.RowChange.delete(users, key(1), key(1), SOURCE, 2),
+                ChangeEvent.RowChange.read(users, key(1), row, new SourceInfo("shop", "0/1", null, 5, true), 1),
+                new ChangeEvent.MarkerEvent(new Marker(42, 1732200000000000L, Marker.Kind.HEARTBEAT), SOURCE),
+                new ChangeEvent.MarkerEvent(new Marker(43, 1732200000000001L, Marker.Kind.DRAIN), SOURCE));
+        for (ChangeEvent e : events) {
+            assertThat(ChangeEventCodec.decode(ChangeEventCodec.key(e), ChangeEventCodec.value(e))).isEqualTo(e);
+        }
+        assertThat(ChangeEventCodec.key(events.get(5))).isNull();
+    }
+
+    @Test
+    void deleteIsNeverOnlyATombstone() {
+        ChangeEvent delete = ChangeEvent.RowChange.delete(TableId.parse("public.users"), key(9), null, SOURCE, 1);
+        byte[] value = ChangeEventCodec.value(delete);
+        assertThat(value).isNotNull();
+        assertThat(new String(value, StandardCharsets.UTF_8)).contains("\"op\":\"d\"").contains("\"after\":null");
+        assertThatThrownBy(() -> ChangeEvent.RowChange.insert(TableId.parse("a.b"), key(1), null, SOURCE, 1))
+                .hasMessageContaining("needs an after image");
+    }
+
+    @Test
+    void targetEventsRoundTripIncludingNestedPatches() throws Exception {
+        Row customer = Row.builder().put("_id", F.numberNode(12345)).build();
+        Row order = Row.builder().put("order_id", F.numberNode(1001)).put("status", F.textNode("completed")).build();
+        List<TargetEvent> events = List.of(
+                new TargetEvent.Upsert("users", key(1), key(1).with("email", F.textNode("a@x.io")), SOURCE),
+                new TargetEvent.Delete("users", key(1), SOURCE),
+                new TargetEvent.Patch("customers", customer, List.of(
+                        TargetEvent.PathStep.element("orders", Row.builder().put("order_id", F.numberNode(1001)).build())),
+                        TargetEvent.Patch.Action.SET, order, SOURCE),
+                new TargetEvent.Patch("customers", customer, List.of(
+                        TargetEvent.PathStep.element("orders", Row.builder().put("order_id", F.numberNode(1001)).build()),
+                        TargetEvent.PathStep.element("items", Row.builder().put("item_id", F.numberNode(1)).build())),
+                        TargetEvent.Patch.Action.REMOVE, null, SOURCE),
+                new TargetEvent.Patch("customers", customer, List.of(TargetEvent.PathStep.field("profile"),
+                        TargetEvent.PathStep.field("preferences")), TargetEvent.Patch.Action.SET,
+                        Row.builder().put("theme", F.textNode("dark")).build(), SOURCE),
+                new TargetEvent.MarkerPassage(new Marker(7, 8, Marker.Kind.HEARTBEAT), SOURCE));
+        for (TargetEvent e : events) {
+            assertThat(TargetEventCodec.decode(TargetEventCodec.value(e))).isEqualTo(e);
+        }
+        assertThat(tree(TargetEventCodec.value(events.get(3))).get("path")).isEqualTo(tree((
+                "[{'field':'orders','key':{'order_id':1001}},{'field':'items','key':{'item_id':1}}]")
+                .replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
+        assertThat(tree(TargetEventCodec.value(events.get(0))).get("op").asText()).isEqualTo("upsert");
+    }
+
+    @Test
+    void malformedRecordsNameTheField() {
+        assertThatThrownBy(() -> ChangeEventCodec.decode(null, "{\"op\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("op must be one of");
+        assertThatThrownBy(() -> ChangeEventCodec.decode("{}".getBytes(StandardCharsets.UTF_8),
+                "{\"op\":\"c\",\"table\":\"public.users\",\"after\":{},\"source\":{\"db\":\"shop\"}}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("'source.pos' is required");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(null, "not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> TargetEventCodec.decode(("{\"op\":\"patch\",\"table\":\"c\",\"key\":{},\"action\":\"set\","
+                + "\"source\":{\"db\":\"d\",\"pos\":\"p\",\"tsUs\":1}}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("'path' is required");
+        assertThatThrownBy(() -> TableId.parse("users")).hasMessageContaining("namespace.name");
+    }
+}
