@@ -1,0 +1,48 @@
+package io.ferry.core.topic;
+
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicSpec.CleanupPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Partition counts, cleanup policies and retention of every Ferry topic, in one place.
+ *
+ * <ul>
+ *   <li>change and target topics: {@code partitions} each, delete policy, {@code dataRetention}
+ *       (default forever: a new sink or a rebuilt Streams state can always replay from the start);</li>
+ *   <li>schemas, capture offsets, applied positions: 1 partition, compacted;</li>
+ *   <li>schema history: 1 partition, kept forever (Debezium requires both);</li>
+ *   <li>dead letters: 1 partition, kept forever (an operator decides when they are handled);</li>
+ *   <li>lag: 1 partition, 7 days.</li>
+ * </ul>
+ */
+public record TopicLayout(TopicNames names, int partitions, Optional<Duration> dataRetention,
+        Optional<Short> replicationFactor) {
+
+    public static final Duration LAG_RETENTION = Duration.ofDays(7);
+
+    public TopicSpec change(TableId table) {
+        return new TopicSpec(names.change(table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor);
+    }
+
+    public TopicSpec target(String sink, String table) {
+        return new TopicSpec(names.target(sink, table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor);
+    }
+
+    /** The topics every pipeline has, whatever its tables. */
+    public List<TopicSpec> pipelineTopics() {
+        return List.of(
+                single(names.schemas(), CleanupPolicy.COMPACT, Optional.empty()),
+                single(names.captureOffsets(), CleanupPolicy.COMPACT, Optional.empty()),
+                single(names.schemaHistory(), CleanupPolicy.DELETE, Optional.empty()),
+                single(names.appliedPositions(), CleanupPolicy.COMPACT, Optional.empty()),
+                single(names.deadLetters(), CleanupPolicy.DELETE, Optional.empty()),
+                single(names.lag(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)));
+    }
+
+    private TopicSpec single(String name, CleanupPolicy policy, Optional<Duration> retention) {
+        return new TopicSpec(name, 1, policy, retention, replicationFactor);
+    }
+}

@@ -1,0 +1,107 @@
+package io.ferry.core.topic;
+
+import io.ferry.core.event.TableId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Topic names, all under {@code ferry.<pipeline>.}. Parts that are not legal in a topic name
+ * (anything but letters, digits, '.', '_' and '-') are replaced by '_' and the name gets a short hash
+ * of the original, so two tables never share a topic.
+ */
+public final class TopicNames {
+
+    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
+    private static final int MAX_LENGTH = 249;
+
+    private final String prefix;
+
+    public TopicNames(String pipeline) {
+        if (!LEGAL.matcher(pipeline).matches()) {
+            throw new IllegalArgumentException("pipeline name '" + pipeline + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        this.prefix = "ferry." + pipeline + ".";
+    }
+
+    /** One topic per source table, keyed by primary key. */
+    public String change(TableId table) {
+        return name("change." + part(table.namespace()) + "." + part(table.name()));
+    }
+
+    /** One topic per sink and target table, keyed by target key. */
+    public String target(String sink, String table) {
+        return name("target." + part(sink) + "." + part(table));
+    }
+
+    /** Compacted: the latest schema of each source table. */
+    public String schemas() {
+        return name("schemas");
+    }
+
+    /** Compacted: capture's source offsets (Debezium's offset store). */
+    public String captureOffsets() {
+        return name("capture-offsets");
+    }
+
+    /** Debezium's database schema history (MySQL/MariaDB DDL); one partition, kept forever. */
+    public String schemaHistory() {
+        return name("schema-history");
+    }
+
+    /** Compacted: the source position each sink has applied, per target-topic partition. */
+    public String appliedPositions() {
+        return name("applied-positions");
+    }
+
+    /** Records no stage could process, with the reason. */
+    public String deadLetters() {
+        return name("dead-letters");
+    }
+
+    /** Lag per sink and table at a fixed interval. */
+    public String lag() {
+        return name("lag");
+    }
+
+    /** Kafka Streams application id of the transform stage; Streams names its internal topics after it. */
+    public String streamsApplicationId() {
+        return prefix + "transform";
+    }
+
+    /** Consumer group of one sink. */
+    public String sinkGroup(String sink) {
+        return prefix + "sink." + part(sink);
+    }
+
+    /** Transactional id of capture for one source: fixed, so a stale capture process is fenced. */
+    public String captureTransactionalId() {
+        return prefix + "capture";
+    }
+
+    private String name(String suffix) {
+        String full = prefix + suffix;
+        if (full.length() > MAX_LENGTH) {
+            full = full.substring(0, MAX_LENGTH - 9) + "-" + hash(full);
+        }
+        return full;
+    }
+
+    private static String part(String raw) {
+        if (LEGAL.matcher(raw).matches()) {
+            return raw;
+        }
+        return raw.replaceAll("[^a-zA-Z0-9._-]", "_") + "-" + hash(raw);
+    }
+
+    private static String hash(String s) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

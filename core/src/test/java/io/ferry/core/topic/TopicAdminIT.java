@@ -1,0 +1,62 @@
+package io.ferry.core.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.core.event.TableId;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+@WithServices(Service.KAFKA)
+class TopicAdminIT {
+
+    private static Admin admin(KafkaService kafka) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    @Test
+    void createsMissingTopicsWithTheirPoliciesAndIsIdempotent(KafkaService kafka) throws Exception {
+        String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
+        TopicLayout layout = new TopicLayout(new TopicNames(pipeline), 3, Optional.empty(), Optional.empty());
+        List<TopicSpec> specs = new ArrayList<>(layout.pipelineTopics());
+        specs.add(layout.change(TableId.parse("public.users")));
+        try (Admin admin = admin(kafka)) {
+            TopicAdmin.ensure(admin, specs);
+            TopicAdmin.ensure(admin, specs);
+
+            String change = layout.change(TableId.parse("public.users")).name();
+            assertThat(admin.describeTopics(List.of(change)).allTopicNames().get(30, TimeUnit.SECONDS).get(change)
+                    .partitions()).hasSize(3);
+            String applied = new TopicNames(pipeline).appliedPositions();
+            var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, applied)))
+                    .all().get(30, TimeUnit.SECONDS).values().iterator().next();
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+        }
+    }
+
+    @Test
+    void refusesAnExistingTopicWithTheWrongCleanupPolicy(KafkaService kafka) throws Exception {
+        String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
+        TopicNames names = new TopicNames(pipeline);
+        try (Admin admin = admin(kafka)) {
+            admin.createTopics(List.of(new NewTopic(names.captureOffsets(), 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "delete")))).all().get(30, TimeUnit.SECONDS);
+            TopicLayout layout = new TopicLayout(names, 1, Optional.empty(), Optional.empty());
+            assertThatThrownBy(() -> TopicAdmin.ensure(admin, layout.pipelineTopics()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(names.captureOffsets() + " has cleanup.policy=delete but Ferry needs compact");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.ferry.core.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.core.event.TableId;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TopicNamesTest {
+
+    private final TopicNames names = new TopicNames("shop-to-cassandra");
+
+    @Test
+    void namesLiveUnderThePipeline() {
+        assertThat(names.change(TableId.parse("public.users"))).isEqualTo("ferry.shop-to-cassandra.change.public.users");
+        assertThat(names.target("cassandra-main", "events_by_type"))
+                .isEqualTo("ferry.shop-to-cassandra.target.cassandra-main.events_by_type");
+        assertThat(names.appliedPositions()).isEqualTo("ferry.shop-to-cassandra.applied-positions");
+        assertThat(names.captureTransactionalId()).isEqualTo("ferry.shop-to-cassandra.capture");
+    }
+
+    @Test
+    void illegalCharactersAreReplacedAndDisambiguated() {
+        String spaced = names.change(TableId.parse("public.order items"));
+        String underscored = names.change(TableId.parse("public.order_items"));
+        assertThat(spaced).matches("[a-zA-Z0-9._-]+").startsWith("ferry.shop-to-cassandra.change.public.order_items-");
+        assertThat(spaced).isNotEqualTo(underscored);
+        assertThat(names.change(TableId.parse("public.ünïcode"))).matches("[a-zA-Z0-9._-]+");
+    }
+
+    @Test
+    void veryLongNamesAreCutToKafkasLimitAndStayDistinct() {
+        String a = names.change(TableId.parse("public." + "t".repeat(300) + "a"));
+        String b = names.change(TableId.parse("public." + "t".repeat(300) + "b"));
+        assertThat(a).hasSizeLessThanOrEqualTo(249);
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void badPipelineNameIsRejected() {
+        assertThatThrownBy(() -> new TopicNames("shop to db")).hasMessageContaining("pipeline name 'shop to db'");
+    }
+
+    @Test
+    void layoutGivesEachTopicItsPolicy() {
+        TopicLayout layout = new TopicLayout(names, 6, Optional.empty(), Optional.empty());
+        assertThat(layout.change(TableId.parse("public.users")).configs())
+                .containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1");
+        assertThat(layout.change(TableId.parse("public.users")).partitions()).isEqualTo(6);
+        assertThat(layout.pipelineTopics()).allSatisfy(t -> assertThat(t.partitions()).isEqualTo(1));
+        assertThat(layout.pipelineTopics()).filteredOn(t -> t.name().endsWith(".applied-positions")).singleElement()
+                .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "compact"));
+        assertThat(layout.pipelineTopics()).filteredOn(t -> t.name().endsWith(".lag")).singleElement()
+                .satisfies(t -> assertThat(t.configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis())));
+    }
+}
