@@ -1,0 +1,109 @@
+package io.ferry.core.config;
+
+import static io.ferry.core.config.Option.optional;
+import static io.ferry.core.config.Option.required;
+import static io.ferry.core.config.Option.withDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of the pipeline file's core sections, each declared once. Sinks declare theirs in their
+ * {@code SinkFactory}; the {@code mappings} section is declared by the transform stage.
+ */
+public final class PipelineOptions {
+
+    private PipelineOptions() {
+    }
+
+    // pipeline
+    public static final Option<String> NAME = required("name",
+            OptionTypes.string("[a-z0-9][a-z0-9_-]{0,62}", "lower-case letters, digits, '-' and '_', starting with a letter or digit"),
+            "The pipeline's name. Processes with the same name form one deployment; topics are named after it.");
+    public static final Option<Path> DATA_DIR = withDefault("data_dir", OptionTypes.path(), Path.of("ferry-data"),
+            "Local state: the embedded Kafka's log when no Kafka is configured.");
+    public static final Section PIPELINE = Section.of("pipeline", "the pipeline's identity", true, NAME, DATA_DIR);
+
+    // kafka
+    public static final Option<String> BOOTSTRAP_SERVERS = optional("bootstrap_servers", OptionTypes.string(),
+            "Kafka to use (host:port,...). Left out: an embedded single-node Kafka under data_dir.");
+    public static final Option<Integer> PARTITIONS = withDefault("partitions", OptionTypes.integer(1, 10_000), 6,
+            "Partitions of each change and target topic: the most parallelism one table can get.");
+    public static final Option<Integer> REPLICATION_FACTOR = optional("replication_factor", OptionTypes.integer(1, Short.MAX_VALUE),
+            "Replication factor of the topics Ferry creates. Left out: the broker's default.replication.factor.");
+    public static final Option<Duration> RETENTION = optional("retention", OptionTypes.duration(),
+            "How long change and target topics keep records. Left out: forever, so a new sink or a rebuilt state can replay.");
+    public static final Option<Map<String, String>> KAFKA_PROPERTIES = withDefault("properties", OptionTypes.stringMap(), Map.of(),
+            "Extra Kafka client properties for every client Ferry creates (security.protocol, sasl.*, ssl.*).");
+    public static final Section KAFKA = Section.of("kafka", "where Ferry keeps its topics", false,
+            BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION_FACTOR, RETENTION, KAFKA_PROPERTIES);
+
+    // source
+    public static final Option<String> SOURCE_TYPE = required("type", OptionTypes.oneOf("postgres", "mysql", "mariadb"),
+            "The source database engine.");
+    public static final Option<String> HOST = required("host", OptionTypes.string(), "Source database host.");
+    public static final Option<Integer> PORT = optional("port", OptionTypes.integer(1, 65_535),
+            "Source database port. Left out: 5432 for postgres, 3306 for mysql and mariadb.");
+    public static final Option<String> DATABASE = required("database", OptionTypes.string(), "The database to capture.");
+    public static final Option<String> USER = required("user", OptionTypes.string(),
+            "User for capture (PostgreSQL: REPLICATION; MySQL/MariaDB: REPLICATION SLAVE, REPLICATION CLIENT, SELECT, RELOAD).");
+    public static final Option<Secret> PASSWORD = optional("password", OptionTypes.secret(),
+            "Password of the capture user. Left out: none (trust or peer authentication).");
+    public static final Option<List<String>> TABLES = required("tables", OptionTypes.stringList(),
+            "Tables to capture, as namespace.table (public.users, shop.orders); a name may be a regular expression (shop\\.orders_\\d+).");
+    public static final Option<ZoneId> TIME_ZONE = withDefault("time_zone", OptionTypes.zone(), ZoneId.of("UTC"),
+            "The zone naive timestamps (timestamp without time zone, DATETIME) are in, wherever an instant is needed.");
+    public static final Option<Boolean> READ_ONLY = withDefault("read_only", OptionTypes.bool(), false,
+            "True when Ferry may not write to the source: no heartbeat or signal table, so source-side lag only and no re-snapshot.");
+    public static final Option<String> SNAPSHOT = withDefault("snapshot", OptionTypes.oneOf("initial", "no_data"), "initial",
+            "initial: copy existing rows, then stream changes; no_data: stream changes only.");
+    public static final Option<String> SLOT = optional("slot", OptionTypes.string("[a-z0-9_]{1,63}", "lower-case letters, digits and '_'"),
+            "PostgreSQL replication slot. Left out: ferry_<pipeline name>.");
+    public static final Option<String> PUBLICATION = optional("publication", OptionTypes.string("[a-z0-9_]{1,63}", "lower-case letters, digits and '_'"),
+            "PostgreSQL publication. Left out: ferry_<pipeline name>.");
+    public static final Option<Integer> SERVER_ID = optional("server_id", OptionTypes.integer(1, Integer.MAX_VALUE),
+            "MySQL/MariaDB replica server id of the capture; unique among the source's replicas. Left out: derived from the pipeline name.");
+    public static final Option<Duration> HEARTBEAT_INTERVAL = withDefault("interval", OptionTypes.duration(), Duration.ofSeconds(5),
+            "How often a heartbeat row is written; lag follows heartbeats, and an idle source's lag settles near this value.");
+    public static final Option<String> HEARTBEAT_SCHEMA = withDefault("schema", OptionTypes.string("[a-z_][a-z0-9_]*", "an identifier"),
+            "ferry", "Schema (PostgreSQL) or database (MySQL/MariaDB) of Ferry's heartbeat and signal tables.");
+    public static final Section HEARTBEAT = Section.of("heartbeat", "Ferry's footprint in the source", false,
+            HEARTBEAT_INTERVAL, HEARTBEAT_SCHEMA);
+    public static final Section SOURCE = Section.of("source", "the database to migrate from", true,
+            SOURCE_TYPE, HOST, PORT, DATABASE, USER, PASSWORD, TABLES, TIME_ZONE, READ_ONLY, SNAPSHOT, SLOT, PUBLICATION,
+            SERVER_ID).with(HEARTBEAT);
+
+    // validation
+    public static final Option<Duration> LAG_THRESHOLD = withDefault("lag_threshold", OptionTypes.duration(), Duration.ofSeconds(1),
+            "The gate needs every sink's lag at or below this.");
+    public static final Option<Duration> STABLE_FOR = withDefault("stable_for", OptionTypes.duration(), Duration.ofSeconds(30),
+            "...for at least this long without interruption.");
+    public static final Option<Duration> MAX_VALIDATION_AGE = withDefault("max_validation_age", OptionTypes.duration(),
+            Duration.ofHours(1), "The gate needs a clean validation no older than this.");
+    public static final Option<Duration> LAG_INTERVAL = withDefault("lag_interval", OptionTypes.duration(), Duration.ofSeconds(5),
+            "How often a record per sink and table goes to the lag topic.");
+    public static final Option<Duration> WARN_LAG = withDefault("warn_lag", OptionTypes.duration(), Duration.ofSeconds(30),
+            "Lag above this is reported as a warning.");
+    public static final Option<Duration> CRITICAL_LAG = withDefault("critical_lag", OptionTypes.duration(), Duration.ofMinutes(2),
+            "Lag above this is reported as critical.");
+    public static final Option<Integer> SEGMENT_ROWS = withDefault("segment_rows", OptionTypes.integer(10, 100_000_000), 10_000,
+            "Rows per checksum segment before bisection.");
+    public static final Section VALIDATION = Section.of("validation", "lag, checksums and the cutover gate", false,
+            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS);
+
+    // sinks[]
+    public static final Option<String> SINK_NAME = required("name",
+            OptionTypes.string("[a-z0-9][a-z0-9_-]{0,62}", "lower-case letters, digits, '-' and '_'"),
+            "The sink's name: its consumer group, metrics and topics are named after it.");
+    public static final Option<String> SINK_TYPE = required("type", OptionTypes.string(),
+            "The sink's type: one of the sink factories on the classpath (postgres, mysql, mariadb, cassandra, mongodb).");
+
+    /** The top-level keys of a pipeline file, in the order the reference lists them. */
+    public static final List<String> TOP_LEVEL_KEYS = List.of("pipeline", "kafka", "source", "mappings", "sinks", "validation");
+
+    /** The core sections, for binding and for the reference. */
+    public static final List<Section> CORE_SECTIONS = List.of(PIPELINE, KAFKA, SOURCE, VALIDATION);
+}

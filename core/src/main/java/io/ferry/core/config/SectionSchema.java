@@ -1,0 +1,22 @@
+package io.ferry.core.config;
+
+import java.util.List;
+
+/**
+ * A later stage's part of the pipeline file (the transform stage declares {@code mappings}), found
+ * through {@link java.util.ServiceLoader}, so its errors are reported with the core's, in one list.
+ */
+public interface SectionSchema {
+
+    /** The top-level key this schema reads, e.g. {@code mappings}. */
+    String section();
+
+    /** Its option declarations, for the options reference. */
+    List<Section> declarations();
+
+    /**
+     * Binds the section's node, recording every problem with its path and line. Called once per load,
+     * never with null; may return null when problems were recorded.
+     */
+    Object bind(ConfigNode node, Problems problems);
+}

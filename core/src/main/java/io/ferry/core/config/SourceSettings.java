@@ -1,0 +1,26 @@
+package io.ferry.core.config;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code source} section, with the defaults that depend on other values filled in. */
+public record SourceSettings(String type, String host, int port, String database, String user, Optional<Secret> password,
+        List<String> tables, ZoneId timeZone, boolean readOnly, String snapshot, String slot, String publication,
+        int serverId, Duration heartbeatInterval, String heartbeatSchema) {
+
+    static SourceSettings from(ConfigValues v, String pipelineName) {
+        String type = v.find(PipelineOptions.SOURCE_TYPE).orElse("postgres");
+        String derived = "ferry_" + pipelineName.replace('-', '_');
+        ConfigValues heartbeat = v.section(PipelineOptions.HEARTBEAT);
+        return new SourceSettings(type, v.find(PipelineOptions.HOST).orElse(""),
+                v.find(PipelineOptions.PORT).orElse(type.equals("postgres") ? 5432 : 3306),
+                v.find(PipelineOptions.DATABASE).orElse(""), v.find(PipelineOptions.USER).orElse(""),
+                v.find(PipelineOptions.PASSWORD), v.find(PipelineOptions.TABLES).orElse(List.of()),
+                v.get(PipelineOptions.TIME_ZONE), v.get(PipelineOptions.READ_ONLY), v.get(PipelineOptions.SNAPSHOT),
+                v.find(PipelineOptions.SLOT).orElse(derived), v.find(PipelineOptions.PUBLICATION).orElse(derived),
+                v.find(PipelineOptions.SERVER_ID).orElse(5400 + Math.floorMod(pipelineName.hashCode(), 1_000_000)),
+                heartbeat.get(PipelineOptions.HEARTBEAT_INTERVAL), heartbeat.get(PipelineOptions.HEARTBEAT_SCHEMA));
+    }
+}
