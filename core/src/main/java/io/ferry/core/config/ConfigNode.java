@@ -19,7 +19,8 @@ public sealed interface ConfigNode permits ConfigNode.Scalar, ConfigNode.Sequenc
     /**
      * A scalar, with {@code ${env:...}} and {@code ${file:...}} already resolved.
      *
-     * @param fromSecretSource true when any part came from {@code ${file:...}}: such values are masked
+     * @param fromSecretSource true when any part came from {@code ${env:...}} or {@code ${file:...}}:
+     *     such values are masked wherever they would be printed
      */
     record Scalar(String value, boolean fromSecretSource, String path, int line) implements ConfigNode {
         @Override

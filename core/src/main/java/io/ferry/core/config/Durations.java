@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations written with a unit: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}; a bare number is an error. */
+/** Durations written with a unit: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}; a bare number or zero is an error. */
 public final class Durations {
 
     private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -18,14 +18,24 @@ public final class Durations {
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a duration with a unit, like 250ms, 5s, 2m, 1h or 7d, got '" + text + "'");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            d.toMillis();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("duration '" + text + "' is too long");
+        }
+        if (d.isZero()) {
+            throw new IllegalArgumentException("a duration must be longer than zero, got '" + text + "'");
+        }
+        return d;
     }
 
     /** The shortest exact spelling, e.g. {@code 90s}, {@code 5m}, {@code 250ms}. */

@@ -182,6 +182,16 @@ public final class OptionTypes {
 
     /** A list of strings; a single string counts as a list of one. */
     public static OptionType<List<String>> stringList() {
+        return stringList(item -> null);
+    }
+
+    /**
+     * A list of strings whose items are checked one by one, each problem reported at the item's own
+     * line and path ({@code source.tables[2]}).
+     *
+     * @param check an item's problem, or null when it is fine
+     */
+    public static OptionType<List<String>> stringList(Function<String, String> check) {
         return new OptionType<>() {
             @Override
             public String describe() {
@@ -191,6 +201,11 @@ public final class OptionTypes {
             @Override
             public List<String> parse(ConfigNode node, Problems problems) {
                 if (node instanceof ConfigNode.Scalar s) {
+                    String problem = check.apply(s.value());
+                    if (problem != null) {
+                        problems.add(node, problem);
+                        return null;
+                    }
                     return List.of(s.value());
                 }
                 if (!(node instanceof ConfigNode.Sequence seq)) {
@@ -201,7 +216,11 @@ public final class OptionTypes {
                 boolean ok = true;
                 for (ConfigNode item : seq.items()) {
                     String v = scalar(item, problems, "a string");
-                    ok &= v != null;
+                    String problem = v == null ? null : check.apply(v);
+                    if (problem != null) {
+                        problems.add(item, problem);
+                    }
+                    ok &= v != null && problem == null;
                     out.add(v);
                 }
                 return ok ? List.copyOf(out) : null;

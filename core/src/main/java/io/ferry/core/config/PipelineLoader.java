@@ -14,8 +14,6 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads a pipeline file once into a {@link PipelineConfig}, or throws a {@link ConfigException} with every
@@ -79,7 +77,6 @@ public final class PipelineLoader {
         Object mappings = mappings(top, problems);
 
         PipelineSettings pipelineSettings = PipelineSettings.from(pipeline);
-        checkTables(source, problems);
         checkLagThresholds(validation, problems);
         problems.throwIfAny();
 
@@ -155,23 +152,6 @@ public final class PipelineLoader {
             return null;
         }
         return mappingsSchema.<Object>map(schema -> schema.bind(node, problems)).orElse(node);
-    }
-
-    private static void checkTables(ConfigValues source, Problems problems) {
-        for (String table : source.find(PipelineOptions.TABLES).orElse(List.of())) {
-            String where = "'" + table + "'";
-            if (table.indexOf('.') <= 0) {
-                problems.add(source.line(PipelineOptions.TABLES), source.path(PipelineOptions.TABLES),
-                        where + " must be namespace.table (e.g. public.users or shop.orders)");
-                continue;
-            }
-            try {
-                Pattern.compile(table);
-            } catch (PatternSyntaxException e) {
-                problems.add(source.line(PipelineOptions.TABLES), source.path(PipelineOptions.TABLES),
-                        where + " is not a valid regular expression: " + e.getDescription());
-            }
-        }
     }
 
     private static void checkLagThresholds(ConfigValues v, Problems problems) {

@@ -52,7 +52,7 @@ public final class PipelineOptions {
             "User for capture (PostgreSQL: REPLICATION; MySQL/MariaDB: REPLICATION SLAVE, REPLICATION CLIENT, SELECT, RELOAD).");
     public static final Option<Secret> PASSWORD = optional("password", OptionTypes.secret(),
             "Password of the capture user. Left out: none (trust or peer authentication).");
-    public static final Option<List<String>> TABLES = required("tables", OptionTypes.stringList(),
+    public static final Option<List<String>> TABLES = required("tables", OptionTypes.stringList(PipelineOptions::tableProblem),
             "Tables to capture, as namespace.table (public.users, shop.orders); a name may be a regular expression (shop\\.orders_\\d+).");
     public static final Option<ZoneId> TIME_ZONE = withDefault("time_zone", OptionTypes.zone(), ZoneId.of("UTC"),
             "The zone naive timestamps (timestamp without time zone, DATETIME) are in, wherever an instant is needed.");
@@ -100,6 +100,19 @@ public final class PipelineOptions {
             "The sink's name: its consumer group, metrics and topics are named after it.");
     public static final Option<String> SINK_TYPE = required("type", OptionTypes.string(),
             "The sink's type: one of the sink factories on the classpath (postgres, mysql, mariadb, cassandra, mongodb).");
+
+    /** What is wrong with one entry of {@code source.tables}, or null. */
+    static String tableProblem(String table) {
+        if (table.indexOf('.') <= 0) {
+            return "'" + table + "' must be namespace.table (e.g. public.users or shop.orders)";
+        }
+        try {
+            java.util.regex.Pattern.compile(table);
+            return null;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return "'" + table + "' is not a valid regular expression: " + e.getDescription();
+        }
+    }
 
     /** The top-level keys of a pipeline file, in the order the reference lists them. */
     public static final List<String> TOP_LEVEL_KEYS = List.of("pipeline", "kafka", "source", "mappings", "sinks", "validation");

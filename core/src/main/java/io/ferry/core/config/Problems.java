@@ -18,8 +18,13 @@ public final class Problems {
         return file;
     }
 
+    /** Records a problem at a node; a value that came from the environment or a secret file is masked in the message. */
     public void add(ConfigNode at, String message) {
-        add(at.line(), at.path(), message);
+        String safe = message;
+        if (at instanceof ConfigNode.Scalar s && s.fromSecretSource() && !s.value().isEmpty()) {
+            safe = message.replace(s.value(), Secret.MASK);
+        }
+        add(at.line(), at.path(), safe);
     }
 
     public void add(int line, String path, String message) {

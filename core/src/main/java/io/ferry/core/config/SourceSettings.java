@@ -12,7 +12,7 @@ public record SourceSettings(String type, String host, int port, String database
 
     static SourceSettings from(ConfigValues v, String pipelineName) {
         String type = v.find(PipelineOptions.SOURCE_TYPE).orElse("postgres");
-        String derived = "ferry_" + pipelineName.replace('-', '_');
+        String derived = derivedName(pipelineName);
         ConfigValues heartbeat = v.section(PipelineOptions.HEARTBEAT);
         return new SourceSettings(type, v.find(PipelineOptions.HOST).orElse(""),
                 v.find(PipelineOptions.PORT).orElse(type.equals("postgres") ? 5432 : 3306),
@@ -22,5 +22,20 @@ public record SourceSettings(String type, String host, int port, String database
                 v.find(PipelineOptions.SLOT).orElse(derived), v.find(PipelineOptions.PUBLICATION).orElse(derived),
                 v.find(PipelineOptions.SERVER_ID).orElse(5400 + Math.floorMod(pipelineName.hashCode(), 1_000_000)),
                 heartbeat.get(PipelineOptions.HEARTBEAT_INTERVAL), heartbeat.get(PipelineOptions.HEARTBEAT_SCHEMA));
+    }
+
+    /**
+     * The default slot and publication name: {@code ferry_<pipeline>}, valid in PostgreSQL (lower-case,
+     * digits and '_', at most 63 bytes). A name that had to change ('-' to '_', or cut) gets a short hash
+     * of the pipeline name, so pipelines {@code a-b} and {@code a_b} never share a slot.
+     */
+    static String derivedName(String pipeline) {
+        String plain = "ferry_" + pipeline;
+        String safe = plain.replace('-', '_');
+        if (safe.equals(plain) && safe.length() <= 63) {
+            return safe;
+        }
+        String hash = Integer.toHexString(pipeline.hashCode() & 0xffffff);
+        return (safe.length() > 55 ? safe.substring(0, 55) : safe) + "_" + hash;
     }
 }

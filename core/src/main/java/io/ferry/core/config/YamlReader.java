@@ -26,7 +26,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Reads YAML into a {@link ConfigNode} tree with lines, resolving {@code ${env:NAME}} and
  * {@code ${file:/path}} in scalars ({@code $${} writes a literal {@code ${}). A secret file's content
- * is taken without its trailing newline. Problems go to the collector; nothing is thrown for bad input.
+ * is taken without its trailing newline. Any value with a reference in it is treated as secret: it is
+ * masked when printed and in error messages. Problems go to the collector; nothing is thrown for bad input.
  */
 public final class YamlReader {
 
@@ -126,6 +127,7 @@ public final class YamlReader {
             if (m.group().startsWith("$$")) {
                 replacement = m.group().substring(1);
             } else if (m.group(1).equals("env")) {
+                secret = true;
                 replacement = environment.apply(m.group(2));
                 if (replacement == null) {
                     problems.add(line, path, "environment variable " + m.group(2) + " is not set (referenced as ${env:"

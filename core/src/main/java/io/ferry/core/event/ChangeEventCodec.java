@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The change topic's record format: key = {@link KeyCodec} of the primary key (null for markers),
- * value = {@code {"op": "c|u|d|r", "table", "before", "after", "source", "schemaVersion"}} or, for a
- * marker, {@code {"op": "m", "marker": {"id", "tsUs", "kind"}, "source"}}.
+ * The change topic's record format: key = {@link KeyCodec} of the primary key, or for a marker the
+ * reserved key {@code {"__marker": <partition>}} (never null: Kafka Streams drops null-key records in
+ * tables, aggregations and repartitions); value = {@code {"op": "c|u|d|r", "table", "before", "after",
+ * "source", "schemaVersion"}} or, for a marker, {@code {"op": "m", "marker": {"id", "tsUs", "kind"}, "source"}}.
  */
 public final class ChangeEventCodec {
 
@@ -15,8 +16,17 @@ public final class ChangeEventCodec {
     private ChangeEventCodec() {
     }
 
-    public static byte[] key(ChangeEvent event) {
-        return event.match(row -> KeyCodec.encode(row.key()), marker -> null);
+    /** The key of a row change. */
+    public static byte[] key(ChangeEvent.RowChange row) {
+        return KeyCodec.encode(row.key());
+    }
+
+    /**
+     * The key of an event sent to {@code partition}: a row's primary key, or a marker's reserved key
+     * (markers are sent to each partition explicitly).
+     */
+    public static byte[] key(ChangeEvent event, int partition) {
+        return event.match(ChangeEventCodec::key, marker -> KeyCodec.markerKey(partition));
     }
 
     public static byte[] value(ChangeEvent event) {

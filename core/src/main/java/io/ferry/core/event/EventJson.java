@@ -1,6 +1,8 @@
 package io.ferry.core.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +16,12 @@ import java.util.Map;
 final class EventJson {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .setNodeFactory(NODES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** Writes doubles in their shortest form on every JDK (JDK 17's Double.toString is not always shortest). */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .nodeFactory(NODES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
 
     private EventJson() {
     }
@@ -76,6 +81,7 @@ final class EventJson {
         ObjectNode out = NODES.objectNode();
         out.put("db", s.db());
         out.put("pos", s.pos());
+        out.put("order", s.order());
         if (s.txId() == null) {
             out.putNull("txId");
         } else {
@@ -92,7 +98,7 @@ final class EventJson {
             throw new EventFormatException("'source' is required and must be an object");
         }
         JsonNode txId = s.get("txId");
-        return new SourceInfo(text(s, "source.db", "db"), text(s, "source.pos", "pos"),
+        return new SourceInfo(text(s, "source.db", "db"), text(s, "source.pos", "pos"), s.path("order").asLong(0),
                 txId == null || txId.isNull() ? null : txId.asText(),
                 longValue(s, "source.tsUs", "tsUs"), s.path("snapshot").asBoolean(false));
     }

@@ -39,6 +39,19 @@ public final class KeyCodec {
         return key.build();
     }
 
+    /** The field of a marker's reserved key; no source column may be called this. */
+    public static final String MARKER_FIELD = "__marker";
+
+    /** The reserved key of a marker on one partition: {@code {"__marker": <partition>}}. */
+    public static byte[] markerKey(int partition) {
+        return encode(Row.builder().put(MARKER_FIELD, EventJson.NODES.numberNode(partition)).build());
+    }
+
+    /** Whether a record key is a marker's reserved key. */
+    public static boolean isMarkerKey(Row key) {
+        return key.size() == 1 && key.has(MARKER_FIELD);
+    }
+
     public static Row decode(byte[] bytes) {
         ObjectNode node = EventJson.readObject(bytes, "record key");
         Row.Builder key = Row.builder();

@@ -6,15 +6,25 @@ import java.util.Objects;
  * Where a change came from in the source's log.
  *
  * @param db the source database
- * @param pos the log position: a PostgreSQL LSN ({@code 0/16B3748}), a binlog {@code file:pos}, or a GTID set
- * @param txId the source transaction, or null where the log has none (snapshot reads)
- * @param tsUs the source commit time in microseconds since the epoch, by the source's clock
+ * @param pos the log position as the source writes it: a PostgreSQL LSN ({@code 0/16B3748}), a binlog
+ *     {@code file:pos:row}
+ * @param order the position as a number that grows along the log: the change's LSN for PostgreSQL; for
+ *     MySQL/MariaDB {@code fileIndex << 44 | pos << 12 | min(row, 4095)}. Changes of one key have strictly
+ *     increasing orders in source commit order; 0 where unknown (Debezium's own heartbeats)
+ * @param txId the source transaction (PostgreSQL xid, MySQL/MariaDB GTID), or null where the log has none
+ * @param tsUs the source commit time in microseconds since the epoch, by the source's clock (MySQL and
+ *     MariaDB give whole seconds)
  * @param snapshot true for rows read by a snapshot rather than from the log
  */
-public record SourceInfo(String db, String pos, String txId, long tsUs, boolean snapshot) {
+public record SourceInfo(String db, String pos, long order, String txId, long tsUs, boolean snapshot) {
 
     public SourceInfo {
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(pos, "pos");
+    }
+
+    /** A position without a numeric order (tests, sources that have none). */
+    public SourceInfo(String db, String pos, String txId, long tsUs, boolean snapshot) {
+        this(db, pos, 0, txId, tsUs, snapshot);
     }
 }

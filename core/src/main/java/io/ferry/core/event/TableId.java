@@ -16,6 +16,10 @@ public record TableId(String namespace, String name) {
         if (namespace.isEmpty() || name.isEmpty()) {
             throw new IllegalArgumentException("a table needs a namespace and a name, got '" + namespace + "." + name + "'");
         }
+        if (namespace.indexOf('.') >= 0) {
+            throw new IllegalArgumentException("schema or database names with a '.' are not supported ('" + namespace
+                    + "'): 'namespace.table' would be ambiguous");
+        }
     }
 
     /** Parses {@code namespace.name}; the name may itself contain dots, the namespace may not. */

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The target topic's record format: key = {@link KeyCodec} of the target key (null for markers),
+ * The target topic's record format: key = {@link KeyCodec} of the target key, or for a marker the
+ * reserved key {@code {"__marker": <partition>}},
  * value = {@code {"op": "upsert|delete|patch|marker", "table", "key", "row", "path", "action",
  * "value", "marker", "source"}} with the fields each op needs.
  */
@@ -16,9 +17,10 @@ public final class TargetEventCodec {
     private TargetEventCodec() {
     }
 
-    public static byte[] key(TargetEvent event) {
+    /** The key of an event sent to {@code partition}: the target key, or a marker's reserved key. */
+    public static byte[] key(TargetEvent event, int partition) {
         return event.match(u -> KeyCodec.encode(u.key()), d -> KeyCodec.encode(d.key()), p -> KeyCodec.encode(p.key()),
-                m -> null);
+                m -> KeyCodec.markerKey(partition));
     }
 
     public static byte[] value(TargetEvent event) {

@@ -9,8 +9,9 @@ import io.ferry.core.event.Row;
 import java.io.IOException;
 
 /**
- * The schema topic's record format: key {@code {"table": "public.users"}} (the topic is compacted, so
- * the latest version per table stays), value the {@link TableSchema} as JSON.
+ * The schema topic's record format: key {@code {"table": "public.users", "version": 3}} (the topic is
+ * compacted, and every version stays: events on the retained change topics name the version they were
+ * read with), value the {@link TableSchema} as JSON.
  */
 public final class TableSchemaCodec {
 
@@ -22,7 +23,8 @@ public final class TableSchemaCodec {
     }
 
     public static byte[] key(TableSchema schema) {
-        return KeyCodec.encode(Row.builder().put("table", MAPPER.getNodeFactory().textNode(schema.table().toString())).build());
+        return KeyCodec.encode(Row.builder().put("table", MAPPER.getNodeFactory().textNode(schema.table().toString()))
+                .put("version", MAPPER.getNodeFactory().numberNode(schema.version())).build());
     }
 
     public static byte[] value(TableSchema schema) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates missing topics with their specs, and refuses to run on an existing topic whose cleanup
  * policy is wrong (a compacted topic that deletes would lose offsets; a deleting topic that compacts
- * would lose changes).
+ * would lose changes) or whose retention is shorter than Ferry needs (records would expire unseen).
+ * A different partition count is only logged: Ferry uses the partitions the topic has.
  */
 public final class TopicAdmin {
 
@@ -82,16 +83,43 @@ public final class TopicAdmin {
         List<String> wrong = new ArrayList<>();
         for (TopicSpec spec : specs) {
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
-            String policy = config == null || config.get("cleanup.policy") == null ? "" : config.get("cleanup.policy").value();
+            String policy = value(config, "cleanup.policy", "");
             Set<String> actual = Set.of(policy.split(",")).stream().map(String::trim).collect(Collectors.toSet());
             if (!actual.equals(Set.of(spec.cleanupPolicy().kafkaValue()))) {
-                wrong.add(spec.name() + " has cleanup.policy=" + policy + " but Ferry needs " + spec.cleanupPolicy().kafkaValue());
+                wrong.add(spec.name() + " has cleanup.policy=" + policy + " but Ferry needs " + spec.cleanupPolicy().kafkaValue()
+                        + " (fix: --add-config cleanup.policy=" + spec.cleanupPolicy().kafkaValue() + ")");
+            }
+            if (spec.cleanupPolicy() == TopicSpec.CleanupPolicy.DELETE) {
+                long needed = Long.parseLong(spec.configs().get("retention.ms"));
+                long has = Long.parseLong(value(config, "retention.ms", "-1"));
+                if (has >= 0 && (needed < 0 || has < needed)) {
+                    wrong.add(spec.name() + " keeps records for retention.ms=" + has + " but Ferry needs "
+                            + (needed < 0 ? "forever (-1)" : needed) + " (fix: --add-config retention.ms=" + needed + ")");
+                }
             }
         }
         if (!wrong.isEmpty()) {
-            throw new IllegalStateException("existing topics have the wrong cleanup policy: " + String.join("; ", wrong)
-                    + ". Fix with kafka-configs --alter --entity-type topics --entity-name <topic> "
-                    + "--add-config cleanup.policy=<policy>, or delete the topic if it holds nothing Ferry needs.");
+            throw new IllegalStateException("existing topics are set up differently from what Ferry needs: " + String.join("; ", wrong)
+                    + ". Apply the fixes with kafka-configs --alter --entity-type topics --entity-name <topic>, "
+                    + "or delete the topic if it holds nothing Ferry needs.");
+        }
+        warnOnPartitions(admin, specs);
+    }
+
+    private static String value(Config config, String key, String fallback) {
+        return config == null || config.get(key) == null || config.get(key).value() == null ? fallback : config.get(key).value();
+    }
+
+    private static void warnOnPartitions(Admin admin, List<TopicSpec> specs) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        var described = admin.describeTopics(specs.stream().map(TopicSpec::name).toList()).allTopicNames()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (TopicSpec spec : specs) {
+            int has = described.get(spec.name()).partitions().size();
+            if (has != spec.partitions()) {
+                log.warn("topic {} has {} partitions, the pipeline file asks for {}: Ferry uses the {} it has",
+                        spec.name(), has, spec.partitions(), has);
+            }
         }
     }
 

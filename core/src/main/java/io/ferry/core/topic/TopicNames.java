@@ -8,13 +8,15 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * Topic names, all under {@code ferry.<pipeline>.}. Parts that are not legal in a topic name
- * (anything but letters, digits, '.', '_' and '-') are replaced by '_' and the name gets a short hash
- * of the original, so two tables never share a topic.
+ * Topic names, all under {@code ferry.<pipeline>.}. In a table or sink part, characters other than
+ * letters, digits, '_' and '-' (a '.' included, since it separates the parts) are replaced by '_' and
+ * the part gets a short hash of the original, so two tables never share a topic.
  */
 public final class TopicNames {
 
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
+    /** A name part may not hold a '.', which separates the parts: {@code a.b}+{@code c} must not equal {@code a}+{@code b.c}. */
+    private static final Pattern LEGAL_PART = Pattern.compile("[a-zA-Z0-9_-]+");
     private static final int MAX_LENGTH = 249;
 
     private final String prefix;
@@ -90,10 +92,10 @@ public final class TopicNames {
     }
 
     private static String part(String raw) {
-        if (LEGAL.matcher(raw).matches()) {
+        if (LEGAL_PART.matcher(raw).matches()) {
             return raw;
         }
-        return raw.replaceAll("[^a-zA-Z0-9._-]", "_") + "-" + hash(raw);
+        return raw.replaceAll("[^a-zA-Z0-9_-]", "_") + "-" + hash(raw);
     }
 
     private static String hash(String s) {

@@ -22,7 +22,8 @@ import java.util.Locale;
  */
 public final class TopicRecords {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private TopicRecords() {
@@ -82,6 +83,7 @@ public final class TopicRecords {
             ObjectNode s = out.putObject("lastSource");
             s.put("db", p.lastSource().db());
             s.put("pos", p.lastSource().pos());
+            s.put("order", p.lastSource().order());
             s.put("txId", p.lastSource().txId());
             s.put("tsUs", p.lastSource().tsUs());
             s.put("snapshot", p.lastSource().snapshot());
@@ -100,7 +102,7 @@ public final class TopicRecords {
     public static AppliedPosition appliedPosition(byte[] value) {
         JsonNode n = read(value, "applied position");
         JsonNode s = n.path("lastSource");
-        SourceInfo source = s.isObject() ? new SourceInfo(s.path("db").asText(), s.path("pos").asText(),
+        SourceInfo source = s.isObject() ? new SourceInfo(s.path("db").asText(), s.path("pos").asText(), s.path("order").asLong(),
                 s.path("txId").isNull() ? null : s.path("txId").asText(), s.path("tsUs").asLong(), s.path("snapshot").asBoolean())
                 : null;
         JsonNode m = n.path("lastMarker");

@@ -1,7 +1,6 @@
 package io.ferry.core.types;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 
 /**
  * FLOAT32 and FLOAT64: JSON numbers, written as the shortest decimal that reads back to the same
@@ -34,7 +33,8 @@ final class FloatCodec implements ValueCodec {
             return Codecs.NODES.textNode(special(d));
         }
         if (type == CanonicalType.FLOAT32) {
-            return Codecs.NODES.numberNode(new BigDecimal(Float.toString(((Number) value).floatValue())));
+            // The double nearest the float's shortest decimal, so 0.1f is written 0.1 (not 0.10000000149011612).
+            return Codecs.NODES.numberNode(Double.parseDouble(Float.toString(((Number) value).floatValue())));
         }
         return Codecs.NODES.numberNode(d);
     }

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * A PostgreSQL interval: months, days and microseconds kept apart (a month is not 30 days, a day is not
  * always 24 hours). Its canonical text is the ISO-8601 form of PostgreSQL's {@code iso_8601} style,
- * each field carrying its own sign: {@code P1Y2M3DT4H5M6.000007S}, {@code P-1M}, {@code PT0S}.
+ * each field carrying its own sign and seconds without trailing zeros: {@code P1Y2M3DT4H5M6.000007S},
+ * {@code PT6.5S}, {@code P-1M}, {@code PT0S}.
  */
 public record Interval(int months, int days, long micros) {
 
@@ -43,7 +44,7 @@ public record Interval(int months, int days, long micros) {
             if (seconds != 0 || fraction != 0) {
                 s.append(sign).append(seconds);
                 if (fraction != 0) {
-                    s.append('.').append(String.format("%06d", fraction));
+                    s.append('.').append(String.format("%06d", fraction).replaceAll("0+$", ""));
                 }
                 s.append('S');
             }
@@ -58,12 +59,22 @@ public record Interval(int months, int days, long micros) {
         }
         int months = group(m, 1) * 12 + group(m, 2);
         int days = group(m, 3);
-        long micros = group(m, 4) * 3_600_000_000L + group(m, 5) * 60_000_000L + group(m, 6) * 1_000_000L;
+        long micros;
+        try {
+            micros = Math.addExact(Math.addExact(Math.multiplyExact(longGroup(m, 4), 3_600_000_000L),
+                    Math.multiplyExact(longGroup(m, 5), 60_000_000L)), Math.multiplyExact(longGroup(m, 6), 1_000_000L));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("INTERVAL value " + text + " is beyond PostgreSQL's range");
+        }
         if (m.group(7) != null) {
             long fraction = Long.parseLong((m.group(7) + "00000").substring(0, 6));
-            micros += m.group(6).startsWith("-") ? -fraction : fraction;
+            micros = m.group(6).startsWith("-") ? Math.subtractExact(micros, fraction) : Math.addExact(micros, fraction);
         }
         return new Interval(months, days, micros);
+    }
+
+    private static long longGroup(Matcher m, int i) {
+        return m.group(i) == null ? 0 : Long.parseLong(m.group(i));
     }
 
     private static int group(Matcher m, int i) {

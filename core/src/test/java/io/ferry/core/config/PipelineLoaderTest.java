@@ -238,6 +238,44 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void valuesFromTheEnvironmentAreMaskedInErrorsAndPrints() {
+        Map<String, String> env = Map.of("DB_PORT", "hunter2-not-a-port", "DB_HOST", "secret-host.internal");
+        PipelineLoader envLoader = new PipelineLoader(env::get, SinkFactories.load(), Optional.empty());
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> envLoader.parse(
+                MINIMAL.replace("  host: localhost", "  host: localhost\n  port: ${env:DB_PORT}"), "p.yaml"));
+        assertThat(e.getMessage()).doesNotContain("hunter2").contains("p.yaml:6: source.port: expected an integer, got '******'");
+        PipelineConfig ok = envLoader.parse(MINIMAL.replace("host: localhost", "host: ${env:DB_HOST}"), "p.yaml");
+        assertThat(ConfigPrinter.print(ok)).doesNotContain("secret-host").contains("host: ******");
+        assertThat(ok.source().host()).isEqualTo("secret-host.internal");
+    }
+
+    @Test
+    void listItemsAreReportedAtTheirOwnLine() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL.replace("  tables: [public.users]",
+                "  tables:\n    - public.users\n    - users\n    - public.(x")));
+        assertThat(e.errors()).extracting(err -> err.line() + " " + err.path()).containsExactly(
+                "10 source.tables[1]", "11 source.tables[2]");
+    }
+
+    @Test
+    void durationsThatOverflowOrAreZeroAreConfigErrors() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL
+                + "validation:\n  lag_threshold: 999999999999999d\n  stable_for: 0s\n"));
+        assertThat(e.errors()).extracting(err -> err.line() + " " + err.message()).containsExactly(
+                "14 duration '999999999999999d' is too long", "15 a duration must be longer than zero, got '0s'");
+    }
+
+    @Test
+    void derivedSlotNamesAreValidAndDistinct() {
+        String dashed = parse(MINIMAL.replace("name: shop", "name: a-b")).source().slot();
+        String underscored = parse(MINIMAL.replace("name: shop", "name: a_b")).source().slot();
+        assertThat(dashed).isNotEqualTo(underscored).matches("[a-z0-9_]{1,63}");
+        assertThat(underscored).isEqualTo("ferry_a_b");
+        assertThat(parse(MINIMAL.replace("name: shop", "name: " + "p".repeat(63))).source().publication())
+                .matches("[a-z0-9_]{1,63}");
+    }
+
+    @Test
     void notYamlAtAllIsOneErrorWithItsLine() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse("pipeline:\n  name: [shop\nsource: x\n"));
         assertThat(e.errors()).singleElement().satisfies(err -> {

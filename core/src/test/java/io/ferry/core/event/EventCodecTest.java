@@ -31,9 +31,9 @@ class EventCodecTest {
 
         assertThat(tree(ChangeEventCodec.value(event))).isEqualTo(tree((
                 "{'op':'c','table':'public.users','before':null,'after':{'user_id':1,'email':'a@x.io','name':null},"
-                + "'source':{'db':'shop','pos':'0/16B3748','txId':'771','tsUs':1732200000123456,'snapshot':false},"
+                + "'source':{'db':'shop','pos':'0/16B3748','order':0,'txId':'771','tsUs':1732200000123456,'snapshot':false},"
                 + "'schemaVersion':3}").replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
-        assertThat(new String(ChangeEventCodec.key(event), StandardCharsets.UTF_8)).isEqualTo("{\"user_id\":1}");
+        assertThat(new String(ChangeEventCodec.key(event, 3), StandardCharsets.UTF_8)).isEqualTo("{\"user_id\":1}");
     }
 
     @Test
@@ -49,9 +49,29 @@ class EventCodecTest {
                 new ChangeEvent.MarkerEvent(new Marker(42, 1732200000000000L, Marker.Kind.HEARTBEAT), SOURCE),
                 new ChangeEvent.MarkerEvent(new Marker(43, 1732200000000001L, Marker.Kind.DRAIN), SOURCE));
         for (ChangeEvent e : events) {
-            assertThat(ChangeEventCodec.decode(ChangeEventCodec.key(e), ChangeEventCodec.value(e))).isEqualTo(e);
+            assertThat(ChangeEventCodec.decode(ChangeEventCodec.key(e, 2), ChangeEventCodec.value(e))).isEqualTo(e);
         }
-        assertThat(ChangeEventCodec.key(events.get(5))).isNull();
+        // markers are never keyless: Kafka Streams would drop them
+        assertThat(new String(ChangeEventCodec.key(events.get(5), 2), StandardCharsets.UTF_8)).isEqualTo("{\"__marker\":2}");
+        assertThat(KeyCodec.isMarkerKey(KeyCodec.decode(ChangeEventCodec.key(events.get(5), 2)))).isTrue();
+    }
+
+    @Test
+    void positionOrderSurvivesTheRoundTrip() {
+        SourceInfo ordered = new SourceInfo("shop", "mariadb-bin.000002:4711:1", (2L << 44) | (4711L << 12) | 1, "0-1-9",
+                1_700_000_000_000_000L, false);
+        ChangeEvent e = ChangeEvent.RowChange.insert(TableId.parse("shop.orders"), key(1), key(1), ordered, 1);
+        assertThat(((ChangeEvent.RowChange) ChangeEventCodec.decode(ChangeEventCodec.key(e, 0), ChangeEventCodec.value(e)))
+                .source().order()).isEqualTo(ordered.order());
+    }
+
+    @Test
+    void doublesAreWrittenInTheirShortestFormOnEveryJdk() {
+        // JDK 17's Double.toString prints 1.04862973362168768E17 for this value; the shortest form is one digit less.
+        Row row = Row.builder().put("x", F.numberNode(1.0486297336216877E17)).put("f", F.numberNode(0.1)).build();
+        ChangeEvent e = ChangeEvent.RowChange.insert(TableId.parse("public.t"), key(1), row, SOURCE, 1);
+        String json = new String(ChangeEventCodec.value(e), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"x\":1.0486297336216877E17", "\"f\":0.1");
     }
 
     @Test
@@ -85,6 +105,8 @@ class EventCodecTest {
         for (TargetEvent e : events) {
             assertThat(TargetEventCodec.decode(TargetEventCodec.value(e))).isEqualTo(e);
         }
+        assertThat(new String(TargetEventCodec.key(events.get(5), 4), StandardCharsets.UTF_8)).isEqualTo("{\"__marker\":4}");
+        assertThat(new String(TargetEventCodec.key(events.get(0), 4), StandardCharsets.UTF_8)).isEqualTo("{\"user_id\":1}");
         assertThat(tree(TargetEventCodec.value(events.get(3))).get("path")).isEqualTo(tree((
                 "[{'field':'orders','key':{'order_id':1001}},{'field':'items','key':{'item_id':1}}]")
                 .replace('\'', '"').getBytes(StandardCharsets.UTF_8)));

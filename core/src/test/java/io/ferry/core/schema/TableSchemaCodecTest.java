@@ -19,11 +19,15 @@ class TableSchemaCodecTest {
                 new Column("total", ColumnType.decimal(12, 2), false),
                 new Column("status", ColumnType.enumOf(List.of("pending", "shipped")), false),
                 new Column("tags", ColumnType.arrayOf(ColumnType.of(CanonicalType.STRING)), true),
-                new Column("code", ColumnType.of(CanonicalType.STRING).withLength(10), true)),
-                List.of("order_id"), 4);
+                new Column("code", ColumnType.of(CanonicalType.STRING).withLength(10), true),
+                new Column("customer_id", ColumnType.of(CanonicalType.INT64), false)),
+                List.of("order_id"), 4, List.of(new ForeignKey("fk_customer", List.of("customer_id"),
+                        TableId.parse("shop.customers"), List.of("customer_id"), "cascade", null)));
         TableSchema back = TableSchemaCodec.decode(TableSchemaCodec.value(schema));
         assertThat(back).isEqualTo(schema);
-        assertThat(new String(TableSchemaCodec.key(schema), StandardCharsets.UTF_8)).isEqualTo("{\"table\":\"shop.orders\"}");
+        assertThat(back.foreignKeys().get(0).changesChildren()).isTrue();
+        assertThat(back.foreignKeys().get(0).onUpdate()).isEqualTo("NO ACTION");
+        assertThat(new String(TableSchemaCodec.key(schema), StandardCharsets.UTF_8)).isEqualTo("{\"table\":\"shop.orders\",\"version\":4}");
         assertThat(new String(TableSchemaCodec.value(schema), StandardCharsets.UTF_8)).contains("\"table\":\"shop.orders\"");
     }
 

@@ -47,6 +47,25 @@ class TopicAdminIT {
     }
 
     @Test
+    void refusesAnExistingTopicThatWouldExpireRecordsAndAcceptsOtherPartitionCounts(KafkaService kafka) throws Exception {
+        String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
+        TopicNames names = new TopicNames(pipeline);
+        TopicLayout layout = new TopicLayout(names, 6, Optional.empty(), Optional.empty());
+        String change = names.change(TableId.parse("public.users"));
+        try (Admin admin = admin(kafka)) {
+            admin.createTopics(List.of(new NewTopic(change, 2, (short) 1).configs(Map.of("retention.ms", "604800000"))))
+                    .all().get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users")))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(change + " keeps records for retention.ms=604800000 but Ferry needs forever (-1)");
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, change), List.of(
+                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+            TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users"))));
+        }
+    }
+
+    @Test
     void refusesAnExistingTopicWithTheWrongCleanupPolicy(KafkaService kafka) throws Exception {
         String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
         TopicNames names = new TopicNames(pipeline);

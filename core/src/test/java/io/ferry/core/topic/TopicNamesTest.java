@@ -31,6 +31,13 @@ class TopicNamesTest {
     }
 
     @Test
+    void dotsInsideAPartCannotMakeTwoTablesShareATopic() {
+        assertThat(names.target("a", "b.c")).isNotEqualTo(names.target("a.b", "c"));
+        assertThat(names.change(TableId.parse("public.my.table"))).startsWith("ferry.shop-to-cassandra.change.public.my_table-");
+        assertThatThrownBy(() -> new TableId("my.schema", "t")).hasMessageContaining("ambiguous");
+    }
+
+    @Test
     void veryLongNamesAreCutToKafkasLimitAndStayDistinct() {
         String a = names.change(TableId.parse("public." + "t".repeat(300) + "a"));
         String b = names.change(TableId.parse("public." + "t".repeat(300) + "b"));

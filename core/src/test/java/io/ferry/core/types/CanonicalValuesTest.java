@@ -156,6 +156,9 @@ class CanonicalValuesTest {
         // 02:30 does not exist on 2024-03-31 in Berlin: moved forward by the gap
         assertThat(CanonicalTime.naiveToInstant("2024-03-31T02:30:00.000000", ZoneId.of("Europe/Berlin")))
                 .isEqualTo(Instant.parse("2024-03-31T01:30:00Z"));
+        // 02:30 happens twice on 2024-10-27 in Berlin: the earlier offset (+02:00) is taken
+        assertThat(CanonicalTime.naiveToInstant("2024-10-27T02:30:00.000000", ZoneId.of("Europe/Berlin")))
+                .isEqualTo(Instant.parse("2024-10-27T00:30:00Z"));
         assertThat(CanonicalTime.naiveToInstant("infinity", ZoneId.of("UTC"))).isEqualTo(Instant.MAX);
     }
 
@@ -204,6 +207,13 @@ class CanonicalValuesTest {
             assertThat(Interval.parseIso(i.toIso())).isEqualTo(i);
         }
         assertThatThrownBy(() -> Interval.parseIso("1 day")).hasMessageContaining("ISO-8601 duration");
+        // PostgreSQL's iso_8601 style: no trailing zeros in the seconds
+        assertThat(new Interval(0, 0, 6_500_000).toIso()).isEqualTo("PT6.5S");
+        // PostgreSQL's largest interval time part, 2562047788:00:54.775807, round-trips
+        Interval max = new Interval(Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE);
+        assertThat(max.toIso()).endsWith("T2562047788H54.775807S");
+        assertThat(Interval.parseIso(max.toIso())).isEqualTo(max);
+        assertThat(Interval.parseIso(new Interval(0, 0, Long.MIN_VALUE + 1).toIso())).isEqualTo(new Interval(0, 0, Long.MIN_VALUE + 1));
     }
 
     @Test
