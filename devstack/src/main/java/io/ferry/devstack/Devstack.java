@@ -114,6 +114,11 @@ public final class Devstack implements AutoCloseable {
         long t0 = System.nanoTime();
         DevService server = factory.start(kind);
         synchronized (startOrder) {
+            if (closed) {
+                // close() ran while this server was starting: it is not in the list close() stopped
+                server.close();
+                throw new IllegalStateException("devstack closed while " + kind.displayName() + " was starting");
+            }
             startOrder.add(server);
         }
         log.info("devstack: {} ready on {}:{} in {} ms", server.version(), server.host(), server.port(),
@@ -143,9 +148,9 @@ public final class Devstack implements AutoCloseable {
     }
 
     private void stopAll() {
-        closed = true;
         List<DevService> toStop;
         synchronized (startOrder) {
+            closed = true;
             toStop = new ArrayList<>(startOrder);
             startOrder.clear();
         }

@@ -126,7 +126,16 @@ final class Binaries {
         void unpackInto(Path target) throws IOException;
     }
 
+    /** File locks are per JVM: two threads of one JVM locking one file would throw, so they queue here first. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> IN_JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Path unpackOnce(String cacheName, Unpacker unpacker) {
+        synchronized (IN_JVM_LOCKS.computeIfAbsent(cacheName, k -> new Object())) {
+            return unpackOnceLocked(cacheName, unpacker);
+        }
+    }
+
+    private static Path unpackOnceLocked(String cacheName, Unpacker unpacker) {
         Path root = cacheRoot();
         Path target = root.resolve(cacheName);
         Path done = root.resolve(cacheName + ".complete");

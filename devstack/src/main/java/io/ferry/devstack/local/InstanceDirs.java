@@ -72,7 +72,8 @@ final class InstanceDirs {
             for (Path dir : dirs) {
                 Path owner = dir.resolve(OWNER_FILE);
                 if (Files.exists(owner) && !ownerAlive(owner)) {
-                    serverPid(dir).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).ifPresent(p -> {
+                    serverPid(dir).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+                            .filter(p -> startedBefore(p, dir.resolve("server.pid"))).ifPresent(p -> {
                         log.warn("devstack: killing server pid {} left running by a dead JVM in {}", p.pid(), dir);
                         p.destroyForcibly();
                     });
@@ -98,6 +99,19 @@ final class InstanceDirs {
         // A pid can be reused: it is the same JVM only if it started when the file says.
         String recorded = parts.length > 1 ? parts[1] : "";
         return recorded.isEmpty() || handle.get().info().startInstant().map(Instant::toString).orElse("").equals(recorded);
+    }
+
+    /**
+     * The pid in server.pid is the server only if that process already ran when the file was written;
+     * a process started later got the pid by reuse and must not be killed.
+     */
+    private static boolean startedBefore(ProcessHandle p, Path pidFile) {
+        try {
+            Instant written = Files.getLastModifiedTime(pidFile).toInstant();
+            return p.info().startInstant().map(started -> !started.isAfter(written.plusSeconds(1))).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Optional<Long> serverPid(Path dir) {

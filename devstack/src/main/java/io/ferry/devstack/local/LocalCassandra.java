@@ -108,8 +108,13 @@ public final class LocalCassandra implements CassandraService {
     private void launch() {
         process = ServerProcess.start("Cassandra", command, instanceDir, "TERM", Map.of());
         // The native transport opens last, once the node has joined its ring and can serve CQL.
-        Waits.until("Cassandra on port " + port + " serving CQL", START_TIMEOUT, process,
-                () -> FreePorts.listening(host(), port));
+        try {
+            Waits.until("Cassandra on port " + port + " serving CQL", START_TIMEOUT, process,
+                    () -> FreePorts.listening(host(), port));
+        } catch (RuntimeException e) {
+            process.stop(Duration.ofSeconds(30));
+            throw e;
+        }
     }
 
     private static String serverClasspath() {

@@ -63,6 +63,8 @@ public final class LocalKafka implements KafkaService {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // Ferry creates every topic it uses with its own settings; a typo must not create one.
+                Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))));
         format(p, logDir);
         LocalKafka kafka = new LocalKafka(p, port);
@@ -88,8 +90,13 @@ public final class LocalKafka implements KafkaService {
 
     private synchronized void launch() {
         server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
-        server.startup();
-        Waits.until("Kafka on port " + port + " serving clients", START_TIMEOUT, null, this::servesClients);
+        try {
+            server.startup();
+            Waits.until("Kafka on port " + port + " serving clients", START_TIMEOUT, null, this::servesClients);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
     }
 
     private boolean servesClients() {

@@ -107,13 +107,21 @@ public final class LocalMariaDb implements MysqlService {
     private void launch() {
         List<String> cmd = List.of(home.resolve("bin/mariadbd").toString(), "--defaults-file=" + config);
         process = ServerProcess.start("MariaDB", cmd, instanceDir, "TERM", Map.of());
-        Waits.until("MariaDB on port " + port + " accepting connections", START_TIMEOUT, process, this::accepts);
+        try {
+            Waits.until("MariaDB on port " + port + " accepting connections", START_TIMEOUT, process, this::accepts);
+        } catch (RuntimeException e) {
+            process.stop(Duration.ofSeconds(30));
+            throw e;
+        }
     }
 
     private boolean accepts() {
         try (Connection c = DriverManager.getConnection(jdbcUrl(""), USER, PASSWORD);
-                ResultSet rs = c.createStatement().executeQuery("SELECT VERSION()")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT VERSION(), @@datadir")) {
             rs.next();
+            if (!Path.of(rs.getString(2)).toAbsolutePath().normalize().equals(instanceDir.resolve("data").toAbsolutePath().normalize())) {
+                throw new DevstackException("port " + port + " is taken by another MariaDB (data in " + rs.getString(2) + ")");
+            }
             version = "MariaDB " + rs.getString(1).replaceFirst("-MariaDB.*", "");
             return true;
         } catch (SQLException e) {

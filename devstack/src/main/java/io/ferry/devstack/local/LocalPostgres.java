@@ -123,13 +123,22 @@ public final class LocalPostgres implements PostgresService {
         List<String> cmd = asServerUser(List.of(bin.resolve("postgres").toString(), "-D", dataDir.toString()));
         // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
         process = ServerProcess.start("PostgreSQL", cmd, instanceDir, "INT", Map.of());
-        Waits.until("PostgreSQL on port " + port + " accepting connections", START_TIMEOUT, process, this::accepts);
+        try {
+            Waits.until("PostgreSQL on port " + port + " accepting connections", START_TIMEOUT, process, this::accepts);
+        } catch (RuntimeException e) {
+            process.stop(Duration.ofSeconds(30));
+            throw e;
+        }
     }
 
     private boolean accepts() {
         try (Connection c = DriverManager.getConnection(jdbcUrl(), user(), password());
-                ResultSet rs = c.createStatement().executeQuery("SHOW server_version")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('server_version'), "
+                        + "current_setting('data_directory')")) {
             rs.next();
+            if (!Path.of(rs.getString(2)).equals(dataDir.toAbsolutePath())) {
+                throw new DevstackException("port " + port + " is taken by another PostgreSQL (data in " + rs.getString(2) + ")");
+            }
             version = "PostgreSQL " + rs.getString(1);
             return true;
         } catch (SQLException e) {

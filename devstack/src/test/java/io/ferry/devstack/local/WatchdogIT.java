@@ -74,6 +74,28 @@ class WatchdogIT {
         assertThat(instance).doesNotExist();
     }
 
+    @Test
+    void aProcessThatReusedTheServersPidIsLeftAlone() throws Exception {
+        Path stale = dir.resolve("stale-root-2");
+        Path instance = stale.resolve("mariadb-1-1");
+        Files.createDirectories(instance);
+        Process bystander = new ProcessBuilder("sleep", "600").start();
+        try {
+            Path pidFile = instance.resolve("server.pid");
+            Files.writeString(pidFile, Long.toString(bystander.pid()));
+            // the file was written an hour before this process existed: its pid was reused
+            Files.setLastModifiedTime(pidFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+            Files.writeString(instance.resolve("owner.pid"), deadPid() + " 2000-01-01T00:00:00Z\n");
+
+            InstanceDirs.reapStale(stale);
+
+            assertThat(instance).doesNotExist();
+            assertThat(bystander.isAlive()).isTrue();
+        } finally {
+            bystander.destroyForcibly();
+        }
+    }
+
     private static long deadPid() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();

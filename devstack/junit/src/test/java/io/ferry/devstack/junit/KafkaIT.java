@@ -24,7 +24,7 @@ class KafkaIT {
 
     @Test
     void producedRecordIsConsumedByAGroup(KafkaService kafka) throws Exception {
-        String topic = "devstack-plain-" + UUID.randomUUID();
+        String topic = topic(kafka, "devstack-plain-");
         try (var producer = producer(kafka, Map.of())) {
             producer.send(new ProducerRecord<>(topic, "k1", "hello")).get();
         }
@@ -33,7 +33,7 @@ class KafkaIT {
 
     @Test
     void committedTransactionIsVisibleAndAbortedOneIsNot(KafkaService kafka) throws Exception {
-        String topic = "devstack-tx-" + UUID.randomUUID();
+        String topic = topic(kafka, "devstack-tx-");
         try (var producer = producer(kafka, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "devstack-it-" + topic))) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -48,8 +48,17 @@ class KafkaIT {
     }
 
     @Test
+    void topicsAreNotCreatedByAccident(KafkaService kafka) {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000), new StringSerializer(), new StringSerializer())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> producer.send(new ProducerRecord<>("typo-" + UUID.randomUUID(), "k", "v")).get())
+                    .hasRootCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
+        }
+    }
+
+    @Test
     void restartKeepsCommittedRecords(KafkaService kafka) throws Exception {
-        String topic = "devstack-restart-" + UUID.randomUUID();
+        String topic = topic(kafka, "devstack-restart-");
         try (var producer = producer(kafka, Map.of())) {
             producer.send(new ProducerRecord<>(topic, "k", "before-restart")).get();
         }
@@ -58,6 +67,16 @@ class KafkaIT {
             producer.send(new ProducerRecord<>(topic, "k", "after-restart")).get();
         }
         assertThat(consume(kafka, topic, "read_uncommitted", 2)).containsExactly("k=before-restart", "k=after-restart");
+    }
+
+    /** devstack's Kafka does not create topics on first use, as Ferry's clusters should not. */
+    private static String topic(KafkaService kafka, String prefix) throws Exception {
+        String name = prefix + UUID.randomUUID();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, 1, (short) 1))).all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        return name;
     }
 
     private static KafkaProducer<String, String> producer(KafkaService kafka, Map<String, Object> extra) {
