@@ -1,0 +1,311 @@
+package io.ferry.capture;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.ferry.capture.convert.RecordConverter;
+import io.ferry.capture.publish.ChangePublisher;
+import io.ferry.capture.publish.SchemaVersions;
+import io.ferry.capture.source.Preflight;
+import io.ferry.capture.source.SourceDialect;
+import io.ferry.capture.source.SourceTable;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicAdmin;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One source's capture: preflight, Ferry's footprint in the source, an embedded Debezium engine whose
+ * batches go to Kafka in transactions, heartbeats every interval, and a restart with backoff whenever
+ * the engine fails (the source or Kafka went away) — unless another capture of the same source fenced
+ * this one. Thread-safe.
+ */
+public final class Capture implements AutoCloseable {
+
+    /** Where the capture is. */
+    public enum State { RUNNING, RESTARTING, FENCED, STOPPED }
+
+    private static final Logger log = LoggerFactory.getLogger(Capture.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final CaptureSettings settings;
+    private final SourceDialect dialect;
+    private final MeterRegistry registry;
+    private final Preflight preflight;
+    private final Admin admin;
+    private final Properties clientBase;
+    private final SnapshotProgress progress;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService engineThread;
+    private final HeartbeatWriter heartbeats;
+    private final Object lifecycle = new Object();
+
+    private volatile State state = State.RUNNING;
+    private volatile Throwable lastFailure;
+    private volatile boolean closing;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private ChangePublisher publisher;
+    private Duration backoff = Duration.ofSeconds(1);
+    private long launchedAtNanos;
+
+    private Capture(CaptureSettings settings, MeterRegistry registry, Preflight preflight) {
+        this.settings = settings;
+        this.dialect = SourceDialect.of(settings.source());
+        this.registry = registry;
+        this.preflight = preflight;
+        this.clientBase = ChangePublisher.clientBase(settings.bootstrapServers(), settings.kafka().properties());
+        this.admin = Admin.create(clientBase);
+        this.progress = new SnapshotProgress(settings.pipeline(), registry);
+        preflight.tables().forEach(t -> progress.estimate(t.id(), t.estimatedRows()));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ferry-capture-" + settings.pipeline()));
+        this.engineThread = Executors.newSingleThreadExecutor(r -> daemon(r, "ferry-capture-engine-" + settings.pipeline()));
+        this.heartbeats = settings.source().readOnly() ? null : new HeartbeatWriter(dialect, settings.pipeline());
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Checks the source, prepares Ferry's footprint and topics, and starts capturing.
+     *
+     * @throws CaptureException listing every preflight problem, or naming the unreachable server
+     * @param registry where snapshot progress and event counts go; may be null
+     */
+    public static Capture start(CaptureSettings settings, MeterRegistry registry) {
+        SourceDialect dialect = SourceDialect.of(settings.source());
+        Preflight preflight;
+        try (Connection c = dialect.connect()) {
+            preflight = dialect.preflight(c);
+            if (!preflight.problems().isEmpty()) {
+                throw new CaptureException(preflight.problems(), null);
+            }
+            preflight.notes().forEach(n -> log.info("preflight: {}", n));
+            if (!settings.source().readOnly()) {
+                dialect.createFootprint(c);
+            }
+        } catch (SQLException e) {
+            throw new CaptureException("cannot reach the source " + dialect.jdbcUrl() + " as " + settings.source().user()
+                    + ": " + e.getMessage() + " (check source.host, source.port, source.database, source.user, source.password)", e);
+        }
+        log.info("capture of {} ({}): {} tables: {}", settings.pipeline(), settings.source().type(), preflight.tables().size(),
+                preflight.tables().stream().map(t -> t.id().toString()).collect(Collectors.joining(", ")));
+        Capture capture = new Capture(settings, registry, preflight);
+        try {
+            TopicAdmin.ensure(capture.admin, settings.layout().pipelineTopics());
+            capture.launch();
+        } catch (RuntimeException e) {
+            capture.close();
+            throw e;
+        }
+        if (capture.heartbeats != null) {
+            long every = settings.source().heartbeatInterval().toMillis();
+            capture.scheduler.scheduleWithFixedDelay(capture.heartbeats::beat, every, every, TimeUnit.MILLISECONDS);
+        }
+        return capture;
+    }
+
+    /** Builds a publisher and an engine and runs the engine; called at start and after each failure. */
+    private void launch() {
+        synchronized (lifecycle) {
+            if (closing) {
+                return;
+            }
+            SchemaVersions versions = SchemaVersions.load(clientBase, settings.layout().names().schemas());
+            publisher = new ChangePublisher(settings.pipeline(), settings.layout(), clientBase, admin);
+            publisher.init();
+            for (SourceTable t : preflight.tables()) {
+                publisher.ensureChangeTopic(t.id());
+            }
+            Map<TableId, SourceTable> tables = preflight.tables().stream()
+                    .collect(Collectors.toMap(SourceTable::id, Function.identity()));
+            RecordConverter converter = new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
+                    t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()));
+            BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry);
+            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                    .using(DebeziumProperties.of(settings, dialect))
+                    .notifying(handler)
+                    .using(this::engineStopped)
+                    .build();
+            launchedAtNanos = System.nanoTime();
+            state = State.RUNNING;
+            engineThread.submit(engine);
+        }
+    }
+
+    /** Debezium's completion callback: runs on the engine's thread when it stops, for whatever reason. */
+    private void engineStopped(boolean success, String message, Throwable error) {
+        synchronized (lifecycle) {
+            if (closing) {
+                state = State.STOPPED;
+                return;
+            }
+            closePublisher();
+            if (causedBy(error, ChangePublisher.FencedException.class)) {
+                state = State.FENCED;
+                lastFailure = error;
+                log.error("capture of {} stops: {}", settings.pipeline(), rootMessage(error));
+                return;
+            }
+            lastFailure = error;
+            if (System.nanoTime() - launchedAtNanos > Duration.ofMinutes(1).toNanos()) {
+                backoff = Duration.ofSeconds(1);
+            }
+            state = State.RESTARTING;
+            log.warn("capture of {} stopped ({}); restarting in {} s from the last committed offset", settings.pipeline(),
+                    error == null ? message : rootMessage(error), backoff.toSeconds());
+            Duration wait = backoff;
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            scheduler.schedule(this::relaunch, wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void relaunch() {
+        try {
+            launch();
+        } catch (RuntimeException e) {
+            engineStopped(false, "restart failed", e);
+        }
+    }
+
+    private void closePublisher() {
+        if (publisher != null) {
+            try {
+                publisher.close();
+            } catch (RuntimeException e) {
+                log.debug("closing the publisher failed", e);
+            }
+            publisher = null;
+        }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        if (t == null) {
+            return "no error";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return t.getMessage() + (root != t ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The error that last stopped the engine, if any. */
+    public Optional<Throwable> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    public Preflight preflight() {
+        return preflight;
+    }
+
+    public SnapshotProgress progress() {
+        return progress;
+    }
+
+    /**
+     * Writes a marker row into the source now and returns its sequence number: {@code DRAIN} for
+     * {@code ferry cutover drain}; {@code HEARTBEAT} as the scheduled writer does.
+     *
+     * @throws CaptureException on a read-only source or when the source cannot be reached
+     */
+    public long writeMarker(Marker.Kind kind) {
+        if (settings.source().readOnly()) {
+            throw new CaptureException("source.read_only is true: Ferry writes no markers into this source");
+        }
+        try (Connection c = dialect.connect()) {
+            return dialect.writeMarker(c, settings.pipeline(), kind);
+        } catch (SQLException e) {
+            throw new CaptureException("cannot write a " + kind.wireName() + " marker into the source: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Asks for an incremental re-snapshot of the captured tables matching these patterns, while streaming goes on.
+     *
+     * @throws CaptureException on a read-only source (no signal table), or when a pattern matches no captured table
+     */
+    public void resnapshot(List<String> tablePatterns) {
+        if (settings.source().readOnly()) {
+            throw new CaptureException("source.read_only is true: re-snapshots need Ferry's signal table in the source");
+        }
+        SourceDialect.Selection selection = SourceDialect.select(tablePatterns,
+                preflight.tables().stream().map(SourceTable::id).toList());
+        if (!selection.unmatched().isEmpty()) {
+            throw new CaptureException("re-snapshot: " + selection.unmatched() + " match no captured table");
+        }
+        try (Connection c = dialect.connect()) {
+            dialect.requestSnapshot(c, selection.tables());
+            log.info("re-snapshot of {} requested", selection.tables());
+        } catch (SQLException e) {
+            throw new CaptureException("cannot signal a re-snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the engine cleanly (Debezium commits its offsets), then the heartbeats, producer and admin client. */
+    @Override
+    public void close() {
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
+        synchronized (lifecycle) {
+            closing = true;
+            running = engine;
+        }
+        scheduler.shutdownNow();
+        if (running != null) {
+            try {
+                running.close();
+            } catch (Exception e) {
+                log.warn("stopping Debezium failed: {}", e.toString());
+            }
+        }
+        engineThread.shutdown();
+        try {
+            if (!engineThread.awaitTermination(60, TimeUnit.SECONDS)) {
+                engineThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lifecycle) {
+            closePublisher();
+            state = State.STOPPED;
+        }
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+        admin.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,72 @@
+package io.ferry.capture;
+
+import io.ferry.capture.source.SourceDialect;
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Debezium's configuration for one capture, built at the boundary from typed settings. Values land in
+ * the canonical forms with: decimals as strings (exact, NaN kept), microsecond time types, bytes as bytes,
+ * intervals as ISO strings, the source's column types propagated, no tombstones.
+ */
+final class DebeziumProperties {
+
+    private DebeziumProperties() {
+    }
+
+    static Properties of(CaptureSettings settings, SourceDialect dialect) {
+        TopicNames names = settings.layout().names();
+        Properties p = new Properties();
+        p.putAll(dialect.debeziumProperties(settings.pipeline()));
+        p.put("name", "ferry-" + settings.pipeline());
+        p.put("topic.prefix", settings.pipeline());
+
+        List<String> include = new ArrayList<>(settings.source().tables());
+        if (!settings.source().readOnly()) {
+            include.add(literal(dialect.heartbeatTable()));
+            include.add(literal(dialect.signalTable()));
+            p.put("signal.data.collection", dialect.signalTable().toString());
+            p.put("signal.enabled.channels", "source");
+        } else {
+            // No heartbeat table: Debezium's own heartbeats give the weaker, source-side lag.
+            p.put("heartbeat.interval.ms", Long.toString(settings.source().heartbeatInterval().toMillis()));
+        }
+        p.put("table.include.list", String.join(",", include));
+
+        p.put("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.put("offset.storage.topic", names.captureOffsets());
+        p.put("offset.storage.partitions", "1");
+        p.put("offset.storage.replication.factor", settings.kafka().replicationFactor().map(String::valueOf).orElse("-1"));
+        p.put("offset.flush.interval.ms", "1000");
+        p.put("bootstrap.servers", settings.bootstrapServers());
+        p.putAll(settings.kafka().properties());
+
+        p.put("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
+        p.put("schema.history.internal.kafka.topic", names.schemaHistory());
+        p.put("schema.history.internal.kafka.bootstrap.servers", settings.bootstrapServers());
+        for (Map.Entry<String, String> e : settings.kafka().properties().entrySet()) {
+            p.put("schema.history.internal.producer." + e.getKey(), e.getValue());
+            p.put("schema.history.internal.consumer." + e.getKey(), e.getValue());
+        }
+
+        p.put("decimal.handling.mode", "string");
+        p.put("time.precision.mode", "adaptive_time_microseconds");
+        p.put("binary.handling.mode", "bytes");
+        p.put("tombstones.on.delete", "false");
+        p.put("column.propagate.source.type", ".*");
+        p.put("include.schema.changes", "false");
+        // Debezium polls its queue every poll.interval.ms (500 by default): that is a floor on latency.
+        p.put("poll.interval.ms", "50");
+        p.put("max.batch.size", "2048");
+        p.put("max.queue.size", "8192");
+        return p;
+    }
+
+    private static String literal(TableId table) {
+        return table.namespace() + "\\." + table.name().replace(".", "\\.");
+    }
+}

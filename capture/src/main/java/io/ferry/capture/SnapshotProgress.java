@@ -1,0 +1,86 @@
+package io.ferry.capture;
+
+import io.ferry.core.event.TableId;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rows read by the snapshot per table against the source's row estimate, with rate and ETA. Thread-safe:
+ * the engine's handler counts, anyone reads.
+ */
+public final class SnapshotProgress {
+
+    private final Map<TableId, TableCounter> tables = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final String pipeline;
+
+    SnapshotProgress(String pipeline, MeterRegistry registry) {
+        this.pipeline = pipeline;
+        this.registry = registry;
+    }
+
+    /** Progress of one table at one moment. */
+    public record TableProgress(TableId table, long rowsDone, long rowsEstimated, double rowsPerSecond, Optional<Duration> eta,
+            boolean done) {
+    }
+
+    private static final class TableCounter {
+        final AtomicLong rows = new AtomicLong();
+        volatile long estimated;
+        volatile long startedNanos;
+        volatile long lastNanos;
+        volatile boolean done;
+    }
+
+    void estimate(TableId table, long estimatedRows) {
+        counter(table).estimated = estimatedRows;
+    }
+
+    void rowRead(TableId table) {
+        TableCounter c = counter(table);
+        long now = System.nanoTime();
+        if (c.rows.getAndIncrement() == 0) {
+            c.startedNanos = now;
+        }
+        c.lastNanos = now;
+    }
+
+    /** Marks every table that read rows as finished (the snapshot moved on to streaming). */
+    void finishAll() {
+        tables.values().forEach(c -> c.done = c.rows.get() > 0 || c.done);
+    }
+
+    private TableCounter counter(TableId table) {
+        return tables.computeIfAbsent(table, t -> {
+            TableCounter c = new TableCounter();
+            if (registry != null) {
+                Gauge.builder("ferry.snapshot.rows", c.rows, AtomicLong::get).tag("pipeline", pipeline).tag("table", t.toString())
+                        .description("rows read by the snapshot").register(registry);
+                Gauge.builder("ferry.snapshot.rows.estimated", c, x -> x.estimated).tag("pipeline", pipeline)
+                        .tag("table", t.toString()).description("the source's row estimate").register(registry);
+            }
+            return c;
+        });
+    }
+
+    public List<TableProgress> tables() {
+        List<TableProgress> out = new ArrayList<>();
+        tables.forEach((table, c) -> {
+            long rows = c.rows.get();
+            double seconds = (c.lastNanos - c.startedNanos) / 1e9;
+            double rate = rows > 1 && seconds > 0 ? rows / seconds : 0;
+            Optional<Duration> eta = !c.done && rate > 0 && c.estimated > rows
+                    ? Optional.of(Duration.ofSeconds((long) ((c.estimated - rows) / rate))) : Optional.empty();
+            out.add(new TableProgress(table, rows, c.estimated, rate, eta, c.done));
+        });
+        out.sort(java.util.Comparator.comparing(p -> p.table().toString()));
+        return out;
+    }
+}

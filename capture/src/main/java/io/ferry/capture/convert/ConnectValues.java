@@ -1,0 +1,142 @@
+package io.ferry.capture.convert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.core.types.CanonicalType;
+import io.ferry.core.types.CanonicalValues;
+import io.ferry.core.types.ColumnType;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Schema;
+
+/**
+ * A Debezium value, as its Connect schema and the column's canonical type describe it, into the
+ * canonical JSON form. Time values use the encodings of {@code time.precision.mode=adaptive_time_microseconds}.
+ */
+final class ConnectValues {
+
+    /** What Debezium puts in place of a PostgreSQL TOAST value the log left out. */
+    static final String UNAVAILABLE = "__debezium_unavailable_value";
+    private static final ByteBuffer UNAVAILABLE_BYTES = ByteBuffer.wrap(UNAVAILABLE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    private ConnectValues() {
+    }
+
+    /** True for Debezium's placeholder of a value the source's log did not carry. */
+    static boolean unavailable(Object value) {
+        if (value instanceof String s) {
+            return s.equals(UNAVAILABLE);
+        }
+        if (value instanceof ByteBuffer b) {
+            return b.equals(UNAVAILABLE_BYTES);
+        }
+        if (value instanceof byte[] b) {
+            return ByteBuffer.wrap(b).equals(UNAVAILABLE_BYTES);
+        }
+        if (value instanceof List<?> l) {
+            return !l.isEmpty() && unavailable(l.get(0));
+        }
+        return false;
+    }
+
+    static JsonNode canonical(Schema schema, ColumnType type, Object value) {
+        return CanonicalValues.encode(type, javaValue(schema, type, value));
+    }
+
+    private static Object javaValue(Schema schema, ColumnType type, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String name = schema.name() == null ? "" : schema.name();
+        return switch (type.kind()) {
+            case DATE -> date(((Number) value).intValue());
+            case TIME -> switch (name) {
+                case "io.debezium.time.Time" -> Duration.ofMillis(((Number) value).longValue());
+                case "io.debezium.time.NanoTime" -> Duration.ofNanos(((Number) value).longValue());
+                default -> Duration.ofNanos(Math.multiplyExact(((Number) value).longValue(), 1000L));
+            };
+            case TIMESTAMP -> switch (name) {
+                case "io.debezium.time.Timestamp" -> localDateTime(((Number) value).longValue(), 1_000L);
+                case "io.debezium.time.NanoTimestamp" -> localDateTime(((Number) value).longValue(), 1L);
+                default -> localDateTime(((Number) value).longValue(), 1_000_000L);
+            };
+            case TIMESTAMPTZ -> zonedTimestamp((String) value);
+            case TIMETZ -> OffsetTime.parse((String) value);
+            case INTERVAL -> value instanceof Number micros
+                    ? new io.ferry.core.types.Interval(0, 0, micros.longValue()) : value;
+            case BIT -> value instanceof Boolean ? value : bits(value, type.length() == null ? 1 : type.length());
+            case ARRAY -> array(schema, type, (List<?>) value);
+            case UINT64 -> value instanceof java.math.BigDecimal d ? d.toBigIntegerExact() : value;
+            default -> value;
+        };
+    }
+
+    private static Object date(int epochDay) {
+        // PostgreSQL's infinite dates arrive as the ends of Debezium's int range.
+        if (epochDay == Integer.MAX_VALUE) {
+            return LocalDate.MAX;
+        }
+        if (epochDay == Integer.MIN_VALUE) {
+            return LocalDate.MIN;
+        }
+        return LocalDate.ofEpochDay(epochDay);
+    }
+
+    /** {@code amount} units of {@code unitsPerSecond} since the epoch, as a wall-clock date-time. */
+    private static LocalDateTime localDateTime(long amount, long unitsPerSecond) {
+        if (amount == Long.MAX_VALUE) {
+            return LocalDateTime.MAX;
+        }
+        if (amount == Long.MIN_VALUE) {
+            return LocalDateTime.MIN;
+        }
+        long seconds = Math.floorDiv(amount, unitsPerSecond);
+        long nanos = Math.floorMod(amount, unitsPerSecond) * (1_000_000_000L / unitsPerSecond);
+        return LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC);
+    }
+
+    private static Object zonedTimestamp(String text) {
+        return switch (text) {
+            case "infinity" -> Instant.MAX;
+            case "-infinity" -> Instant.MIN;
+            default -> OffsetDateTime.parse(text);
+        };
+    }
+
+    /** Debezium's Bits: little-endian bytes of a bit string of the column's length. */
+    private static String bits(Object value, int length) {
+        byte[] bytes;
+        if (value instanceof ByteBuffer b) {
+            bytes = new byte[b.remaining()];
+            b.duplicate().get(bytes);
+        } else {
+            bytes = (byte[]) value;
+        }
+        StringBuilder out = new StringBuilder(length);
+        for (int i = length - 1; i >= 0; i--) {
+            int byteIndex = i / 8;
+            boolean set = byteIndex < bytes.length && (bytes[byteIndex] >> (i % 8) & 1) == 1;
+            out.append(set ? '1' : '0');
+        }
+        return out.toString();
+    }
+
+    private static List<Object> array(Schema schema, ColumnType type, List<?> values) {
+        List<Object> out = new ArrayList<>(values.size());
+        for (Object v : values) {
+            out.add(javaValue(schema.valueSchema(), type.elementType(), v));
+        }
+        return out;
+    }
+
+    static boolean isText(ColumnType type) {
+        return type.kind() == CanonicalType.STRING || type.kind() == CanonicalType.JSON;
+    }
+}

@@ -1,0 +1,27 @@
+package io.ferry.capture.convert;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
+
+/** What one Debezium record became. */
+public sealed interface Converted {
+
+    /** A row change of a captured table, with the schema it was read with (version not yet assigned). */
+    record Row(ChangeEvent.RowChange event, TableSchema schema) implements Converted {
+    }
+
+    /** A heartbeat or drain marker of this pipeline. */
+    record MarkerRow(Marker marker, SourceInfo source) implements Converted {
+    }
+
+    /** Not data: Ferry's signal rows, other pipelines' heartbeats, tombstones. */
+    record Skip(String why) implements Converted {
+    }
+
+    /** A record that can never become a canonical event; it goes to the dead-letter topic. */
+    record Failure(TableId table, String reason, String detail) implements Converted {
+    }
+}

@@ -1,0 +1,227 @@
+package io.ferry.capture.convert;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.Column;
+import io.ferry.core.schema.ForeignKey;
+import io.ferry.core.schema.TableSchema;
+import io.ferry.core.types.ColumnType;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns Debezium's records into canonical events. Not thread-safe: one per engine, called from the
+ * engine's batch handler.
+ */
+public final class RecordConverter {
+
+    private final String pipeline;
+    private final TableId heartbeatTable;
+    private final TableId signalTable;
+    private final Function<TableId, List<ForeignKey>> foreignKeys;
+    private final Map<Schema, TableShape> shapes = new IdentityHashMap<>();
+    private long debeziumHeartbeats;
+
+    /**
+     * @param foreignKeys the foreign keys preflight found for a table (empty when unknown)
+     */
+    public RecordConverter(String pipeline, TableId heartbeatTable, TableId signalTable,
+            Function<TableId, List<ForeignKey>> foreignKeys) {
+        this.pipeline = pipeline;
+        this.heartbeatTable = heartbeatTable;
+        this.signalTable = signalTable;
+        this.foreignKeys = foreignKeys;
+    }
+
+    /** A table's columns with their Connect schemas and canonical types, derived once per Connect schema. */
+    private record TableShape(TableSchema schema, List<Field> fields, List<ColumnType> types) {
+    }
+
+    public Converted convert(SourceRecord record) {
+        if (record.value() == null) {
+            return new Converted.Skip("tombstone");
+        }
+        if (record.topic() != null && record.topic().startsWith("__debezium-heartbeat")) {
+            return debeziumHeartbeat(record);
+        }
+        Struct value = (Struct) record.value();
+        if (value.schema().field("op") == null || value.schema().field("source") == null) {
+            return new Converted.Skip("not a row change (" + value.schema().name() + ")");
+        }
+        Struct source = value.getStruct("source");
+        TableId table = table(source);
+        String op = value.getString("op");
+        if (table.equals(signalTable)) {
+            return new Converted.Skip("signal");
+        }
+        SourceInfo info = sourceInfo(source, record.sourceOffset());
+        try {
+            if (table.equals(heartbeatTable)) {
+                return marker(value, info);
+            }
+            if (op.equals("t") || op.equals("m")) {
+                return new Converted.Skip("operation " + op + " is not a row change");
+            }
+            Schema rowSchema = value.schema().field("after").schema();
+            TableShape shape = shapes.computeIfAbsent(rowSchema, s -> shape(table, s, record.keySchema()));
+            Row before = row(value.getStruct("before"), shape);
+            Row after = row(value.getStruct("after"), shape);
+            Row key = key((Struct) record.key(), shape, table);
+            ChangeEvent.RowChange event = switch (op) {
+                case "c" -> ChangeEvent.RowChange.insert(table, key, after, info, 0);
+                case "u" -> ChangeEvent.RowChange.update(table, key, before, after, info, 0);
+                case "d" -> ChangeEvent.RowChange.delete(table, key, before, info, 0);
+                case "r" -> ChangeEvent.RowChange.read(table, key, after, info, 0);
+                default -> throw new IllegalArgumentException("unknown Debezium op '" + op + "'");
+            };
+            return new Converted.Row(event, shape.schema());
+        } catch (UnsupportedColumnException e) {
+            return new Converted.Failure(table, "unsupported column type", e.getMessage());
+        } catch (RuntimeException e) {
+            return new Converted.Failure(table, "cannot convert to a canonical event", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Converted marker(Struct value, SourceInfo info) {
+        Struct after = value.getStruct("after");
+        if (after == null || !pipeline.equals(after.getString("pipeline"))) {
+            return new Converted.Skip("heartbeat row of another pipeline or a deleted one");
+        }
+        Marker.Kind kind = Marker.Kind.fromWire(after.getString("kind"));
+        return new Converted.MarkerRow(new Marker(after.getInt64("seq"), info.tsUs(), kind), info);
+    }
+
+    /** Debezium's own heartbeats stand in for Ferry's when the source is read-only (no heartbeat table). */
+    private Converted debeziumHeartbeat(SourceRecord record) {
+        Struct value = (Struct) record.value();
+        long tsMs = value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : System.currentTimeMillis();
+        SourceInfo info = new SourceInfo(pipeline, position(record.sourceOffset()), null, tsMs * 1000, false);
+        return new Converted.MarkerRow(new Marker(++debeziumHeartbeats, tsMs * 1000, Marker.Kind.HEARTBEAT), info);
+    }
+
+    private TableShape shape(TableId table, Schema rowSchema, Schema keySchema) {
+        List<Field> fields = rowSchema.fields();
+        List<ColumnType> types = new ArrayList<>(fields.size());
+        List<Column> columns = new ArrayList<>(fields.size());
+        for (Field f : fields) {
+            ColumnType type = ConnectTypes.of(f.schema(), table + "." + f.name());
+            types.add(type);
+            columns.add(new Column(f.name(), type, f.schema().isOptional()));
+        }
+        List<String> pk = keySchema == null ? List.of() : keySchema.fields().stream().map(Field::name).toList();
+        TableSchema schema = new TableSchema(table, columns, pk, 0, foreignKeys.apply(table));
+        return new TableShape(schema, fields, types);
+    }
+
+    private static Row row(Struct struct, TableShape shape) {
+        if (struct == null) {
+            return null;
+        }
+        Row.Builder row = Row.builder();
+        for (int i = 0; i < shape.fields().size(); i++) {
+            Field f = shape.fields().get(i);
+            Object v = struct.get(f);
+            // A TOAST value the log left out is absent, never Debezium's placeholder: transform fills it.
+            if (ConnectValues.unavailable(v)) {
+                continue;
+            }
+            row.put(f.name(), ConnectValues.canonical(f.schema(), shape.types().get(i), v));
+        }
+        return row.build();
+    }
+
+    private static Row key(Struct key, TableShape shape, TableId table) {
+        if (key == null) {
+            throw new IllegalArgumentException(table + " has no key: Ferry needs a primary key");
+        }
+        Row.Builder row = Row.builder();
+        for (Field f : key.schema().fields()) {
+            int i = indexOf(shape, f.name());
+            ColumnType type = i >= 0 ? shape.types().get(i) : ConnectTypes.of(f.schema(), table + "." + f.name());
+            row.put(f.name(), ConnectValues.canonical(f.schema(), type, key.get(f)));
+        }
+        return row.build();
+    }
+
+    private static int indexOf(TableShape shape, String column) {
+        for (int i = 0; i < shape.fields().size(); i++) {
+            if (shape.fields().get(i).name().equals(column)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static TableId table(Struct source) {
+        String namespace = source.schema().field("schema") != null && source.getString("schema") != null
+                ? source.getString("schema") : source.getString("db");
+        return new TableId(namespace, source.getString("table"));
+    }
+
+    private static SourceInfo sourceInfo(Struct source, Map<String, ?> offset) {
+        long tsUs = source.schema().field("ts_us") != null && source.get("ts_us") != null
+                ? source.getInt64("ts_us") : source.getInt64("ts_ms") * 1000;
+        String snapshot = source.schema().field("snapshot") == null ? null : String.valueOf(source.get("snapshot"));
+        boolean inSnapshot = snapshot != null && !snapshot.equals("false") && !snapshot.equals("null");
+        String pos;
+        long order;
+        String txId;
+        if (source.schema().field("lsn") != null) {
+            Object lsn = source.get("lsn");
+            order = lsn == null ? 0 : (Long) lsn;
+            pos = lsn == null ? position(offset) : lsn(order);
+            txId = source.get("txId") == null ? null : source.get("txId").toString();
+        } else {
+            String file = source.getString("file");
+            long filePos = ((Number) source.get("pos")).longValue();
+            int row = source.get("row") == null ? 0 : ((Number) source.get("row")).intValue();
+            pos = file + ":" + filePos + ":" + row;
+            order = binlogOrder(file, filePos, row);
+            Object gtid = source.schema().field("gtid") != null ? source.get("gtid") : null;
+            txId = gtid == null ? null : gtid.toString();
+        }
+        return new SourceInfo(source.getString("db"), pos, order, txId, tsUs, inSnapshot);
+    }
+
+    private static String position(Map<String, ?> offset) {
+        if (offset == null) {
+            return "";
+        }
+        Object lsn = offset.get("lsn");
+        if (lsn instanceof Long l) {
+            return lsn(l);
+        }
+        Object file = offset.get("file");
+        return file == null ? offset.toString() : file + ":" + offset.get("pos");
+    }
+
+    /**
+     * A binlog position as one growing number: file index (the digits after the last '.'), position in
+     * the file, row within the event — {@code index << 44 | pos << 12 | min(row, 4095)}.
+     */
+    static long binlogOrder(String file, long pos, int row) {
+        long index;
+        try {
+            index = Long.parseLong(file.substring(file.lastIndexOf('.') + 1));
+        } catch (RuntimeException e) {
+            index = 0;
+        }
+        return (index << 44) | ((pos & 0xFFFFFFFFL) << 12) | Math.min(row, 4095);
+    }
+
+    /** PostgreSQL's textual LSN, e.g. {@code 0/16B3748}. */
+    static String lsn(long lsn) {
+        return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
+    }
+}

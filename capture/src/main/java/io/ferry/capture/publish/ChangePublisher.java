@@ -1,0 +1,178 @@
+package io.ferry.capture.publish;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.ChangeEventCodec;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
+import io.ferry.core.schema.TableSchemaCodec;
+import io.ferry.core.topic.DeadLetter;
+import io.ferry.core.topic.TopicAdmin;
+import io.ferry.core.topic.TopicLayout;
+import io.ferry.core.topic.TopicRecords;
+import io.ferry.core.topic.TopicSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes one Debezium batch as one Kafka transaction, with the producer's {@code transactional.id}
+ * fixed per source: when a second capture of the same source starts, the first is fenced and can no
+ * longer write. {@link #publish} returns only after Kafka committed the transaction, so the caller
+ * marks Debezium's offsets only for records Kafka holds.
+ */
+public final class ChangePublisher implements AutoCloseable {
+
+    private final String pipeline;
+    private final TopicLayout layout;
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    /** Change topics known to exist, with their partition counts: markers go to every partition of each. */
+    private final Map<String, Integer> changeTopics = new ConcurrentHashMap<>();
+
+    public ChangePublisher(String pipeline, TopicLayout layout, Properties clientBase, Admin admin) {
+        this.pipeline = pipeline;
+        this.layout = layout;
+        this.admin = admin;
+        Properties p = new Properties();
+        p.putAll(clientBase);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, layout.names().captureTransactionalId());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-capture");
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Registers with the transaction coordinator, fencing any older producer of this source. */
+    public void init() {
+        producer.initTransactions();
+    }
+
+    /** Makes sure a table's change topic exists, so markers reach it from now on. */
+    public void ensureChangeTopic(TableId table) {
+        String topic = layout.names().change(table);
+        if (!changeTopics.containsKey(topic)) {
+            TopicSpec spec = layout.change(table);
+            TopicAdmin.ensure(admin, List.of(spec));
+            try {
+                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+                changeTopics.put(topic, partitions);
+            } catch (Exception e) {
+                throw new KafkaException("cannot describe topic " + topic, e);
+            }
+        }
+    }
+
+    /** What one batch publishes, in order. */
+    public static final class Batch {
+        private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        private final List<TableSchema> schemas = new ArrayList<>();
+
+        public List<TableSchema> schemas() {
+            return schemas;
+        }
+
+        public int size() {
+            return records.size();
+        }
+    }
+
+    public Batch newBatch() {
+        return new Batch();
+    }
+
+    public void addSchema(Batch batch, TableSchema schema) {
+        batch.schemas.add(schema);
+        batch.records.add(new ProducerRecord<>(layout.names().schemas(), TableSchemaCodec.key(schema), TableSchemaCodec.value(schema)));
+    }
+
+    public void addRow(Batch batch, ChangeEvent.RowChange event) {
+        batch.records.add(new ProducerRecord<>(layout.names().change(event.table()), ChangeEventCodec.key(event),
+                ChangeEventCodec.value(event)));
+    }
+
+    /** A marker goes to every partition of every change topic, behind what was sent there before. */
+    public void addMarker(Batch batch, ChangeEvent.MarkerEvent marker) {
+        byte[] value = ChangeEventCodec.value(marker);
+        changeTopics.forEach((topic, partitions) -> {
+            for (int p = 0; p < partitions; p++) {
+                batch.records.add(new ProducerRecord<>(topic, p, ChangeEventCodec.key(marker, p), value));
+            }
+        });
+    }
+
+    public void addDeadLetter(Batch batch, DeadLetter letter) {
+        batch.records.add(new ProducerRecord<>(layout.names().deadLetters(), letter.originKey(), TopicRecords.deadLetterValue(letter)));
+    }
+
+    /**
+     * Sends the batch in one transaction and waits for the commit.
+     *
+     * @throws FencedException when another capture of this source took over
+     * @throws KafkaException when Kafka failed; nothing of the batch is visible, and the publisher must be
+     *     closed and made anew (a failed producer may not be usable again)
+     */
+    public void publish(Batch batch) {
+        if (batch.records.isEmpty()) {
+            return;
+        }
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<byte[], byte[]> r : batch.records) {
+                producer.send(r);
+            }
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw new FencedException("capture of pipeline " + pipeline + " was fenced: another capture process for the same "
+                    + "source took over (" + e.getClass().getSimpleName() + ")", e);
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(30));
+    }
+
+    /** Another producer with the same transactional id took over; this capture must stop. */
+    public static final class FencedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FencedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The client properties of every Kafka client of this capture. */
+    public static Properties clientBase(String bootstrapServers, Map<String, String> extra) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.put("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+
+    /** For tests and diagnostics: the partitions of each known change topic. */
+    public Map<String, Integer> changeTopics() {
+        return Map.copyOf(changeTopics);
+    }
+}

@@ -1,0 +1,236 @@
+package io.ferry.capture.source;
+
+import io.ferry.core.config.SourceSettings;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.ForeignKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * MySQL and MariaDB through the binlog: the MariaDB connector (GTID resume) for MariaDB, the MySQL
+ * connector for MySQL. Tables are {@code database.table}.
+ */
+final class MysqlDialect implements SourceDialect {
+
+    private final SourceSettings source;
+    private final boolean mariadb;
+
+    MysqlDialect(SourceSettings source, boolean mariadb) {
+        this.source = source;
+        this.mariadb = mariadb;
+    }
+
+    @Override
+    public SourceSettings settings() {
+        return source;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database()
+                + (mariadb ? "" : "?allowPublicKeyRetrieval=true");
+    }
+
+    @Override
+    public Preflight preflight(Connection c) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Map<String, String> vars = new LinkedHashMap<>();
+        try (ResultSet rs = c.createStatement().executeQuery(
+                "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('log_bin', 'binlog_format', 'binlog_row_image')")) {
+            while (rs.next()) {
+                vars.put(rs.getString(1), rs.getString(2).toUpperCase(Locale.ROOT));
+            }
+        }
+        if (!"ON".equals(vars.get("log_bin"))) {
+            problems.add("source: the binary log is off: start the server with log-bin (and server_id) in my.cnf");
+        }
+        if (!"ROW".equals(vars.get("binlog_format"))) {
+            problems.add("source: binlog_format is " + vars.get("binlog_format") + ", capture needs ROW: set binlog_format=ROW "
+                    + "in my.cnf (SET GLOBAL binlog_format = 'ROW' affects new sessions only)");
+        }
+        if (!"FULL".equals(vars.get("binlog_row_image"))) {
+            problems.add("source: binlog_row_image is " + vars.get("binlog_row_image") + ", capture needs FULL: set "
+                    + "binlog_row_image=FULL in my.cnf");
+        }
+        String grants;
+        try (ResultSet rs = c.createStatement().executeQuery("SHOW GRANTS")) {
+            StringBuilder all = new StringBuilder();
+            while (rs.next()) {
+                all.append(rs.getString(1).toUpperCase(Locale.ROOT)).append('\n');
+            }
+            grants = all.toString();
+        }
+        boolean everything = grants.contains("GRANT ALL PRIVILEGES ON *.*");
+        if (!everything && !(grants.contains("REPLICATION SLAVE") || grants.contains("REPLICATION REPLICA"))) {
+            problems.add("source.user '" + source.user() + "' lacks REPLICATION SLAVE: GRANT REPLICATION SLAVE, "
+                    + "REPLICATION CLIENT ON *.* TO '" + source.user() + "'");
+        }
+        if (!everything && !(grants.contains("REPLICATION CLIENT") || grants.contains("BINLOG MONITOR"))) {
+            problems.add("source.user '" + source.user() + "' lacks REPLICATION CLIENT" + (mariadb ? " (BINLOG MONITOR)" : "")
+                    + ": GRANT REPLICATION CLIENT ON *.* TO '" + source.user() + "'");
+        }
+        List<TableId> all = new ArrayList<>();
+        Map<TableId, Long> estimates = new LinkedHashMap<>();
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+                + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')")) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                all.add(t);
+                long rows = rs.getLong(3);
+                estimates.put(t, rs.wasNull() ? -1 : rows);
+            }
+        }
+        SourceDialect.Selection selection = SourceDialect.select(source.tables(), all);
+        for (String pattern : selection.unmatched()) {
+            problems.add("source.tables: '" + pattern + "' matches no table (tables are written database.table, e.g. shop.orders)");
+        }
+        List<SourceTable> tables = new ArrayList<>();
+        for (TableId t : selection.tables()) {
+            List<String> pk = primaryKey(c, t);
+            if (pk.isEmpty()) {
+                problems.add("source.tables: " + t + " has no primary key; Ferry keys every change by it: "
+                        + "ALTER TABLE " + t + " ADD PRIMARY KEY (...), or leave the table out");
+            }
+            List<ForeignKey> fks = foreignKeys(c, t);
+            for (ForeignKey fk : fks) {
+                if (fk.changesChildren()) {
+                    notes.add(t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + " ON UPDATE " + fk.onUpdate()
+                            + ": the binlog never carries the child rows that action changes, so transform derives them "
+                            + "from the parent's change (the schema topic lists this foreign key)");
+                }
+            }
+            tables.add(new SourceTable(t, pk, estimates.getOrDefault(t, -1L), fks));
+        }
+        return new Preflight(tables, problems, notes);
+    }
+
+    private static List<String> primaryKey(Connection c, TableId t) throws SQLException {
+        List<String> pk = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, t.namespace());
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pk.add(rs.getString(1));
+                }
+            }
+        }
+        return pk;
+    }
+
+    private static List<ForeignKey> foreignKeys(Connection c, TableId t) throws SQLException {
+        Map<String, List<String[]>> columns = new LinkedHashMap<>();
+        Map<String, String[]> meta = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT rc.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, "
+                + "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, rc.DELETE_RULE, rc.UPDATE_RULE "
+                + "FROM information_schema.REFERENTIAL_CONSTRAINTS rc JOIN information_schema.KEY_COLUMN_USAGE k "
+                + "ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME "
+                + "WHERE rc.CONSTRAINT_SCHEMA = ? AND rc.TABLE_NAME = ? ORDER BY rc.CONSTRAINT_NAME, k.ORDINAL_POSITION")) {
+            ps.setString(1, t.namespace());
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new String[] {rs.getString(2), rs.getString(5)});
+                    meta.put(rs.getString(1), new String[] {rs.getString(3), rs.getString(4), rs.getString(6), rs.getString(7)});
+                }
+            }
+        }
+        List<ForeignKey> out = new ArrayList<>();
+        columns.forEach((name, cols) -> {
+            String[] m = meta.get(name);
+            out.add(new ForeignKey(name, cols.stream().map(x -> x[0]).toList(), new TableId(m[0], m[1]),
+                    cols.stream().map(x -> x[1]).toList(), m[2], m[3]));
+        });
+        return out;
+    }
+
+    @Override
+    public void createFootprint(Connection c) throws SQLException {
+        String db = source.heartbeatSchema();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS " + db);
+            s.execute("CREATE TABLE IF NOT EXISTS " + db + ".heartbeat (pipeline VARCHAR(64) NOT NULL, kind VARCHAR(16) NOT NULL, "
+                    + "seq BIGINT NOT NULL, written_at TIMESTAMP(6) NOT NULL, PRIMARY KEY (pipeline, kind)) ENGINE=InnoDB");
+            s.execute("CREATE TABLE IF NOT EXISTS " + db + ".debezium_signal (id VARCHAR(64) PRIMARY KEY, type VARCHAR(32) NOT NULL, "
+                    + "data VARCHAR(2048)) ENGINE=InnoDB");
+        }
+    }
+
+    @Override
+    public long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement up = c.prepareStatement("INSERT INTO " + source.heartbeatSchema() + ".heartbeat "
+                + "(pipeline, kind, seq, written_at) VALUES (?, ?, 1, NOW(6)) ON DUPLICATE KEY UPDATE seq = seq + 1, written_at = NOW(6)");
+                PreparedStatement read = c.prepareStatement("SELECT seq FROM " + source.heartbeatSchema() + ".heartbeat "
+                        + "WHERE pipeline = ? AND kind = ?")) {
+            up.setString(1, pipeline);
+            up.setString(2, kind.wireName());
+            up.executeUpdate();
+            read.setString(1, pipeline);
+            read.setString(2, kind.wireName());
+            long seq;
+            try (ResultSet rs = read.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+            c.commit();
+            return seq;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    @Override
+    public void requestSnapshot(Connection c, List<TableId> tables) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + signalTable() + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
+            ps.setString(1, java.util.UUID.randomUUID().toString());
+            ps.setString(2, snapshotSignal(tables));
+            ps.executeUpdate();
+        }
+    }
+
+    static String snapshotSignal(List<TableId> tables) {
+        return "{\"data-collections\": [" + tables.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))
+                + "], \"type\": \"incremental\"}";
+    }
+
+    @Override
+    public TableId heartbeatTable() {
+        return new TableId(source.heartbeatSchema(), "heartbeat");
+    }
+
+    @Override
+    public TableId signalTable() {
+        return new TableId(source.heartbeatSchema(), "debezium_signal");
+    }
+
+    @Override
+    public Map<String, String> debeziumProperties(String pipeline) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("connector.class", mariadb ? "io.debezium.connector.mariadb.MariaDbConnector" : "io.debezium.connector.mysql.MySqlConnector");
+        p.put("database.hostname", source.host());
+        p.put("database.port", Integer.toString(source.port()));
+        p.put("database.user", source.user());
+        source.password().ifPresent(pw -> p.put("database.password", pw.reveal()));
+        p.put("database.server.id", Integer.toString(source.serverId()));
+        p.put("snapshot.mode", source.snapshot());
+        p.put("bigint.unsigned.handling.mode", "precise");
+        return p;
+    }
+}

@@ -1,0 +1,218 @@
+package io.ferry.capture.source;
+
+import io.ferry.core.config.SourceSettings;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.ForeignKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** PostgreSQL through pgoutput: logical decoding, a publication and a replication slot. */
+final class PostgresDialect implements SourceDialect {
+
+    private final SourceSettings source;
+
+    PostgresDialect(SourceSettings source) {
+        this.source = source;
+    }
+
+    @Override
+    public SourceSettings settings() {
+        return source;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
+    }
+
+    @Override
+    public Preflight preflight(Connection c) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        String walLevel = scalar(c, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            problems.add("source: wal_level is '" + walLevel + "', logical decoding needs 'logical': set wal_level = logical "
+                    + "in postgresql.conf (or ALTER SYSTEM SET wal_level = logical) and restart PostgreSQL");
+        }
+        if (Integer.parseInt(scalar(c, "SHOW max_replication_slots")) < 1) {
+            problems.add("source: max_replication_slots is 0: set it to at least 1 and restart PostgreSQL");
+        }
+        if (!"t".equals(scalar(c, "SELECT (rolreplication OR rolsuper)::text::char FROM pg_roles WHERE rolname = current_user"))) {
+            problems.add("source.user '" + source.user() + "' lacks the REPLICATION attribute: ALTER ROLE " + source.user()
+                    + " WITH REPLICATION");
+        }
+        List<TableId> all = new ArrayList<>();
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT table_schema, table_name FROM information_schema.tables "
+                + "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')")) {
+            while (rs.next()) {
+                all.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        SourceDialect.Selection selection = SourceDialect.select(source.tables(), all);
+        for (String pattern : selection.unmatched()) {
+            problems.add("source.tables: '" + pattern + "' matches no table in database " + source.database()
+                    + " (tables are written schema.table, e.g. public.users)");
+        }
+        List<SourceTable> tables = new ArrayList<>();
+        for (TableId t : selection.tables()) {
+            List<String> pk = primaryKey(c, t);
+            if (pk.isEmpty()) {
+                problems.add("source.tables: " + t + " has no primary key; Ferry keys every change by it: "
+                        + "ALTER TABLE " + t + " ADD PRIMARY KEY (...), or leave the table out");
+            }
+            if (!"t".equals(scalar(c, "SELECT has_table_privilege(current_user, '" + quoted(t) + "', 'SELECT')::text::char"))) {
+                problems.add("source.user '" + source.user() + "' may not read " + t + ": GRANT SELECT ON " + t + " TO " + source.user());
+            }
+            String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = '" + quoted(t) + "'::regclass");
+            if (!"f".equals(identity) && hasToastableColumns(c, t)) {
+                notes.add(t + " has values PostgreSQL may leave out of an update's log record (TOAST) and REPLICA IDENTITY "
+                        + "is not FULL: such unchanged values arrive as absent columns and are filled from transform's "
+                        + "state (ALTER TABLE " + t + " REPLICA IDENTITY FULL sends them instead)");
+            }
+            long estimate = Long.parseLong(scalar(c, "SELECT GREATEST(reltuples, -1)::bigint FROM pg_class WHERE oid = '"
+                    + quoted(t) + "'::regclass"));
+            tables.add(new SourceTable(t, pk, estimate, foreignKeys(c, t)));
+        }
+        return new Preflight(tables, problems, notes);
+    }
+
+    private static String quoted(TableId t) {
+        return "\"" + t.namespace().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
+    }
+
+    private static List<String> primaryKey(Connection c, TableId t) throws SQLException {
+        List<String> pk = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_index i "
+                + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                + "WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)")) {
+            ps.setString(1, quoted(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pk.add(rs.getString(1));
+                }
+            }
+        }
+        return pk;
+    }
+
+    private static boolean hasToastableColumns(Connection c, TableId t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND ty.typstorage <> 'p'")) {
+            ps.setString(1, quoted(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static List<ForeignKey> foreignKeys(Connection c, TableId t) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT con.conname, pn.nspname, pc.relname, "
+                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i) "
+                + "  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i), ','), "
+                + "array_to_string(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i) "
+                + "  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i), ','), "
+                + "con.confdeltype, con.confupdtype FROM pg_constraint con JOIN pg_class pc ON pc.oid = con.confrelid "
+                + "JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE con.contype = 'f' AND con.conrelid = ?::regclass")) {
+            ps.setString(1, quoted(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ForeignKey(rs.getString(1), Arrays.asList(rs.getString(4).split(",")),
+                            new TableId(rs.getString(2), rs.getString(3)), Arrays.asList(rs.getString(5).split(",")),
+                            action(rs.getString(6)), action(rs.getString(7))));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String action(String code) {
+        return switch (code) {
+            case "c" -> "CASCADE";
+            case "n" -> "SET NULL";
+            case "d" -> "SET DEFAULT";
+            case "r" -> "RESTRICT";
+            default -> "NO ACTION";
+        };
+    }
+
+    @Override
+    public void createFootprint(Connection c) throws SQLException {
+        String schema = source.heartbeatSchema();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".heartbeat (pipeline text NOT NULL, kind text NOT NULL, "
+                    + "seq bigint NOT NULL, written_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, kind))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".debezium_signal (id varchar(64) PRIMARY KEY, "
+                    + "type varchar(32) NOT NULL, data varchar(2048))");
+        }
+    }
+
+    @Override
+    public long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + source.heartbeatSchema() + ".heartbeat AS h "
+                + "(pipeline, kind, seq, written_at) VALUES (?, ?, 1, now()) ON CONFLICT (pipeline, kind) "
+                + "DO UPDATE SET seq = h.seq + 1, written_at = now() RETURNING seq")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, kind.wireName());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public void requestSnapshot(Connection c, List<TableId> tables) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + signalTable() + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
+            ps.setString(1, java.util.UUID.randomUUID().toString());
+            ps.setString(2, MysqlDialect.snapshotSignal(tables));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public TableId heartbeatTable() {
+        return new TableId(source.heartbeatSchema(), "heartbeat");
+    }
+
+    @Override
+    public TableId signalTable() {
+        return new TableId(source.heartbeatSchema(), "debezium_signal");
+    }
+
+    @Override
+    public Map<String, String> debeziumProperties(String pipeline) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.put("plugin.name", "pgoutput");
+        p.put("slot.name", source.slot());
+        p.put("publication.name", source.publication());
+        p.put("publication.autocreate.mode", "filtered");
+        p.put("database.hostname", source.host());
+        p.put("database.port", Integer.toString(source.port()));
+        p.put("database.user", source.user());
+        source.password().ifPresent(pw -> p.put("database.password", pw.reveal()));
+        p.put("database.dbname", source.database());
+        p.put("snapshot.mode", source.snapshot());
+        p.put("hstore.handling.mode", "json");
+        p.put("interval.handling.mode", "string");
+        return p;
+    }
+
+    private static String scalar(Connection c, String sql) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}

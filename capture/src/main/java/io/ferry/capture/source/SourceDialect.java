@@ -1,0 +1,68 @@
+package io.ferry.capture.source;
+
+import io.ferry.core.config.SourceSettings;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/** One source engine's SQL and Debezium settings. Stateless; connections are the caller's. */
+public interface SourceDialect {
+
+    static SourceDialect of(SourceSettings source) {
+        return switch (source.type()) {
+            case "postgres" -> new PostgresDialect(source);
+            case "mysql" -> new MysqlDialect(source, false);
+            case "mariadb" -> new MysqlDialect(source, true);
+            default -> throw new IllegalArgumentException("source.type " + source.type() + " is not supported");
+        };
+    }
+
+    SourceSettings settings();
+
+    String jdbcUrl();
+
+    default Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", settings().user());
+        settings().password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    /** Checks the server and the configured tables; never throws for a finding, only for a lost connection. */
+    Preflight preflight(Connection c) throws SQLException;
+
+    /** Creates Ferry's schema, heartbeat and signal tables when missing. */
+    void createFootprint(Connection c) throws SQLException;
+
+    /** Writes a heartbeat or drain marker row and returns its sequence number. */
+    long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException;
+
+    /** Asks Debezium, through the signal table, for an incremental snapshot of these tables. */
+    void requestSnapshot(Connection c, List<TableId> tables) throws SQLException;
+
+    TableId heartbeatTable();
+
+    TableId signalTable();
+
+    /** The engine-specific Debezium properties (connection, connector class, snapshot mode, ...). */
+    Map<String, String> debeziumProperties(String pipeline);
+
+    /** The tables of {@code all} that the configured patterns select, and the patterns that selected none. */
+    static Selection select(List<String> patterns, List<TableId> all) {
+        List<Pattern> compiled = patterns.stream().map(Pattern::compile).toList();
+        List<TableId> chosen = all.stream()
+                .filter(t -> compiled.stream().anyMatch(p -> p.matcher(t.toString()).matches())).toList();
+        List<String> unmatched = patterns.stream()
+                .filter(p -> all.stream().noneMatch(t -> Pattern.compile(p).matcher(t.toString()).matches())).toList();
+        return new Selection(chosen, unmatched);
+    }
+
+    record Selection(List<TableId> tables, List<String> unmatched) {
+    }
+}

@@ -1,0 +1,77 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+@WithServices({Service.POSTGRES, Service.KAFKA})
+class PostgresCaptureIT {
+
+    @Test
+    void snapshotThenStreamingWithMarkersOnEveryPartition(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("capture_pg");
+        try (Connection c = pg.connect("capture_pg"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE users (user_id serial PRIMARY KEY, email text NOT NULL, name text)");
+            s.execute("INSERT INTO users (email, name) VALUES ('a@x.io', 'Ada'), ('g@x.io', 'Grace'), ('l@x.io', NULL)");
+        }
+        CaptureSettings settings = TestSources.postgres("pg-basic", pg, "capture_pg", kafka, "public.users");
+        String topic = new TopicNames("pg-basic").change(TableId.parse("public.users"));
+        try (Capture capture = Capture.start(settings, new SimpleMeterRegistry());
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
+            reader.until(r -> reader.rows().size() >= 3);
+            assertThat(reader.rows()).extracting(e -> e.op()).containsOnly(ChangeEvent.Op.READ);
+            assertThat(reader.rows()).extracting(e -> e.after().get("email").asText()).containsExactlyInAnyOrder("a@x.io", "g@x.io", "l@x.io");
+            assertThat(reader.rows().get(0).key().columns()).containsExactly("user_id");
+
+            try (Connection c = pg.connect("capture_pg"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO users (email, name) VALUES ('k@x.io', 'Katherine')");
+                s.execute("UPDATE users SET name = 'Ada L.' WHERE email = 'a@x.io'");
+                s.execute("DELETE FROM users WHERE email = 'g@x.io'");
+            }
+            reader.until(r -> reader.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.DELETE));
+            var streamed = reader.rows().stream().filter(e -> e.op() != ChangeEvent.Op.READ).toList();
+            assertThat(streamed).extracting(ChangeEvent.RowChange::op)
+                    .containsExactly(ChangeEvent.Op.CREATE, ChangeEvent.Op.UPDATE, ChangeEvent.Op.DELETE);
+            assertThat(streamed.get(0).after().get("name").asText()).isEqualTo("Katherine");
+            assertThat(streamed.get(1).after().get("name").asText()).isEqualTo("Ada L.");
+            assertThat(streamed.get(2).after()).isNull();
+            assertThat(streamed.get(2).key().get("user_id").asLong()).isEqualTo(2);
+            assertThat(streamed).allSatisfy(e -> {
+                assertThat(e.source().snapshot()).isFalse();
+                assertThat(e.source().pos()).matches("[0-9A-F]+/[0-9A-F]+");
+                assertThat(e.source().order()).isPositive();
+                assertThat(e.schemaVersion()).isEqualTo(1);
+            });
+            assertThat(streamed.get(0).source().order()).isLessThan(streamed.get(2).source().order());
+
+            // Heartbeats arrive as markers on each of the topic's 3 partitions.
+            reader.until(r -> r.stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent)
+                    .map(TopicReader.Received::partition).collect(Collectors.toSet()).size() == 3);
+            assertThat(reader.until(r -> true).stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent)
+                    .map(x -> ((ChangeEvent.MarkerEvent) x.event()).marker().kind()).collect(Collectors.toSet()))
+                    .isEqualTo(Set.of(Marker.Kind.HEARTBEAT));
+
+            long drain = capture.writeMarker(Marker.Kind.DRAIN);
+            reader.until(r -> r.stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent m
+                    && m.marker().kind() == Marker.Kind.DRAIN && m.marker().id() == drain).count() == 3);
+            assertThat(capture.progress().tables()).singleElement().satisfies(p -> {
+                assertThat(p.rowsDone()).isEqualTo(3);
+                assertThat(p.done()).isTrue();
+            });
+            assertThat(capture.state()).isEqualTo(Capture.State.RUNNING);
+        }
+    }
+}

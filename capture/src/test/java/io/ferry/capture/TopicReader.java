@@ -1,0 +1,65 @@
+package io.ferry.capture;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.ChangeEventCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads what capture committed to a topic, from the start, as a test would check it. */
+final class TopicReader implements AutoCloseable {
+
+    /** A decoded change event and the partition it was on. */
+    record Received(int partition, ChangeEvent event) {
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<Received> received = new ArrayList<>();
+
+    TopicReader(String bootstrapServers, String topic) {
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Polls until the events read so far satisfy the condition, or fails after a generous minute. */
+    List<Received> until(Predicate<List<Received>> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!done.test(received)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 90 s; read " + received.size() + " events: " + tail());
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                received.add(new Received(r.partition(), ChangeEventCodec.decode(r.key(), r.value())));
+            }
+        }
+        return List.copyOf(received);
+    }
+
+    List<ChangeEvent.RowChange> rows() {
+        return received.stream().map(Received::event).filter(e -> e instanceof ChangeEvent.RowChange)
+                .map(e -> (ChangeEvent.RowChange) e).toList();
+    }
+
+    private String tail() {
+        return received.subList(Math.max(0, received.size() - 5), received.size()).toString();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
