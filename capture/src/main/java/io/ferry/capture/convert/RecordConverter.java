@@ -186,8 +186,12 @@ public final class RecordConverter {
             String file = source.getString("file");
             long filePos = ((Number) source.get("pos")).longValue();
             int row = source.get("row") == null ? 0 : ((Number) source.get("row")).intValue();
-            pos = file + ":" + filePos + ":" + row;
-            order = binlogOrder(file, filePos, row);
+            // Every row event of a transaction reports the transaction's start; Debezium's offset counts the
+            // events before this one within it.
+            Object eventInTx = offset == null ? null : offset.get("event");
+            long event = eventInTx instanceof Number n ? n.longValue() : 0;
+            pos = file + ":" + filePos + ":" + event + ":" + row;
+            order = binlogOrder(file, filePos, event, row);
             Object gtid = source.schema().field("gtid") != null ? source.get("gtid") : null;
             txId = gtid == null ? null : gtid.toString();
         }
@@ -207,17 +211,18 @@ public final class RecordConverter {
     }
 
     /**
-     * A binlog position as one growing number: file index (the digits after the last '.'), position in
-     * the file, row within the event — {@code index << 44 | pos << 12 | min(row, 4095)}.
+     * A binlog position as one growing number: file index (the digits after the last '.', 15 bits),
+     * the transaction's position in the file (32 bits), then the event within the transaction and the
+     * row within the event (8 bits each, saturating: changes past the 255th event of one transaction tie).
      */
-    static long binlogOrder(String file, long pos, int row) {
+    static long binlogOrder(String file, long pos, long event, int row) {
         long index;
         try {
             index = Long.parseLong(file.substring(file.lastIndexOf('.') + 1));
         } catch (RuntimeException e) {
             index = 0;
         }
-        return (index << 44) | ((pos & 0xFFFFFFFFL) << 12) | Math.min(row, 4095);
+        return ((index & 0x7FFF) << 48) | ((pos & 0xFFFFFFFFL) << 16) | (Math.min(event, 255) << 8) | Math.min(row, 255);
     }
 
     /** PostgreSQL's textual LSN, e.g. {@code 0/16B3748}. */

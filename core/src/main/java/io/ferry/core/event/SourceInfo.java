@@ -7,10 +7,11 @@ import java.util.Objects;
  *
  * @param db the source database
  * @param pos the log position as the source writes it: a PostgreSQL LSN ({@code 0/16B3748}), a binlog
- *     {@code file:pos:row}
+ *     {@code file:transactionPos:eventInTransaction:rowInEvent}
  * @param order the position as a number that grows along the log: the change's LSN for PostgreSQL; for
- *     MySQL/MariaDB {@code fileIndex << 44 | pos << 12 | min(row, 4095)}. Changes of one key have strictly
- *     increasing orders in source commit order; 0 where unknown (Debezium's own heartbeats)
+ *     MySQL/MariaDB {@code fileIndex << 48 | transactionPos << 16 | min(event, 255) << 8 | min(row, 255)}.
+ *     Changes of one key have strictly increasing orders in source commit order (within one transaction,
+ *     up to its 255th event); 0 where unknown (Debezium's own heartbeats)
  * @param txId the source transaction (PostgreSQL xid, MySQL/MariaDB GTID), or null where the log has none
  * @param tsUs the source commit time in microseconds since the epoch, by the source's clock (MySQL and
  *     MariaDB give whole seconds)

@@ -1,0 +1,97 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchemaCodec;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.MysqlService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+@WithServices({Service.MARIADB, Service.KAFKA})
+class MariaDbCaptureIT {
+
+    @Test
+    void snapshotThenBinlogStreamingWithGtidsAndCascadesReported(MysqlService db, KafkaService kafka) throws Exception {
+        db.createDatabase("shop_basic");
+        try (Connection c = db.connect("shop_basic"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (customer_id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL)");
+            s.execute("CREATE TABLE orders (order_id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, total DECIMAL(12,2) NOT NULL, "
+                    + "FOREIGN KEY (customer_id) REFERENCES customers(customer_id) ON DELETE CASCADE)");
+            s.execute("INSERT INTO customers VALUES (1, 'a@x.io'), (2, 'b@x.io')");
+            s.execute("INSERT INTO orders VALUES (10, 1, 12.50), (11, 2, 7.00)");
+        }
+        CaptureSettings settings = TestSources.mariadb("maria-basic", db, "shop_basic", kafka, 6101, "shop_basic\\.(customers|orders)");
+        TopicNames names = new TopicNames("maria-basic");
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader orders = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("shop_basic.orders")))) {
+            orders.until(r -> orders.rows().size() >= 2);
+            assertThat(orders.rows()).extracting(e -> e.after().get("total").asText()).containsExactlyInAnyOrder("12.50", "7.00");
+
+            try (Connection c = db.connect("shop_basic"); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("INSERT INTO orders VALUES (12, 1, 99.99)");
+                s.execute("UPDATE orders SET total = 13.75 WHERE order_id = 10");
+                c.commit();
+                // The cascade deletes orders 11 in MariaDB, but the binlog carries only the customer's delete.
+                s.execute("DELETE FROM customers WHERE customer_id = 2");
+                c.commit();
+                s.execute("DELETE FROM orders WHERE order_id = 12");
+                c.commit();
+            }
+            orders.until(r -> orders.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.DELETE));
+            var streamed = orders.rows().stream().filter(e -> e.op() != ChangeEvent.Op.READ).toList();
+            assertThat(streamed).extracting(e -> e.op() + " " + e.key().get("order_id").asLong())
+                    .containsExactly("create 12", "update 10", "delete 12");
+            assertThat(streamed.get(1).after().get("total").asText()).isEqualTo("13.75");
+            assertThat(streamed).allSatisfy(e -> {
+                assertThat(e.source().pos()).matches("mariadb-bin\\.\\d+:\\d+:\\d+:\\d+");
+                assertThat(e.source().txId()).matches("\\d+-\\d+-\\d+");
+            });
+            // one transaction: same GTID, increasing order
+            assertThat(streamed.get(0).source().txId()).isEqualTo(streamed.get(1).source().txId());
+            assertThat(streamed.get(0).source().order()).isLessThan(streamed.get(1).source().order());
+            assertThat(streamed.get(1).source().order()).isLessThan(streamed.get(2).source().order());
+
+            // The schema topic tells transform that orders cascade from customers.
+            var schemas = schemas(kafka, names.schemas());
+            assertThat(schemas).anySatisfy(s -> {
+                assertThat(s.table()).isEqualTo(TableId.parse("shop_basic.orders"));
+                assertThat(s.foreignKeys()).singleElement().satisfies(fk -> {
+                    assertThat(fk.parent()).isEqualTo(TableId.parse("shop_basic.customers"));
+                    assertThat(fk.onDelete()).isEqualTo("CASCADE");
+                    assertThat(fk.columns()).containsExactly("customer_id");
+                });
+            });
+            assertThat(capture.preflight().notes()).anySatisfy(n -> assertThat(n).contains("ON DELETE CASCADE"));
+        }
+    }
+
+    private static List<io.ferry.core.schema.TableSchema> schemas(KafkaService kafka, String topic) {
+        List<io.ferry.core.schema.TableSchema> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "t-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (out.size() < 2 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(TableSchemaCodec.decode(r.value())));
+            }
+        }
+        return out;
+    }
+}
