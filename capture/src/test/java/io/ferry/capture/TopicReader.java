@@ -37,10 +37,11 @@ final class TopicReader implements AutoCloseable {
 
     /** Polls until the events read so far satisfy the condition, or fails after a generous minute. */
     List<Received> until(Predicate<List<Received>> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!done.test(received)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 90 s; read " + received.size() + " events: " + tail());
+                throw new AssertionError("condition not met within 60 s; read " + received.size() + " events, rows "
+                        + rows().stream().map(r -> r.op() + " " + r.key()).toList() + "; last: " + tail());
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 received.add(new Received(r.partition(), ChangeEventCodec.decode(r.key(), r.value())));

@@ -74,27 +74,47 @@ final class ConnectValues {
             case BIT -> value instanceof Boolean ? value : bits(value, type.length() == null ? 1 : type.length());
             case ARRAY -> array(schema, type, (List<?>) value);
             case UINT64 -> value instanceof java.math.BigDecimal d ? d.toBigIntegerExact() : value;
+            case DECIMAL -> value instanceof String s ? specialNumber(s) : value;
             default -> value;
         };
     }
 
+    /** Debezium writes PostgreSQL numeric's specials upper-case ({@code NAN}, {@code INFINITY}). */
+    private static String specialNumber(String s) {
+        return switch (s) {
+            case "NAN" -> "NaN";
+            case "INFINITY" -> "Infinity";
+            case "-INFINITY" -> "-Infinity";
+            default -> s;
+        };
+    }
+
+    /*
+     * PostgreSQL's infinities reach Debezium as the PostgreSQL driver's sentinels (PGStatement's
+     * DATE_POSITIVE_INFINITY = 9223372036825200000 and DATE_NEGATIVE_INFINITY = -9223372036832400000 ms),
+     * which Debezium passes on as ordinary numbers: read as microseconds for timestamps, and wrapped into
+     * these two adjacent epoch days for dates. No real date or timestamp has these values (the timestamps
+     * lie beyond PostgreSQL's range; the days fall in the year -5877611).
+     */
+    private static final int DATE_POSITIVE_INFINITY = -2147472692;
+    private static final int DATE_NEGATIVE_INFINITY = -2147472691;
+    private static final long TIMESTAMP_POSITIVE_INFINITY = 9223372036825200000L;
+    private static final long TIMESTAMP_NEGATIVE_INFINITY = -9223372036832400000L;
+
     private static Object date(int epochDay) {
-        // PostgreSQL's infinite dates arrive as the ends of Debezium's int range.
-        if (epochDay == Integer.MAX_VALUE) {
-            return LocalDate.MAX;
-        }
-        if (epochDay == Integer.MIN_VALUE) {
-            return LocalDate.MIN;
-        }
-        return LocalDate.ofEpochDay(epochDay);
+        return switch (epochDay) {
+            case DATE_POSITIVE_INFINITY -> LocalDate.MAX;
+            case DATE_NEGATIVE_INFINITY -> LocalDate.MIN;
+            default -> LocalDate.ofEpochDay(epochDay);
+        };
     }
 
     /** {@code amount} units of {@code unitsPerSecond} since the epoch, as a wall-clock date-time. */
     private static LocalDateTime localDateTime(long amount, long unitsPerSecond) {
-        if (amount == Long.MAX_VALUE) {
+        if (amount == TIMESTAMP_POSITIVE_INFINITY || amount == Long.MAX_VALUE) {
             return LocalDateTime.MAX;
         }
-        if (amount == Long.MIN_VALUE) {
+        if (amount == TIMESTAMP_NEGATIVE_INFINITY || amount == Long.MIN_VALUE) {
             return LocalDateTime.MIN;
         }
         long seconds = Math.floorDiv(amount, unitsPerSecond);
