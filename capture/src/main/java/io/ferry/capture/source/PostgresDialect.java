@@ -51,8 +51,11 @@ final class PostgresDialect implements SourceDialect {
                     + " WITH REPLICATION");
         }
         List<TableId> all = new ArrayList<>();
-        try (ResultSet rs = c.createStatement().executeQuery("SELECT table_schema, table_name FROM information_schema.tables "
-                + "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')")) {
+        // pg_catalog, not information_schema: the latter hides tables the user may not read, and then
+        // "may not read" would be reported as "does not exist".
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT n.nspname, c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
             while (rs.next()) {
                 all.add(new TableId(rs.getString(1), rs.getString(2)));
             }

@@ -1,0 +1,81 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.ferry.core.config.Secret;
+import io.ferry.core.config.SourceSettings;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.MysqlService;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Every preflight problem is reported at once, each naming what to fix. */
+@WithServices({Service.POSTGRES, Service.MARIADB, Service.KAFKA})
+class PreflightIT {
+
+    @Test
+    void postgresProblemsAreAllReported(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("preflight_pg");
+        try (Connection c = pg.connect("preflight_pg"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE keyless (line text)");
+            s.execute("CREATE TABLE fine (id int PRIMARY KEY)");
+            s.execute("DO $$ BEGIN CREATE ROLE plain LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            s.execute("GRANT SELECT ON keyless TO plain");
+        }
+        CaptureSettings base = TestSources.postgres("pg-preflight", pg, "preflight_pg", kafka, "public.keyless", "public.missing", "public.fine");
+        SourceSettings s = base.source();
+        SourceSettings asPlainUser = new SourceSettings(s.type(), s.host(), s.port(), s.database(), "plain", Optional.of(new Secret("x")),
+                s.tables(), s.timeZone(), s.readOnly(), s.snapshot(), s.slot(), s.publication(), s.serverId(), s.heartbeatInterval(),
+                s.heartbeatSchema());
+        CaptureException e = catchThrowableOfType(CaptureException.class,
+                () -> Capture.start(new CaptureSettings(base.pipeline(), asPlainUser, base.kafka(), base.bootstrapServers()), null));
+        assertThat(e.problems()).hasSize(4);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'plain' lacks the REPLICATION attribute")
+                .contains("ALTER ROLE plain WITH REPLICATION"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'public.missing' matches no table"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.keyless has no primary key").contains("ADD PRIMARY KEY"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("may not read public.fine").contains("GRANT SELECT"));
+    }
+
+    @Test
+    void mariadbProblemsAreAllReported(MysqlService db, KafkaService kafka) throws Exception {
+        db.createDatabase("preflight_maria");
+        try (Connection c = db.connect("preflight_maria"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE keyless (line VARCHAR(10))");
+            s.execute("SET GLOBAL binlog_format = 'STATEMENT'");
+            s.execute("SET GLOBAL binlog_row_image = 'MINIMAL'");
+        }
+        try {
+            CaptureException e = catchThrowableOfType(CaptureException.class, () -> Capture.start(
+                    TestSources.mariadb("maria-preflight", db, "preflight_maria", kafka, 6103, "preflight_maria.keyless",
+                            "preflight_maria.missing"), null));
+            assertThat(e.problems()).hasSize(4);
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("binlog_format is STATEMENT").contains("binlog_format=ROW"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("binlog_row_image is MINIMAL").contains("binlog_row_image=FULL"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'preflight_maria.missing' matches no table"));
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("preflight_maria.keyless has no primary key"));
+            assertThat(e.getMessage()).startsWith("4 problems with the source:");
+        } finally {
+            try (Connection c = db.connect("preflight_maria"); Statement s = c.createStatement()) {
+                s.execute("SET GLOBAL binlog_format = 'ROW'");
+                s.execute("SET GLOBAL binlog_row_image = 'FULL'");
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableSourceNamesTheSettingsToCheck(PostgresService pg, KafkaService kafka) {
+        CaptureSettings base = TestSources.postgres("pg-unreachable", pg, "no_such_database", kafka, "public.x");
+        CaptureException e = catchThrowableOfType(CaptureException.class, () -> Capture.start(base, null));
+        assertThat(e).hasMessageContaining("cannot reach the source").hasMessageContaining("no_such_database")
+                .hasMessageContaining("source.database");
+        assertThat(List.of(e.getMessage())).noneMatch(m -> m.contains(pg.password() + "@"));
+    }
+}
