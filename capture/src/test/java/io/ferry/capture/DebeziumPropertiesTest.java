@@ -1,0 +1,63 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.capture.source.SourceDialect;
+import io.ferry.core.config.KafkaSettings;
+import io.ferry.core.config.Secret;
+import io.ferry.core.config.SourceSettings;
+import io.ferry.core.event.TableId;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DebeziumPropertiesTest {
+
+    private static CaptureSettings settings(boolean readOnly) {
+        SourceSettings source = new SourceSettings("postgres", "db", 5432, "shop", "ferry", Optional.of(new Secret("pw")),
+                List.of("public.users", "public.orders_\\d+"), ZoneId.of("UTC"), readOnly, "initial", "ferry_shop", "ferry_shop", 5400,
+                Duration.ofSeconds(5), "ferry");
+        return new CaptureSettings("shop", source, new KafkaSettings(Optional.of("k:9092"), 6, Optional.of((short) 3),
+                Optional.empty(), Map.of("security.protocol", "SSL")), "k:9092");
+    }
+
+    @Test
+    void offsetsAndHistoryLiveInKafkaAndValuesAreLossless() {
+        Properties p = DebeziumProperties.of(settings(false), SourceDialect.of(settings(false).source()));
+        assertThat(p).containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+                .containsEntry("offset.storage.topic", "ferry.shop.capture-offsets")
+                .containsEntry("offset.storage.replication.factor", "3")
+                .containsEntry("schema.history.internal.kafka.topic", "ferry.shop.schema-history")
+                .containsEntry("schema.history.internal.producer.security.protocol", "SSL")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("decimal.handling.mode", "string")
+                .containsEntry("time.precision.mode", "adaptive_time_microseconds")
+                .containsEntry("tombstones.on.delete", "false")
+                .containsEntry("plugin.name", "pgoutput")
+                .containsEntry("slot.name", "ferry_shop")
+                .containsEntry("database.password", "pw");
+        assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+,ferry\\.heartbeat,ferry\\.debezium_signal");
+        assertThat(p).containsEntry("signal.data.collection", "ferry.debezium_signal").doesNotContainKey("heartbeat.interval.ms");
+    }
+
+    @Test
+    void aReadOnlySourceGetsNoFootprintAndDebeziumsHeartbeats() {
+        Properties p = DebeziumProperties.of(settings(true), SourceDialect.of(settings(true).source()));
+        assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+");
+        assertThat(p).containsEntry("heartbeat.interval.ms", "5000").doesNotContainKey("signal.data.collection");
+    }
+
+    @Test
+    void tablePatternsSelectAndReportWhatMatchesNothing() {
+        var all = List.of(TableId.parse("public.users"), TableId.parse("public.orders_1"), TableId.parse("public.orders_22"),
+                TableId.parse("audit.users"));
+        var selection = SourceDialect.select(List.of("public.users", "public\\.orders_\\d+", "public.nope"), all);
+        assertThat(selection.tables()).containsExactly(TableId.parse("public.users"), TableId.parse("public.orders_1"),
+                TableId.parse("public.orders_22"));
+        assertThat(selection.unmatched()).containsExactly("public.nope");
+    }
+}

@@ -1,0 +1,94 @@
+package io.ferry.capture.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ferry.core.types.CanonicalType;
+import io.ferry.core.types.ColumnType;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.junit.jupiter.api.Test;
+
+class ConnectConversionTest {
+
+    private static Schema named(Schema.Type type, String name, String sourceType) {
+        SchemaBuilder b = new SchemaBuilder(type).optional();
+        if (name != null) {
+            b.name(name);
+        }
+        if (sourceType != null) {
+            b.parameter(ConnectTypes.SOURCE_TYPE, sourceType);
+        }
+        return b.build();
+    }
+
+    @Test
+    void sourceTypesDecideWhatDebeziumCarriesAsStrings() {
+        Schema numeric = SchemaBuilder.string().optional().parameter(ConnectTypes.SOURCE_TYPE, "NUMERIC")
+                .parameter(ConnectTypes.SOURCE_LENGTH, "12").parameter(ConnectTypes.SOURCE_SCALE, "2").build();
+        assertThat(ConnectTypes.of(numeric, "t.c")).isEqualTo(ColumnType.decimal(12, 2).withSourceType("numeric"));
+        Schema unbounded = SchemaBuilder.string().optional().parameter(ConnectTypes.SOURCE_TYPE, "NUMERIC")
+                .parameter(ConnectTypes.SOURCE_LENGTH, "131089").build();
+        assertThat(ConnectTypes.of(unbounded, "t.c").precision()).isNull();
+        assertThat(ConnectTypes.of(named(Schema.Type.STRING, null, "MONEY"), "t.c").kind()).isEqualTo(CanonicalType.MONEY);
+        assertThat(ConnectTypes.of(named(Schema.Type.STRING, null, "INET"), "t.c").kind()).isEqualTo(CanonicalType.INET);
+        assertThat(ConnectTypes.of(named(Schema.Type.STRING, null, "VARCHAR"), "t.c").kind()).isEqualTo(CanonicalType.STRING);
+        assertThat(ConnectTypes.of(named(Schema.Type.INT32, null, "SERIAL"), "t.c").sourceType()).isEqualTo("int4");
+        assertThat(ConnectTypes.of(SchemaBuilder.bytes().name("org.apache.kafka.connect.data.Decimal")
+                .parameter(ConnectTypes.SOURCE_TYPE, "BIGINT UNSIGNED").build(), "t.c").kind()).isEqualTo(CanonicalType.UINT64);
+    }
+
+    @Test
+    void semanticNamesWinOverPrimitives() {
+        assertThat(ConnectTypes.of(named(Schema.Type.INT64, "io.debezium.time.MicroTimestamp", "TIMESTAMP"), "t.c").kind())
+                .isEqualTo(CanonicalType.TIMESTAMP);
+        assertThat(ConnectTypes.of(named(Schema.Type.INT32, "io.debezium.time.Date", "DATE"), "t.c").kind()).isEqualTo(CanonicalType.DATE);
+        assertThat(ConnectTypes.of(named(Schema.Type.STRING, "io.debezium.data.Json", "JSONB"), "t.c").kind()).isEqualTo(CanonicalType.JSON);
+        Schema enumSchema = SchemaBuilder.string().name("io.debezium.data.Enum").parameter("allowed", "new,in_progress").build();
+        assertThat(ConnectTypes.of(enumSchema, "t.c").labels()).containsExactly("new", "in_progress");
+        assertThatThrownBy(() -> ConnectTypes.of(SchemaBuilder.struct().name("io.debezium.data.geometry.Point")
+                .parameter(ConnectTypes.SOURCE_TYPE, "POINT").build(), "shop.places.location"))
+                .isInstanceOf(UnsupportedColumnException.class).hasMessageContaining("shop.places.location has type point");
+    }
+
+    @Test
+    void bitsAreLittleEndianBytesOfTheColumnsLength() {
+        Schema bits = SchemaBuilder.bytes().name("io.debezium.data.Bits").parameter("length", "10").build();
+        ColumnType type = ConnectTypes.of(bits, "t.c");
+        // 0b10_0000_0101: byte 0 holds bits 0-7, byte 1 bits 8-9
+        assertThat(ConnectValues.canonical(bits, type, ByteBuffer.wrap(new byte[] {0b0000_0101, 0b10})).asText())
+                .isEqualTo("1000000101");
+    }
+
+    @Test
+    void microsecondTimestampsKeepTheirDigitsBeforeTheEpochToo() {
+        Schema ts = named(Schema.Type.INT64, "io.debezium.time.MicroTimestamp", null);
+        ColumnType type = ColumnType.of(CanonicalType.TIMESTAMP);
+        assertThat(ConnectValues.canonical(ts, type, -1L).asText()).isEqualTo("1969-12-31T23:59:59.999999");
+        assertThat(ConnectValues.canonical(ts, type, 1_710_498_600_123_456L).asText()).isEqualTo("2024-03-15T10:30:00.123456");
+        Schema t = named(Schema.Type.INT64, "io.debezium.time.MicroTime", null);
+        assertThat(ConnectValues.canonical(t, ColumnType.of(CanonicalType.TIME), -5_400_000_000L).asText()).isEqualTo("-01:30:00.000000");
+    }
+
+    @Test
+    void placeholdersOfMissingToastValuesAreRecognised() {
+        assertThat(ConnectValues.unavailable("__debezium_unavailable_value")).isTrue();
+        assertThat(ConnectValues.unavailable(ByteBuffer.wrap("__debezium_unavailable_value".getBytes()))).isTrue();
+        assertThat(ConnectValues.unavailable(List.of("__debezium_unavailable_value"))).isTrue();
+        assertThat(ConnectValues.unavailable("a real value")).isFalse();
+        assertThat(ConnectValues.unavailable(null)).isFalse();
+    }
+
+    @Test
+    void binlogPositionsOrderAlongTheLog() {
+        long a = RecordConverter.binlogOrder("mariadb-bin.000002", 4_000_000_000L, 0, 0);
+        long b = RecordConverter.binlogOrder("mariadb-bin.000002", 4_000_000_000L, 0, 1);
+        long c = RecordConverter.binlogOrder("mariadb-bin.000002", 4_000_000_000L, 1, 0);
+        long d = RecordConverter.binlogOrder("mariadb-bin.000003", 4, 0, 0);
+        assertThat(List.of(a, b, c, d)).isSorted().doesNotHaveDuplicates();
+        assertThat(RecordConverter.lsn(0x16B3748L)).isEqualTo("0/16B3748");
+        assertThat(RecordConverter.lsn((3L << 32) | 0xAL)).isEqualTo("3/A");
+    }
+}
