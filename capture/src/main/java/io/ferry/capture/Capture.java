@@ -122,6 +122,7 @@ public final class Capture implements AutoCloseable {
             long every = settings.source().heartbeatInterval().toMillis();
             capture.scheduler.scheduleWithFixedDelay(capture.heartbeats::beat, every, every, TimeUnit.MILLISECONDS);
         }
+        capture.scheduler.scheduleWithFixedDelay(capture::logProgress, 10, 10, TimeUnit.SECONDS);
         return capture;
     }
 
@@ -217,6 +218,16 @@ public final class Capture implements AutoCloseable {
             root = root.getCause();
         }
         return t.getMessage() + (root != t ? " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : "");
+    }
+
+    /** Logs the snapshot's progress per table while any table is still being read. */
+    private void logProgress() {
+        for (SnapshotProgress.TableProgress p : progress.tables()) {
+            if (!p.done() && p.rowsDone() > 0) {
+                log.info("snapshot of {}: {} of ~{} rows, {} rows/s{}", p.table(), p.rowsDone(), Math.max(p.rowsEstimated(), 0),
+                        Math.round(p.rowsPerSecond()), p.eta().map(eta -> ", about " + eta.toSeconds() + " s left").orElse(""));
+            }
+        }
     }
 
     public State state() {

@@ -6,6 +6,7 @@ import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.TableId;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.MysqlService;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
@@ -23,22 +24,44 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Killing a capture process at any moment and starting another loses no change. */
-@WithServices({Service.POSTGRES, Service.KAFKA})
+@WithServices({Service.POSTGRES, Service.MARIADB, Service.KAFKA})
 class CaptureCrashIT {
 
-    private static final String PIPELINE = "pg-crash";
+    /** How to reach one engine's source and launch a capture process for it. */
+    private record Source(String engine, String pipeline, String host, int port, String database, String user, String password,
+            String table, java.util.concurrent.Callable<Connection> connect) {
+        String[] args(KafkaService kafka) {
+            return new String[] {engine, pipeline, host, Integer.toString(port), database, user, password, kafka.bootstrapServers(), table};
+        }
+    }
 
     @Test
-    void aCaptureKilledWithSigkillMidStreamMissesNothingAfterRestart(PostgresService pg, KafkaService kafka) throws Exception {
+    void aPostgresCaptureKilledWithSigkillMidStreamMissesNothingAfterRestart(PostgresService pg, KafkaService kafka) throws Exception {
         pg.createDatabase("capture_crash");
         try (Connection c = pg.connect("capture_crash"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE events (id int PRIMARY KEY, payload text)");
             s.execute("INSERT INTO events SELECT g, 'snap' FROM generate_series(1, 200) g");
         }
-        String topic = new TopicNames(PIPELINE).change(TableId.parse("public.events"));
-        Process first = launch(pg, kafka);
+        killMidStream(new Source("postgres", "pg-crash", pg.host(), pg.port(), "capture_crash", pg.user(), pg.password(),
+                "public.events", () -> pg.connect("capture_crash")), kafka);
+    }
+
+    @Test
+    void aMariaDbCaptureKilledWithSigkillMidStreamResumesByGtidAndMissesNothing(MysqlService db, KafkaService kafka) throws Exception {
+        db.createDatabase("capture_crash");
+        try (Connection c = db.connect("capture_crash"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE events (id INT PRIMARY KEY, payload VARCHAR(10))");
+            s.execute("INSERT INTO events SELECT seq, 'snap' FROM seq_1_to_200");
+        }
+        killMidStream(new Source("mariadb", "maria-crash", db.host(), db.port(), "capture_crash", db.user(), db.password(),
+                "capture_crash.events", () -> db.connect("capture_crash")), kafka);
+    }
+
+    private void killMidStream(Source source, KafkaService kafka) throws Exception {
+        String topic = new TopicNames(source.pipeline()).change(TableId.parse(source.table()));
+        Process first = launch(source, kafka);
         int next = 201;
-        try (Connection c = pg.connect("capture_crash");
+        try (Connection c = source.connect().call();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO events VALUES (?, 'live')");
                 TopicReader progress = new TopicReader(kafka.bootstrapServers(), topic)) {
             for (; next <= 350; next++) {
@@ -56,7 +79,7 @@ class CaptureCrashIT {
                     first.waitFor(30, TimeUnit.SECONDS);
                 }
             }
-            Process second = launch(pg, kafka);
+            Process second = launch(source, kafka);
             try {
                 for (; next <= 800; next++) {
                     insert.setInt(1, next);
@@ -119,11 +142,12 @@ class CaptureCrashIT {
         return s;
     }
 
-    private static Process launch(PostgresService pg, KafkaService kafka) throws Exception {
+    private static Process launch(Source source, KafkaService kafka) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"), CaptureProcess.class.getName(),
-                PIPELINE, pg.host(), Integer.toString(pg.port()), "capture_crash", pg.user(), kafka.bootstrapServers(), "public.events")
-                .redirectErrorStream(true).start();
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), CaptureProcess.class.getName()));
+        cmd.addAll(java.util.List.of(source.args(kafka)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.contains("capturing")) {

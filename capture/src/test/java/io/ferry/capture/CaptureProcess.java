@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A capture in its own JVM, for tests that kill it: args are pipeline, PostgreSQL host, port, database,
- * user, Kafka bootstrap servers, table. Prints "capturing" once started and runs until killed.
+ * A capture in its own JVM, for tests that kill it: args are engine (postgres, mariadb), pipeline, host,
+ * port, database, user, password, Kafka bootstrap servers, table. Prints "capturing" once started and
+ * runs until killed.
  */
 public final class CaptureProcess {
 
@@ -19,12 +20,12 @@ public final class CaptureProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        String pipeline = args[0];
-        SourceSettings source = new SourceSettings("postgres", args[1], Integer.parseInt(args[2]), args[3], args[4],
-                Optional.of(new Secret("postgres")), List.of(args[6]), ZoneId.of("UTC"), false, "initial",
-                "ferry_" + pipeline.replace('-', '_'), "ferry_" + pipeline.replace('-', '_'), 5400, Duration.ofMillis(500), "ferry");
+        String pipeline = args[1];
+        SourceSettings source = new SourceSettings(args[0], args[2], Integer.parseInt(args[3]), args[4], args[5],
+                Optional.of(new Secret(args[6])), List.of(args[8]), ZoneId.of("UTC"), false, "initial",
+                "ferry_" + pipeline.replace('-', '_'), "ferry_" + pipeline.replace('-', '_'), 6150, Duration.ofMillis(500), "ferry");
         KafkaSettings kafka = new KafkaSettings(Optional.empty(), 3, Optional.empty(), Optional.empty(), Map.of());
-        Capture capture = Capture.start(new CaptureSettings(pipeline, source, kafka, args[5]), null);
+        Capture capture = Capture.start(new CaptureSettings(pipeline, source, kafka, args[7]), null);
         System.out.println("capturing");
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(capture::close));

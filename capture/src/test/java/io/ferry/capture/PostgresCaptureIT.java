@@ -21,6 +21,54 @@ import org.junit.jupiter.api.Test;
 class PostgresCaptureIT {
 
     @Test
+    void noDataSnapshotStreamsOnlyNewChanges(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("capture_nodata");
+        try (Connection c = pg.connect("capture_nodata"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items (id int PRIMARY KEY)");
+            s.execute("INSERT INTO items VALUES (1), (2)");
+        }
+        CaptureSettings base = TestSources.postgres("pg-nodata", pg, "capture_nodata", kafka, "public.items");
+        var src = base.source();
+        CaptureSettings settings = new CaptureSettings(base.pipeline(), new io.ferry.core.config.SourceSettings(src.type(), src.host(),
+                src.port(), src.database(), src.user(), src.password(), src.tables(), src.timeZone(), false, "no_data", src.slot(),
+                src.publication(), src.serverId(), src.heartbeatInterval(), src.heartbeatSchema()), base.kafka(), base.bootstrapServers());
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-nodata").change(TableId.parse("public.items")))) {
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            try (Connection c = pg.connect("capture_nodata"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO items VALUES (3)");
+            }
+            reader.until(r -> !reader.rows().isEmpty());
+            assertThat(reader.rows()).extracting(e -> e.op() + " " + e.key().get("id").asInt()).containsExactly("create 3");
+        }
+    }
+
+    @Test
+    void aReadOnlySourceGetsNoFootprintAndStillHasMarkers(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("capture_readonly");
+        try (Connection c = pg.connect("capture_readonly"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        }
+        CaptureSettings base = TestSources.postgres("pg-readonly", pg, "capture_readonly", kafka, "public.items");
+        var src = base.source();
+        CaptureSettings settings = new CaptureSettings(base.pipeline(), new io.ferry.core.config.SourceSettings(src.type(), src.host(),
+                src.port(), src.database(), src.user(), src.password(), src.tables(), src.timeZone(), true, "initial", src.slot(),
+                src.publication(), src.serverId(), src.heartbeatInterval(), src.heartbeatSchema()), base.kafka(), base.bootstrapServers());
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-readonly").change(TableId.parse("public.items")))) {
+            // Debezium's own heartbeats stand in: source-side lag only
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            try (Connection c = pg.connect("capture_readonly"); Statement s = c.createStatement()) {
+                var rs = s.executeQuery("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'ferry'");
+                rs.next();
+                assertThat(rs.getInt(1)).as("no ferry schema in a read-only source").isZero();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> capture.writeMarker(Marker.Kind.DRAIN))
+                    .hasMessageContaining("source.read_only is true");
+        }
+    }
+
+    @Test
     void snapshotThenStreamingWithMarkersOnEveryPartition(PostgresService pg, KafkaService kafka) throws Exception {
         pg.createDatabase("capture_pg");
         try (Connection c = pg.connect("capture_pg"); Statement s = c.createStatement()) {
