@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * MySQL and MariaDB through the binlog: the MariaDB connector (GTID resume) for MariaDB, the MySQL
@@ -194,30 +193,6 @@ final class MysqlDialect implements SourceDialect {
         } finally {
             c.setAutoCommit(auto);
         }
-    }
-
-    @Override
-    public void requestSnapshot(Connection c, List<TableId> tables) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + signalTable() + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
-            ps.setString(1, java.util.UUID.randomUUID().toString());
-            ps.setString(2, snapshotSignal(tables));
-            ps.executeUpdate();
-        }
-    }
-
-    static String snapshotSignal(List<TableId> tables) {
-        return "{\"data-collections\": [" + tables.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))
-                + "], \"type\": \"incremental\"}";
-    }
-
-    @Override
-    public TableId heartbeatTable() {
-        return new TableId(source.heartbeatSchema(), "heartbeat");
-    }
-
-    @Override
-    public TableId signalTable() {
-        return new TableId(source.heartbeatSchema(), "debezium_signal");
     }
 
     @Override

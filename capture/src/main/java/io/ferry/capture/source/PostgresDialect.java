@@ -176,25 +176,6 @@ final class PostgresDialect implements SourceDialect {
     }
 
     @Override
-    public void requestSnapshot(Connection c, List<TableId> tables) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + signalTable() + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
-            ps.setString(1, java.util.UUID.randomUUID().toString());
-            ps.setString(2, MysqlDialect.snapshotSignal(tables));
-            ps.executeUpdate();
-        }
-    }
-
-    @Override
-    public TableId heartbeatTable() {
-        return new TableId(source.heartbeatSchema(), "heartbeat");
-    }
-
-    @Override
-    public TableId signalTable() {
-        return new TableId(source.heartbeatSchema(), "debezium_signal");
-    }
-
-    @Override
     public Map<String, String> debeziumProperties(String pipeline) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");

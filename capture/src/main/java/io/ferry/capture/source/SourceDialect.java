@@ -5,10 +5,13 @@ import io.ferry.core.event.Marker;
 import io.ferry.core.event.TableId;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /** One source engine's SQL and Debezium settings. Stateless; connections are the caller's. */
@@ -44,11 +47,24 @@ public interface SourceDialect {
     long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException;
 
     /** Asks Debezium, through the signal table, for an incremental snapshot of these tables. */
-    void requestSnapshot(Connection c, List<TableId> tables) throws SQLException;
+    default void requestSnapshot(Connection c, List<TableId> tables) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + signalTable() + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, "{\"data-collections\": [" + tables.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))
+                    + "], \"type\": \"incremental\"}");
+            ps.executeUpdate();
+        }
+    }
 
-    TableId heartbeatTable();
+    /** Ferry's heartbeat table in the source. */
+    default TableId heartbeatTable() {
+        return new TableId(settings().heartbeatSchema(), "heartbeat");
+    }
 
-    TableId signalTable();
+    /** Debezium's signal table in the source. */
+    default TableId signalTable() {
+        return new TableId(settings().heartbeatSchema(), "debezium_signal");
+    }
 
     /** The engine-specific Debezium properties (connection, connector class, snapshot mode, ...). */
     Map<String, String> debeziumProperties(String pipeline);
