@@ -1,5 +1,6 @@
 package io.ferry.capture;
 
+import io.ferry.capture.publish.ClosingKafkaOffsetStore;
 import io.ferry.capture.source.SourceDialect;
 import io.ferry.core.event.TableId;
 import io.ferry.core.topic.TopicNames;
@@ -37,7 +38,7 @@ final class DebeziumProperties {
         }
         p.put("table.include.list", String.join(",", include));
 
-        p.put("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.put("offset.storage", ClosingKafkaOffsetStore.class.getName());
         p.put("offset.storage.topic", names.captureOffsets());
         p.put("offset.storage.partitions", "1");
         p.put("offset.storage.replication.factor", settings.kafka().replicationFactor().map(String::valueOf).orElse("-1"));

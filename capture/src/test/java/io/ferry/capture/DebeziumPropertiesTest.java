@@ -28,7 +28,7 @@ class DebeziumPropertiesTest {
     @Test
     void offsetsAndHistoryLiveInKafkaAndValuesAreLossless() {
         Properties p = DebeziumProperties.of(settings(false), SourceDialect.of(settings(false).source()));
-        assertThat(p).containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+        assertThat(p).containsEntry("offset.storage", "io.ferry.capture.publish.ClosingKafkaOffsetStore")
                 .containsEntry("offset.storage.topic", "ferry.shop.capture-offsets")
                 .containsEntry("offset.storage.replication.factor", "3")
                 .containsEntry("schema.history.internal.kafka.topic", "ferry.shop.schema-history")

@@ -121,5 +121,10 @@ class PostgresCaptureIT {
             });
             assertThat(capture.state()).isEqualTo(Capture.State.RUNNING);
         }
+        // Debezium's engine leaves no Kafka client behind once the capture is closed
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                        .noneMatch(n -> n.contains("kafka-admin-client-thread") && (n.contains("debezium") || n.contains("ferry-capture")))
+                        .noneMatch(n -> n.contains("ferry-pg-basic")));
     }
 }
