@@ -23,6 +23,8 @@ public interface Sink extends AutoCloseable {
      * @throws SinkWriteException retryable for transient trouble (connection lost, timeout, deadlock,
      *     unavailable), or naming the events that can never be written (constraint violation, value out
      *     of range), which the runtime sends to the dead-letter topic before writing the rest again
+     * @throws IllegalStateException when the sink cannot work as configured (a missing table with
+     *     table creation off, a column the evolution policy forbids); the runtime stops the sink
      */
     void write(List<TargetEvent> batch) throws SinkWriteException;
 

@@ -29,7 +29,9 @@ public record TargetTable(String name, List<Column> columns, List<String> partit
         }
         Set<String> names = new HashSet<>();
         columns.forEach(c -> names.add(c.name()));
-        for (String k : key()) {
+        List<String> wholeKey = new ArrayList<>(partitionKey);
+        wholeKey.addAll(clusteringKey);
+        for (String k : wholeKey) {
             if (!names.contains(k)) {
                 throw new IllegalArgumentException("target table " + name + ": key column '" + k + "' is not a column");
             }

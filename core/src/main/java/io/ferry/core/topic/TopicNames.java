@@ -38,6 +38,11 @@ public final class TopicNames {
         return name("target." + part(sink) + "." + part(table));
     }
 
+    /** Every target topic of one sink, as a regular expression for a pattern subscription. */
+    public java.util.regex.Pattern targetPattern(String sink) {
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix + "target." + part(sink) + ".") + ".+");
+    }
+
     /** Compacted: the latest schema of each source table. */
     public String schemas() {
         return name("schemas");

@@ -1,0 +1,55 @@
+package io.ferry.sinks.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.core.schema.Column;
+import io.ferry.core.types.ColumnType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/** What differs between relational targets: SQL shapes, the type table, binding and reading values, errors. */
+interface JdbcDialect {
+
+    String quote(String identifier);
+
+    /** The qualified, quoted name of a table in the configured schema (PostgreSQL) or database (MySQL). */
+    String table(String schema, String table);
+
+    /** A multi-row upsert of {@code rows} rows; with only key columns it inserts and ignores duplicates. */
+    String upsert(String table, List<Column> columns, List<String> key, int rows);
+
+    /** What stands for one value in a statement (a bare {@code ?}, or a cast around it). */
+    String placeholder(Column column);
+
+    /** Binds one canonical value. @throws IllegalArgumentException when the target cannot hold it */
+    void bind(PreparedStatement ps, int index, Column column, JsonNode value) throws SQLException;
+
+    /** How to select a column so {@link #read} gets it back exactly. */
+    String selectExpression(Column column);
+
+    /** The canonical value of one column of the current row. */
+    JsonNode read(ResultSet rs, int index, Column column) throws SQLException;
+
+    /** The column type a created table gets (docs/types.md, "What each target stores"). */
+    String columnType(ColumnType type);
+
+    /** Statements run on every new connection (time zone, interval style). */
+    List<String> sessionSetup();
+
+    /** Existing columns of the table, empty when it does not exist. */
+    Set<String> existingColumns(Connection c, String schema, String table) throws SQLException;
+
+    /** Unique indexes besides the primary key, for targets where they make an upsert update another row. */
+    List<String> otherUniqueIndexes(Connection c, String schema, String table) throws SQLException;
+
+    /** Whether the same write may succeed later (lost connection, deadlock, timeout, server shutting down). */
+    boolean transientError(SQLException e);
+
+    /** Rows per multi-row statement for a table with {@code columns} columns. */
+    default int rowsPerStatement(int columns) {
+        return Math.max(1, Math.min(1_000, 30_000 / Math.max(1, columns)));
+    }
+}

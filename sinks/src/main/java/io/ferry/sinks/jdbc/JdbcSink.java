@@ -1,0 +1,379 @@
+package io.ferry.sinks.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.TargetEvent;
+import io.ferry.core.schema.Column;
+import io.ferry.core.spi.EvolutionPolicy;
+import io.ferry.core.spi.KeyRange;
+import io.ferry.core.spi.RowReader;
+import io.ferry.core.spi.Sink;
+import io.ferry.core.spi.SinkContext;
+import io.ferry.core.spi.SinkWriteException;
+import io.ferry.core.spi.TableManager;
+import io.ferry.core.spi.TargetTable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes target events into a relational database: upserts as multi-row {@code INSERT … ON CONFLICT /
+ * ON DUPLICATE KEY UPDATE} statements grouped by table and column set, deletes as {@code DELETE … WHERE key IN
+ * (…)}, a batch in one transaction. A batch that fails on data is written again event by event to name the
+ * events that can never be written. Not thread-safe: the runtime calls it from one thread.
+ */
+public final class JdbcSink implements Sink, TableManager, RowReader {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcSink.class);
+
+    private final JdbcDialect dialect;
+    private final String url;
+    private final Properties credentials;
+    private final String configuredSchema;
+    private final SinkContext context;
+    private final boolean createTables;
+    private final EvolutionPolicy policy;
+    private final Map<String, Set<String>> ignoredColumns = new HashMap<>();
+    private final Set<String> prepared = new HashSet<>();
+    private final Map<String, String> statements = new HashMap<>();
+    private Connection connection;
+    private String schema;
+
+    JdbcSink(JdbcDialect dialect, String url, Properties credentials, String schema, SinkContext context, boolean createTables,
+            EvolutionPolicy policy) {
+        this.dialect = dialect;
+        this.url = url;
+        this.credentials = credentials;
+        this.configuredSchema = schema;
+        this.context = context;
+        this.createTables = createTables;
+        this.policy = policy;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = open();
+            schema = configuredSchema != null ? configuredSchema
+                    : connection.getSchema() != null ? connection.getSchema() : connection.getCatalog();
+        }
+        return connection;
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = DriverManager.getConnection(url, credentials);
+        try (Statement s = c.createStatement()) {
+            for (String sql : dialect.sessionSetup()) {
+                s.execute(sql);
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public void write(List<TargetEvent> batch) throws SinkWriteException {
+        Map<Integer, String> rejected = new TreeMap<>();
+        List<Integer> writable = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) instanceof TargetEvent.Patch) {
+                rejected.put(i, "a relational table takes no patch events (nested documents need a document target)");
+            } else {
+                writable.add(i);
+            }
+        }
+        try {
+            inTransaction(writable.stream().map(batch::get).toList());
+        } catch (SQLException | IllegalArgumentException e) {
+            if (e instanceof SQLException sql && dialect.transientError(sql)) {
+                dropConnection();
+                throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
+            }
+            isolate(batch, writable, rejected);
+        }
+        if (!rejected.isEmpty()) {
+            throw SinkWriteException.rejected(rejected, null);
+        }
+    }
+
+    /** Writes events one by one to find those that can never be written; the others are written on the way. */
+    private void isolate(List<TargetEvent> batch, List<Integer> indexes, Map<Integer, String> rejected) throws SinkWriteException {
+        for (int i : indexes) {
+            try {
+                inTransaction(List.of(batch.get(i)));
+            } catch (SQLException e) {
+                if (dialect.transientError(e)) {
+                    dropConnection();
+                    throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
+                }
+                rejected.put(i, "the target refused it: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                rejected.put(i, "the target cannot hold a value: " + e.getMessage());
+            }
+        }
+    }
+
+    private void inTransaction(List<TargetEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        Connection c = connection();
+        c.setAutoCommit(false);
+        try {
+            Map<String, List<TargetEvent>> byTable = new LinkedHashMap<>();
+            for (TargetEvent e : events) {
+                byTable.computeIfAbsent(tableOf(e), t -> new ArrayList<>()).add(e);
+            }
+            for (var entry : byTable.entrySet()) {
+                TargetTable table = targetTable(entry.getKey());
+                prepare(c, table);
+                writeTable(c, table, entry.getValue());
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+            }
+            throw e;
+        }
+    }
+
+    private static String tableOf(TargetEvent e) {
+        return e.match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> "");
+    }
+
+    private TargetTable targetTable(String name) {
+        TargetTable table = context.targetTables().get(name);
+        if (table == null) {
+            throw new IllegalArgumentException("no mapping defines target table '" + name + "' for sink " + context.sinkName());
+        }
+        return table;
+    }
+
+    private void writeTable(Connection c, TargetTable table, List<TargetEvent> events) throws SQLException {
+        Set<String> ignored = ignoredColumns.getOrDefault(table.name(), Set.of());
+        Map<List<Column>, List<Row>> upserts = new LinkedHashMap<>();
+        List<Row> deletes = new ArrayList<>();
+        for (TargetEvent e : events) {
+            if (e instanceof TargetEvent.Upsert u) {
+                // A column absent from the row (a TOAST value the source did not send) is left as it is.
+                List<Column> present = table.columns().stream()
+                        .filter(col -> u.row().has(col.name()) && !ignored.contains(col.name())).toList();
+                upserts.computeIfAbsent(present, k -> new ArrayList<>()).add(u.row());
+            } else if (e instanceof TargetEvent.Delete d) {
+                deletes.add(d.key());
+            }
+        }
+        String qualified = dialect.table(schema, table.name());
+        for (var group : upserts.entrySet()) {
+            List<Column> columns = group.getKey();
+            int per = dialect.rowsPerStatement(columns.size());
+            List<Row> rows = group.getValue();
+            for (int from = 0; from < rows.size(); from += per) {
+                List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + per));
+                String sql = statements.computeIfAbsent(qualified + "|" + names(columns) + "|" + chunk.size(),
+                        k -> dialect.upsert(qualified, columns, table.key(), chunk.size()));
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    for (Row row : chunk) {
+                        for (Column col : columns) {
+                            dialect.bind(ps, i++, col, row.get(col.name()));
+                        }
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+        if (!deletes.isEmpty()) {
+            List<Column> key = table.key().stream().map(k -> column(table, k)).toList();
+            for (int from = 0; from < deletes.size(); from += 500) {
+                List<Row> chunk = deletes.subList(from, Math.min(deletes.size(), from + 500));
+                String tuple = (key.size() == 1 ? "" : "(") + key.stream().map(dialect::placeholder).collect(Collectors.joining(", "))
+                        + (key.size() == 1 ? "" : ")");
+                String sql = "DELETE FROM " + qualified + " WHERE " + (key.size() == 1 ? dialect.quote(key.get(0).name())
+                        : "(" + key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")) + ")")
+                        + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), tuple)) + ")";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    for (Row k : chunk) {
+                        for (Column col : key) {
+                            dialect.bind(ps, i++, col, k.get(col.name()));
+                        }
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static String names(List<Column> columns) {
+        return columns.stream().map(Column::name).collect(Collectors.joining(","));
+    }
+
+    private static Column column(TargetTable table, String name) {
+        return table.columns().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(table.name() + " has no column " + name));
+    }
+
+    private void prepare(Connection c, TargetTable table) throws SQLException {
+        if (!prepared.contains(table.name())) {
+            ensureTable(c, table, policy);
+        }
+    }
+
+    @Override
+    public void ensureTable(TargetTable table, EvolutionPolicy evolution) throws SinkWriteException {
+        try {
+            ensureTable(connection(), table, evolution);
+        } catch (SQLException e) {
+            if (dialect.transientError(e)) {
+                dropConnection();
+                throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
+            }
+            throw new IllegalStateException("cannot create or check target table " + table.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void ensureTable(Connection c, TargetTable table, EvolutionPolicy evolution) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try {
+            String qualified = dialect.table(schema, table.name());
+            Set<String> existing = dialect.existingColumns(c, schema, table.name());
+            if (existing.isEmpty()) {
+                if (!createTables) {
+                    throw new IllegalStateException("target table " + qualified + " does not exist: create it, or set create_tables: true");
+                }
+                String ddl = "CREATE TABLE " + qualified + " (" + table.columns().stream()
+                        .map(col -> dialect.quote(col.name()) + " " + dialect.columnType(col.type())
+                                + (table.key().contains(col.name()) ? " NOT NULL" : ""))
+                        .collect(Collectors.joining(", ")) + ", PRIMARY KEY (" + table.key().stream().map(dialect::quote)
+                        .collect(Collectors.joining(", ")) + "))";
+                try (Statement s = c.createStatement()) {
+                    s.execute(ddl);
+                }
+                log.info("created target table {}", qualified);
+            } else {
+                List<Column> missing = table.columns().stream().filter(col -> !existing.contains(col.name())).toList();
+                if (!missing.isEmpty()) {
+                    switch (evolution) {
+                        case EVOLVE -> {
+                            try (Statement s = c.createStatement()) {
+                                for (Column col : missing) {
+                                    s.execute("ALTER TABLE " + qualified + " ADD COLUMN " + dialect.quote(col.name()) + " "
+                                            + dialect.columnType(col.type()));
+                                    log.info("added column {} to {}", col.name(), qualified);
+                                }
+                            }
+                        }
+                        case IGNORE -> {
+                            ignoredColumns.put(table.name(), missing.stream().map(Column::name).collect(Collectors.toSet()));
+                            log.warn("target table {} lacks {}; evolution is ignore, so they are not written", qualified, names(missing));
+                        }
+                        case FAIL -> throw new IllegalStateException("target table " + qualified + " lacks column(s) " + names(missing)
+                                + " and evolution is fail: add them, or set evolution: evolve (or ignore)");
+                    }
+                }
+            }
+            List<String> unique = dialect.otherUniqueIndexes(c, schema, table.name());
+            if (!unique.isEmpty()) {
+                throw new IllegalStateException("target table " + qualified + " has unique index(es) " + unique + " besides its primary "
+                        + "key: INSERT ... ON DUPLICATE KEY UPDATE would silently update the row such an index matches. Drop them "
+                        + "(or make them non-unique) for the migration");
+            }
+            prepared.add(table.name());
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    @Override
+    public void read(String tableName, KeyRange range, Consumer<Row> rows) throws SinkWriteException {
+        TargetTable table = targetTable(tableName);
+        List<Column> key = table.key().stream().map(k -> column(table, k)).toList();
+        StringBuilder sql = new StringBuilder("SELECT ").append(table.columns().stream().map(dialect::selectExpression)
+                .collect(Collectors.joining(", "))).append(" FROM ").append(dialect.table(schemaForRead(), table.name()));
+        List<Row> bounds = new ArrayList<>();
+        if (range instanceof KeyRange.Keys keys) {
+            List<String> conditions = new ArrayList<>();
+            String tuple = "(" + key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")) + ")";
+            String params = "(" + key.stream().map(dialect::placeholder).collect(Collectors.joining(", ")) + ")";
+            if (keys.fromInclusive() != null) {
+                conditions.add(tuple + " >= " + params);
+                bounds.add(keys.fromInclusive());
+            }
+            if (keys.toExclusive() != null) {
+                conditions.add(tuple + " < " + params);
+                bounds.add(keys.toExclusive());
+            }
+            if (!conditions.isEmpty()) {
+                sql.append(" WHERE ").append(String.join(" AND ", conditions));
+            }
+        } else if (range instanceof KeyRange.Tokens) {
+            throw new IllegalArgumentException("token ranges are Cassandra's; a relational sink reads by key range");
+        }
+        sql.append(" ORDER BY ").append(key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")));
+        try (Connection c = open(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (Row bound : bounds) {
+                for (Column k : key) {
+                    dialect.bind(ps, i++, k, bound.get(k.name()));
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row.Builder row = Row.builder();
+                    for (int col = 0; col < table.columns().size(); col++) {
+                        Column column = table.columns().get(col);
+                        JsonNode value = dialect.read(rs, col + 1, column);
+                        row.put(column.name(), value);
+                    }
+                    rows.accept(row.build());
+                }
+            }
+        } catch (SQLException e) {
+            throw SinkWriteException.transientFailure("cannot read " + tableName + " back: " + e.getMessage(), e);
+        }
+    }
+
+    private String schemaForRead() throws SinkWriteException {
+        try {
+            connection();
+            return schema;
+        } catch (SQLException e) {
+            throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private void dropConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing a broken connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        dropConnection();
+    }
+}

@@ -1,0 +1,246 @@
+package io.ferry.sinks.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ferry.core.schema.Column;
+import io.ferry.core.types.CanonicalType;
+import io.ferry.core.types.CanonicalValues;
+import io.ferry.core.types.ColumnType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * MySQL and MariaDB: {@code INSERT … ON DUPLICATE KEY UPDATE}. MariaDB names the new values with
+ * {@code VALUES(c)}; MySQL 8 deprecates that for a row alias ({@code AS new … c = new.c}). Because the
+ * clause fires on <em>any</em> unique key, a table with a unique index besides its primary key is refused.
+ */
+final class MysqlSinkDialect implements JdbcDialect {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    private final boolean mariadb;
+
+    MysqlSinkDialect(boolean mariadb) {
+        this.mariadb = mariadb;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    @Override
+    public String table(String schema, String table) {
+        return quote(schema) + "." + quote(table);
+    }
+
+    @Override
+    public String upsert(String table, List<Column> columns, List<String> key, int rows) {
+        String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String row = "(" + columns.stream().map(this::placeholder).collect(Collectors.joining(", ")) + ")";
+        List<Column> nonKey = columns.stream().filter(c -> !key.contains(c.name())).toList();
+        String values = String.join(", ", java.util.Collections.nCopies(rows, row));
+        if (nonKey.isEmpty()) {
+            return "INSERT IGNORE INTO " + table + " (" + names + ") VALUES " + values;
+        }
+        String updates = nonKey.stream().map(c -> quote(c.name()) + " = " + (mariadb ? "VALUES(" + quote(c.name()) + ")"
+                : "new_row." + quote(c.name()))).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + names + ") VALUES " + values + (mariadb ? "" : " AS new_row")
+                + " ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    @Override
+    public String placeholder(Column column) {
+        return "?";
+    }
+
+    @Override
+    public void bind(PreparedStatement ps, int index, Column column, JsonNode value) throws SQLException {
+        if (value == null || value.isNull()) {
+            ps.setNull(index, Types.NULL);
+            return;
+        }
+        ColumnType type = column.type();
+        Object v = CanonicalValues.decode(type, value);
+        switch (type.kind()) {
+            case BOOLEAN -> ps.setBoolean(index, (Boolean) v);
+            case INT16, INT32, INT64 -> ps.setLong(index, (Long) v);
+            case UINT64 -> ps.setBigDecimal(index, new BigDecimal((BigInteger) v));
+            case DECIMAL, MONEY -> {
+                if (!(v instanceof BigDecimal d)) {
+                    throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " DECIMAL cannot hold " + value.asText());
+                }
+                ps.setBigDecimal(index, d);
+            }
+            case FLOAT32, FLOAT64 -> {
+                double d = ((Number) v).doubleValue();
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " cannot store " + d);
+                }
+                ps.setDouble(index, d);
+            }
+            case BYTES -> ps.setBytes(index, (byte[]) v);
+            case DATE -> {
+                LocalDate d = (LocalDate) v;
+                if (d.equals(LocalDate.MAX) || d.equals(LocalDate.MIN)) {
+                    throw new IllegalArgumentException(column.name() + ": a DATE cannot hold " + value.asText());
+                }
+                ps.setObject(index, d);
+            }
+            case TIMESTAMP -> ps.setString(index, dateTime((LocalDateTime) v, column, value));
+            case TIMESTAMPTZ -> {
+                Instant i = (Instant) v;
+                if (i.equals(Instant.MAX) || i.equals(Instant.MIN)) {
+                    throw new IllegalArgumentException(column.name() + ": a DATETIME cannot hold " + value.asText());
+                }
+                ps.setString(index, DATETIME.format(LocalDateTime.ofInstant(i, ZoneOffset.UTC)));
+            }
+            case TIME -> ps.setString(index, value.textValue());
+            case TIMETZ -> ps.setString(index, ((OffsetTime) v).toLocalTime().toString());
+            case ARRAY -> ps.setString(index, value.toString());
+            default -> ps.setString(index, value.isTextual() ? value.textValue() : value.toString());
+        }
+    }
+
+    private static String dateTime(LocalDateTime t, Column column, JsonNode value) {
+        if (t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN) || t.getYear() > 9999 || t.getYear() < 1) {
+            throw new IllegalArgumentException(column.name() + ": a DATETIME cannot hold " + value.asText());
+        }
+        return DATETIME.format(t);
+    }
+
+    @Override
+    public String selectExpression(Column column) {
+        return quote(column.name());
+    }
+
+    @Override
+    public JsonNode read(ResultSet rs, int index, Column column) throws SQLException {
+        ColumnType type = column.type();
+        Object v = switch (type.kind()) {
+            case BOOLEAN -> rs.getBoolean(index);
+            case INT16, INT32, INT64 -> rs.getLong(index);
+            case UINT64 -> rs.getBigDecimal(index) == null ? null : rs.getBigDecimal(index).toBigInteger();
+            case FLOAT32 -> rs.getFloat(index);
+            case FLOAT64 -> rs.getDouble(index);
+            case BYTES -> rs.getBytes(index);
+            case DATE -> rs.getObject(index, LocalDate.class);
+            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
+            case TIMESTAMPTZ -> {
+                LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+                yield t == null ? null : t.toInstant(ZoneOffset.UTC);
+            }
+            case TIMETZ -> {
+                String s = rs.getString(index);
+                yield s == null ? null : OffsetTime.of(java.time.LocalTime.parse(s), ZoneOffset.UTC);
+            }
+            default -> rs.getString(index);
+        };
+        if (rs.wasNull() || v == null) {
+            return NODES.nullNode();
+        }
+        if (v instanceof String s) {
+            JsonNode text = type.kind() == CanonicalType.ARRAY ? parse(s) : NODES.textNode(s);
+            return CanonicalValues.encode(type, CanonicalValues.decode(type, text));
+        }
+        return CanonicalValues.encode(type, v);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored array is not JSON: " + json, e);
+        }
+    }
+
+    @Override
+    public String columnType(ColumnType type) {
+        return switch (type.kind()) {
+            case BOOLEAN -> "BOOLEAN";
+            case INT16 -> "SMALLINT";
+            case INT32 -> "INT";
+            case INT64 -> "BIGINT";
+            case UINT64 -> "BIGINT UNSIGNED";
+            case DECIMAL -> type.precision() == null ? "DECIMAL(65,30)" : "DECIMAL(" + type.precision() + "," + type.scale() + ")";
+            case FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case MONEY -> "DECIMAL(19,2)";
+            case STRING -> type.length() != null && type.length() <= 16_383 ? "VARCHAR(" + type.length() + ")" : "LONGTEXT";
+            case ENUM -> "VARCHAR(255)";
+            case JSON -> "JSON";
+            case BYTES -> "LONGBLOB";
+            case UUID -> "CHAR(36)";
+            case DATE -> "DATE";
+            case TIME, TIMETZ -> "TIME(6)";
+            case TIMESTAMP, TIMESTAMPTZ -> "DATETIME(6)";
+            case INTERVAL, INET -> "VARCHAR(64)";
+            case BIT -> "VARCHAR(1024)";
+            case ARRAY -> "JSON";
+        };
+    }
+
+    @Override
+    public List<String> sessionSetup() {
+        return List.of("SET time_zone = '+00:00'", "SET NAMES utf8mb4");
+    }
+
+    @Override
+    public Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> otherUniqueIndexes(Connection c, String schema, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY'")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean transientError(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        int code = e.getErrorCode();
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state.startsWith("08")
+                || state.equals("40001") || code == 1205 || code == 1213 || code == 1040 || code == 2006 || code == 2013;
+    }
+}

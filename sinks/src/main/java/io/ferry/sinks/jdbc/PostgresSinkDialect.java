@@ -1,0 +1,203 @@
+package io.ferry.sinks.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ferry.core.schema.Column;
+import io.ferry.core.types.CanonicalType;
+import io.ferry.core.types.CanonicalValues;
+import io.ferry.core.types.ColumnType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * PostgreSQL: {@code INSERT … ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c}. Values are bound as their
+ * canonical text under a cast to the column's type: PostgreSQL parses every canonical form (ISO dates and
+ * intervals, {@code infinity}, {@code NaN}, JSON) itself, exactly.
+ */
+final class PostgresSinkDialect implements JdbcDialect {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Override
+    public String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public String table(String schema, String table) {
+        return quote(schema) + "." + quote(table);
+    }
+
+    @Override
+    public String upsert(String table, List<Column> columns, List<String> key, int rows) {
+        String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String row = "(" + columns.stream().map(this::placeholder).collect(Collectors.joining(", ")) + ")";
+        List<String> updates = columns.stream().filter(c -> !key.contains(c.name()))
+                .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name())).toList();
+        return "INSERT INTO " + table + " (" + names + ") VALUES " + String.join(", ", java.util.Collections.nCopies(rows, row))
+                + " ON CONFLICT (" + key.stream().map(this::quote).collect(Collectors.joining(", ")) + ") "
+                + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
+    }
+
+    @Override
+    public String placeholder(Column column) {
+        return column.type().kind() == CanonicalType.BYTES ? "decode(?, 'base64')" : "CAST(? AS " + columnType(column.type()) + ")";
+    }
+
+    @Override
+    public void bind(PreparedStatement ps, int index, Column column, JsonNode value) throws SQLException {
+        if (value == null || value.isNull()) {
+            ps.setNull(index, Types.VARCHAR);
+        } else if (column.type().kind() == CanonicalType.ARRAY) {
+            ps.setString(index, arrayLiteral(value));
+        } else {
+            ps.setString(index, value.isTextual() ? value.textValue() : value.toString());
+        }
+    }
+
+    /** A PostgreSQL array literal of canonical element values: {@code {1,NULL,"a \"b\""}}. */
+    static String arrayLiteral(JsonNode array) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode e : array) {
+            if (e.isNull()) {
+                parts.add("NULL");
+            } else if (e.isArray()) {
+                parts.add(arrayLiteral(e));
+            } else if (e.isTextual()) {
+                parts.add("\"" + e.textValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            } else {
+                parts.add(e.toString());
+            }
+        }
+        return "{" + String.join(",", parts) + "}";
+    }
+
+    @Override
+    public String selectExpression(Column column) {
+        String c = quote(column.name());
+        return switch (column.type().kind()) {
+            case MONEY -> c + "::numeric::text";
+            case ARRAY -> "array_to_json(" + c + ")::text";
+            default -> c;
+        };
+    }
+
+    @Override
+    public JsonNode read(ResultSet rs, int index, Column column) throws SQLException {
+        ColumnType type = column.type();
+        Object v = switch (type.kind()) {
+            case BOOLEAN -> rs.getBoolean(index);
+            case INT16, INT32, INT64 -> rs.getLong(index);
+            case UINT64 -> rs.getBigDecimal(index) == null ? null : rs.getBigDecimal(index).toBigInteger();
+            case FLOAT32 -> rs.getFloat(index);
+            case FLOAT64 -> rs.getDouble(index);
+            case BYTES -> rs.getBytes(index);
+            case DATE -> rs.getObject(index, LocalDate.class);
+            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
+            case TIMESTAMPTZ -> rs.getObject(index, OffsetDateTime.class);
+            case TIMETZ -> rs.getObject(index, OffsetTime.class);
+            case ARRAY -> rs.getString(index);
+            default -> rs.getString(index);
+        };
+        if (rs.wasNull() || v == null) {
+            return NODES.nullNode();
+        }
+        if (v instanceof String s) {
+            return fromText(type, s);
+        }
+        return CanonicalValues.encode(type, v);
+    }
+
+    /** Text PostgreSQL printed, into the canonical form (through the codec, so spelling differences vanish). */
+    private static JsonNode fromText(ColumnType type, String s) {
+        if (type.kind() == CanonicalType.ARRAY) {
+            try {
+                JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s);
+                return CanonicalValues.encode(type, CanonicalValues.decode(type, json));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("PostgreSQL returned an array that is not JSON: " + s, e);
+            }
+        }
+        if (type.kind() == CanonicalType.TIME) {
+            return CanonicalValues.encode(type, java.time.LocalTime.parse(s));
+        }
+        return CanonicalValues.encode(type, CanonicalValues.decode(type, NODES.textNode(s)));
+    }
+
+    @Override
+    public String columnType(ColumnType type) {
+        return switch (type.kind()) {
+            case BOOLEAN -> "boolean";
+            case INT16 -> "smallint";
+            case INT32 -> "integer";
+            case INT64 -> "bigint";
+            case UINT64 -> "numeric(20,0)";
+            case DECIMAL -> type.precision() == null ? "numeric" : "numeric(" + type.precision() + "," + type.scale() + ")";
+            case FLOAT32 -> "real";
+            case FLOAT64 -> "double precision";
+            case MONEY -> "money";
+            case STRING, ENUM -> "text";
+            case JSON -> "jsonb";
+            case BYTES -> "bytea";
+            case UUID -> "uuid";
+            case DATE -> "date";
+            case TIME -> "time(6)";
+            case TIMETZ -> "timetz(6)";
+            case TIMESTAMP -> "timestamp(6)";
+            case TIMESTAMPTZ -> "timestamptz(6)";
+            case INTERVAL -> "interval";
+            case INET -> "inet";
+            case BIT -> "bit varying";
+            case ARRAY -> columnType(type.elementType()) + "[]";
+        };
+    }
+
+    @Override
+    public List<String> sessionSetup() {
+        return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'");
+    }
+
+    @Override
+    public Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** ON CONFLICT names the key, so another unique index raises an error (a dead letter) instead of updating a row. */
+    @Override
+    public List<String> otherUniqueIndexes(Connection c, String schema, String table) {
+        return List.of();
+    }
+
+    @Override
+    public boolean transientError(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state.startsWith("08")
+                || state.startsWith("53") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")
+                || state.equals("55P03");
+    }
+}

@@ -1,0 +1,55 @@
+package io.ferry.sinks.runtime;
+
+import io.ferry.core.event.KeyCodec;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.TargetEvent;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collapses a batch to what must be written: per table and key, the last upsert or delete, then the
+ * patches that came after it, in order. An upsert or delete replaces the whole row or document, so what
+ * came before it for the same key is dropped; a patch is never moved past a later upsert. Markers are
+ * left out: the runtime records them, sinks never write them.
+ */
+public final class BatchCompactor {
+
+    private BatchCompactor() {
+    }
+
+    /** One event to write, with the index of the record it came from in the batch (for dead letters). */
+    public record Indexed(int index, TargetEvent event) {
+    }
+
+    public static List<Indexed> compact(List<TargetEvent> batch) {
+        Map<ByteBuffer, List<Indexed>> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            TargetEvent e = batch.get(i);
+            int index = i;
+            e.match(upsert -> replace(byKey, key(upsert.table(), upsert.key()), new Indexed(index, upsert)),
+                    delete -> replace(byKey, key(delete.table(), delete.key()), new Indexed(index, delete)),
+                    patch -> byKey.computeIfAbsent(key(patch.table(), patch.key()), k -> new ArrayList<>()).add(new Indexed(index, patch)),
+                    marker -> null);
+        }
+        List<Indexed> out = new ArrayList<>();
+        byKey.values().forEach(out::addAll);
+        return out;
+    }
+
+    private static Object replace(Map<ByteBuffer, List<Indexed>> byKey, ByteBuffer key, Indexed event) {
+        List<Indexed> events = new ArrayList<>();
+        events.add(event);
+        byKey.remove(key);
+        byKey.put(key, events);
+        return null;
+    }
+
+    private static ByteBuffer key(String table, Row key) {
+        byte[] t = table.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] k = KeyCodec.encode(key);
+        return ByteBuffer.allocate(t.length + 1 + k.length).put(t).put((byte) 0).put(k).flip();
+    }
+}

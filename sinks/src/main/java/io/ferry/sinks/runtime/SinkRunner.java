@@ -1,0 +1,300 @@
+package io.ferry.sinks.runtime;
+
+import io.ferry.core.config.ConfigValues;
+import io.ferry.core.event.EventFormatException;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TargetEvent;
+import io.ferry.core.event.TargetEventCodec;
+import io.ferry.core.spi.Sink;
+import io.ferry.core.spi.SinkWriteException;
+import io.ferry.core.topic.AppliedPosition;
+import io.ferry.core.topic.DeadLetter;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.core.topic.TopicRecords;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one sink: consumes its target topics as the consumer group {@code ferry.<pipeline>.sink.<name>},
+ * batches by count and time, collapses each key's changes, writes, and only then commits the offsets and
+ * publishes the applied positions. Transient failures are retried with backoff without end; records the
+ * sink rejects go to the dead-letter topic and the rest of the batch is written. One batch is in flight
+ * at a time. On {@link #close()} the batch in hand is finished and committed before the runner stops.
+ */
+public final class SinkRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SinkRunner.class);
+
+    private final String pipeline;
+    private final String name;
+    private final Sink sink;
+    private final TopicNames names;
+    private final int batchRows;
+    private final Duration linger;
+    private final Duration maxBackoff;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final SinkMetrics metrics;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private long pendingSince;
+
+    /** What has been applied on one partition since this runner started. */
+    private static final class PartitionState {
+        SourceInfo lastSource;
+        Marker lastMarker;
+        long rows;
+    }
+
+    public SinkRunner(String pipeline, String name, Sink sink, ConfigValues options, Properties clientBase, SinkMetrics metrics) {
+        this.pipeline = pipeline;
+        this.name = name;
+        this.sink = sink;
+        this.names = new TopicNames(pipeline);
+        this.batchRows = options.get(CommonSinkOptions.BATCH_ROWS);
+        this.linger = options.get(CommonSinkOptions.BATCH_LINGER);
+        this.maxBackoff = options.get(CommonSinkOptions.MAX_RETRY_BACKOFF);
+        this.metrics = metrics;
+        Properties c = new Properties();
+        c.putAll(clientBase);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, names.sinkGroup(name));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(batchRows));
+        c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000"); // new target topics are picked up within seconds
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name);
+        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Properties p = new Properties();
+        p.putAll(clientBase);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name + "-positions");
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::run, "ferry-sink-" + name);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The error that stopped the runner, if it stopped on its own. */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(names.targetPattern(name), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    flush();
+                    revoked.forEach(partitions::remove);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                    assigned.forEach(tp -> partitions.computeIfAbsent(tp, k -> new PartitionState()));
+                }
+            });
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(linger)) {
+                    if (pending.isEmpty()) {
+                        pendingSince = System.nanoTime();
+                    }
+                    pending.add(r);
+                }
+                if (pending.size() >= batchRows || (!pending.isEmpty() && System.nanoTime() - pendingSince >= linger.toNanos())) {
+                    flush();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            failure = e;
+            log.error("sink {} stopped", name, e);
+        } finally {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                log.warn("sink {}: the last batch was not finished ({}); it is written again after a restart", name, e.toString());
+            }
+            consumer.close(Duration.ofSeconds(10));
+            producer.close(Duration.ofSeconds(10));
+            stopped.countDown();
+        }
+    }
+
+    /** Writes what is pending, then commits and publishes positions; no-op when nothing is pending. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(pending);
+        List<TargetEvent> events = new ArrayList<>(records.size());
+        List<ConsumerRecord<byte[], byte[]>> origins = new ArrayList<>(records.size());
+        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                events.add(TargetEventCodec.decode(r.value()));
+                origins.add(r);
+            } catch (EventFormatException e) {
+                deadLetters.add(deadLetter(r, "not a target event", e.getMessage()));
+            }
+        }
+        List<BatchCompactor.Indexed> toWrite = BatchCompactor.compact(events);
+        int written = write(toWrite, origins, deadLetters);
+        if (!running && written < 0) {
+            return; // abandoned during shutdown: not committed, written again after a restart
+        }
+        for (ProducerRecord<byte[], byte[]> d : deadLetters) {
+            producer.send(d);
+        }
+        producer.flush();
+        commitAndPublish(records, events, origins);
+        pending.clear();
+        metrics.batch(Math.max(written, 0), deadLetters.size(), System.nanoTime() - t0);
+    }
+
+    /** Writes with retries; returns the number of events written, or -1 when abandoned because the runner is stopping. */
+    private int write(List<BatchCompactor.Indexed> toWrite, List<ConsumerRecord<byte[], byte[]>> origins,
+            List<ProducerRecord<byte[], byte[]>> deadLetters) {
+        List<BatchCompactor.Indexed> remaining = new ArrayList<>(toWrite);
+        Duration backoff = Duration.ofMillis(100);
+        while (!remaining.isEmpty()) {
+            try {
+                sink.write(remaining.stream().map(BatchCompactor.Indexed::event).toList());
+                return toWrite.size() - deadLetters.size();
+            } catch (SinkWriteException e) {
+                if (e.retryable()) {
+                    metrics.retry();
+                    log.warn("sink {}: write failed ({}), retrying in {} ms", name, e.getMessage(), backoff.toMillis());
+                    if (!sleep(backoff)) {
+                        return -1;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+                    continue;
+                }
+                List<BatchCompactor.Indexed> kept = new ArrayList<>();
+                for (int i = 0; i < remaining.size(); i++) {
+                    String reason = e.rejected().get(i);
+                    if (reason == null) {
+                        kept.add(remaining.get(i));
+                    } else {
+                        ConsumerRecord<byte[], byte[]> origin = origins.get(remaining.get(i).index());
+                        log.error("sink {}: a record of {} can never be written ({}); it goes to the dead-letter topic", name,
+                                origin.topic(), reason);
+                        deadLetters.add(deadLetter(origin, reason, e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                    }
+                }
+                if (kept.size() == remaining.size()) {
+                    throw new IllegalStateException("sink " + name + " rejected a batch without naming a record", e);
+                }
+                remaining = kept;
+            } catch (IllegalStateException e) {
+                throw e; // the sink cannot work as configured (missing table, evolution: fail, ...): stop
+            } catch (RuntimeException e) {
+                metrics.retry();
+                log.error("sink {}: unexpected write failure, retrying in {} ms", name, backoff.toMillis(), e);
+                if (!sleep(backoff)) {
+                    return -1;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+            }
+        }
+        return toWrite.size() - deadLetters.size();
+    }
+
+    private boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return running;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void commitAndPublish(List<ConsumerRecord<byte[], byte[]>> records, List<TargetEvent> events,
+            List<ConsumerRecord<byte[], byte[]>> origins) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        for (int i = 0; i < events.size(); i++) {
+            TopicPartition tp = new TopicPartition(origins.get(i).topic(), origins.get(i).partition());
+            PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState());
+            TargetEvent e = events.get(i);
+            if (e instanceof TargetEvent.MarkerPassage m) {
+                state.lastMarker = m.marker();
+            } else {
+                state.lastSource = e.source();
+                state.rows++;
+            }
+        }
+        consumer.commitSync(offsets);
+        Instant now = Instant.now();
+        offsets.forEach((tp, offset) -> {
+            PartitionState s = partitions.computeIfAbsent(tp, k -> new PartitionState());
+            AppliedPosition position = new AppliedPosition(pipeline, name, tp.topic(), tp.partition(), offset.offset(), s.lastSource,
+                    s.lastMarker, s.rows, now);
+            producer.send(new ProducerRecord<>(names.appliedPositions(), TopicRecords.appliedPositionKey(name, tp.topic(), tp.partition()),
+                    TopicRecords.appliedPositionValue(position)));
+            metrics.applied(tp.topic(), s.lastSource, now);
+        });
+        producer.flush();
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String error) {
+        DeadLetter letter = new DeadLetter(pipeline, DeadLetter.Stage.SINK, name, reason, error, Instant.now(), r.topic(), r.partition(),
+                r.offset(), r.key(), r.value());
+        return new ProducerRecord<>(names.deadLetters(), r.key(), TopicRecords.deadLetterValue(letter));
+    }
+
+    /** Stops consuming, finishes and commits the batch in hand, and closes the sink; waits up to a minute. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            if (!stopped.await(60, TimeUnit.SECONDS)) {
+                log.warn("sink {} did not stop within 60 s", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sink.close();
+    }
+}
