@@ -1,0 +1,176 @@
+package io.ferry.sinks.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TargetEvent;
+import io.ferry.core.event.TargetEventCodec;
+import io.ferry.core.schema.Column;
+import io.ferry.core.spi.TargetTable;
+import io.ferry.core.topic.AppliedPosition;
+import io.ferry.core.topic.DeadLetter;
+import io.ferry.core.topic.TopicAdmin;
+import io.ferry.core.topic.TopicLayout;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.core.topic.TopicRecords;
+import io.ferry.core.types.CanonicalType;
+import io.ferry.core.types.ColumnType;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import io.ferry.sinks.SinkOptionsFixture;
+import io.ferry.sinks.jdbc.PostgresSinkFactory;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** The runtime against real Kafka and PostgreSQL: what lands, what is dead-lettered, what positions are published. */
+@WithServices({Service.POSTGRES, Service.KAFKA})
+class SinkRunnerIT {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    @Test
+    void targetTopicsReachTheDatabaseAndBadRecordsTheDeadLetterTopic(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_pg");
+        String pipeline = "runner-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        TopicLayout layout = new TopicLayout(names, 2, Optional.empty(), Optional.empty());
+        String topic = names.target("pg", "accounts");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            List<io.ferry.core.topic.TopicSpec> specs = new ArrayList<>(layout.pipelineTopics());
+            specs.add(layout.target("pg", "accounts"));
+            TopicAdmin.ensure(admin, specs);
+        }
+        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_pg") + "\nuser: postgres\nbatch_rows: 50\n");
+        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int id = 1; id <= 300; id++) {
+                String balance = id == 77 ? "99999999.99" : id + ".50"; // 77 overflows numeric(8,2)
+                send(producer, topic, upsert(id, balance));
+            }
+            for (int id = 1; id <= 300; id += 10) {
+                send(producer, topic, new TargetEvent.Delete("accounts", key(id), source(1000 + id)));
+            }
+            producer.send(new ProducerRecord<>(topic, 0, "{\"id\":0}".getBytes(StandardCharsets.UTF_8), "not json".getBytes(StandardCharsets.UTF_8)));
+            for (int p = 0; p < 2; p++) {
+                TargetEvent marker = new TargetEvent.MarkerPassage(new Marker(42, 5, Marker.Kind.DRAIN), source(5000));
+                producer.send(new ProducerRecord<>(topic, p, TargetEventCodec.key(marker, p), TargetEventCodec.value(marker)));
+            }
+            producer.flush();
+        }
+
+        SinkMetrics metrics = new SinkMetrics(null, pipeline, "pg");
+        try (SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client, metrics)) {
+            runner.start();
+            // 300 upserts - 30 deleted - #77 dead-lettered
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(pg) == 269);
+            await().atMost(Duration.ofSeconds(60)).until(() -> appliedMarkers(kafka, names).size() == 2);
+        }
+        try (Connection c = pg.connect("runner_pg"); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT count(*) FILTER (WHERE id % 10 = 1), max(balance) FROM accounts")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("deleted rows stay deleted").isZero();
+            assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("300.50");
+        }
+        List<DeadLetter> letters = deadLetters(kafka, names);
+        assertThat(letters).extracting(DeadLetter::reason).anySatisfy(r -> assertThat(r).contains("the target refused it"))
+                .anySatisfy(r -> assertThat(r).isEqualTo("not a target event"));
+        assertThat(letters).filteredOn(d -> d.reason().contains("refused")).singleElement().satisfies(d -> {
+            assertThat(new String(d.originKey(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":77}");
+            assertThat(d.stage()).isEqualTo(DeadLetter.Stage.SINK);
+            assertThat(d.error()).contains("numeric field overflow");
+        });
+        assertThat(appliedMarkers(kafka, names)).allSatisfy(p -> {
+            assertThat(p.lastMarker().id()).isEqualTo(42);
+            assertThat(p.lastSource()).isNotNull();
+            assertThat(p.offset()).isPositive();
+        });
+        assertThat(metrics.deadLettered()).isEqualTo(2);
+    }
+
+    private static SourceInfo source(long order) {
+        return new SourceInfo("src", "0/" + order, order, null, 1_700_000_000_000_000L + order, false);
+    }
+
+    private static Row key(int id) {
+        return Row.builder().put("id", F.numberNode(id)).build();
+    }
+
+    private static TargetEvent upsert(int id, String balance) {
+        return new TargetEvent.Upsert("accounts", key(id), key(id).with("balance", F.textNode(balance)), source(id));
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, TargetEvent e) {
+        producer.send(new ProducerRecord<>(topic, TargetEventCodec.key(e, 0), TargetEventCodec.value(e)));
+    }
+
+    private static int count(PostgresService pg) throws Exception {
+        try (Connection c = pg.connect("runner_pg"); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'accounts'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return -1;
+            }
+        }
+        try (Connection c = pg.connect("runner_pg"); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM accounts")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static List<byte[]> read(KafkaService kafka, String topic) {
+        List<byte[]> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "t-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+
+    private static List<DeadLetter> deadLetters(KafkaService kafka, TopicNames names) {
+        return read(kafka, names.deadLetters()).stream().map(TopicRecords::deadLetter).toList();
+    }
+
+    /** The latest applied position per partition that has seen the drain marker. */
+    private static List<AppliedPosition> appliedMarkers(KafkaService kafka, TopicNames names) {
+        Map<Integer, AppliedPosition> latest = new java.util.HashMap<>();
+        for (byte[] v : read(kafka, names.appliedPositions())) {
+            AppliedPosition p = TopicRecords.appliedPosition(v);
+            latest.put(p.partition(), p);
+        }
+        return latest.values().stream().filter(p -> p.lastMarker() != null).toList();
+    }
+}
