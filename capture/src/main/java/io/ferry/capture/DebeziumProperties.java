@@ -60,6 +60,8 @@ final class DebeziumProperties {
         p.put("tombstones.on.delete", "false");
         p.put("column.propagate.source.type", ".*");
         p.put("include.schema.changes", "false");
+        // Each change's place within its transaction (total_order), kept in Debezium's offsets across restarts.
+        p.put("provide.transaction.metadata", "true");
         // Debezium polls its queue every poll.interval.ms (500 by default): that is a floor on latency.
         p.put("poll.interval.ms", "50");
         p.put("max.batch.size", "2048");

@@ -64,6 +64,8 @@ class MariaDbCaptureIT {
             });
             // one transaction: same GTID, increasing order
             assertThat(streamed.get(0).source().txId()).isEqualTo(streamed.get(1).source().txId());
+            assertThat(streamed.get(0).source().txSeq()).isEqualTo(0);
+            assertThat(streamed.get(1).source().txSeq()).isEqualTo(1);
             assertThat(streamed.get(0).source().order()).isLessThan(streamed.get(1).source().order());
             assertThat(streamed.get(1).source().order()).isLessThan(streamed.get(2).source().order());
 

@@ -105,6 +105,19 @@ class PostgresCaptureIT {
             });
             assertThat(streamed.get(0).source().order()).isLessThan(streamed.get(2).source().order());
 
+            // one transaction, three changes: txSeq counts them, tsUs is shared
+            try (Connection c = pg.connect("capture_pg"); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("DELETE FROM users WHERE email = 'k@x.io'");
+                s.execute("INSERT INTO users (user_id, email, name) VALUES (4, 'k@x.io', 'K again')");
+                s.execute("UPDATE users SET name = 'K. again' WHERE user_id = 4");
+                c.commit();
+            }
+            reader.until(r -> reader.rows().stream().filter(e -> e.key().get("user_id").asInt() == 4).count() >= 4);
+            var tx = reader.rows().stream().filter(e -> e.key().get("user_id").asInt() == 4).skip(1).toList();
+            assertThat(tx).extracting(e -> e.source().txSeq()).containsExactly(0L, 1L, 2L);
+            assertThat(tx).extracting(e -> e.source().tsUs()).containsOnly(tx.get(0).source().tsUs());
+
             // Heartbeats arrive as markers on each of the topic's 3 partitions.
             reader.until(r -> r.stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent)
                     .map(TopicReader.Received::partition).collect(Collectors.toSet()).size() == 3);

@@ -65,7 +65,7 @@ public final class RecordConverter {
         if (table.equals(signalTable)) {
             return new Converted.Skip("signal");
         }
-        SourceInfo info = sourceInfo(source, record.sourceOffset());
+        SourceInfo info = withTxSeq(sourceInfo(source, record.sourceOffset()), value);
         try {
             if (table.equals(heartbeatTable)) {
                 return marker(value, info);
@@ -161,6 +161,16 @@ public final class RecordConverter {
             }
         }
         return -1;
+    }
+
+    /** The change's place within its transaction, from Debezium's transaction metadata (total_order counts from 1). */
+    private static SourceInfo withTxSeq(SourceInfo info, Struct value) {
+        if (value.schema().field("transaction") == null || value.getStruct("transaction") == null) {
+            return info;
+        }
+        Object total = value.getStruct("transaction").get("total_order");
+        long seq = total instanceof Number n ? Math.max(0, n.longValue() - 1) : 0;
+        return new SourceInfo(info.db(), info.pos(), info.order(), info.txId(), seq, info.tsUs(), info.snapshot());
     }
 
     private static TableId table(Struct source) {

@@ -87,6 +87,7 @@ final class EventJson {
         } else {
             out.put("txId", s.txId());
         }
+        out.put("txSeq", s.txSeq());
         out.put("tsUs", s.tsUs());
         out.put("snapshot", s.snapshot());
         return out;
@@ -99,7 +100,7 @@ final class EventJson {
         }
         JsonNode txId = s.get("txId");
         return new SourceInfo(text(s, "source.db", "db"), text(s, "source.pos", "pos"), s.path("order").asLong(0),
-                txId == null || txId.isNull() ? null : txId.asText(),
+                txId == null || txId.isNull() ? null : txId.asText(), s.path("txSeq").asLong(0),
                 longValue(s, "source.tsUs", "tsUs"), s.path("snapshot").asBoolean(false));
     }
 

@@ -13,11 +13,13 @@ import java.util.Objects;
  *     Changes of one key have strictly increasing orders in source commit order (within one transaction,
  *     up to its 255th event); 0 where unknown (Debezium's own heartbeats)
  * @param txId the source transaction (PostgreSQL xid, MySQL/MariaDB GTID), or null where the log has none
+ * @param txSeq the change's position within its transaction (0 for the first), from Debezium's transaction
+ *     metadata: with {@code tsUs} it orders the changes of one transaction, which share a commit time
  * @param tsUs the source commit time in microseconds since the epoch, by the source's clock (MySQL and
  *     MariaDB give whole seconds)
  * @param snapshot true for rows read by a snapshot rather than from the log
  */
-public record SourceInfo(String db, String pos, long order, String txId, long tsUs, boolean snapshot) {
+public record SourceInfo(String db, String pos, long order, String txId, long txSeq, long tsUs, boolean snapshot) {
 
     public SourceInfo {
         Objects.requireNonNull(db, "db");
@@ -26,6 +28,11 @@ public record SourceInfo(String db, String pos, long order, String txId, long ts
 
     /** A position without a numeric order (tests, sources that have none). */
     public SourceInfo(String db, String pos, String txId, long tsUs, boolean snapshot) {
-        this(db, pos, 0, txId, tsUs, snapshot);
+        this(db, pos, 0, txId, 0, tsUs, snapshot);
+    }
+
+    /** A position whose place within its transaction is unknown (snapshot reads, heartbeats). */
+    public SourceInfo(String db, String pos, long order, String txId, long tsUs, boolean snapshot) {
+        this(db, pos, order, txId, 0, tsUs, snapshot);
     }
 }

@@ -85,6 +85,7 @@ public final class TopicRecords {
             s.put("pos", p.lastSource().pos());
             s.put("order", p.lastSource().order());
             s.put("txId", p.lastSource().txId());
+            s.put("txSeq", p.lastSource().txSeq());
             s.put("tsUs", p.lastSource().tsUs());
             s.put("snapshot", p.lastSource().snapshot());
         }
@@ -103,7 +104,8 @@ public final class TopicRecords {
         JsonNode n = read(value, "applied position");
         JsonNode s = n.path("lastSource");
         SourceInfo source = s.isObject() ? new SourceInfo(s.path("db").asText(), s.path("pos").asText(), s.path("order").asLong(),
-                s.path("txId").isNull() ? null : s.path("txId").asText(), s.path("tsUs").asLong(), s.path("snapshot").asBoolean())
+                s.path("txId").isNull() ? null : s.path("txId").asText(), s.path("txSeq").asLong(), s.path("tsUs").asLong(),
+                s.path("snapshot").asBoolean())
                 : null;
         JsonNode m = n.path("lastMarker");
         Marker marker = m.isObject() ? new Marker(m.path("id").asLong(), m.path("tsUs").asLong(),
