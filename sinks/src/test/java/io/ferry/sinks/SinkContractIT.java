@@ -113,6 +113,7 @@ public abstract class SinkContractIT {
         return new TargetEvent.Delete(table, row("id", id), SOURCE);
     }
 
+    /** Every row of the table, in whatever order the target returns them (Cassandra: token order). */
     private List<Row> readAll(String table) throws SinkWriteException {
         List<Row> rows = new ArrayList<>();
         ((RowReader) sink).read(table, KeyRange.ALL, rows::add);
@@ -130,7 +131,8 @@ public abstract class SinkContractIT {
         sink.write(List.of(upsert(t, row("id", 1, "name", "Ada", "city", "London")), upsert(t, row("id", 2, "name", "Grace", "city", null)),
                 upsert(t, row("id", 3, "name", "Edsger", "city", "Nuenen"))));
         sink.write(List.of(upsert(t, row("id", 1, "name", "Ada L.", "city", "London")), delete(t, 3)));
-        assertThat(readAll(t)).containsExactly(row("id", 1, "name", "Ada L.", "city", "London"), row("id", 2, "name", "Grace", "city", null));
+        assertThat(readAll(t)).containsExactlyInAnyOrder(row("id", 1, "name", "Ada L.", "city", "London"),
+                row("id", 2, "name", "Grace", "city", null));
     }
 
     @Test
@@ -142,7 +144,7 @@ public abstract class SinkContractIT {
         List<Row> once = readAll(t);
         sink.write(batch);
         sink.write(batch);
-        assertThat(readAll(t)).isEqualTo(once).hasSize(2);
+        assertThat(readAll(t)).containsExactlyInAnyOrderElementsOf(once).hasSize(2);
     }
 
     @Test
@@ -228,7 +230,8 @@ public abstract class SinkContractIT {
         ((TableManager) sink).ensureTable(wider, EvolutionPolicy.EVOLVE);
         tables.put(t, wider);
         sink.write(List.of(upsert(t, row("id", 2, "name", "Grace", "city", "NYC", "email", "g@x.io"))));
-        assertThat(readAll(t)).extracting(r -> r.get("email").isNull() ? null : r.get("email").asText()).containsExactly(null, "g@x.io");
+        assertThat(readAll(t)).extracting(r -> r.get("email").isNull() ? null : r.get("email").asText())
+                .containsExactlyInAnyOrder(null, "g@x.io");
     }
 
     @Test
@@ -241,6 +244,6 @@ public abstract class SinkContractIT {
                 () -> sink.write(List.of(upsert(t, good1), upsert(t, bad), upsert(t, good2))));
         assertThat(e.retryable()).isFalse();
         assertThat(e.rejected()).containsOnlyKeys(1);
-        assertThat(readAll(t)).extracting(r -> r.get("id").asInt()).containsExactly(1, 3);
+        assertThat(readAll(t)).extracting(r -> r.get("id").asInt()).containsExactlyInAnyOrder(1, 3);
     }
 }

@@ -1,0 +1,291 @@
+package io.ferry.sinks.cassandra;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TargetEvent;
+import io.ferry.core.schema.Column;
+import io.ferry.core.spi.EvolutionPolicy;
+import io.ferry.core.spi.KeyRange;
+import io.ferry.core.spi.RowReader;
+import io.ferry.core.spi.Sink;
+import io.ferry.core.spi.SinkContext;
+import io.ferry.core.spi.SinkWriteException;
+import io.ferry.core.spi.TableManager;
+import io.ferry.core.spi.TargetTable;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes target events into Cassandra: each upsert an {@code INSERT … USING TIMESTAMP}, each delete a
+ * {@code DELETE … USING TIMESTAMP}, prepared once per table and column set, executed asynchronously with
+ * at most {@code concurrency} statements in flight (the driver routes each to a replica of its token).
+ * The write timestamp is the source commit time in microseconds plus the change's place within its
+ * transaction ({@code write_timestamp: commit}), or the source log position ({@code log}), so it grows per
+ * key in commit order and a replayed older change never overwrites a newer one.
+ */
+public final class CassandraSink implements Sink, TableManager, RowReader {
+
+    private static final Logger log = LoggerFactory.getLogger(CassandraSink.class);
+
+    private final CqlSession session;
+    private final String keyspace;
+    private final SinkContext context;
+    private final int concurrency;
+    private final boolean logTimestamps;
+    private final ZoneId naiveZone;
+    private final boolean createTables;
+    private final EvolutionPolicy policy;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, Set<String>> ignoredColumns = new HashMap<>();
+    private final Set<String> prepared = new HashSet<>();
+
+    CassandraSink(CqlSession session, String keyspace, SinkContext context, int concurrency, boolean logTimestamps, ZoneId naiveZone,
+            boolean createTables, EvolutionPolicy policy) {
+        this.session = session;
+        this.keyspace = keyspace;
+        this.context = context;
+        this.concurrency = concurrency;
+        this.logTimestamps = logTimestamps;
+        this.naiveZone = naiveZone;
+        this.createTables = createTables;
+        this.policy = policy;
+    }
+
+    /** The write timestamp of a change: strictly increasing per key in source commit order. */
+    long writeTimestamp(SourceInfo source) {
+        return logTimestamps ? source.order() : source.tsUs() + source.txSeq();
+    }
+
+    @Override
+    public void write(List<TargetEvent> batch) throws SinkWriteException {
+        Map<Integer, String> rejected = new TreeMap<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        List<Integer> pendingIndex = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(concurrency);
+        for (int i = 0; i < batch.size(); i++) {
+            TargetEvent e = batch.get(i);
+            BoundStatement statement;
+            try {
+                statement = bind(e);
+            } catch (IllegalArgumentException ex) {
+                rejected.put(i, "Cassandra cannot hold a value: " + ex.getMessage());
+                continue;
+            } catch (RuntimeException ex) {
+                if (transientError(ex)) {
+                    throw SinkWriteException.transientFailure("Cassandra unavailable: " + ex.getMessage(), ex);
+                }
+                throw ex;
+            }
+            if (statement == null) {
+                rejected.put(i, "Cassandra takes no patch events (nested documents need a document target)");
+                continue;
+            }
+            inFlight.acquireUninterruptibly();
+            CompletionStage<AsyncResultSet> stage = session.executeAsync(statement);
+            pending.add(stage.toCompletableFuture().<Void>thenApply(rs -> null).whenComplete((ok, err) -> inFlight.release()));
+            pendingIndex.add(i);
+        }
+        SinkWriteException transientFailure = null;
+        for (int j = 0; j < pending.size(); j++) {
+            try {
+                pending.get(j).join();
+            } catch (CompletionException ex) {
+                Throwable cause = ex.getCause();
+                if (transientError(cause)) {
+                    transientFailure = SinkWriteException.transientFailure("Cassandra unavailable: " + cause.getMessage(), cause);
+                } else {
+                    rejected.put(pendingIndex.get(j), "Cassandra refused it: " + cause.getMessage());
+                }
+            }
+        }
+        if (transientFailure != null) {
+            throw transientFailure;
+        }
+        if (!rejected.isEmpty()) {
+            throw SinkWriteException.rejected(rejected, null);
+        }
+    }
+
+    private static boolean transientError(Throwable e) {
+        return e instanceof AllNodesFailedException || e instanceof DriverTimeoutException || e instanceof NoNodeAvailableException
+                || e instanceof QueryExecutionException; // write/read timeout, unavailable, overloaded, truncate error
+    }
+
+    private BoundStatement bind(TargetEvent e) {
+        if (e instanceof TargetEvent.Upsert u) {
+            TargetTable table = table(u.table());
+            Set<String> ignored = ignoredColumns.getOrDefault(table.name(), Set.of());
+            List<Column> columns = table.columns().stream().filter(c -> u.row().has(c.name()) && !ignored.contains(c.name())).toList();
+            PreparedStatement ps = statements.computeIfAbsent(table.name() + "|" + columns.stream().map(Column::name)
+                    .collect(Collectors.joining(",")), k -> session.prepare("INSERT INTO " + qualified(table.name()) + " ("
+                    + columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")) + ") VALUES ("
+                    + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ") USING TIMESTAMP ?"));
+            List<Object> values = new ArrayList<>();
+            for (Column c : columns) {
+                values.add(CassandraTypes.toDriver(c.name(), c.type(), u.row().get(c.name()), naiveZone));
+            }
+            values.add(writeTimestamp(u.source()));
+            return ps.bind(values.toArray());
+        }
+        if (e instanceof TargetEvent.Delete d) {
+            TargetTable table = table(d.table());
+            PreparedStatement ps = statements.computeIfAbsent(table.name() + "|delete", k -> session.prepare("DELETE FROM "
+                    + qualified(table.name()) + " USING TIMESTAMP ? WHERE " + table.key().stream().map(c -> quote(c) + " = ?")
+                    .collect(Collectors.joining(" AND "))));
+            List<Object> values = new ArrayList<>();
+            values.add(writeTimestamp(d.source()));
+            for (String k : table.key()) {
+                Column c = column(table, k);
+                values.add(CassandraTypes.toDriver(c.name(), c.type(), d.key().get(k), naiveZone));
+            }
+            return ps.bind(values.toArray());
+        }
+        return null;
+    }
+
+    private TargetTable table(String name) {
+        TargetTable table = context.targetTables().get(name);
+        if (table == null) {
+            throw new IllegalArgumentException("no mapping defines target table '" + name + "'");
+        }
+        if (!prepared.contains(name)) {
+            ensure(table, policy);
+        }
+        return table;
+    }
+
+    private static Column column(TargetTable table, String name) {
+        return table.columns().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(table.name() + " has no column " + name));
+    }
+
+    private String qualified(String table) {
+        return quote(keyspace) + "." + quote(table);
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public void ensureTable(TargetTable table, EvolutionPolicy evolution) throws SinkWriteException {
+        try {
+            ensure(table, evolution);
+        } catch (RuntimeException e) {
+            if (transientError(e)) {
+                throw SinkWriteException.transientFailure("Cassandra unavailable: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private void ensure(TargetTable table, EvolutionPolicy evolution) {
+        ResultSet rs = session.execute(SimpleStatement.newInstance("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? "
+                + "AND table_name = ?", keyspace, table.name()));
+        Set<String> existing = new HashSet<>();
+        rs.forEach(r -> existing.add(r.getString(0)));
+        if (existing.isEmpty()) {
+            if (!createTables) {
+                throw new IllegalStateException("Cassandra table " + keyspace + "." + table.name() + " does not exist: create it, or set "
+                        + "create_tables: true");
+            }
+            StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + qualified(table.name()) + " (");
+            for (Column c : table.columns()) {
+                ddl.append(quote(c.name())).append(' ').append(CassandraTypes.cql(c.type())).append(", ");
+            }
+            ddl.append("PRIMARY KEY ((").append(table.partitionKey().stream().map(CassandraSink::quote).collect(Collectors.joining(", ")))
+                    .append(")");
+            for (String c : table.clusteringKey()) {
+                ddl.append(", ").append(quote(c));
+            }
+            ddl.append("))");
+            if (!table.clusteringKey().isEmpty()) {
+                List<String> order = new ArrayList<>();
+                for (int i = 0; i < table.clusteringKey().size(); i++) {
+                    order.add(quote(table.clusteringKey().get(i)) + (table.clusteringDescending().get(i) ? " DESC" : " ASC"));
+                }
+                ddl.append(" WITH CLUSTERING ORDER BY (").append(String.join(", ", order)).append(")");
+            }
+            session.execute(SimpleStatement.newInstance(ddl.toString()));
+            log.info("created Cassandra table {}.{}", keyspace, table.name());
+        } else {
+            List<Column> missing = table.columns().stream().filter(c -> !existing.contains(c.name())).toList();
+            if (!missing.isEmpty()) {
+                switch (evolution) {
+                    case EVOLVE -> missing.forEach(c -> session.execute(SimpleStatement.newInstance("ALTER TABLE " + qualified(table.name())
+                            + " ADD " + quote(c.name()) + " " + CassandraTypes.cql(c.type()))));
+                    case IGNORE -> ignoredColumns.put(table.name(), missing.stream().map(Column::name).collect(Collectors.toSet()));
+                    case FAIL -> throw new IllegalStateException("Cassandra table " + keyspace + "." + table.name() + " lacks column(s) "
+                            + missing.stream().map(Column::name).toList() + " and evolution is fail: add them, or set evolution: evolve (or ignore)");
+                }
+            }
+        }
+        statements.keySet().removeIf(k -> k.startsWith(table.name() + "|"));
+        prepared.add(table.name());
+    }
+
+    @Override
+    public void read(String tableName, KeyRange range, Consumer<Row> rows) throws SinkWriteException {
+        TargetTable table = context.targetTables().get(tableName);
+        if (table == null) {
+            throw new IllegalArgumentException("no mapping defines target table '" + tableName + "'");
+        }
+        String select = "SELECT " + table.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")) + " FROM "
+                + qualified(tableName);
+        SimpleStatement statement;
+        if (range instanceof KeyRange.Tokens tokens) {
+            String token = "token(" + table.partitionKey().stream().map(CassandraSink::quote).collect(Collectors.joining(", ")) + ")";
+            statement = SimpleStatement.newInstance(select + " WHERE " + token + " > ? AND " + token + " <= ?", tokens.fromExclusive(),
+                    tokens.toInclusive());
+        } else if (range instanceof KeyRange.Keys) {
+            throw new IllegalArgumentException("Cassandra is read back by token range, not key range");
+        } else {
+            statement = SimpleStatement.newInstance(select);
+        }
+        try {
+            for (com.datastax.oss.driver.api.core.cql.Row r : session.execute(statement.setPageSize(5_000))) {
+                Row.Builder row = Row.builder();
+                for (int i = 0; i < table.columns().size(); i++) {
+                    Column c = table.columns().get(i);
+                    row.put(c.name(), CassandraTypes.fromDriver(r, i, c.type(), naiveZone));
+                }
+                rows.accept(row.build());
+            }
+        } catch (RuntimeException e) {
+            if (transientError(e)) {
+                throw SinkWriteException.transientFailure("Cassandra unavailable: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
