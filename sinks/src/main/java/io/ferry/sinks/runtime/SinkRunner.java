@@ -90,6 +90,10 @@ public final class SinkRunner implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(batchRows));
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000"); // new target topics are picked up within seconds
+        // A process killed without leaving the group keeps its partitions until this runs out (heartbeats have
+        // their own thread, so a long write does not count against it).
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name);
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Properties p = new Properties();
