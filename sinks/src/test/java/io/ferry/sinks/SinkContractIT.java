@@ -153,6 +153,39 @@ public abstract class SinkContractIT {
     }
 
     @Test
+    void aLargeBatchLandsExactlyWithAwkwardValues() throws Exception {
+        String t = table("large", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false), col("note", CanonicalType.STRING),
+                new Column("amount", ColumnType.decimal(12, 2), true), col("data", CanonicalType.BYTES),
+                col("at", CanonicalType.TIMESTAMP)), "id");
+        String[] notes = {"plain", "with, comma", "with \"quotes\"", "line\nbreak", "back\\slash", "", "tab\there", "\\N", "NULL"};
+        List<TargetEvent> batch = new ArrayList<>();
+        for (int id = 1; id <= 1_200; id++) {
+            Row.Builder r = Row.builder().put("id", F.numberNode(id))
+                    .put("note", id % 10 == 0 ? F.nullNode() : F.textNode(notes[id % notes.length] + " " + id))
+                    .put("amount", F.textNode(id + ".05"))
+                    .put("data", id % 7 == 0 ? F.nullNode() : F.textNode(java.util.Base64.getEncoder().encodeToString(new byte[] {0, (byte) id, 10, 44, 34})))
+                    .put("at", F.textNode(String.format("2024-03-%02dT10:30:00.%06d", 1 + id % 28, id)));
+            batch.add(new TargetEvent.Upsert(t, Row.builder().put("id", F.numberNode(id)).build(), r.build(), SOURCE));
+        }
+        sink.write(batch);
+        sink.write(batch); // replayed: same state
+        Map<Long, Row> back = new HashMap<>();
+        readAll(t).forEach(r -> back.put(r.get("id").asLong(), r));
+        assertThat(back).hasSize(1_200);
+        SoftAssertions soft = new SoftAssertions();
+        for (TargetEvent e : List.of(batch.get(0), batch.get(4), batch.get(5), batch.get(6), batch.get(7), batch.get(8), batch.get(9), batch.get(1_199))) {
+            Row written = ((TargetEvent.Upsert) e).row();
+            Row read = back.get(written.get("id").asLong());
+            for (String c : List.of("note", "amount", "data", "at")) {
+                ColumnType type = tables.get(t).columns().stream().filter(x -> x.name().equals(c)).findFirst().orElseThrow().type();
+                soft.assertThat(CanonicalValues.same(type, written.get(c), read.get(c), tolerance()))
+                        .as("row %s column %s: wrote %s, read %s", written.get("id"), c, written.get(c), read.get(c)).isTrue();
+            }
+        }
+        soft.assertAll();
+    }
+
+    @Test
     void changesToOneKeyInABatchCollapseToTheLast() throws Exception {
         String t = people();
         List<TargetEvent> batch = List.of(upsert(t, row("id", 1, "name", "a", "city", "x")), upsert(t, row("id", 1, "name", "b", "city", "y")),

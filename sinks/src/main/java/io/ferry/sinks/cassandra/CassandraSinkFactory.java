@@ -31,7 +31,7 @@ public final class CassandraSinkFactory implements SinkFactory {
             "Replication factor of a keyspace Ferry creates.");
     static final Option<String> USER = Option.optional("user", OptionTypes.string(), "User for password authentication.");
     static final Option<Secret> PASSWORD = Option.optional("password", OptionTypes.secret(), "Password of that user.");
-    static final Option<Integer> CONCURRENCY = Option.withDefault("concurrency", OptionTypes.integer(1, 4096), 128,
+    static final Option<Integer> CONCURRENCY = Option.withDefault("concurrency", OptionTypes.integer(1, 4096), 256,
             "Most statements in flight at once.");
     static final Option<String> WRITE_TIMESTAMP = Option.withDefault("write_timestamp", OptionTypes.oneOf("commit", "log"), "commit",
             "commit: source commit time in microseconds plus the change's place in its transaction (wall-clock; exact when the "

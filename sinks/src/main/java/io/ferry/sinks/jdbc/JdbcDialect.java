@@ -48,6 +48,15 @@ interface JdbcDialect {
     /** Whether the same write may succeed later (lost connection, deadlock, timeout, server shutting down). */
     boolean transientError(SQLException e);
 
+    /**
+     * Upserts many rows through the target's bulk load path, if it has one faster than multi-row
+     * statements; returns false when it has none (the caller then uses {@link #upsert}).
+     */
+    default boolean bulkUpsert(Connection c, String schema, String table, List<Column> columns, List<String> key,
+            List<io.ferry.core.event.Row> rows) throws SQLException {
+        return false;
+    }
+
     /** Rows per multi-row statement for a table with {@code columns} columns. */
     default int rowsPerStatement(int columns) {
         return Math.max(1, Math.min(1_000, 30_000 / Math.max(1, columns)));

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class JdbcSink implements Sink, TableManager, RowReader {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcSink.class);
+    /** Upsert groups at least this large go through the target's bulk path, where it has one. */
+    static final int BULK_ROWS = 500;
 
     private final JdbcDialect dialect;
     private final String url;
@@ -185,6 +187,9 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             List<Column> columns = group.getKey();
             int per = dialect.rowsPerStatement(columns.size());
             List<Row> rows = group.getValue();
+            if (rows.size() >= BULK_ROWS && dialect.bulkUpsert(c, schema, table.name(), columns, table.key(), rows)) {
+                continue;
+            }
             for (int from = 0; from < rows.size(); from += per) {
                 List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + per));
                 String sql = statements.computeIfAbsent(qualified + "|" + names(columns) + "|" + chunk.size(),

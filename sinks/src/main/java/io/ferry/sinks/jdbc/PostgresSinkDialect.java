@@ -53,6 +53,60 @@ final class PostgresSinkDialect implements JdbcDialect {
                 + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
     }
 
+    /**
+     * COPY into a temporary staging table shaped like the target (emptied at each commit), then one
+     * {@code INSERT … SELECT … ON CONFLICT} merge: several times faster than multi-row statements for
+     * snapshot-sized groups. COPY parses the canonical text with the same input functions as a cast.
+     */
+    @Override
+    public boolean bulkUpsert(Connection c, String schema, String table, List<Column> columns, List<String> key,
+            List<io.ferry.core.event.Row> rows) throws SQLException {
+        String staging = quote("ferry_stage_" + Integer.toHexString((schema + "." + table).hashCode()));
+        String target = table(schema, table);
+        try (var s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + target + ") ON COMMIT DELETE ROWS");
+        }
+        String names = columns.stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
+        StringBuilder csv = new StringBuilder(rows.size() * 128);
+        for (io.ferry.core.event.Row row : rows) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (i > 0) {
+                    csv.append(',');
+                }
+                csvField(csv, columns.get(i), row.get(columns.get(i).name()));
+            }
+            csv.append('\n');
+        }
+        try {
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY " + staging + " (" + names + ") FROM STDIN WITH (FORMAT csv)",
+                    new java.io.StringReader(csv.toString()));
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY into " + staging + " failed: " + e.getMessage(), "08000", e);
+        }
+        List<String> updates = columns.stream().filter(col -> !key.contains(col.name()))
+                .map(col -> quote(col.name()) + " = EXCLUDED." + quote(col.name())).toList();
+        try (var s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO " + target + " (" + names + ") SELECT " + names + " FROM " + staging + " ON CONFLICT ("
+                    + key.stream().map(this::quote).collect(Collectors.joining(", ")) + ") "
+                    + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates)));
+            s.execute("TRUNCATE " + staging);
+        }
+        return true;
+    }
+
+    /** One CSV field: empty for NULL, else the canonical text quoted (bytea as hex, arrays as array literals). */
+    private static void csvField(StringBuilder csv, Column column, JsonNode value) {
+        if (value == null || value.isNull()) {
+            return;
+        }
+        String text = switch (column.type().kind()) {
+            case BYTES -> "\\x" + java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(value.textValue()));
+            case ARRAY -> arrayLiteral(value);
+            default -> value.isTextual() ? value.textValue() : value.toString();
+        };
+        csv.append('"').append(text.replace("\"", "\"\"")).append('"');
+    }
+
     @Override
     public String placeholder(Column column) {
         return column.type().kind() == CanonicalType.BYTES ? "decode(?, 'base64')" : "CAST(? AS " + columnType(column.type()) + ")";
