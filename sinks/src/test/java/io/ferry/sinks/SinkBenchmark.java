@@ -59,7 +59,7 @@ import org.postgresql.PGConnection;
 class SinkBenchmark {
 
     private static final int ROWS = Integer.getInteger("ferry.bench.rows", 1_000_000);
-    private static final int BATCH = 2_000;
+    private static final int BATCH = Integer.getInteger("ferry.bench.batch", 2_000);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Map<String, Object> RESULTS = new LinkedHashMap<>();
     private static final TargetTable TABLE = TargetTable.keyed("bench", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
