@@ -132,9 +132,10 @@ public final class Capture implements AutoCloseable {
             if (closing) {
                 return;
             }
-            SchemaVersions versions = SchemaVersions.load(clientBase, settings.layout().names().schemas());
             publisher = new ChangePublisher(settings.pipeline(), settings.layout(), clientBase, admin);
+            // fence an older capture first: it can no longer publish a schema version behind our back
             publisher.init();
+            SchemaVersions versions = SchemaVersions.load(clientBase, settings.layout().names().schemas());
             for (SourceTable t : preflight.tables()) {
                 publisher.ensureChangeTopic(t.id());
             }

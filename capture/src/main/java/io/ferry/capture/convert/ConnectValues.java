@@ -64,7 +64,7 @@ final class ConnectValues {
             };
             case TIMESTAMP -> switch (name) {
                 case "io.debezium.time.Timestamp" -> localDateTime(((Number) value).longValue(), 1_000L);
-                case "io.debezium.time.NanoTimestamp" -> localDateTime(((Number) value).longValue(), 1L);
+                case "io.debezium.time.NanoTimestamp" -> localDateTime(((Number) value).longValue(), 1_000_000_000L);
                 default -> localDateTime(((Number) value).longValue(), 1_000_000L);
             };
             case TIMESTAMPTZ -> zonedTimestamp((String) value);

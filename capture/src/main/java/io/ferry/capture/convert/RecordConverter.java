@@ -59,19 +59,26 @@ public final class RecordConverter {
         if (value.schema().field("op") == null || value.schema().field("source") == null) {
             return new Converted.Skip("not a row change (" + value.schema().name() + ")");
         }
-        Struct source = value.getStruct("source");
-        TableId table = table(source);
         String op = value.getString("op");
+        if (op == null || op.equals("t") || op.equals("m")) {
+            // truncates, and pg_logical_emit_message messages (which name no table)
+            return new Converted.Skip("operation " + op + " is not a row change");
+        }
+        Struct source = value.getStruct("source");
+        TableId table;
+        SourceInfo info;
+        try {
+            table = table(source);
+            info = withTxSeq(sourceInfo(source, record.sourceOffset()), value);
+        } catch (RuntimeException e) {
+            return new Converted.Skip("no table or position in a '" + op + "' record: " + e.getMessage());
+        }
         if (table.equals(signalTable)) {
             return new Converted.Skip("signal");
         }
-        SourceInfo info = withTxSeq(sourceInfo(source, record.sourceOffset()), value);
         try {
             if (table.equals(heartbeatTable)) {
                 return marker(value, info);
-            }
-            if (op.equals("t") || op.equals("m")) {
-                return new Converted.Skip("operation " + op + " is not a row change");
             }
             Schema rowSchema = value.schema().field("after").schema();
             TableShape shape = shapes.computeIfAbsent(rowSchema, s -> shape(table, s, record.keySchema()));

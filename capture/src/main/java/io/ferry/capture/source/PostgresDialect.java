@@ -72,17 +72,17 @@ final class PostgresDialect implements SourceDialect {
                 problems.add("source.tables: " + t + " has no primary key; Ferry keys every change by it: "
                         + "ALTER TABLE " + t + " ADD PRIMARY KEY (...), or leave the table out");
             }
-            if (!"t".equals(scalar(c, "SELECT has_table_privilege(current_user, '" + quoted(t) + "', 'SELECT')::text::char"))) {
+            if (!"t".equals(scalar(c, "SELECT has_table_privilege(current_user, ?::regclass, 'SELECT')::text::char", quoted(t)))) {
                 problems.add("source.user '" + source.user() + "' may not read " + t + ": GRANT SELECT ON " + t + " TO " + source.user());
             }
-            String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = '" + quoted(t) + "'::regclass");
+            String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = ?::regclass", quoted(t));
             if (!"f".equals(identity) && hasToastableColumns(c, t)) {
                 notes.add(t + " has values PostgreSQL may leave out of an update's log record (TOAST) and REPLICA IDENTITY "
                         + "is not FULL: such unchanged values arrive as absent columns and are filled from transform's "
                         + "state (ALTER TABLE " + t + " REPLICA IDENTITY FULL sends them instead)");
             }
-            long estimate = Long.parseLong(scalar(c, "SELECT GREATEST(reltuples, -1)::bigint FROM pg_class WHERE oid = '"
-                    + quoted(t) + "'::regclass"));
+            long estimate = Long.parseLong(scalar(c, "SELECT GREATEST(reltuples, -1)::bigint FROM pg_class WHERE oid = ?::regclass",
+                    quoted(t)));
             tables.add(new SourceTable(t, pk, estimate, foreignKeys(c, t)));
         }
         return new Preflight(tables, problems, notes);
@@ -194,9 +194,14 @@ final class PostgresDialect implements SourceDialect {
         return p;
     }
 
-    private static String scalar(Connection c, String sql) throws SQLException {
-        try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
+    private static String scalar(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 }

@@ -63,6 +63,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Set<String>> ignoredColumns = new HashMap<>();
     private final Set<String> prepared = new HashSet<>();
+    private final Map<String, TargetTable> checked = new HashMap<>();
 
     CassandraSink(CqlSession session, String keyspace, SinkContext context, int concurrency, boolean logTimestamps, ZoneId naiveZone,
             boolean createTables, EvolutionPolicy policy) {
@@ -173,8 +174,9 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
         if (table == null) {
             throw new IllegalArgumentException("no mapping defines target table '" + name + "'");
         }
-        if (!prepared.contains(name)) {
+        if (!table.equals(checked.get(name))) {
             ensure(table, policy);
+            checked.put(name, table);
         }
         return table;
     }

@@ -53,6 +53,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private final EvolutionPolicy policy;
     private final Map<String, Set<String>> ignoredColumns = new HashMap<>();
     private final Set<String> prepared = new HashSet<>();
+    private final Map<String, TargetTable> checked = new HashMap<>();
     private final Map<String, String> statements = new HashMap<>();
     private Connection connection;
     private String schema;
@@ -134,16 +135,18 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             return;
         }
         Connection c = connection();
+        Map<String, List<TargetEvent>> byTable = new LinkedHashMap<>();
+        for (TargetEvent e : events) {
+            byTable.computeIfAbsent(tableOf(e), t -> new ArrayList<>()).add(e);
+        }
+        // DDL first, outside the batch's transaction: it commits on its own
+        for (String name : byTable.keySet()) {
+            prepare(c, targetTable(name));
+        }
         c.setAutoCommit(false);
         try {
-            Map<String, List<TargetEvent>> byTable = new LinkedHashMap<>();
-            for (TargetEvent e : events) {
-                byTable.computeIfAbsent(tableOf(e), t -> new ArrayList<>()).add(e);
-            }
             for (var entry : byTable.entrySet()) {
-                TargetTable table = targetTable(entry.getKey());
-                prepare(c, table);
-                writeTable(c, table, entry.getValue());
+                writeTable(c, targetTable(entry.getKey()), entry.getValue());
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -192,8 +195,10 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             }
             for (int from = 0; from < rows.size(); from += per) {
                 List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + per));
-                String sql = statements.computeIfAbsent(qualified + "|" + names(columns) + "|" + chunk.size(),
-                        k -> dialect.upsert(qualified, columns, table.key(), chunk.size()));
+                // only the full-size statement is kept: one per table and column set, not one per chunk size
+                String sql = chunk.size() == per
+                        ? statements.computeIfAbsent(qualified + "|" + names(columns), k -> dialect.upsert(qualified, columns, table.key(), per))
+                        : dialect.upsert(qualified, columns, table.key(), chunk.size());
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 1;
                     for (Row row : chunk) {
@@ -236,9 +241,12 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                 .orElseThrow(() -> new IllegalArgumentException(table.name() + " has no column " + name));
     }
 
+    /** Checks a table the first time, and again whenever its mapped shape changed (a column added at the source). */
     private void prepare(Connection c, TargetTable table) throws SQLException {
-        if (!prepared.contains(table.name())) {
+        if (!table.equals(checked.get(table.name()))) {
             ensureTable(c, table, policy);
+            checked.put(table.name(), table);
+            statements.keySet().removeIf(k -> k.startsWith(dialect.table(schema, table.name()) + "|"));
         }
     }
 

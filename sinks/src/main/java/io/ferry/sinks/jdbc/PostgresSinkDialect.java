@@ -78,7 +78,8 @@ final class PostgresSinkDialect implements JdbcDialect {
                 throw e;
             }
         }
-        String staging = quote("ferry_stage_" + Integer.toHexString((schema + "." + table).hashCode()));
+        // named after the column list too, so a table that gained a column gets a staging table of its new shape
+        String staging = quote("ferry_stage_" + Integer.toHexString((schema + "." + table + "|" + names).hashCode()));
         try (var s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + target + ") ON COMMIT DELETE ROWS");
         }
@@ -274,6 +275,6 @@ final class PostgresSinkDialect implements JdbcDialect {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state.startsWith("08")
                 || state.startsWith("53") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")
-                || state.equals("55P03");
+                || state.equals("55P03") || state.equals("57014");
     }
 }

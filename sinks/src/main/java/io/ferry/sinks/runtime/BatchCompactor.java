@@ -40,9 +40,20 @@ public final class BatchCompactor {
     }
 
     private static Object replace(Map<ByteBuffer, List<Indexed>> byKey, ByteBuffer key, Indexed event) {
+        List<Indexed> previous = byKey.remove(key);
+        Indexed kept = event;
+        // A later upsert that leaves columns out (TOAST values the source did not send) keeps the earlier
+        // upsert's values for them: the sinks would otherwise write the row without them.
+        if (event.event() instanceof TargetEvent.Upsert later && previous != null && previous.size() == 1
+                && previous.get(0).event() instanceof TargetEvent.Upsert earlier && !earlier.row().columns().equals(later.row().columns())) {
+            Row merged = earlier.row();
+            for (var column : later.row().asMap().entrySet()) {
+                merged = merged.with(column.getKey(), column.getValue());
+            }
+            kept = new Indexed(event.index(), new TargetEvent.Upsert(later.table(), later.key(), merged, later.source()));
+        }
         List<Indexed> events = new ArrayList<>();
-        events.add(event);
-        byKey.remove(key);
+        events.add(kept);
         byKey.put(key, events);
         return null;
     }

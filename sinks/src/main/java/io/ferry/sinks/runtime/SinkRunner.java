@@ -63,6 +63,9 @@ public final class SinkRunner implements AutoCloseable {
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
     private volatile boolean running = true;
+    private boolean flushing;
+    private boolean inListener;
+    private boolean lostDuringFlush;
     private volatile Throwable failure;
     private long pendingSince;
 
@@ -123,8 +126,26 @@ public final class SinkRunner implements AutoCloseable {
             consumer.subscribe(names.targetPattern(name), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-                    flush();
+                    if (flushing) {
+                        // revoked while a batch is being retried: abandon it, the new owner writes it again
+                        lostDuringFlush = true;
+                    } else {
+                        inListener = true;
+                        try {
+                            flush();
+                        } finally {
+                            inListener = false;
+                        }
+                    }
                     revoked.forEach(partitions::remove);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> lost) {
+                    // Another member may already own these: write nothing more of them, commit nothing.
+                    lostDuringFlush = flushing;
+                    pending.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
+                    lost.forEach(partitions::remove);
                 }
 
                 @Override
@@ -165,6 +186,16 @@ public final class SinkRunner implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
+        flushing = true;
+        lostDuringFlush = false;
+        try {
+            flushPending();
+        } finally {
+            flushing = false;
+        }
+    }
+
+    private void flushPending() {
         long t0 = System.nanoTime();
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(pending);
         List<TargetEvent> events = new ArrayList<>(records.size());
@@ -180,13 +211,29 @@ public final class SinkRunner implements AutoCloseable {
         }
         List<BatchCompactor.Indexed> toWrite = BatchCompactor.compact(events);
         int written = write(toWrite, origins, deadLetters);
-        if (!running && written < 0) {
-            return; // abandoned during shutdown: not committed, written again after a restart
+        if (written < 0 || lostDuringFlush) {
+            if (lostDuringFlush) {
+                pending.clear();
+            }
+            return; // abandoned (stopping, or the partitions moved): not committed, written again by whoever owns them
         }
+        // A dead letter must be in Kafka before the offset of its record is committed, or it would be lost.
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> d : deadLetters) {
-            producer.send(d);
+            sent.add(producer.send(d));
         }
         producer.flush();
+        for (var f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending dead letters", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("sink " + name + " cannot write to the dead-letter topic (" + e.getCause()
+                        + "); stopping without committing, so nothing is lost", e.getCause());
+            }
+        }
         commitAndPublish(records, events, origins);
         pending.clear();
         metrics.batch(Math.max(written, 0), deadLetters.size(), System.nanoTime() - t0);
@@ -241,14 +288,34 @@ public final class SinkRunner implements AutoCloseable {
         return toWrite.size() - deadLetters.size();
     }
 
+    /**
+     * Waits before a retry while staying in the group: the partitions are paused and polled, so a long
+     * outage does not exceed max.poll.interval.ms. False when the runner is stopping or lost its partitions.
+     */
     private boolean sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
+        if (inListener) {
+            // a rebalance callback runs inside poll(), which must not be called again from it
+            try {
+                Thread.sleep(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
             return running;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
+        long until = System.nanoTime() + d.toNanos();
+        var paused = consumer.assignment();
+        consumer.pause(paused);
+        try {
+            while (running && !lostDuringFlush && System.nanoTime() < until) {
+                consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
+            }
+        } catch (WakeupException e) {
+            running = false;
+        } finally {
+            consumer.resume(consumer.assignment());
+        }
+        return running && !lostDuringFlush;
     }
 
     private void commitAndPublish(List<ConsumerRecord<byte[], byte[]>> records, List<TargetEvent> events,
@@ -268,7 +335,13 @@ public final class SinkRunner implements AutoCloseable {
                 state.rows++;
             }
         }
-        consumer.commitSync(offsets);
+        try {
+            consumer.commitSync(offsets);
+        } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+            // the group moved on: the written rows are idempotent, the new owner writes them again
+            log.warn("sink {}: offsets not committed, the partitions moved to another member", name);
+            return;
+        }
         Instant now = Instant.now();
         offsets.forEach((tp, offset) -> {
             PartitionState s = partitions.computeIfAbsent(tp, k -> new PartitionState());

@@ -40,6 +40,23 @@ class BatchCompactorTest {
     }
 
     @Test
+    void aLaterUpsertMissingColumnsKeepsTheEarlierValuesForThem() {
+        Row full = key(1).with("title", F.textNode("a")).with("body", F.textNode("big text"));
+        Row partial = key(1).with("title", F.textNode("b")); // body left out: a TOAST value the source did not send
+        var out = BatchCompactor.compact(List.of(new TargetEvent.Upsert("docs", key(1), full, S), new TargetEvent.Upsert("docs", key(1), partial, S)));
+        assertThat(out).singleElement().satisfies(i -> {
+            Row row = ((TargetEvent.Upsert) i.event()).row();
+            assertThat(row.get("title").asText()).isEqualTo("b");
+            assertThat(row.get("body").asText()).isEqualTo("big text");
+            assertThat(i.index()).isEqualTo(1);
+        });
+        // after a delete there is nothing to keep
+        var afterDelete = BatchCompactor.compact(List.of(new TargetEvent.Upsert("docs", key(1), full, S),
+                new TargetEvent.Delete("docs", key(1), S), new TargetEvent.Upsert("docs", key(1), partial, S)));
+        assertThat(((TargetEvent.Upsert) afterDelete.get(0).event()).row().has("body")).isFalse();
+    }
+
+    @Test
     void patchesStayInOrderAfterTheLastUpsertAndAreNeverMovedPastOne() {
         List<TargetEvent> batch = List.of(patch(1, "p0"), upsert("docs", 1, "u1"), patch(1, "p1"), patch(1, "p2"),
                 new TargetEvent.MarkerPassage(new Marker(1, 1, Marker.Kind.HEARTBEAT), S), patch(2, "q"));
