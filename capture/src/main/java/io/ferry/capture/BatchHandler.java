@@ -34,11 +34,13 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final ChangePublisher publisher;
     private final SnapshotProgress progress;
     private final MeterRegistry registry;
+    private final io.ferry.capture.publish.Stamper stamper;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile boolean streaming;
 
     BatchHandler(String pipeline, RecordConverter converter, SchemaVersions versions, ChangePublisher publisher,
-            SnapshotProgress progress, MeterRegistry registry) {
+            SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper) {
+        this.stamper = stamper;
         this.pipeline = pipeline;
         this.converter = converter;
         this.versions = versions;
@@ -51,6 +53,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         ChangePublisher.Batch batch = publisher.newBatch();
+        long stampBefore = stamper.last();
         for (RecordChangeEvent<SourceRecord> r : records) {
             add(batch, r.record());
         }
@@ -58,6 +61,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             publisher.publish(batch);
         } catch (RuntimeException e) {
             batch.schemas().forEach(versions::forget);
+            stamper.rewind(stampBefore);
             throw e;
         }
         for (RecordChangeEvent<SourceRecord> r : records) {
@@ -78,8 +82,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                         s.primaryKey());
                 log.debug("schema {}", s);
             });
-            publisher.addRow(batch, new ChangeEvent.RowChange(e.op(), e.table(), e.key(), e.before(), e.after(), e.source(),
-                    version.version()));
+            publisher.addRow(batch, new ChangeEvent.RowChange(e.op(), e.table(), e.key(), e.before(), e.after(),
+                    stamper.stamp(e.source()), version.version()));
             if (e.op() == ChangeEvent.Op.READ) {
                 progress.rowRead(e.table());
             } else if (!streaming) {
@@ -88,7 +92,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             }
             count(e.table().toString(), e.op().code());
         } else if (converted instanceof Converted.MarkerRow marker) {
-            publisher.addMarker(batch, new ChangeEvent.MarkerEvent(marker.marker(), marker.source()));
+            publisher.addMarker(batch, new ChangeEvent.MarkerEvent(marker.marker(), stamper.stamp(marker.source())));
             if (!streaming) {
                 streaming = true;
                 progress.finishAll();

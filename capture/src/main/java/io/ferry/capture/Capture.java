@@ -7,6 +7,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.ferry.capture.convert.RecordConverter;
 import io.ferry.capture.publish.ChangePublisher;
 import io.ferry.capture.publish.SchemaVersions;
+import io.ferry.capture.publish.Stamper;
 import io.ferry.capture.source.Preflight;
 import io.ferry.capture.source.SourceDialect;
 import io.ferry.capture.source.SourceTable;
@@ -63,6 +64,7 @@ public final class Capture implements AutoCloseable {
     private volatile boolean closing;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ChangePublisher publisher;
+    private Stamper stamper;
     private Duration backoff = Duration.ofSeconds(1);
     private long launchedAtNanos;
 
@@ -139,11 +141,15 @@ public final class Capture implements AutoCloseable {
             for (SourceTable t : preflight.tables()) {
                 publisher.ensureChangeTopic(t.id());
             }
+            if (stamper == null) {
+                // after the fencing above: whatever an older capture committed is in the tails
+                stamper = Stamper.recover(clientBase, publisher.changeTopics().keySet());
+            }
             Map<TableId, SourceTable> tables = preflight.tables().stream()
                     .collect(Collectors.toMap(SourceTable::id, Function.identity()));
             RecordConverter converter = new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
                     t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()));
-            BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry);
+            BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, dialect))
                     .notifying(handler)

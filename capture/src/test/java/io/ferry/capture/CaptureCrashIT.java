@@ -90,6 +90,16 @@ class CaptureCrashIT {
                     assertThat(ids(reader)).isEqualTo(range(1, 800));
                     // at-least-once into the change topic: a replay may repeat changes, never skip one
                     assertThat(reader.rows().size()).isGreaterThanOrEqualTo(800);
+                    // stamps grow strictly along each partition, across the kill and the takeover
+                    var byPartition = reader.until(r -> true).stream().collect(java.util.stream.Collectors.groupingBy(
+                            TopicReader.Received::partition, java.util.stream.Collectors.mapping(x -> x.event().source().stampUs(),
+                                    java.util.stream.Collectors.toList())));
+                    byPartition.values().forEach(stamps -> {
+                        assertThat(stamps).doesNotContain(0L);
+                        for (int i = 1; i < stamps.size(); i++) {
+                            assertThat(stamps.get(i)).as("stamp %d of a partition", i).isGreaterThan(stamps.get(i - 1));
+                        }
+                    });
                 }
             } finally {
                 second.destroy();

@@ -90,6 +90,7 @@ final class EventJson {
         out.put("txSeq", s.txSeq());
         out.put("tsUs", s.tsUs());
         out.put("snapshot", s.snapshot());
+        out.put("stampUs", s.stampUs());
         return out;
     }
 
@@ -101,7 +102,7 @@ final class EventJson {
         JsonNode txId = s.get("txId");
         return new SourceInfo(text(s, "source.db", "db"), text(s, "source.pos", "pos"), s.path("order").asLong(0),
                 txId == null || txId.isNull() ? null : txId.asText(), s.path("txSeq").asLong(0),
-                longValue(s, "source.tsUs", "tsUs"), s.path("snapshot").asBoolean(false));
+                longValue(s, "source.tsUs", "tsUs"), s.path("snapshot").asBoolean(false), s.path("stampUs").asLong(0));
     }
 
     static ObjectNode marker(Marker m) {

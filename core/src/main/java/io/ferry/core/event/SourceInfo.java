@@ -18,8 +18,12 @@ import java.util.Objects;
  * @param tsUs the source commit time in microseconds since the epoch, by the source's clock (MySQL and
  *     MariaDB give whole seconds)
  * @param snapshot true for rows read by a snapshot rather than from the log
+ * @param stampUs capture's stamp, microseconds: {@code max(tsUs, previous stamp + 1)} over everything one
+ *     capture publishes, in log order, carried on across restarts. Strictly increasing per key in source
+ *     commit order and close to the commit time even where the source's clock has whole seconds (MySQL,
+ *     MariaDB) or a snapshot's rows carry scan times; Cassandra writes use it. 0 where not stamped.
  */
-public record SourceInfo(String db, String pos, long order, String txId, long txSeq, long tsUs, boolean snapshot) {
+public record SourceInfo(String db, String pos, long order, String txId, long txSeq, long tsUs, boolean snapshot, long stampUs) {
 
     public SourceInfo {
         Objects.requireNonNull(db, "db");
@@ -28,11 +32,21 @@ public record SourceInfo(String db, String pos, long order, String txId, long tx
 
     /** A position without a numeric order (tests, sources that have none). */
     public SourceInfo(String db, String pos, String txId, long tsUs, boolean snapshot) {
-        this(db, pos, 0, txId, 0, tsUs, snapshot);
+        this(db, pos, 0, txId, 0, tsUs, snapshot, 0);
     }
 
     /** A position whose place within its transaction is unknown (snapshot reads, heartbeats). */
     public SourceInfo(String db, String pos, long order, String txId, long tsUs, boolean snapshot) {
-        this(db, pos, order, txId, 0, tsUs, snapshot);
+        this(db, pos, order, txId, 0, tsUs, snapshot, 0);
+    }
+
+    /** A position not stamped yet (capture stamps it as it publishes). */
+    public SourceInfo(String db, String pos, long order, String txId, long txSeq, long tsUs, boolean snapshot) {
+        this(db, pos, order, txId, txSeq, tsUs, snapshot, 0);
+    }
+
+    /** This position with capture's stamp. */
+    public SourceInfo withStamp(long stamp) {
+        return new SourceInfo(db, pos, order, txId, txSeq, tsUs, snapshot, stamp);
     }
 }

@@ -88,6 +88,7 @@ public final class TopicRecords {
             s.put("txSeq", p.lastSource().txSeq());
             s.put("tsUs", p.lastSource().tsUs());
             s.put("snapshot", p.lastSource().snapshot());
+            s.put("stampUs", p.lastSource().stampUs());
         }
         if (p.lastMarker() == null) {
             out.putNull("lastMarker");
@@ -105,7 +106,7 @@ public final class TopicRecords {
         JsonNode s = n.path("lastSource");
         SourceInfo source = s.isObject() ? new SourceInfo(s.path("db").asText(), s.path("pos").asText(), s.path("order").asLong(),
                 s.path("txId").isNull() ? null : s.path("txId").asText(), s.path("txSeq").asLong(), s.path("tsUs").asLong(),
-                s.path("snapshot").asBoolean())
+                s.path("snapshot").asBoolean(), s.path("stampUs").asLong())
                 : null;
         JsonNode m = n.path("lastMarker");
         Marker marker = m.isObject() ? new Marker(m.path("id").asLong(), m.path("tsUs").asLong(),

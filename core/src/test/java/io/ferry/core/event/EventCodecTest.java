@@ -31,7 +31,7 @@ class EventCodecTest {
 
         assertThat(tree(ChangeEventCodec.value(event))).isEqualTo(tree((
                 "{'op':'c','table':'public.users','before':null,'after':{'user_id':1,'email':'a@x.io','name':null},"
-                + "'source':{'db':'shop','pos':'0/16B3748','order':0,'txId':'771','txSeq':0,'tsUs':1732200000123456,'snapshot':false},"
+                + "'source':{'db':'shop','pos':'0/16B3748','order':0,'txId':'771','txSeq':0,'tsUs':1732200000123456,'snapshot':false,'stampUs':0},"
                 + "'schemaVersion':3}").replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
         assertThat(new String(ChangeEventCodec.key(event, 3), StandardCharsets.UTF_8)).isEqualTo("{\"user_id\":1}");
     }
@@ -59,7 +59,7 @@ class EventCodecTest {
     @Test
     void positionOrderSurvivesTheRoundTrip() {
         SourceInfo ordered = new SourceInfo("shop", "mariadb-bin.000002:4711:1:0", (2L << 48) | (4711L << 16) | (1 << 8), "0-1-9", 3,
-                1_700_000_000_000_000L, false);
+                1_700_000_000_000_000L, false, 1_700_000_000_000_004L);
         ChangeEvent e = ChangeEvent.RowChange.insert(TableId.parse("shop.orders"), key(1), key(1), ordered, 1);
         assertThat(((ChangeEvent.RowChange) ChangeEventCodec.decode(ChangeEventCodec.key(e, 0), ChangeEventCodec.value(e)))
                 .source()).isEqualTo(ordered);

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * Writes target events into Cassandra: each upsert an {@code INSERT … USING TIMESTAMP}, each delete a
  * {@code DELETE … USING TIMESTAMP}, prepared once per table and column set, executed asynchronously with
  * at most {@code concurrency} statements in flight (the driver routes each to a replica of its token).
- * The write timestamp is the source commit time in microseconds plus the change's place within its
- * transaction ({@code write_timestamp: commit}), or the source log position ({@code log}), so it grows per
- * key in commit order and a replayed older change never overwrites a newer one.
+ * The write timestamp is capture's stamp ({@code source.stampUs}: the commit time in microseconds, made
+ * strictly increasing along the log), so it grows per key in commit order — a delete and a re-insert in
+ * one transaction do not tie — and a replayed older change never overwrites a newer one.
  */
 public final class CassandraSink implements Sink, TableManager, RowReader {
 
@@ -56,7 +56,6 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     private final String keyspace;
     private final SinkContext context;
     private final int concurrency;
-    private final boolean logTimestamps;
     private final ZoneId naiveZone;
     private final boolean createTables;
     private final EvolutionPolicy policy;
@@ -65,21 +64,20 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     private final Set<String> prepared = new HashSet<>();
     private final Map<String, TargetTable> checked = new HashMap<>();
 
-    CassandraSink(CqlSession session, String keyspace, SinkContext context, int concurrency, boolean logTimestamps, ZoneId naiveZone,
+    CassandraSink(CqlSession session, String keyspace, SinkContext context, int concurrency, ZoneId naiveZone,
             boolean createTables, EvolutionPolicy policy) {
         this.session = session;
         this.keyspace = keyspace;
         this.context = context;
         this.concurrency = concurrency;
-        this.logTimestamps = logTimestamps;
         this.naiveZone = naiveZone;
         this.createTables = createTables;
         this.policy = policy;
     }
 
-    /** The write timestamp of a change: strictly increasing per key in source commit order. */
-    long writeTimestamp(SourceInfo source) {
-        return logTimestamps ? source.order() : source.tsUs() + source.txSeq();
+    /** The write timestamp of a change: capture's stamp; for unstamped events the commit time plus the place in the transaction. */
+    static long writeTimestamp(SourceInfo source) {
+        return source.stampUs() > 0 ? source.stampUs() : source.tsUs() + source.txSeq();
     }
 
     @Override

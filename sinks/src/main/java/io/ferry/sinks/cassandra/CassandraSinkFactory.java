@@ -33,10 +33,6 @@ public final class CassandraSinkFactory implements SinkFactory {
     static final Option<Secret> PASSWORD = Option.optional("password", OptionTypes.secret(), "Password of that user.");
     static final Option<Integer> CONCURRENCY = Option.withDefault("concurrency", OptionTypes.integer(1, 4096), 256,
             "Most statements in flight at once.");
-    static final Option<String> WRITE_TIMESTAMP = Option.withDefault("write_timestamp", OptionTypes.oneOf("commit", "log"), "commit",
-            "commit: source commit time in microseconds plus the change's place in its transaction (wall-clock; exact when the "
-                    + "source's commit times have microseconds, as PostgreSQL's do); log: the source log position (strictly "
-                    + "increasing along the log, not wall-clock; use it for MySQL/MariaDB, whose commit times have whole seconds).");
     static final Option<ZoneId> NAIVE_TIME_ZONE = Option.withDefault("naive_time_zone", OptionTypes.zone(), ZoneId.of("UTC"),
             "Zone in which timestamps without time zone become Cassandra timestamps (set it to the source's time_zone).");
     static final Option<Duration> REQUEST_TIMEOUT = Option.withDefault("request_timeout", OptionTypes.duration(), Duration.ofSeconds(30),
@@ -55,7 +51,7 @@ public final class CassandraSinkFactory implements SinkFactory {
     @Override
     public List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(List.of(CONTACT_POINTS, LOCAL_DATACENTER, KEYSPACE, REPLICATION_FACTOR, USER, PASSWORD,
-                CONCURRENCY, WRITE_TIMESTAMP, NAIVE_TIME_ZONE, REQUEST_TIMEOUT));
+                CONCURRENCY, NAIVE_TIME_ZONE, REQUEST_TIMEOUT));
         all.addAll(CommonSinkOptions.ALL);
         return all;
     }
@@ -83,7 +79,7 @@ public final class CassandraSinkFactory implements SinkFactory {
             session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS \"" + keyspace + "\" WITH replication = "
                     + "{'class': 'SimpleStrategy', 'replication_factor': " + o.get(REPLICATION_FACTOR) + "}"));
         }
-        return new CassandraSink(session, keyspace, context, o.get(CONCURRENCY), o.get(WRITE_TIMESTAMP).equals("log"),
-                o.get(NAIVE_TIME_ZONE), o.get(CommonSinkOptions.CREATE_TABLES), o.get(CommonSinkOptions.EVOLUTION));
+        return new CassandraSink(session, keyspace, context, o.get(CONCURRENCY), o.get(NAIVE_TIME_ZONE),
+                o.get(CommonSinkOptions.CREATE_TABLES), o.get(CommonSinkOptions.EVOLUTION));
     }
 }

@@ -77,8 +77,9 @@ class CassandraSinkIT extends SinkContractIT {
         try (Sink sink = factory().create(new RuntimeSinkContext("contract", "replay", SinkOptionsFixture.bind(factory(), options()),
                 () -> Map.of("replay_order", t)))) {
             Row key = Row.builder().put("id", F.numberNode(1)).build();
-            SourceInfo older = new SourceInfo("src", "0/1", 1, "1", 0, 1_700_000_000_000_000L, false);
-            SourceInfo newer = new SourceInfo("src", "0/2", 2, "2", 0, 1_700_000_000_500_000L, false);
+            // MariaDB-like: both commits in the same second; capture's stamps still order them
+            SourceInfo older = new SourceInfo("src", "f:1", 1, "1", 0, 1_700_000_000_000_000L, false, 1_700_000_000_000_000L);
+            SourceInfo newer = new SourceInfo("src", "f:2", 2, "2", 0, 1_700_000_000_000_000L, false, 1_700_000_000_000_001L);
             sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("v", F.textNode("new")), newer)));
             sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("v", F.textNode("old")), older)));
             assertThat(read(sink, t)).extracting(r -> r.get("v").asText()).containsExactly("new");

@@ -1,0 +1,82 @@
+package io.ferry.capture.publish;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.ChangeEventCodec;
+import io.ferry.core.event.EventFormatException;
+import io.ferry.core.event.SourceInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Gives every published event a stamp in microseconds that grows strictly along capture's output:
+ * {@code max(source commit time, previous stamp + 1)}. It stays close to the commit time, orders the
+ * changes of one transaction (which share a commit time), the changes of one second on sources whose
+ * clock has whole seconds (MySQL, MariaDB), and snapshot rows that carry scan times. It survives
+ * restarts and takeovers: the last stamp is read back from the tails of the change topics. Not
+ * thread-safe: the engine's handler calls it.
+ */
+public final class Stamper {
+
+    private static final int TAIL = 20;
+
+    private long last;
+
+    public Stamper(long last) {
+        this.last = last;
+    }
+
+    public SourceInfo stamp(SourceInfo source) {
+        last = Math.max(source.tsUs(), last + 1);
+        return source.withStamp(last);
+    }
+
+    public long last() {
+        return last;
+    }
+
+    /** Takes back the stamps of a batch that was not published (its transaction aborted). */
+    public void rewind(long to) {
+        last = to;
+    }
+
+    /** The largest stamp committed on these topics: each partition's last records hold its largest. */
+    public static Stamper recover(Properties clientBase, Collection<String> changeTopics) {
+        Properties p = new Properties();
+        p.putAll(clientBase);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        long max = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : changeTopics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            // the last offsets may be transaction markers, hence a few records, not one
+            partitions.forEach(tp -> consumer.seek(tp, Math.max(0, end.get(tp) - TAIL)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        ChangeEvent e = ChangeEventCodec.decode(r.key(), r.value());
+                        max = Math.max(max, e.source().stampUs());
+                    } catch (EventFormatException ignored) {
+                        // not ours to judge here
+                    }
+                }
+            }
+        }
+        return new Stamper(max);
+    }
+}
