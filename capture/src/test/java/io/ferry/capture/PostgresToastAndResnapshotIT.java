@@ -51,6 +51,41 @@ class PostgresToastAndResnapshotIT {
     }
 
     @Test
+    void aChangeTooLargeForKafkaIsDeadLetteredInsteadOfStallingCapture(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("capture_huge");
+        try (Connection c = pg.connect("capture_huge"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE blobs (id int PRIMARY KEY, body text)");
+        }
+        CaptureSettings settings = TestSources.postgres("pg-huge", pg, "capture_huge", kafka, "public.blobs");
+        TopicNames names = new TopicNames("pg-huge");
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("public.blobs")))) {
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            try (Connection c = pg.connect("capture_huge"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO blobs VALUES (1, repeat('x', 17 * 1024 * 1024))");
+                s.execute("INSERT INTO blobs VALUES (2, 'small')");
+            }
+            // the small row after it still arrives: capture did not stall on the big one
+            reader.until(r -> reader.rows().stream().anyMatch(e -> e.key().get("id").asInt() == 2));
+            assertThat(reader.rows()).noneMatch(e -> e.key().get("id").asInt() == 1);
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(java.util.Map.<String, Object>of(
+                    "bootstrap.servers", kafka.bootstrapServers(), "group.id", "t-huge", "auto.offset.reset", "earliest"),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                consumer.subscribe(java.util.List.of(names.deadLetters()));
+                java.util.List<io.ferry.core.topic.DeadLetter> letters = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                while (letters.isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(java.time.Duration.ofMillis(300)).forEach(r -> letters.add(io.ferry.core.topic.TopicRecords.deadLetter(r.value())));
+                }
+                assertThat(letters).singleElement().satisfies(d -> {
+                    assertThat(d.reason()).isEqualTo("change too large for Kafka");
+                    assertThat(new String(d.originKey(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"id\":1}");
+                });
+            }
+        }
+    }
+
+    @Test
     void aTableCanBeResnapshottedWhileStreaming(PostgresService pg, KafkaService kafka) throws Exception {
         pg.createDatabase("capture_resnap");
         try (Connection c = pg.connect("capture_resnap"); Statement s = c.createStatement()) {

@@ -53,6 +53,7 @@ public final class ChangePublisher implements AutoCloseable {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-capture");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.MAX_RECORD_BYTES + 64 * 1024));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -100,9 +101,22 @@ public final class ChangePublisher implements AutoCloseable {
         batch.records.add(new ProducerRecord<>(layout.names().schemas(), TableSchemaCodec.key(schema), TableSchemaCodec.value(schema)));
     }
 
+    /**
+     * Adds a row change, or — when its record would exceed {@link TopicSpec#MAX_RECORD_BYTES}, which Kafka
+     * would refuse and so stall capture on it for ever — a dead letter with its key, position and size.
+     */
     public void addRow(Batch batch, ChangeEvent.RowChange event) {
-        batch.records.add(new ProducerRecord<>(layout.names().change(event.table()), ChangeEventCodec.key(event),
-                ChangeEventCodec.value(event)));
+        byte[] key = ChangeEventCodec.key(event);
+        byte[] value = ChangeEventCodec.value(event);
+        String topic = layout.names().change(event.table());
+        if (value.length > TopicSpec.MAX_RECORD_BYTES) {
+            addDeadLetter(batch, new DeadLetter(pipeline, DeadLetter.Stage.CAPTURE, event.table().toString(),
+                    "change too large for Kafka", "the change event of " + event.table() + " at " + event.source().pos() + " is "
+                    + value.length + " bytes, over Ferry's limit of " + TopicSpec.MAX_RECORD_BYTES + "; its value is not kept",
+                    java.time.Instant.now(), topic, -1, -1, key, null));
+            return;
+        }
+        batch.records.add(new ProducerRecord<>(topic, key, value));
     }
 
     /** A marker goes to every partition of every change topic, behind what was sent there before. */

@@ -42,10 +42,14 @@ public record TopicSpec(String name, int partitions, CleanupPolicy cleanupPolicy
         }
     }
 
+    /** Largest record Ferry writes: a bigger change goes to the dead-letter topic instead (with its key and size). */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
     /** The topic-level configs Ferry sets when it creates the topic. */
     public Map<String, String> configs() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("cleanup.policy", cleanupPolicy.kafkaValue());
+        c.put("max.message.bytes", Integer.toString(MAX_RECORD_BYTES + 64 * 1024));
         if (cleanupPolicy == CleanupPolicy.DELETE) {
             c.put("retention.ms", retention.map(d -> Long.toString(d.toMillis())).orElse("-1"));
             if (retention.isEmpty()) {
