@@ -39,8 +39,21 @@ interface JdbcDialect {
     /** Statements run on every new connection (time zone, interval style). */
     List<String> sessionSetup();
 
-    /** Existing columns of the table, empty when it does not exist. */
-    Set<String> existingColumns(Connection c, String schema, String table) throws SQLException;
+    /** Existing columns of the table, empty when it does not exist (information_schema, the same in both engines). */
+    default Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
+        Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
 
     /** Unique indexes besides the primary key, for targets where they make an upsert update another row. */
     List<String> otherUniqueIndexes(Connection c, String schema, String table) throws SQLException;

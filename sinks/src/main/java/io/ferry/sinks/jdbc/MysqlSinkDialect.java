@@ -22,9 +22,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -202,22 +200,6 @@ final class MysqlSinkDialect implements JdbcDialect {
     @Override
     public List<String> sessionSetup() {
         return List.of("SET time_zone = '+00:00'", "SET NAMES utf8mb4");
-    }
-
-    @Override
-    public Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
-        Set<String> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS "
-                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 
     @Override

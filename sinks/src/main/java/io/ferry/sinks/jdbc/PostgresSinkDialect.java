@@ -18,9 +18,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -248,23 +246,6 @@ final class PostgresSinkDialect implements JdbcDialect {
         return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'");
     }
 
-    @Override
-    public Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
-        Set<String> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns "
-                + "WHERE table_schema = ? AND table_name = ?")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** ON CONFLICT names the key, so another unique index raises an error (a dead letter) instead of updating a row. */
     @Override
     public List<String> otherUniqueIndexes(Connection c, String schema, String table) {
         return List.of();
