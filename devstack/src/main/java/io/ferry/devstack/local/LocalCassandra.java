@@ -12,14 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Cassandra 5.0 in a child JVM. Its classpath, resolved by Maven in the
  * {@code ferry-devstack-cassandra-server} module, stays apart from the driver's (their Netty and Guava
  * versions clash). Small heap and the start-up shortcuts a single test node can take.
  */
-public final class LocalCassandra implements CassandraService {
+public final class LocalCassandra extends ChildProcessServer implements CassandraService {
 
     /** System property for the child JVM's maximum heap, default {@code 512m}. */
     public static final String HEAP_PROPERTY = "ferry.devstack.cassandra.heap";
@@ -62,9 +61,9 @@ public final class LocalCassandra implements CassandraService {
     private final Path instanceDir;
     private final int port;
     private final List<String> command;
-    private volatile ServerProcess process;
 
     private LocalCassandra(Path instanceDir, int port, List<String> command) {
+        super("Cassandra", port);
         this.instanceDir = instanceDir;
         this.port = port;
         this.command = command;
@@ -105,16 +104,10 @@ public final class LocalCassandra implements CassandraService {
         return cassandra;
     }
 
-    private void launch() {
-        process = ServerProcess.start("Cassandra", command, instanceDir, "TERM", Map.of());
+    @Override
+    void launch() {
         // The native transport opens last, once the node has joined its ring and can serve CQL.
-        try {
-            Waits.until("Cassandra on port " + port + " serving CQL", START_TIMEOUT, process,
-                    () -> FreePorts.listening(host(), port));
-        } catch (RuntimeException e) {
-            process.stop(Duration.ofSeconds(30));
-            throw e;
-        }
+        launch(command, instanceDir, "TERM", START_TIMEOUT, () -> FreePorts.listening(host(), port));
     }
 
     private static String serverClasspath() {
@@ -184,16 +177,6 @@ public final class LocalCassandra implements CassandraService {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
     public String version() {
         return "Cassandra " + cassandraVersion();
     }
@@ -212,16 +195,4 @@ public final class LocalCassandra implements CassandraService {
         return "datacenter1";
     }
 
-    @Override
-    public synchronized void restart() {
-        process.stop(Duration.ofSeconds(60));
-        launch();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(60));
-        }
-    }
 }

