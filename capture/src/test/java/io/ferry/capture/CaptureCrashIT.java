@@ -9,11 +9,8 @@ import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.MysqlService;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.ChildJvm;
 import io.ferry.devstack.junit.WithServices;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -152,27 +149,7 @@ class CaptureCrashIT {
         return s;
     }
 
-    private static Process launch(Source source, KafkaService kafka) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), CaptureProcess.class.getName()));
-        cmd.addAll(java.util.List.of(source.args(kafka)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.contains("capturing")) {
-            // startup logs
-        }
-        assertThat(line).as("capture process output").isNotNull();
-        Thread drain = new Thread(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (java.io.IOException e) {
-                // process gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
+    private static Process launch(Source source, KafkaService kafka) {
+        return ChildJvm.start(CaptureProcess.class, "512m", "capturing", source.args(kafka));
     }
 }

@@ -1,7 +1,6 @@
 package io.ferry.capture.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.CanonicalValues;
 import io.ferry.core.types.ColumnType;
 import java.nio.ByteBuffer;
@@ -156,7 +155,4 @@ final class ConnectValues {
         return out;
     }
 
-    static boolean isText(ColumnType type) {
-        return type.kind() == CanonicalType.STRING || type.kind() == CanonicalType.JSON;
-    }
 }

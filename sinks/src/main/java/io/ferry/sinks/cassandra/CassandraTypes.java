@@ -9,7 +9,6 @@ import io.ferry.core.types.CanonicalValues;
 import io.ferry.core.types.ColumnType;
 import io.ferry.core.types.Interval;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,10 +153,7 @@ final class CassandraTypes {
         };
         if (type.kind() == CanonicalType.ARRAY) {
             List<?> list = (List<?>) v;
-            return CanonicalValues.encode(type, list.stream().map(e -> e instanceof Integer i ? (Object) i.longValue() : e).toList());
-        }
-        if (v instanceof BigInteger || v instanceof Long) {
-            return CanonicalValues.encode(type, v);
+            return CanonicalValues.encode(type, list);
         }
         return CanonicalValues.encode(type, v);
     }

@@ -14,11 +14,8 @@ import io.ferry.core.topic.TopicNames;
 import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.ChildJvm;
 import io.ferry.devstack.junit.WithServices;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -119,25 +116,7 @@ class SinkCrashIT {
         return out;
     }
 
-    private static Process launch(String pipeline, String url, KafkaService kafka) throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", System.getProperty("java.class.path"), SinkProcess.class.getName(),
-                pipeline, url, kafka.bootstrapServers()).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.contains("sinking")) {
-            // startup logs
-        }
-        assertThat(line).as("sink process output").isNotNull();
-        Thread drain = new Thread(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (java.io.IOException e) {
-                // process gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
+    private static Process launch(String pipeline, String url, KafkaService kafka) {
+        return ChildJvm.start(SinkProcess.class, "256m", "sinking", pipeline, url, kafka.bootstrapServers());
     }
 }
