@@ -83,9 +83,14 @@ public final class PipelineLoader {
         List<ConfigValues> sections = new ArrayList<>(List.of(pipeline, kafka, source));
         sinks.forEach(s -> sections.add(s.options()));
         sections.add(validation);
-        return new PipelineConfig(fileName, pipelineSettings, KafkaSettings.from(kafka),
+        PipelineConfig config = new PipelineConfig(fileName, pipelineSettings, KafkaSettings.from(kafka),
                 SourceSettings.from(source, pipelineSettings.name()), mappings, sinks, ValidationSettings.from(validation),
                 sections);
+        if (mappings != null) {
+            mappingsSchema.ifPresent(schema -> schema.check(mappings, config, problems));
+            problems.throwIfAny();
+        }
+        return config;
     }
 
     private static ConfigValues section(Section section, ConfigNode.Mapping top, Problems problems) {

@@ -19,4 +19,11 @@ public interface SectionSchema {
      * never with null; may return null when problems were recorded.
      */
     Object bind(ConfigNode node, Problems problems);
+
+    /**
+     * Checks what {@link #bind} returned against the rest of the file (source tables, sink names), once
+     * the other sections bound cleanly. Records problems with the path and line of the offending key.
+     */
+    default void check(Object bound, PipelineConfig config, Problems problems) {
+    }
 }

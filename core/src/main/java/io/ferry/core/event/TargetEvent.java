@@ -99,11 +99,26 @@ public sealed interface TargetEvent
         }
     }
 
-    /** A marker carried to every partition of the target topic, behind the events before it. */
-    record MarkerPassage(Marker marker, SourceInfo source) implements TargetEvent {
+    /**
+     * A marker carried to every partition of the target topic, behind the events before it. Each of the
+     * {@code origins} upstream tasks that write the topic sends its own copy once everything it read before the
+     * marker is written: a partition has passed a marker when the copies of all origins arrived.
+     *
+     * @param origin the upstream task that sent this copy, 0..origins-1
+     * @param origins how many upstream tasks send copies to each partition
+     */
+    record MarkerPassage(Marker marker, SourceInfo source, int origin, int origins) implements TargetEvent {
         public MarkerPassage {
             Objects.requireNonNull(marker, "marker");
             Objects.requireNonNull(source, "source");
+            if (origins < 1 || origin < 0 || origin >= origins) {
+                throw new IllegalArgumentException("marker origin " + origin + " of " + origins + " is out of range");
+            }
+        }
+
+        /** A marker from a single upstream task. */
+        public MarkerPassage(Marker marker, SourceInfo source) {
+            this(marker, source, 0, 1);
         }
     }
 }

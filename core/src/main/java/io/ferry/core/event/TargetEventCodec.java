@@ -10,7 +10,7 @@ import java.util.List;
  * The target topic's record format: key = {@link KeyCodec} of the target key, or for a marker the
  * reserved key {@code {"__marker": <partition>}},
  * value = {@code {"op": "upsert|delete|patch|marker", "table", "key", "row", "path", "action",
- * "value", "marker", "source"}} with the fields each op needs.
+ * "value", "marker", "origin", "origins", "source"}} with the fields each op needs.
  */
 public final class TargetEventCodec {
 
@@ -49,6 +49,8 @@ public final class TargetEventCodec {
             return p.value() == null ? out : out.set("value", EventJson.row(p.value()));
         }, m -> {
             out.put("op", "marker");
+            out.put("origin", m.origin());
+            out.put("origins", m.origins());
             return out.set("marker", EventJson.marker(m.marker()));
         });
         out.set("source", EventJson.source(event.source()));
@@ -69,7 +71,8 @@ public final class TargetEventCodec {
                 case "delete" -> new TargetEvent.Delete(EventJson.text(node, "table", "table"), EventJson.row(node, "key"), source);
                 case "patch" -> new TargetEvent.Patch(EventJson.text(node, "table", "table"), EventJson.row(node, "key"),
                         path(node), action(EventJson.text(node, "action", "action")), EventJson.rowOrNull(node, "value"), source);
-                case "marker" -> new TargetEvent.MarkerPassage(EventJson.marker(node), source);
+                case "marker" -> new TargetEvent.MarkerPassage(EventJson.marker(node), source,
+                        node.path("origin").asInt(0), node.path("origins").asInt(1));
                 default -> throw new EventFormatException("op must be upsert, delete, patch or marker, got '" + op + "'");
             };
         } catch (IllegalArgumentException e) {

@@ -74,6 +74,28 @@ public final class SinkRunner implements AutoCloseable {
         SourceInfo lastSource;
         Marker lastMarker;
         long rows;
+        /** The latest marker copy from each upstream task; a marker has passed when every origin sent it. */
+        final Map<Integer, Marker> byOrigin = new HashMap<>();
+
+        void marker(TargetEvent.MarkerPassage m) {
+            byOrigin.put(m.origin(), m.marker());
+            if (byOrigin.size() < m.origins()) {
+                return;
+            }
+            Marker slowest = null;
+            for (int o = 0; o < m.origins(); o++) {
+                Marker x = byOrigin.get(o);
+                if (x == null) {
+                    return;
+                }
+                if (slowest == null || x.id() < slowest.id()) {
+                    slowest = x;
+                }
+            }
+            if (lastMarker == null || slowest.id() > lastMarker.id()) {
+                lastMarker = slowest;
+            }
+        }
     }
 
     public SinkRunner(String pipeline, String name, Sink sink, ConfigValues options, Properties clientBase, SinkMetrics metrics) {
@@ -329,7 +351,7 @@ public final class SinkRunner implements AutoCloseable {
             PartitionState state = partitions.computeIfAbsent(tp, k -> new PartitionState());
             TargetEvent e = events.get(i);
             if (e instanceof TargetEvent.MarkerPassage m) {
-                state.lastMarker = m.marker();
+                state.marker(m);
             } else {
                 state.lastSource = e.source();
                 state.rows++;

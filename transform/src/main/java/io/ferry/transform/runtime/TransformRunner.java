@@ -1,0 +1,70 @@
+package io.ferry.transform.runtime;
+
+import io.ferry.core.topic.TopicNames;
+import io.ferry.transform.topology.TransformSpec;
+import io.ferry.transform.topology.TransformTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the transform topology with Kafka Streams: exactly-once v2, application id
+ * {@code ferry.<pipeline>.transform} (several processes with the same pipeline share the work), state
+ * under the data directory. Stream thread failures replace the thread, so a transient broker error does
+ * not stop the stage.
+ */
+public final class TransformRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TransformRunner.class);
+
+    private final KafkaStreams streams;
+
+    public TransformRunner(TransformSpec spec, String bootstrapServers, Path stateDir, Map<String, String> clientProperties) {
+        this.streams = new KafkaStreams(TransformTopology.build(spec), properties(spec, bootstrapServers, stateDir, clientProperties));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("transform: a stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> log.info("transform: {} -> {}", before, now));
+    }
+
+    /** The Streams configuration: Ferry's settings win over the user's client properties where they must. */
+    public static Properties properties(TransformSpec spec, String bootstrapServers, Path stateDir, Map<String, String> clientProperties) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, new TopicNames(spec.pipeline()).streamsApplicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        p.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"), String.valueOf(io.ferry.core.topic.TopicSpec.MAX_RECORD_BYTES));
+        p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(Duration timeout) {
+        streams.close(timeout);
+    }
+}

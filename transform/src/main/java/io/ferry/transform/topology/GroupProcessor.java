@@ -1,0 +1,295 @@
+package io.ferry.transform.topology;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.ChangeEventCodec;
+import io.ferry.core.event.EventFormatException;
+import io.ferry.core.event.KeyCodec;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TableId;
+import io.ferry.core.event.TargetEvent;
+import io.ferry.core.event.TargetEventCodec;
+import io.ferry.core.topic.DeadLetter;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.core.topic.TopicRecords;
+import io.ferry.transform.mapping.MappingException;
+import io.ferry.transform.mapping.RowMapper;
+import io.ferry.transform.mapping.TargetMapping;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The stateful heart of a mapping group. For each change it finds the root rows whose target rows or
+ * documents the change touches, maps them before and after applying the change to its state, and emits
+ * the difference: upserts, deletes (a filtered-out row, a changed target key), patches of nested
+ * documents. Unlogged cascades are synthesized first; markers pass once every input has delivered them.
+ */
+final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private final MappingGroup group;
+    private final TransformSpec spec;
+    private final TopicNames names;
+    private final StoreNames stores;
+    private final RowMapper mapper;
+    private final List<String> outputTopics = new ArrayList<>();
+    private ProcessorContext<byte[], byte[]> context;
+    private GroupState state;
+    private MarkerAligner aligner;
+    private int origin;
+    private int origins;
+
+    GroupProcessor(MappingGroup group, TransformSpec spec, StoreNames stores) {
+        this.group = group;
+        this.spec = spec;
+        this.names = new TopicNames(spec.pipeline());
+        this.stores = stores;
+        this.mapper = new RowMapper(spec.sourceZone());
+        for (TargetMapping m : group.mappings()) {
+            for (String sink : sinksOf(m)) {
+                outputTopics.add(names.target(sink, m.to()));
+            }
+        }
+    }
+
+    private List<String> sinksOf(TargetMapping m) {
+        return m.sinks().isEmpty() ? spec.sinks() : m.sinks();
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        KeyValueStore<Bytes, byte[]> rows = context.getStateStore(stores.rows());
+        KeyValueStore<Bytes, byte[]> index = context.getStateStore(stores.index());
+        Map<TableId, List<IndexSpec>> byTable = new HashMap<>();
+        group.indexes().forEach(i -> byTable.computeIfAbsent(i.table(), t -> new ArrayList<>()).add(i));
+        this.state = new GroupState(rows, index, byTable);
+        int partition = context.taskId().partition();
+        Set<String> expected = new LinkedHashSet<>();
+        for (TableId t : group.tables()) {
+            if (group.funnel()) {
+                for (int p = 0; p < spec.partitions(); p++) {
+                    expected.add(names.change(t) + ":" + p);
+                }
+            } else {
+                expected.add(names.change(t) + ":" + partition);
+            }
+        }
+        this.aligner = new MarkerAligner(context.getStateStore(stores.markers()), expected);
+        this.origin = group.funnel() ? 0 : partition;
+        this.origins = group.funnel() ? 1 : spec.partitions();
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Input in = input(record);
+        ChangeEvent event;
+        try {
+            event = ChangeEventCodec.decode(record.key(), record.value());
+        } catch (EventFormatException e) {
+            deadLetter(record, in, group.name(), "malformed change event", e.getMessage());
+            return;
+        }
+        event.match(row -> {
+            aligner.seen(in.input());
+            if (group.pattern().isPresent() && !group.tables().contains(row.table())
+                    && !group.pattern().get().matches(row.table())) {
+                return null;
+            }
+            onRow(row, record, in);
+            return null;
+        }, marker -> {
+            aligner.marker(in.input(), marker.marker()).ifPresent(m -> passMarker(m, marker.source(), record));
+            return null;
+        });
+    }
+
+    private void onRow(ChangeEvent.RowChange row, Record<byte[], byte[]> record, Input in) {
+        Row old = state.get(row.table(), row.key());
+        Row now = switch (row.op()) {
+            case DELETE -> null;
+            case UPDATE -> old == null ? row.after() : fill(old, row.after());
+            case CREATE, READ -> row.after();
+        };
+        change(row.table(), row.key(), old, now, row.op(), row.source(), record, in);
+    }
+
+    /** An update's row with the columns the log left out (PostgreSQL's unchanged TOAST values) taken from state. */
+    private static Row fill(Row old, Row after) {
+        if (old.columns().stream().allMatch(after::has)) {
+            return after;
+        }
+        Map<String, com.fasterxml.jackson.databind.JsonNode> merged = new LinkedHashMap<>(old.asMap());
+        merged.putAll(after.asMap());
+        return Row.of(merged);
+    }
+
+    private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, SourceInfo source,
+            Record<byte[], byte[]> record, Input in) {
+        if (now == null && old != null) {
+            cascade(table, old, source, record, in);
+        }
+        List<Affected> affected = new ArrayList<>();
+        for (MappingTree tree : group.trees()) {
+            affected.add(new Affected(tree.mapping(), RootFinder.roots(tree, table, key, old, now, state)));
+        }
+        for (Affected a : affected) {
+            a.before = outputs(a, true, record, in);
+        }
+        if (old != null || now != null) {
+            state.put(table, key, old, now);
+        }
+        for (Affected a : affected) {
+            a.after = outputs(a, false, record, in);
+            emit(a, op == ChangeEvent.Op.READ, source);
+        }
+    }
+
+    /** The child changes MySQL/MariaDB made for this parent's delete without logging them. */
+    private void cascade(TableId parent, Row old, SourceInfo source, Record<byte[], byte[]> record, Input in) {
+        for (Cascade c : group.cascades()) {
+            if (!c.parent().equals(parent)) {
+                continue;
+            }
+            var values = GroupState.values(old, c.parentColumns());
+            if (values == null) {
+                continue;
+            }
+            for (GroupState.Entry child : state.entries(c.child(), c.columns(), values)) {
+                Row nulled = null;
+                if (c.setNull()) {
+                    Row r = child.row();
+                    for (String col : c.columns()) {
+                        r = r.with(col, com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                    }
+                    nulled = r;
+                }
+                change(c.child(), child.key(), child.row(), nulled, c.setNull() ? ChangeEvent.Op.UPDATE : ChangeEvent.Op.DELETE,
+                        source, record, in);
+            }
+        }
+    }
+
+    private static final class Affected {
+        final TargetMapping mapping;
+        final List<RootFinder.Root> roots;
+        Map<Row, Row> before;
+        Map<Row, Row> after;
+        /** Target keys of the changed row itself: a snapshot read is always written, changed or not. */
+        final Set<Row> own = new LinkedHashSet<>();
+
+        Affected(TargetMapping mapping, List<RootFinder.Root> roots) {
+            this.mapping = mapping;
+            this.roots = roots;
+        }
+    }
+
+    /** Target key → target row of the affected roots, mapped from the state as it is now. */
+    private Map<Row, Row> outputs(Affected a, boolean before, Record<byte[], byte[]> record, Input in) {
+        TargetMapping m = a.mapping;
+        Map<Row, Row> out = new LinkedHashMap<>();
+        for (RootFinder.Root root : a.roots) {
+            Row source = before ? root.before() : root.after();
+            if (source == null) {
+                continue;
+            }
+            try {
+                Optional<Row> target = mapper.map(m, source, state);
+                if (target.isPresent()) {
+                    Row key = RowMapper.key(m, target.get(), List.copyOf(root.key().columns()));
+                    out.put(key, target.get());
+                    if (root.own()) {
+                        a.own.add(key);
+                    }
+                }
+            } catch (MappingException e) {
+                if (!before) {
+                    deadLetter(record, in, m.name(), "cannot map row for target '" + m.to() + "'", e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    private void emit(Affected a, boolean snapshot, SourceInfo source) {
+        List<TargetEvent> events = new ArrayList<>();
+        for (Row key : a.before.keySet()) {
+            if (!a.after.containsKey(key)) {
+                events.add(new TargetEvent.Delete(a.mapping.to(), key, source));
+            }
+        }
+        for (var e : a.after.entrySet()) {
+            Row old = a.before.get(e.getKey());
+            if (old != null && old.equals(e.getValue()) && !(snapshot && a.own.contains(e.getKey()))) {
+                continue;
+            }
+            Optional<List<TargetEvent>> patches = old != null && a.mapping.nested() && !old.equals(e.getValue())
+                    ? DocumentDiff.patches(a.mapping, e.getKey(), old, e.getValue(), source) : Optional.empty();
+            if (patches.isPresent()) {
+                events.addAll(patches.get());
+            } else {
+                events.add(new TargetEvent.Upsert(a.mapping.to(), e.getKey(), e.getValue(), source));
+            }
+        }
+        for (String sink : sinksOf(a.mapping)) {
+            String topic = names.target(sink, a.mapping.to());
+            for (TargetEvent event : events) {
+                forward(topic, TargetEventCodec.key(event, 0), TargetEventCodec.value(event), context.currentSystemTimeMs());
+            }
+        }
+    }
+
+    private void passMarker(Marker marker, SourceInfo source, Record<byte[], byte[]> record) {
+        byte[] value = TargetEventCodec.value(new TargetEvent.MarkerPassage(marker, source, origin, origins));
+        for (String topic : outputTopics) {
+            for (int p = 0; p < spec.partitions(); p++) {
+                forward(topic, KeyCodec.markerKey(p), value, record.timestamp());
+            }
+        }
+    }
+
+    private void forward(String topic, byte[] key, byte[] value, long timestamp) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Outputs.TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(key, value, timestamp, headers));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, Input in, String component, String reason, String error) {
+        DeadLetter letter = new DeadLetter(spec.pipeline(), DeadLetter.Stage.TRANSFORM, component, reason, error, Instant.now(),
+                in.topic(), in.partition(), in.offset(), record.key(), record.value());
+        forward(names.deadLetters(), record.key() == null ? new byte[0] : record.key(), TopicRecords.deadLetterValue(letter),
+                record.timestamp());
+    }
+
+    /** Where a record was read: the change topic partition, told by the funnel's header or the record's own metadata. */
+    private record Input(String topic, int partition, long offset) {
+        String input() {
+            return topic + ":" + partition;
+        }
+    }
+
+    private Input input(Record<byte[], byte[]> record) {
+        String origin = Outputs.header(record.headers(), Outputs.ORIGIN_HEADER);
+        if (origin != null) {
+            String[] parts = origin.split("\u0000");
+            return new Input(parts[0], Integer.parseInt(parts[1]), Long.parseLong(parts[2]));
+        }
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        return new Input(meta.topic(), meta.partition(), meta.offset());
+    }
+}

@@ -1,0 +1,150 @@
+package io.ferry.transform.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.core.event.KeyCodec;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.TableId;
+import io.ferry.transform.mapping.RowLookup;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A group's state: the full current row of every source table it reads (keyed by table and primary key),
+ * and the indexes its relations and nests look rows up by. PostgreSQL updates carry no old row and may
+ * leave unchanged TOAST values out; both come from here.
+ */
+final class GroupState implements RowLookup {
+
+    private static final byte SEP = 0;
+
+    /** A stored row with its primary key. */
+    record Entry(TableId table, Row key, Row row) {
+    }
+
+    private final KeyValueStore<Bytes, byte[]> rows;
+    private final KeyValueStore<Bytes, byte[]> index;
+    private final Map<TableId, List<IndexSpec>> indexes;
+
+    GroupState(KeyValueStore<Bytes, byte[]> rows, KeyValueStore<Bytes, byte[]> index, Map<TableId, List<IndexSpec>> indexes) {
+        this.rows = rows;
+        this.index = index;
+        this.indexes = indexes;
+    }
+
+    Row get(TableId table, Row key) {
+        byte[] v = rows.get(rowKey(table, KeyCodec.encode(key)));
+        return v == null ? null : RowJson.read(v);
+    }
+
+    /** Replaces (or with {@code row == null} removes) a row, keeping every index of its table in step. */
+    void put(TableId table, Row key, Row old, Row row) {
+        byte[] pk = KeyCodec.encode(key);
+        for (IndexSpec spec : indexes.getOrDefault(table, List.of())) {
+            List<JsonNode> before = old == null ? null : values(old, spec.columns());
+            List<JsonNode> after = row == null ? null : values(row, spec.columns());
+            if (before != null && !before.equals(after)) {
+                index.delete(indexKey(spec, before, pk));
+            }
+            if (after != null) {
+                index.put(indexKey(spec, after, pk), new byte[0]);
+            }
+        }
+        if (row == null) {
+            rows.delete(rowKey(table, pk));
+        } else {
+            rows.put(rowKey(table, pk), RowJson.write(row));
+        }
+    }
+
+    @Override
+    public List<Row> find(TableId table, List<String> columns, List<JsonNode> values) {
+        return entries(table, columns, values).stream().map(Entry::row).toList();
+    }
+
+    /** Rows of a table with these column values, ordered by primary key. */
+    List<Entry> entries(TableId table, List<String> columns, List<JsonNode> values) {
+        IndexSpec spec = new IndexSpec(table, columns);
+        if (!indexes.getOrDefault(table, List.of()).contains(spec)) {
+            throw new IllegalStateException("no index " + spec.id() + " in this group");
+        }
+        byte[] prefix = concat(spec.id().getBytes(StandardCharsets.UTF_8), RowJson.values(values), new byte[0]);
+        List<Entry> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = index.prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
+            while (it.hasNext()) {
+                byte[] k = it.next().key.get();
+                byte[] pk = Arrays.copyOfRange(k, prefix.length, k.length);
+                byte[] row = rows.get(rowKey(table, pk));
+                if (row != null) {
+                    out.add(new Entry(table, KeyCodec.decode(pk), RowJson.read(row)));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Entry::key, GroupState::compareKeys));
+        return out;
+    }
+
+    /** Primary keys in their natural order: numbers numerically, text by code point, column by column. */
+    static int compareKeys(Row a, Row b) {
+        var x = a.asMap().values().iterator();
+        var y = b.asMap().values().iterator();
+        while (x.hasNext() && y.hasNext()) {
+            JsonNode p = x.next();
+            JsonNode q = y.next();
+            int c;
+            if (p.isNumber() && q.isNumber()) {
+                c = p.decimalValue().compareTo(q.decimalValue());
+            } else {
+                c = p.asText().compareTo(q.asText());
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Boolean.compare(x.hasNext(), y.hasNext());
+    }
+
+    static List<JsonNode> values(Row row, List<String> columns) {
+        List<JsonNode> out = new ArrayList<>(columns.size());
+        for (String c : columns) {
+            JsonNode v = row.get(c);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static Bytes rowKey(TableId table, byte[] pk) {
+        byte[] t = table.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[t.length + 1 + pk.length];
+        System.arraycopy(t, 0, out, 0, t.length);
+        out[t.length] = SEP;
+        System.arraycopy(pk, 0, out, t.length + 1, pk.length);
+        return Bytes.wrap(out);
+    }
+
+    private static Bytes indexKey(IndexSpec spec, List<JsonNode> values, byte[] pk) {
+        return Bytes.wrap(concat(spec.id().getBytes(StandardCharsets.UTF_8), RowJson.values(values), pk));
+    }
+
+    /** {@code id SEP values SEP pk}: JSON text never holds a raw zero byte, so the parts cannot run together. */
+    private static byte[] concat(byte[] id, byte[] values, byte[] pk) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(id.length + values.length + pk.length + 2);
+        out.writeBytes(id);
+        out.write(SEP);
+        out.writeBytes(values);
+        out.write(SEP);
+        out.writeBytes(pk);
+        return out.toByteArray();
+    }
+}

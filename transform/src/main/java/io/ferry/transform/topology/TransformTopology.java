@@ -1,0 +1,79 @@
+package io.ferry.transform.topology;
+
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicNames;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the transform stage's Kafka Streams topology from the mappings: a pure function, no I/O. One
+ * subtopology per mapping group: change topics (through a one-partition funnel when the group relates
+ * several tables) into the group processor, its output into the target topics and the dead-letter topic.
+ */
+public final class TransformTopology {
+
+    private static final Serde<byte[]> BYTES = Serdes.ByteArray();
+
+    private TransformTopology() {
+    }
+
+    public static Topology build(TransformSpec spec) {
+        StreamsBuilder builder = new StreamsBuilder();
+        TopicNames names = new TopicNames(spec.pipeline());
+        for (MappingGroup group : MappingGroup.of(spec)) {
+            StoreNames stores = StoreNames.of(group);
+            for (String store : List.of(stores.rows(), stores.index(), stores.markers())) {
+                builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), BYTES));
+            }
+            KStream<byte[], byte[]> in;
+            Consumed<byte[], byte[]> consumed = Consumed.with(BYTES, BYTES).withName("ferry-" + stores.group() + "-changes");
+            if (group.pattern().isPresent()) {
+                in = builder.stream(Pattern.compile(Pattern.quote(topicPrefix(names)) + group.pattern().get().text()),
+                        consumed);
+            } else {
+                List<String> topics = new ArrayList<>();
+                group.tables().forEach(t -> topics.add(names.change(t)));
+                in = builder.stream(topics, consumed);
+            }
+            if (group.funnel()) {
+                in = in.process(FunnelRouter::new, Named.as("ferry-" + stores.group() + "-router"))
+                        .repartition(Repartitioned.<byte[], byte[]>as(stores.funnel()).withKeySerde(BYTES).withValueSerde(BYTES)
+                                .withNumberOfPartitions(1));
+            }
+            in.process(() -> new GroupProcessor(group, spec, stores), Named.as(stores.processor()), stores.rows(), stores.index(),
+                    stores.markers())
+                    .to(Outputs.topics(), Produced.with(BYTES, BYTES).withStreamPartitioner(Outputs.partitioner())
+                            .withName("ferry-" + stores.group() + "-out"));
+        }
+        return builder.build();
+    }
+
+    /** {@code ferry.<pipeline>.change.}: change topics are this prefix and {@code namespace.table}. */
+    private static String topicPrefix(TopicNames names) {
+        String sample = names.change(new TableId("n", "t"));
+        return sample.substring(0, sample.length() - "n.t".length());
+    }
+
+    /** Every topic the topology writes besides its internal ones: the target topics (to create before start). */
+    public static Set<String> targetTopics(TransformSpec spec) {
+        TopicNames names = new TopicNames(spec.pipeline());
+        Set<String> out = new LinkedHashSet<>();
+        spec.mappings().targets().forEach(m -> (m.sinks().isEmpty() ? spec.sinks() : m.sinks())
+                .forEach(s -> out.add(names.target(s, m.to()))));
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package io.ferry.transform;
+
+import io.ferry.core.config.Option;
+import io.ferry.core.spi.Sink;
+import io.ferry.core.spi.SinkContext;
+import io.ferry.core.spi.SinkFactory;
+import java.util.List;
+
+/** A sink type for pipeline files in transform's tests, which never start a sink. */
+public final class TestSinkFactory implements SinkFactory {
+
+    @Override
+    public String identifier() {
+        return "test";
+    }
+
+    @Override
+    public String description() {
+        return "a sink that transform tests name but never start";
+    }
+
+    @Override
+    public List<Option<?>> options() {
+        return List.of();
+    }
+
+    @Override
+    public Sink create(SinkContext context) {
+        throw new UnsupportedOperationException("transform tests do not write to sinks");
+    }
+}
