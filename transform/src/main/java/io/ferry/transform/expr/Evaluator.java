@@ -138,7 +138,8 @@ final class Evaluator {
             return null;
         }
         if (!v.isBoolean()) {
-            throw new EvaluationException("expected true or false, got " + Values.describe(v) + " in " + where.span().in(text));
+            throw new EvaluationException("expected true or false, got " + Values.describe(v)
+                    + " in " + where.span().in(text));
         }
         return v.booleanValue();
     }

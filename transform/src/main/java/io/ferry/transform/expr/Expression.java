@@ -20,8 +20,10 @@ import java.util.Set;
  *       a decimal; any decimal makes an exact DECIMAL result (a canonical string); any float makes a
  *       double. Integer {@code /} truncates toward zero like SQL's ({@code 7 / 2} is 3, {@code -7 / 2}
  *       is -3); write {@code 7.0 / 2} for 3.5. Dividing by zero is an error, except with floats.
- *   <li>Comparisons are numeric when a number is involved, by characters for two strings (canonical
- *       dates and timestamps sort correctly that way), false before true for booleans.
+ *   <li>Comparisons (and min/max) are numeric when a number is involved, by characters for two
+ *       strings (canonical dates and timestamps sort correctly that way), false before true for
+ *       booleans. DECIMAL values are strings, so two of them compare by characters: write
+ *       {@code price + 0} to compare them as numbers ({@code "1.50" = 1.5} is already true).
  *   <li>{@code hash(...)} is the lower-case hex SHA-256, and {@code uuid(...)} the RFC 4122 version 5
  *       UUID in namespace {@code 33a5cda5-0c75-5808-bad2-6be8e19fd790}, of the arguments' canonical
  *       JSON array text (e.g. {@code ["a",1,null]}).
@@ -66,7 +68,10 @@ public final class Expression {
         return text;
     }
 
-    /** Every column reference: own-row columns have relation == null; {@code rel.col} has relation "rel". Includes refs inside aggregates. */
+    /**
+     * Every column reference: own-row columns have relation == null; {@code rel.col} has relation
+     * "rel". Includes refs inside aggregates.
+     */
     public Set<ColumnRef> references() {
         return references;
     }

@@ -150,7 +150,10 @@ final class JsonPaths {
         return at;
     }
 
-    /** The {@code ->>} result: strings unquoted, numbers and booleans as text, objects/arrays as JSON text; SQL NULL for JSON null. */
+    /**
+     * The {@code ->>} result: strings unquoted, numbers and booleans as text, objects and arrays as
+     * JSON text; SQL NULL for JSON null.
+     */
     static JsonNode asText(JsonNode found) {
         if (found == null || found.isNull()) {
             return NullNode.getInstance();

@@ -18,6 +18,9 @@ final class Numbers {
     /** Digits kept when a decimal quotient does not terminate (1/3). */
     private static final MathContext DIVISION = MathContext.DECIMAL128;
 
+    /** PostgreSQL numeric holds up to 131072 digits before the point and 16383 after. */
+    static final int MAX_SCALE = 200_000;
+
     private Numbers() {
     }
 
@@ -47,14 +50,27 @@ final class Numbers {
                 case "-Infinity":
                     return Double.NEGATIVE_INFINITY;
                 default:
-                    try {
-                        return new BigDecimal(s);
-                    } catch (NumberFormatException e) {
-                        break;
+                    BigDecimal d = parseDecimal(s);
+                    if (d != null) {
+                        return d;
                     }
             }
         }
         throw new ValueException("cannot read " + Values.describe(v) + " as a number");
+    }
+
+    /**
+     * A decimal's text as a BigDecimal, or null if it is not one. Exponents beyond what any database
+     * decimal holds are refused, so a value like "1e999999999" cannot make arithmetic build a
+     * billion-digit number.
+     */
+    static BigDecimal parseDecimal(String s) {
+        try {
+            BigDecimal d = new BigDecimal(s);
+            return Math.abs((long) d.scale()) <= MAX_SCALE ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The number as an evaluation value: an integer node, a DecimalNode or a double node. */
@@ -202,8 +218,7 @@ final class Numbers {
             return new BigDecimal(b);
         }
         if (n instanceof Double d) {
-            // Double.toString's digits, so 0.1 equals the decimal 0.1 rather than 0.1000000000000000055...
-            return BigDecimal.valueOf(d);
+            return Values.decimal(d);
         }
         return BigDecimal.valueOf(n.longValue());
     }

@@ -81,7 +81,8 @@ final class Parser {
             }
             Token nullWord = advance();
             if (!nullWord.isKeyword("null")) {
-                throw error(nullWord, "expected 'null' after '" + (negated ? "is not" : "is") + "', found " + nullWord.describe());
+                String after = negated ? "is not" : "is";
+                throw error(nullWord, "expected 'null' after '" + after + "', found " + nullWord.describe());
             }
             return new Node.IsNull(left, negated, left.span().to(Span.of(nullWord)));
         }
@@ -188,7 +189,8 @@ final class Parser {
                     Node inner = or();
                     Token close = advance();
                     if (!close.is(")")) {
-                        throw error(close, "expected ')' to close the '(' at " + (t.start() + 1) + ", found " + close.describe());
+                        throw error(close, "expected ')' to close the '(' at " + (t.start() + 1)
+                                + ", found " + close.describe());
                     }
                     return inner;
                 }

@@ -88,7 +88,8 @@ final class Temporal {
         String digits = zone.replace(":", "");
         int hours = Integer.parseInt(digits.substring(1, 3));
         int minutes = digits.length() > 3 ? Integer.parseInt(digits.substring(3)) : 0;
-        return zone.startsWith("-") ? ZoneOffset.ofHoursMinutes(-hours, -minutes) : ZoneOffset.ofHoursMinutes(hours, minutes);
+        int sign = zone.startsWith("-") ? -1 : 1;
+        return ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes);
     }
 
     /** A naive timestamp as the instant it is in a zone (a DST gap moves forward, an overlap takes the earlier offset). */

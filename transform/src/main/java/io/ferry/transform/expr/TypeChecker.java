@@ -145,8 +145,11 @@ final class TypeChecker {
         if (FLOATS.contains(a.kind()) || FLOATS.contains(b.kind())) {
             return of(CanonicalType.FLOAT64);
         }
-        boolean integral = (a.nullLiteral() || INTEGERS.contains(a.kind())) && (b.nullLiteral() || INTEGERS.contains(b.kind()));
-        return of(integral ? CanonicalType.INT64 : CanonicalType.DECIMAL);
+        return of(integral(a) && integral(b) ? CanonicalType.INT64 : CanonicalType.DECIMAL);
+    }
+
+    private static boolean integral(Typed t) {
+        return t.nullLiteral() || INTEGERS.contains(t.kind());
     }
 
     private Typed call(Node.Call call) {
@@ -190,7 +193,7 @@ final class TypeChecker {
             case SUM:
                 Typed t = types.get(0);
                 requireNumeric(t, "sum", aggregate.args().get(0), aggregate);
-                if (t.nullLiteral() || INTEGERS.contains(t.kind())) {
+                if (integral(t)) {
                     return of(CanonicalType.INT64);
                 }
                 return of(FLOATS.contains(t.kind()) ? CanonicalType.FLOAT64 : CanonicalType.DECIMAL);

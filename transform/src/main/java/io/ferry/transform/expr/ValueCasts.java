@@ -75,7 +75,7 @@ final class ValueCasts {
                     return target == CanonicalType.DECIMAL ? v : null;
                 }
                 BigDecimal d = decimal(v);
-                return d == null ? null : Values.NODES.textNode(d.toPlainString());
+                return d == null ? null : Values.NODES.textNode(Values.plain(d));
             case FLOAT32:
             case FLOAT64:
                 return floating(v, target == CanonicalType.FLOAT32);
@@ -92,7 +92,7 @@ final class ValueCasts {
             case UUID:
                 return s == null ? null : uuid(s);
             case BYTES:
-                return s == null ? null : Values.NODES.textNode(Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+                return s == null ? null : Values.NODES.textNode(base64(s));
             case TIMETZ:
                 return s != null && TIMETZ.matcher(s).matches() ? v : null;
             case INTERVAL:
@@ -136,14 +136,14 @@ final class ValueCasts {
         }
         if (v.isNumber()) {
             double d = v.doubleValue();
-            return v.isBigDecimal() ? v.decimalValue() : Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
+            return v.isBigDecimal() ? v.decimalValue() : Double.isFinite(d) ? Values.decimal(d) : null;
         }
         if (v.isTextual()) {
-            try {
-                return new BigDecimal(v.textValue().strip());
-            } catch (NumberFormatException e) {
+            BigDecimal d = Numbers.parseDecimal(v.textValue().strip());
+            if (d == null) {
                 throw new ValueException("not a number");
             }
+            return d;
         }
         return null;
     }
@@ -215,7 +215,8 @@ final class ValueCasts {
         switch (target) {
             case DATE:
                 // A timestamptz's date is its UTC date; a naive timestamp's is its own.
-                return Temporal.formatDate(local != null ? local.toLocalDate() : instant.atOffset(ZoneOffset.UTC).toLocalDate());
+                LocalDate date = local != null ? local.toLocalDate() : instant.atOffset(ZoneOffset.UTC).toLocalDate();
+                return Temporal.formatDate(date);
             case TIMESTAMP:
                 return Temporal.formatTimestamp(local != null ? local : LocalDateTime.ofInstant(instant, sourceZone));
             default:
@@ -239,10 +240,17 @@ final class ValueCasts {
         return null;
     }
 
+    /** Bytes are the string's UTF-8 encoding. */
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static JsonNode uuid(String s) {
-        String text = HEX32.matcher(s).matches()
-                ? s.substring(0, 8) + "-" + s.substring(8, 12) + "-" + s.substring(12, 16) + "-" + s.substring(16, 20) + "-" + s.substring(20)
-                : s;
+        String text = s;
+        if (HEX32.matcher(s).matches()) {
+            text = String.join("-", s.substring(0, 8), s.substring(8, 12), s.substring(12, 16), s.substring(16, 20),
+                    s.substring(20));
+        }
         if (text.length() != 36) {
             return null;
         }

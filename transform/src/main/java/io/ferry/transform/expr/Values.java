@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
@@ -34,7 +35,7 @@ final class Values {
             return v.textValue();
         }
         if (v.isBigDecimal()) {
-            return v.decimalValue().toPlainString();
+            return plain(v.decimalValue());
         }
         if (v.isIntegralNumber()) {
             return v.bigIntegerValue().toString();
@@ -60,6 +61,19 @@ final class Values {
     }
 
     /**
+     * A decimal without exponent, as the canonical DECIMAL form has it; a number from JSON text with an
+     * absurd exponent (1e999999999) keeps its exponent rather than growing to a billion digits.
+     */
+    static String plain(BigDecimal d) {
+        return Math.abs((long) d.scale()) <= Numbers.MAX_SCALE ? d.toPlainString() : d.toString();
+    }
+
+    /** A finite double as the exact decimal of its shortest text (0.1 is 0.1, not 0.1000000000000000055...). */
+    static BigDecimal decimal(double d) {
+        return new BigDecimal(NumberOutput.toString(d, true));
+    }
+
+    /**
      * The canonical JSON form of an evaluation result: exact decimals become DECIMAL strings,
      * non-finite doubles their FLOAT64 strings, integers a long (or a big integer beyond a long).
      */
@@ -68,7 +82,7 @@ final class Values {
             return NullNode.getInstance();
         }
         if (v.isBigDecimal()) {
-            return NODES.textNode(v.decimalValue().toPlainString());
+            return NODES.textNode(plain(v.decimalValue()));
         }
         if (v.isIntegralNumber()) {
             return integer(v.bigIntegerValue());

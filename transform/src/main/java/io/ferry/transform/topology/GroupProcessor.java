@@ -139,20 +139,40 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         return Row.of(merged);
     }
 
+    /** One row's change as state sees it. */
+    private record RowDelta(TableId table, Row key, Row old, Row now) {
+    }
+
+    /**
+     * Applies a change and the unlogged cascades it causes as one step: the targets they touch are mapped once
+     * before and once after, so a deleted order goes out as one patch, not one per item first.
+     */
     private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, SourceInfo source,
             Record<byte[], byte[]> record, Input in) {
+        List<RowDelta> deltas = new ArrayList<>();
         if (now == null && old != null) {
-            cascade(table, old, source, record, in);
+            cascade(table, old, deltas);
         }
+        deltas.add(new RowDelta(table, key, old, now));
         List<Affected> affected = new ArrayList<>();
         for (MappingTree tree : group.trees()) {
-            affected.add(new Affected(tree.mapping(), RootFinder.roots(tree, table, key, old, now, state)));
+            Map<java.nio.ByteBuffer, RootFinder.Root> roots = new LinkedHashMap<>();
+            for (RowDelta d : deltas) {
+                for (RootFinder.Root r : RootFinder.roots(tree, d.table(), d.key(), d.old(), d.now(), state)) {
+                    java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(KeyCodec.encode(r.key()));
+                    RootFinder.Root seen = roots.get(k);
+                    roots.put(k, seen == null || r.own() ? r : seen);
+                }
+            }
+            affected.add(new Affected(tree.mapping(), List.copyOf(roots.values())));
         }
         for (Affected a : affected) {
             a.before = outputs(a, true, record, in);
         }
-        if (old != null || now != null) {
-            state.put(table, key, old, now);
+        for (RowDelta d : deltas) {
+            if (d.old() != null || d.now() != null) {
+                state.put(d.table(), d.key(), d.old(), d.now());
+            }
         }
         for (Affected a : affected) {
             a.after = outputs(a, false, record, in);
@@ -160,8 +180,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
     }
 
-    /** The child changes MySQL/MariaDB made for this parent's delete without logging them. */
-    private void cascade(TableId parent, Row old, SourceInfo source, Record<byte[], byte[]> record, Input in) {
+    /** The child changes MySQL/MariaDB make for a parent's delete without logging them, deepest first. */
+    private void cascade(TableId parent, Row old, List<RowDelta> out) {
         for (Cascade c : group.cascades()) {
             if (!c.parent().equals(parent)) {
                 continue;
@@ -171,16 +191,16 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                 continue;
             }
             for (GroupState.Entry child : state.entries(c.child(), c.columns(), values)) {
-                Row nulled = null;
                 if (c.setNull()) {
                     Row r = child.row();
                     for (String col : c.columns()) {
                         r = r.with(col, com.fasterxml.jackson.databind.node.NullNode.getInstance());
                     }
-                    nulled = r;
+                    out.add(new RowDelta(c.child(), child.key(), child.row(), r));
+                } else {
+                    cascade(c.child(), child.row(), out);
+                    out.add(new RowDelta(c.child(), child.key(), child.row(), null));
                 }
-                change(c.child(), child.key(), child.row(), nulled, c.setNull() ? ChangeEvent.Op.UPDATE : ChangeEvent.Op.DELETE,
-                        source, record, in);
             }
         }
     }

@@ -2,7 +2,6 @@ package io.ferry.transform.expr;
 
 import static io.ferry.transform.expr.TestScope.row;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.core.event.Row;
@@ -121,6 +120,8 @@ class ExpressionEvalTest {
         assertThat(evalError("lower(word) + 1")).isEqualTo("cannot read 'abc' as a number in lower(word) + 1");
         assertThat(evalError("flag + 1")).isEqualTo("cannot read true as a number in flag + 1");
         assertThat(evalError("1 + (2 * -word)")).isEqualTo("cannot read 'abc' as a number in -word");
+        // An absurd exponent is refused rather than expanded into a billion digits.
+        assertThat(evalError("'1e999999999' + 1")).isEqualTo("cannot read '1e999999999' as a number in '1e999999999' + 1");
     }
 
     // --- comparison

@@ -2,7 +2,6 @@ package io.ferry.transform.expr;
 
 import static io.ferry.transform.expr.TestScope.row;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
