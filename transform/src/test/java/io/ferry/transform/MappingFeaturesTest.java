@@ -1,0 +1,178 @@
+package io.ferry.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.ferry.core.config.ConfigError;
+import io.ferry.core.config.ConfigException;
+import io.ferry.core.config.PipelineLoader;
+import io.ferry.core.topic.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The mapping features the golden scenarios do not cover, and bad input at load time and at run time. */
+class MappingFeaturesTest {
+
+    private static String pipeline(int partitions, String tables, String mappings) {
+        return "pipeline:\n  name: features\nkafka:\n  partitions: " + partitions + "\nsource:\n  type: postgres\n  host: h\n  database: d\n"
+                + "  user: u\n  tables: [" + tables + "]\nsinks:\n  - name: pg\n    type: test\n  - name: cass\n    type: test\nmappings:\n"
+                + mappings;
+    }
+
+    @Test
+    void regexOfShardsMergesIntoOneTargetAndDropKeepsTheRest() {
+        String yaml = pipeline(1, "shop\\\\.orders_\\\\d+", """
+                  - to: orders
+                    from: 'shop\\.orders_\\d+'
+                    sinks: [pg]
+                    drop: [secret]
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.insert("shop.orders_1", "{\"id\":1,\"total\":\"5.00\",\"secret\":\"x\"}");
+            h.insert("shop.orders_2", "{\"id\":2,\"total\":\"7.50\",\"secret\":\"y\"}");
+            assertThat(h.drain()).containsExactly(
+                    "upsert pg.orders {\"id\":1} {\"id\":1,\"total\":\"5.00\"}",
+                    "upsert pg.orders {\"id\":2} {\"id\":2,\"total\":\"7.50\"}");
+        }
+    }
+
+    @Test
+    void holdKeepsAChildBackUntilItsParentExists() {
+        String yaml = pipeline(1, "public.orders, public.customers", """
+                  - to: orders
+                    from: public.orders
+                    sinks: [pg]
+                    related:
+                      customer: {from: public.customers, on: {id: customer_id}, missing: hold}
+                    columns:
+                      id: id
+                      customer_name: upper(customer.name)
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.insert("public.orders", "{\"id\":10,\"customer_id\":1}");
+            assertThat(h.drain()).isEmpty();
+            h.insert("public.customers", "{\"id\":1,\"name\":\"ada\"}");
+            assertThat(h.drain()).containsExactly("upsert pg.orders {\"id\":10} {\"id\":10,\"customer_name\":\"ADA\"}");
+            h.delete("public.customers", "{\"id\":1}");
+            assertThat(h.drain()).containsExactly("delete pg.orders {\"id\":10}");
+        }
+    }
+
+    @Test
+    void filterDeletesARowThatStopsMatchingAndFanOutGoesToEachSink() {
+        String yaml = pipeline(1, "public.items", """
+                  - to: active_items
+                    from: public.items
+                    filter: "status = 'active' and price * 2 > 10"
+                    columns:
+                      id: id
+                      label: "concat(lower(name), '-', id)"
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.insert("public.items", "{\"id\":1,\"name\":\"Lamp\",\"status\":\"active\",\"price\":\"6.00\"}");
+            assertThat(h.drain()).containsExactly(
+                    "upsert pg.active_items {\"id\":1} {\"id\":1,\"label\":\"lamp-1\"}",
+                    "upsert cass.active_items {\"id\":1} {\"id\":1,\"label\":\"lamp-1\"}");
+            h.update("public.items", "{\"id\":1,\"name\":\"Lamp\",\"status\":\"retired\",\"price\":\"6.00\"}");
+            assertThat(h.drain()).containsExactly("delete pg.active_items {\"id\":1}", "delete cass.active_items {\"id\":1}");
+        }
+    }
+
+    @Test
+    void updateWithoutAnUnchangedLargeValueKeepsItFromState() {
+        String yaml = pipeline(1, "public.docs", """
+                  - to: docs
+                    from: public.docs
+                    sinks: [pg]
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.insert("public.docs", "{\"id\":1,\"title\":\"a\",\"body\":\"long text\"}");
+            h.drain();
+            // PostgreSQL leaves an unchanged TOAST value out of the update
+            h.update("public.docs", "{\"id\":1,\"title\":\"b\"}");
+            assertThat(h.drain()).containsExactly("upsert pg.docs {\"id\":1} {\"id\":1,\"title\":\"b\",\"body\":\"long text\"}");
+        }
+    }
+
+    @Test
+    void valueThatCannotConvertGoesToTheDeadLetterTopicAndProcessingGoesOn() {
+        String yaml = pipeline(1, "public.events", """
+                  - to: events
+                    from: public.events
+                    sinks: [pg]
+                    columns:
+                      id: id
+                      day: {expr: happened, cast: date}
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.insert("public.events", "{\"id\":1,\"happened\":\"not a date\"}");
+            h.insert("public.events", "{\"id\":2,\"happened\":\"2024-03-15\"}");
+            assertThat(h.drain()).containsExactly("upsert pg.events {\"id\":2} {\"id\":2,\"day\":\"2024-03-15\"}");
+            List<DeadLetter> dead = h.deadLetters();
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).stage()).isEqualTo(DeadLetter.Stage.TRANSFORM);
+            assertThat(dead.get(0).component()).isEqualTo("events");
+            assertThat(dead.get(0).error()).contains("day", "not a date");
+            assertThat(new String(dead.get(0).originValue(), StandardCharsets.UTF_8)).contains("\"happened\":\"not a date\"");
+            h.raw("public.events", "{\"id\":3}".getBytes(StandardCharsets.UTF_8), "not json".getBytes(StandardCharsets.UTF_8));
+            assertThat(h.deadLetters()).singleElement().extracting(DeadLetter::reason).isEqualTo("malformed change event");
+        }
+    }
+
+    @Test
+    void markersReachEveryPartitionOfEveryTargetNamingTheirOriginTask() {
+        String yaml = pipeline(3, "public.a", """
+                  - to: a
+                    from: public.a
+                    sinks: [pg]
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.marker(5, "public.a");
+            assertThat(h.markerKeys("pg", "a")).extracting(k -> k.get("__marker").asInt()).containsExactly(0, 1, 2);
+            h.marker(6, "public.a");
+            assertThat(h.events("pg", "a")).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(
+                    io.ferry.core.event.TargetEvent.MarkerPassage.class, m -> {
+                        assertThat(m.marker().id()).isEqualTo(6);
+                        assertThat(m.origins()).as("one copy per change topic partition task").isEqualTo(3);
+                    })).hasSize(3);
+        }
+    }
+
+    @Test
+    void configErrorsComeAllAtOnceWithPathAndLine() {
+        String yaml = pipeline(1, "public.users", """
+                  - to: users
+                    from: public.userz
+                    sinks: [nowhere]
+                    columns:
+                      id: "lower(email"
+                      day: {expr: created, cast: dait}
+                      kids:
+                        nest:
+                          from: public.users
+                          on: {parent_id: id}
+                      boss: manager.name
+                """);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> PipelineLoader.standard().parse(yaml, "p.yaml"));
+        assertThat(e.errors()).extracting(ConfigError::toString).anySatisfy(s -> assertThat(s).startsWith("p.yaml:21: mappings[0].columns.id")
+                .contains("lower(email"));
+        assertThat(e.errors()).extracting(ConfigError::toString).anySatisfy(s -> assertThat(s).startsWith("p.yaml:22: mappings[0].columns.day.cast")
+                .contains("unknown type 'dait'", "did you mean 'date'"));
+        assertThat(e.errors()).extracting(ConfigError::toString).anySatisfy(s -> assertThat(s).startsWith("p.yaml:25: mappings[0].columns.kids.nest")
+                .contains("a nest needs 'key'"));
+        // the checks against the rest of the file run once the section itself is sound
+        String sound = pipeline(1, "public.users", """
+                  - to: users
+                    from: public.userz
+                    sinks: [nowhere]
+                    columns:
+                      id: id
+                      boss: manager.name
+                """);
+        ConfigException cross = catchThrowableOfType(ConfigException.class, () -> PipelineLoader.standard().parse(sound, "p.yaml"));
+        assertThat(cross.errors()).extracting(ConfigError::message).anySatisfy(m -> assertThat(m).contains("'public.userz' is not captured"))
+                .anySatisfy(m -> assertThat(m).contains("sink 'nowhere'"))
+                .anySatisfy(m -> assertThat(m).contains("relation 'manager'"));
+    }
+}
