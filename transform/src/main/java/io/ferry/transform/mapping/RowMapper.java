@@ -152,7 +152,7 @@ public final class RowMapper {
     }
 
     /** The row's values of the columns, or null when one is null or absent (nothing relates to it). */
-    static List<JsonNode> values(Row row, List<String> columns) {
+    public static List<JsonNode> values(Row row, List<String> columns) {
         List<JsonNode> out = new ArrayList<>(columns.size());
         for (String c : columns) {
             JsonNode v = row.get(c);
@@ -194,7 +194,8 @@ public final class RowMapper {
         return v;
     }
 
-    private static Row toRow(ObjectNode doc) {
+    /** A JSON object's fields as a row, in field order. */
+    public static Row toRow(ObjectNode doc) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
         doc.fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue()));
         return Row.of(values);

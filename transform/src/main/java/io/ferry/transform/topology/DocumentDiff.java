@@ -8,6 +8,7 @@ import io.ferry.core.event.TargetEvent;
 import io.ferry.core.event.TargetEvent.Patch;
 import io.ferry.core.event.TargetEvent.PathStep;
 import io.ferry.transform.mapping.ColumnSpec;
+import io.ferry.transform.mapping.RowMapper;
 import io.ferry.transform.mapping.TargetMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +71,7 @@ final class DocumentDiff {
                     }
                     out.add(new Patch(table, key, here, Patch.Action.REMOVE, null, source));
                 } else {
-                    out.add(new Patch(table, key, here, Patch.Action.SET, row((ObjectNode) y), source));
+                    out.add(new Patch(table, key, here, Patch.Action.SET, RowMapper.toRow((ObjectNode) y), source));
                 }
             } else {
                 return false;
@@ -98,7 +99,7 @@ final class DocumentDiff {
             if (old != null && diff(n.child().columns(), old, e.getValue(), at, depth, table, key, source, inner)) {
                 out.addAll(inner);
             } else {
-                out.add(new Patch(table, key, at, Patch.Action.SET, row(e.getValue()), source));
+                out.add(new Patch(table, key, at, Patch.Action.SET, RowMapper.toRow(e.getValue()), source));
             }
         }
     }
@@ -125,11 +126,5 @@ final class DocumentDiff {
         ObjectNode n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         row.asMap().forEach(n::set);
         return n;
-    }
-
-    private static Row row(ObjectNode node) {
-        Map<String, JsonNode> values = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
-        return Row.of(values);
     }
 }

@@ -186,7 +186,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (!c.parent().equals(parent)) {
                 continue;
             }
-            var values = GroupState.values(old, c.parentColumns());
+            var values = RowMapper.values(old, c.parentColumns());
             if (values == null) {
                 continue;
             }

@@ -5,6 +5,7 @@ import io.ferry.core.event.KeyCodec;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.TableId;
 import io.ferry.transform.mapping.RowLookup;
+import io.ferry.transform.mapping.RowMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,8 +50,8 @@ final class GroupState implements RowLookup {
     void put(TableId table, Row key, Row old, Row row) {
         byte[] pk = KeyCodec.encode(key);
         for (IndexSpec spec : indexes.getOrDefault(table, List.of())) {
-            List<JsonNode> before = old == null ? null : values(old, spec.columns());
-            List<JsonNode> after = row == null ? null : values(row, spec.columns());
+            List<JsonNode> before = old == null ? null : RowMapper.values(old, spec.columns());
+            List<JsonNode> after = row == null ? null : RowMapper.values(row, spec.columns());
             if (before != null && !before.equals(after)) {
                 index.delete(indexKey(spec, before, pk));
             }
@@ -110,18 +111,6 @@ final class GroupState implements RowLookup {
             }
         }
         return Boolean.compare(x.hasNext(), y.hasNext());
-    }
-
-    static List<JsonNode> values(Row row, List<String> columns) {
-        List<JsonNode> out = new ArrayList<>(columns.size());
-        for (String c : columns) {
-            JsonNode v = row.get(c);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            out.add(v);
-        }
-        return out;
     }
 
     private static Bytes rowKey(TableId table, byte[] pk) {

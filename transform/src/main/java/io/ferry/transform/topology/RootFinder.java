@@ -52,7 +52,7 @@ final class RootFinder {
     private static void up(MappingTree.Node node, List<Row> rows, GroupState state, Map<ByteBuffer, Root> roots) {
         List<GroupState.Entry> parents = new ArrayList<>();
         for (Row r : rows) {
-            var values = GroupState.values(r, node.columns());
+            var values = io.ferry.transform.mapping.RowMapper.values(r, node.columns());
             if (values != null) {
                 parents.addAll(state.entries(node.parent().exactTable(), node.parentColumns(), values));
             }

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.core.event.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Rows and value lists as compact JSON bytes, for state store keys and values. */
 final class RowJson {
@@ -33,10 +31,7 @@ final class RowJson {
 
     static Row read(byte[] bytes) {
         try {
-            JsonNode node = MAPPER.readTree(bytes);
-            Map<String, JsonNode> values = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
-            return Row.of(values);
+            return io.ferry.transform.mapping.RowMapper.toRow((ObjectNode) MAPPER.readTree(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt state entry", e);
         }
