@@ -73,6 +73,7 @@ public final class PipelineLoader {
         ConfigValues kafka = section(PipelineOptions.KAFKA, top, problems);
         ConfigValues source = section(PipelineOptions.SOURCE, top, problems);
         ConfigValues validation = section(PipelineOptions.VALIDATION, top, problems);
+        ConfigValues http = section(PipelineOptions.HTTP, top, problems);
         List<SinkSettings> sinks = sinks(top, problems);
         Object mappings = mappings(top, problems);
 
@@ -83,9 +84,10 @@ public final class PipelineLoader {
         List<ConfigValues> sections = new ArrayList<>(List.of(pipeline, kafka, source));
         sinks.forEach(s -> sections.add(s.options()));
         sections.add(validation);
+        sections.add(http);
         PipelineConfig config = new PipelineConfig(fileName, pipelineSettings, KafkaSettings.from(kafka),
                 SourceSettings.from(source, pipelineSettings.name()), mappings, sinks, ValidationSettings.from(validation),
-                sections);
+                HttpSettings.from(http), sections);
         if (mappings != null) {
             mappingsSchema.ifPresent(schema -> schema.check(mappings, config, problems));
             problems.throwIfAny();

@@ -94,6 +94,17 @@ public final class PipelineOptions {
     public static final Section VALIDATION = Section.of("validation", "lag, checksums and the cutover gate", false,
             LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS);
 
+    // http
+    public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,
+            "Serve /health, /ready, /status, /metrics and the status page.");
+    public static final Option<String> HTTP_BIND = withDefault("bind", OptionTypes.string(), "127.0.0.1",
+            "Address the status server listens on; 0.0.0.0 exposes it on every interface (set a token then).");
+    public static final Option<Integer> HTTP_PORT = withDefault("port", OptionTypes.integer(0, 65_535), 7878,
+            "Port of the status server; 0 picks a free one (logged at start).");
+    public static final Option<Secret> HTTP_TOKEN = optional("token", OptionTypes.secret(),
+            "Bearer token every request but /health must carry (Authorization: Bearer <token>). Left out: no token.");
+    public static final Section HTTP = Section.of("http", "the status server", false, HTTP_ENABLED, HTTP_BIND, HTTP_PORT, HTTP_TOKEN);
+
     // sinks[]
     public static final Option<String> SINK_NAME = required("name",
             OptionTypes.string("[a-z0-9][a-z0-9_-]{0,62}", "lower-case letters, digits, '-' and '_'"),
@@ -115,8 +126,9 @@ public final class PipelineOptions {
     }
 
     /** The top-level keys of a pipeline file, in the order the reference lists them. */
-    public static final List<String> TOP_LEVEL_KEYS = List.of("pipeline", "kafka", "source", "mappings", "sinks", "validation");
+    public static final List<String> TOP_LEVEL_KEYS = List.of("pipeline", "kafka", "source", "mappings", "sinks", "validation",
+            "http");
 
     /** The core sections, for binding and for the reference. */
-    public static final List<Section> CORE_SECTIONS = List.of(PIPELINE, KAFKA, SOURCE, VALIDATION);
+    public static final List<Section> CORE_SECTIONS = List.of(PIPELINE, KAFKA, SOURCE, VALIDATION, HTTP);
 }

@@ -15,7 +15,8 @@ import java.util.Optional;
  *   <li>schemas, capture offsets, applied positions: 1 partition, compacted;</li>
  *   <li>schema history: 1 partition, kept forever (Debezium requires both);</li>
  *   <li>dead letters: 1 partition, kept forever (an operator decides when they are handled);</li>
- *   <li>lag: 1 partition, 7 days.</li>
+ *   <li>lag: 1 partition, 7 days;</li>
+ *   <li>capture leader: 1 partition, never written; its consumer group elects the capturing process.</li>
  * </ul>
  */
 public record TopicLayout(TopicNames names, int partitions, Optional<Duration> dataRetention,
@@ -39,7 +40,8 @@ public record TopicLayout(TopicNames names, int partitions, Optional<Duration> d
                 single(names.schemaHistory(), CleanupPolicy.DELETE, Optional.empty()),
                 single(names.appliedPositions(), CleanupPolicy.COMPACT, Optional.empty()),
                 single(names.deadLetters(), CleanupPolicy.DELETE, Optional.empty()),
-                single(names.lag(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)));
+                single(names.lag(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
+                single(names.captureLeader(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)));
     }
 
     private TopicSpec single(String name, CleanupPolicy policy, Optional<Duration> retention) {

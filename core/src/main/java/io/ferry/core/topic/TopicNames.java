@@ -73,6 +73,19 @@ public final class TopicNames {
         return name("lag");
     }
 
+    /**
+     * One partition, never written: the process of the deployment that holds it (as the consumer group
+     * {@link #captureLeaderGroup()}) runs capture; when it dies, the group hands it to another.
+     */
+    public String captureLeader() {
+        return name("capture-leader");
+    }
+
+    /** Consumer group that elects the capturing process. */
+    public String captureLeaderGroup() {
+        return prefix + "capture-leader";
+    }
+
     /** Kafka Streams application id of the transform stage; Streams names its internal topics after it. */
     public String streamsApplicationId() {
         return prefix + "transform";

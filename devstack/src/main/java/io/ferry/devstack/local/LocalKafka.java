@@ -5,6 +5,7 @@ import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.Service;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,8 +41,18 @@ public final class LocalKafka implements KafkaService {
     }
 
     static LocalKafka start(InstanceDirs dirs) {
-        Path logDir = dirs.create("kafka", false).resolve("log");
-        int port = FreePorts.next();
+        return open(dirs.create("kafka", false).resolve("log"), 0);
+    }
+
+    /**
+     * A broker whose log lives in {@code logDir} and outlives it: the directory is formatted only when it
+     * holds no Kafka storage yet, so topics, offsets and transactions survive a restart (Ferry's embedded
+     * Kafka). Port 0 picks a free port.
+     */
+    public static LocalKafka open(Path logDir, int port) {
+        if (port == 0) {
+            port = FreePorts.next();
+        }
         int controllerPort = FreePorts.next();
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
@@ -66,7 +77,9 @@ public final class LocalKafka implements KafkaService {
                 // Ferry creates every topic it uses with its own settings; a typo must not create one.
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))));
-        format(p, logDir);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            format(p, logDir);
+        }
         LocalKafka kafka = new LocalKafka(p, port);
         kafka.launch();
         return kafka;

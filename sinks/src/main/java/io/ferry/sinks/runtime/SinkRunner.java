@@ -20,6 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,6 +72,8 @@ public final class SinkRunner implements AutoCloseable {
     private boolean lostDuringFlush;
     private volatile Throwable failure;
     private long pendingSince;
+    private volatile Supplier<Set<String>> knownTables;
+    private final Set<String> waitingFor = new HashSet<>();
 
     /** What has been applied on one partition since this runner started. */
     private static final class PartitionState {
@@ -128,6 +134,14 @@ public final class SinkRunner implements AutoCloseable {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name + "-positions");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "ferry-sink-" + name);
+    }
+
+    /**
+     * Makes each batch wait until every table it writes is known (its shape computed from the source
+     * schemas), instead of rejecting rows the sink cannot bind yet. Call before {@link #start()}.
+     */
+    public void awaitTables(Supplier<Set<String>> known) {
+        this.knownTables = known;
     }
 
     public void start() {
@@ -231,6 +245,12 @@ public final class SinkRunner implements AutoCloseable {
                 deadLetters.add(deadLetter(r, "not a target event", e.getMessage()));
             }
         }
+        if (!tablesKnown(events)) {
+            if (lostDuringFlush) {
+                pending.clear();
+            }
+            return; // stopping or the partitions moved while waiting: not committed, written again by whoever owns them
+        }
         List<BatchCompactor.Indexed> toWrite = BatchCompactor.compact(events);
         int written = write(toWrite, origins, deadLetters);
         if (written < 0 || lostDuringFlush) {
@@ -259,6 +279,37 @@ public final class SinkRunner implements AutoCloseable {
         commitAndPublish(records, events, origins);
         pending.clear();
         metrics.batch(Math.max(written, 0), deadLetters.size(), System.nanoTime() - t0);
+    }
+
+    /** Waits (polling, paused) until every table of the batch is known; false when the runner stops or loses partitions first. */
+    private boolean tablesKnown(List<TargetEvent> events) {
+        Supplier<Set<String>> known = knownTables;
+        if (known == null) {
+            return true;
+        }
+        Duration backoff = Duration.ofMillis(100);
+        while (true) {
+            Set<String> unknown = new TreeSet<>();
+            Set<String> now = known.get();
+            for (TargetEvent e : events) {
+                String table = e.match(u -> u.table(), d -> d.table(), p -> p.table(), m -> null);
+                if (table != null && !now.contains(table)) {
+                    unknown.add(table);
+                }
+            }
+            if (unknown.isEmpty()) {
+                waitingFor.clear();
+                return true;
+            }
+            if (waitingFor.addAll(unknown)) {
+                log.info("sink {}: waiting for the shape of {} (the source schemas it is mapped from are not all known yet)", name,
+                        unknown);
+            }
+            if (!sleep(backoff) || lostDuringFlush) {
+                return false;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+        }
     }
 
     /** Writes with retries; returns the number of events written, or -1 when abandoned because the runner is stopping. */

@@ -68,6 +68,21 @@ public final class TransformTopology {
         return sample.substring(0, sample.length() - "n.t".length());
     }
 
+    /**
+     * The tables whose change topics the topology reads by name (to create before start: Streams does not
+     * start on a missing source topic). Groups routed by a regular expression subscribe by pattern and are
+     * left out.
+     */
+    public static Set<TableId> sourceTables(TransformSpec spec) {
+        Set<TableId> out = new LinkedHashSet<>();
+        for (MappingGroup group : MappingGroup.of(spec)) {
+            if (group.pattern().isEmpty()) {
+                out.addAll(group.tables());
+            }
+        }
+        return out;
+    }
+
     /** Every topic the topology writes besides its internal ones: the target topics (to create before start). */
     public static Set<String> targetTopics(TransformSpec spec) {
         TopicNames names = new TopicNames(spec.pipeline());

@@ -1,0 +1,217 @@
+package io.ferry.app.service;
+
+import io.ferry.capture.Capture;
+import io.ferry.capture.CaptureSettings;
+import io.ferry.capture.SnapshotProgress;
+import io.ferry.core.event.Marker;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The capture role. Every process with it joins the consumer group that owns the one-partition
+ * capture-leader topic; the one Kafka assigns the partition to captures, the others stand by. When the
+ * leader dies its session runs out and the partition, and capture, move to a standby. A leader that was
+ * only paused is fenced by capture's fixed transactional id, so it cannot publish after its successor.
+ */
+final class CaptureStage implements Stage {
+
+    private static final Logger log = LoggerFactory.getLogger(CaptureStage.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final ServiceContext context;
+    private final KafkaConsumer<byte[], byte[]> election;
+    private final Thread electionThread;
+    /** Starts and stops capture off the election thread, which must keep polling to stay in the group. */
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ferry-capture-control");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean running = true;
+    private volatile boolean leader;
+    private volatile Capture capture;
+    private volatile String problem = "";
+
+    CaptureStage(ServiceContext context) {
+        this.context = context;
+        Properties p = new Properties();
+        p.putAll(context.clientBase());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, context.layout().names().captureLeaderGroup());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + context.pipeline() + "-capture-election");
+        this.election = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.electionThread = new Thread(this::elect, "ferry-capture-election");
+        this.electionThread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        electionThread.start();
+    }
+
+    private void elect() {
+        try {
+            election.subscribe(List.of(context.layout().names().captureLeader()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        resign("another process takes over capture");
+                    }
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        resign("this process lost its place in the capture group (was it paused?)");
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        lead();
+                    }
+                }
+            });
+            while (running) {
+                election.poll(Duration.ofMillis(500));
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            problem = "capture election failed: " + e.getMessage();
+            log.error("capture: the leader election stopped", e);
+        } finally {
+            election.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void lead() {
+        leader = true;
+        log.info("capture: this process is the capture leader of {}", context.pipeline());
+        worker.execute(this::startCapture);
+    }
+
+    private void resign(String why) {
+        leader = false;
+        log.info("capture: stopping ({})", why);
+        // wait: the successor must not start while this capture still publishes (it would be fenced, but cleanly is better)
+        try {
+            worker.submit(this::stopCapture).get(90, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("capture: stopping took too long ({})", e.toString());
+        }
+    }
+
+    /** Starts capture, retrying with backoff while the source cannot be reached or preflight finds problems. */
+    private void startCapture() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (running && leader && capture == null) {
+            try {
+                capture = Capture.start(CaptureSettings.from(context.config(), context.bootstrapServers()), context.registry());
+                problem = "";
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+                log.error("capture cannot start, trying again in {} s: {}", backoff.toSeconds(), e.getMessage());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void stopCapture() {
+        Capture c = capture;
+        capture = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** The running capture, when this process is the leader and capture started. */
+    Optional<Capture> capture() {
+        return Optional.ofNullable(capture);
+    }
+
+    /** Snapshot progress per table, empty on a standby. */
+    List<SnapshotProgress.TableProgress> snapshot() {
+        Capture c = capture;
+        return c == null ? List.of() : c.progress().tables();
+    }
+
+    /**
+     * Writes a marker into the source's heartbeat table through the running capture.
+     *
+     * @throws IllegalStateException when this process is not capturing
+     */
+    long writeMarker(Marker.Kind kind) {
+        Capture c = capture;
+        if (c == null) {
+            throw new IllegalStateException("this process is not capturing; ask the capture leader");
+        }
+        return c.writeMarker(kind);
+    }
+
+    @Override
+    public StageStatus status() {
+        Capture c = capture;
+        if (!problem.isEmpty() && c == null) {
+            return new StageStatus("capture", leader ? "RETRYING" : "FAILED", problem);
+        }
+        if (!leader) {
+            return new StageStatus("capture", running ? "STANDBY" : "STOPPED", running ? "another process of the deployment captures" : "");
+        }
+        if (c == null) {
+            return new StageStatus("capture", "STARTING", "");
+        }
+        String failure = c.lastFailure().map(Throwable::getMessage).orElse("");
+        return switch (c.state()) {
+            case RUNNING -> snapshotting(c) ? new StageStatus("capture", "SNAPSHOTTING", "") : new StageStatus("capture", "RUNNING", "");
+            case RESTARTING -> new StageStatus("capture", "RETRYING", failure);
+            case FENCED -> new StageStatus("capture", "STANDBY", "fenced by a newer capture of the same source");
+            case STOPPED -> new StageStatus("capture", "STOPPED", failure);
+        };
+    }
+
+    private static boolean snapshotting(Capture c) {
+        return c.progress().tables().stream().anyMatch(t -> !t.done() && t.rowsDone() > 0);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        election.wakeup();
+        try {
+            electionThread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leader = false;
+        try {
+            worker.submit(this::stopCapture).get(90, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("capture: stopping took too long ({})", e.toString());
+        }
+        worker.shutdownNow();
+    }
+}

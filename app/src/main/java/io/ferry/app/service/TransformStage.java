@@ -1,0 +1,118 @@
+package io.ferry.app.service;
+
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
+import io.ferry.core.topic.TopicAdmin;
+import io.ferry.core.topic.TopicLayout;
+import io.ferry.core.topic.TopicSpec;
+import io.ferry.transform.runtime.TransformRunner;
+import io.ferry.transform.topology.Cascade;
+import io.ferry.transform.topology.TransformSpec;
+import io.ferry.transform.topology.TransformTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transform role: the mappings' Kafka Streams topology under exactly-once v2. Processes with this role
+ * share the work as one Streams application. The topology depends on the unlogged cascades among the
+ * source's foreign keys, which are known only once a table's schema has been published; when they change,
+ * the topology is rebuilt and Streams restarted (store and topic names do not change).
+ */
+final class TransformStage implements Stage {
+
+    private static final Logger log = LoggerFactory.getLogger(TransformStage.class);
+
+    private final ServiceContext context;
+    private final SchemaCatalog catalog;
+    private final Path stateDir;
+    private final Object lock = new Object();
+    private Set<Cascade> cascades = Set.of();
+    private TransformRunner runner;
+    private boolean closed;
+
+    TransformStage(ServiceContext context, SchemaCatalog catalog) {
+        this.context = context;
+        this.catalog = catalog;
+        this.stateDir = context.dataDir().resolve("transform");
+    }
+
+    @Override
+    public void start() {
+        synchronized (lock) {
+            launch(catalog.schemas());
+        }
+        catalog.onChange(this::schemasChanged);
+    }
+
+    private void launch(Map<TableId, TableSchema> schemas) {
+        cascades = Set.copyOf(Cascade.of(context.config().source().type(), schemas.values()));
+        TransformSpec spec = TransformSpec.of(context.config(), List.copyOf(cascades));
+        createTopics(spec);
+        runner = new TransformRunner(spec, context.bootstrapServers(), stateDir, context.config().kafka().properties());
+        runner.start();
+        log.info("transform: started ({} cascading foreign keys known)", cascades.size());
+    }
+
+    /** Streams does not start on a missing source topic, and the sinks subscribe to the target topics by pattern. */
+    private void createTopics(TransformSpec spec) {
+        TopicLayout layout = context.layout();
+        List<TopicSpec> topics = new ArrayList<>();
+        TransformTopology.sourceTables(spec).forEach(t -> topics.add(layout.change(t)));
+        for (String target : TransformTopology.targetTopics(spec)) {
+            topics.add(new TopicSpec(target, layout.partitions(), TopicSpec.CleanupPolicy.DELETE, layout.dataRetention(),
+                    layout.replicationFactor()));
+        }
+        try (Admin admin = Admin.create(context.clientBase())) {
+            TopicAdmin.ensure(admin, topics);
+        }
+    }
+
+    private void schemasChanged(Map<TableId, TableSchema> schemas) {
+        Set<Cascade> now = new HashSet<>(Cascade.of(context.config().source().type(), schemas.values()));
+        synchronized (lock) {
+            if (closed || now.equals(cascades)) {
+                return;
+            }
+            log.info("transform: the source's cascading foreign keys changed ({} now); restarting the topology", now.size());
+            runner.close(Duration.ofSeconds(60));
+            launch(schemas);
+        }
+    }
+
+    @Override
+    public StageStatus status() {
+        TransformRunner r;
+        synchronized (lock) {
+            r = runner;
+        }
+        if (r == null) {
+            return new StageStatus("transform", "STARTING", "");
+        }
+        KafkaStreams.State s = r.state();
+        return switch (s) {
+            case RUNNING -> new StageStatus("transform", "RUNNING", "");
+            case CREATED, REBALANCING -> new StageStatus("transform", "STARTING", s.name().toLowerCase());
+            case ERROR, PENDING_ERROR -> new StageStatus("transform", "FAILED", "Kafka Streams is in state " + s);
+            case PENDING_SHUTDOWN, NOT_RUNNING -> new StageStatus("transform", "STOPPED", "");
+        };
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (runner != null) {
+                runner.close(Duration.ofSeconds(60));
+            }
+        }
+    }
+}

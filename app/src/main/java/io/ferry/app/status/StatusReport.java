@@ -1,0 +1,65 @@
+package io.ferry.app.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.app.service.FerryService;
+import io.ferry.app.service.Role;
+import io.ferry.app.service.StageStatus;
+import io.ferry.capture.SnapshotProgress;
+import java.time.Instant;
+
+/** The {@code /status} document: what this process runs and how each part is doing. Field names are documented in app/README.md. */
+public final class StatusReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StatusReport() {
+    }
+
+    public static ObjectNode of(FerryService service) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("pipeline", service.config().pipeline().name());
+        root.put("time", Instant.now().toString());
+        ArrayNode roles = root.putArray("roles");
+        service.roles().stream().map(Role::label).sorted().forEach(roles::add);
+        ArrayNode stages = root.putArray("stages");
+        for (StageStatus s : service.stages()) {
+            ObjectNode n = stages.addObject();
+            n.put("stage", s.stage());
+            n.put("state", s.state());
+            n.put("healthy", s.healthy());
+            if (!s.detail().isEmpty()) {
+                n.put("detail", s.detail());
+            }
+        }
+        ArrayNode snapshot = root.putArray("snapshot");
+        for (SnapshotProgress.TableProgress t : service.snapshot()) {
+            ObjectNode n = snapshot.addObject();
+            n.put("table", t.table().toString());
+            n.put("rowsDone", t.rowsDone());
+            n.put("rowsEstimated", t.rowsEstimated());
+            n.put("rowsPerSecond", Math.round(t.rowsPerSecond()));
+            t.eta().ifPresent(eta -> n.put("etaSeconds", eta.toSeconds()));
+            n.put("done", t.done());
+        }
+        ArrayNode sinks = root.putArray("sinks");
+        for (FerryService.SinkCounts c : service.sinkCounts()) {
+            ObjectNode n = sinks.addObject();
+            n.put("sink", c.sink());
+            n.put("rowsWritten", c.rows());
+            n.put("deadLetters", c.deadLetters());
+        }
+        ArrayNode problems = root.putArray("mappingProblems");
+        service.mappingProblems().forEach(problems::add);
+        return root;
+    }
+
+    public static String json(FerryService service) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(of(service));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.ferry.app.status;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ferry.app.service.FerryService;
+import io.ferry.core.config.HttpSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status server: {@code /health} (the process lives), {@code /ready} (200 when the service says it is
+ * ready, 503 with the reasons otherwise), {@code /status} (JSON), {@code /metrics} (Prometheus) and
+ * {@code /} (the status page). Every data path needs the bearer token when one is set; {@code /health} and the
+ * page's static shell do not (the page reads the token from its URL fragment, {@code /#token=...}).
+ */
+public final class StatusServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
+
+    private final HttpServer server;
+    private final byte[] token;
+
+    /** What {@code /ready} answers: null when ready, else the reasons, one per line. */
+    public interface Readiness extends Supplier<String> {
+    }
+
+    public StatusServer(HttpSettings settings, FerryService service, PrometheusMeterRegistry metrics, Readiness readiness) {
+        this.token = settings.token().map(t -> ("Bearer " + t.reveal()).getBytes(StandardCharsets.UTF_8)).orElse(null);
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 16);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve status on " + settings.bind() + ":" + settings.port() + " (" + e.getMessage()
+                    + "); set http.port to a free port, or http.enabled: false", e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "ferry-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/health", x -> respond(x, 200, "application/json", "{\"status\":\"UP\"}\n"));
+        server.createContext("/ready", x -> guarded(x, () -> {
+            String reasons = readiness.get();
+            if (reasons == null) {
+                respond(x, 200, "text/plain; charset=utf-8", "READY\n");
+            } else {
+                respond(x, 503, "text/plain; charset=utf-8", "NOT_READY\n" + reasons + "\n");
+            }
+        }));
+        server.createContext("/status", x -> guarded(x, () -> respond(x, 200, "application/json", StatusReport.json(service))));
+        server.createContext("/metrics", x -> guarded(x, () -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8",
+                metrics.scrape())));
+        // the page is a static shell holding no data (it reads /status), so it needs no token itself
+        server.createContext("/", x -> {
+            try (x) {
+                if (!x.getRequestURI().getPath().equals("/")) {
+                    respond(x, 404, "text/plain", "not found\n");
+                    return;
+                }
+                respond(x, 200, "text/html; charset=utf-8", page());
+            }
+        });
+    }
+
+    public StatusServer start() {
+        server.start();
+        log.info("status page on http://{}:{}/", server.getAddress().getHostString(), port());
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private interface Handler {
+        void handle() throws IOException;
+    }
+
+    private void guarded(HttpExchange x, Handler h) throws IOException {
+        try {
+            if (token != null) {
+                String given = x.getRequestHeaders().getFirst("Authorization");
+                if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+                    x.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+                    respond(x, 401, "text/plain", "a bearer token is required (http.token)\n");
+                    return;
+                }
+            }
+            h.handle();
+        } catch (RuntimeException e) {
+            log.error("status server: {} failed", x.getRequestURI(), e);
+            respond(x, 500, "text/plain", "internal error: " + e.getMessage() + "\n");
+        } finally {
+            x.close();
+        }
+    }
+
+    private static void respond(HttpExchange x, int code, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", type);
+        x.getResponseHeaders().set("Cache-Control", "no-store");
+        x.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String page() throws IOException {
+        try (InputStream in = StatusServer.class.getResourceAsStream("status.html")) {
+            if (in == null) {
+                throw new IllegalStateException("status.html is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

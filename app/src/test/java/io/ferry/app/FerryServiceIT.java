@@ -1,0 +1,191 @@
+package io.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.app.service.FerryService;
+import io.ferry.app.status.StatusServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import io.ferry.app.service.Role;
+import io.ferry.app.service.StageStatus;
+import io.ferry.core.config.PipelineConfig;
+import io.ferry.core.config.PipelineLoader;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole service in one process on its embedded Kafka: PostgreSQL users and sessions into a PostgreSQL
+ * target with a lookup aggregate, snapshot then live changes, then a stop and a start on the same data
+ * directory that goes on where it stopped.
+ */
+@WithServices(Service.POSTGRES)
+class FerryServiceIT {
+
+    private static PostgresService pg;
+
+    @BeforeAll
+    static void databases(PostgresService postgres) throws SQLException {
+        pg = postgres;
+        pg.createDatabase("run_src");
+        pg.createDatabase("run_dst");
+        try (Connection c = pg.connect("run_src"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE users (user_id SERIAL PRIMARY KEY, email VARCHAR(255) UNIQUE NOT NULL, name VARCHAR(255) NOT NULL,"
+                    + " created_at TIMESTAMP DEFAULT now())");
+            s.execute("CREATE TABLE user_sessions (session_id UUID PRIMARY KEY, user_id INTEGER REFERENCES users(user_id),"
+                    + " device_info JSONB, created_at TIMESTAMP DEFAULT now(), last_activity TIMESTAMP DEFAULT now())");
+            s.execute("INSERT INTO users (email, name, created_at) SELECT 'u' || g || '@example.com', 'User ' || g,"
+                    + " timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, 300) g");
+            s.execute("INSERT INTO user_sessions (session_id, user_id, device_info, last_activity) SELECT gen_random_uuid(), 1 + g % 300,"
+                    + " '{\"os\": \"linux\"}', timestamp '2024-02-01' + g * interval '1 second' FROM generate_series(1, 900) g");
+        }
+    }
+
+    private static PipelineConfig pipeline(Path dataDir) throws Exception {
+        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.writeString(file, """
+                pipeline:
+                  name: run-it
+                  data_dir: %s
+                kafka:
+                  partitions: 2
+                source:
+                  type: postgres
+                  host: %s
+                  port: %d
+                  database: run_src
+                  user: %s
+                  password: %s
+                  tables: [public.users, public.user_sessions]
+                  heartbeat: {interval: 1s}
+                mappings:
+                  - to: users
+                    from: public.users
+                    related:
+                      sessions: {from: public.user_sessions, on: {user_id: user_id}}
+                    columns:
+                      user_id: user_id
+                      email: email
+                      name: name
+                      session_count: count(sessions)
+                      last_login: max(sessions.last_activity)
+                sinks:
+                  - name: pg
+                    type: postgres
+                    url: %s
+                    user: %s
+                    password: %s
+                http:
+                  port: 0
+                  token: let-me-in
+                """.formatted(dataDir, pg.host(), pg.port(), pg.user(), pg.password(), pg.jdbcUrl("run_dst"), pg.user(), pg.password()));
+        return PipelineLoader.standard().load(file);
+    }
+
+    @Test
+    void snapshotsStreamsStopsAndGoesOn() throws Exception {
+        Path dataDir = Path.of("target", "run-it-data").toAbsolutePath();
+        PipelineConfig config = pipeline(dataDir);
+        try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
+            assertThat(service.stages()).extracting(StageStatus::stage).contains("capture", "transform", "sink pg");
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(service.stages()).allMatch(StageStatus::healthy));
+            assertThat(service.snapshot()).extracting(t -> t.table().toString()).contains("public.users", "public.user_sessions");
+            statusServer(service, config);
+
+            try (Connection c = pg.connect("run_src"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO users (email, name) VALUES ('new@example.com', 'New')");
+                s.execute("UPDATE users SET name = 'Renamed' WHERE user_id = 7");
+                s.execute("DELETE FROM user_sessions WHERE user_id = 8");
+                s.execute("INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 9, '2030-01-01')");
+            }
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
+            assertThat(service.sinkCounts()).singleElement().satisfies(c -> assertThat(c.deadLetters()).isZero());
+        }
+
+        // changes while stopped are picked up by the next start on the same data directory (its Kafka included)
+        try (Connection c = pg.connect("run_src"); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM user_sessions WHERE user_id = 10");
+            s.execute("DELETE FROM users WHERE user_id = 10");
+            s.execute("UPDATE users SET email = 'changed@example.com' WHERE user_id = 11");
+        }
+        try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
+        }
+    }
+
+    /** The status server answers with the token, and only /health without it. */
+    private static void statusServer(FerryService service, PipelineConfig config) throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new io.ferry.sinks.runtime.SinkMetrics(registry, "run-it", "pg");
+        try (StatusServer http = new StatusServer(config.http(), service, registry, () -> "lag unknown").start()) {
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + http.port();
+            assertThat(get(client, base + "/health", null).statusCode()).isEqualTo(200);
+            assertThat(get(client, base + "/status", null).statusCode()).isEqualTo(401);
+            assertThat(get(client, base + "/status", "wrong").statusCode()).isEqualTo(401);
+            HttpResponse<String> status = get(client, base + "/status", "let-me-in");
+            assertThat(status.statusCode()).isEqualTo(200);
+            JsonNode json = new ObjectMapper().readTree(status.body());
+            assertThat(json.path("pipeline").asText()).isEqualTo("run-it");
+            assertThat(json.path("stages").findValuesAsText("stage")).contains("capture", "transform", "sink pg");
+            assertThat(json.path("snapshot").findValuesAsText("table")).contains("public.users");
+            HttpResponse<String> ready = get(client, base + "/ready", "let-me-in");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("NOT_READY", "lag unknown");
+            assertThat(get(client, base + "/metrics", "let-me-in").body()).contains("ferry_sink_rows_total");
+            assertThat(get(client, base + "/", null).body()).contains("<html").contains("fetch('status'");
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> expectedUsers() throws SQLException {
+        return rows("run_src", "SELECT u.user_id, u.email, u.name, count(s.session_id), max(s.last_activity) FROM users u"
+                + " LEFT JOIN user_sessions s ON s.user_id = u.user_id GROUP BY u.user_id, u.email, u.name ORDER BY u.user_id");
+    }
+
+    private static List<String> targetUsers() throws SQLException {
+        try {
+            return rows("run_dst", "SELECT user_id, email, name, session_count, last_login FROM users ORDER BY user_id");
+        } catch (SQLException e) {
+            return List.of("(no table yet: " + e.getMessage() + ")");
+        }
+    }
+
+    private static List<String> rows(String database, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                out.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|" + r.getTimestamp(5));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package io.ferry.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FerryCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        CommandLine cli = Ferry.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path file(String yaml) throws Exception {
+        Path f = dir.resolve("pipeline.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private static final String VALID = """
+            pipeline: {name: shop}
+            source: {type: postgres, host: db, database: shop, user: ferry, password: s3cret-value, tables: [public.users]}
+            sinks:
+              - {name: pg, type: postgres, url: "jdbc:postgresql://t/x", password: other-secret}
+            mappings:
+              - {to: users, from: public.users}
+            """;
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("run", "status", "config").contains("Exit codes:", "2  usage or configuration error");
+        assertThat(run("run", "--help").out()).contains("--config", "--roles", "3  could not tell");
+    }
+
+    @Test
+    void configCheckPrintsTheEffectiveConfigurationWithSecretsMasked() throws Exception {
+        Result r = run("config", "check", file(VALID).toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("OK, pipeline 'shop', 1 sink").contains("partitions: 6").doesNotContain("s3cret-value", "other-secret");
+    }
+
+    @Test
+    void configCheckReportsEveryErrorAndExitsTwo() throws Exception {
+        Result r = run("config", "check", file(VALID.replace("host: db", "hots: db").replace("type: postgres, url", "type: postgress, url"))
+                .toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("did you mean 'host'").contains("postgress").contains("3 errors");
+    }
+
+    @Test
+    void aBadCommandLineExitsTwo() {
+        assertThat(run("run").code()).isEqualTo(2);
+        assertThat(run("frobnicate").code()).isEqualTo(2);
+    }
+
+    @Test
+    void runRefusesPartialRolesOnTheEmbeddedKafka() throws Exception {
+        Result r = run("run", "--config", file(VALID).toString(), "--roles", "sink");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("kafka.bootstrap_servers");
+    }
+
+    @Test
+    void statusWithoutAServiceExitsThree() {
+        Result r = run("status", "--url", "http://127.0.0.1:1");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("no Ferry service answers");
+    }
+}
