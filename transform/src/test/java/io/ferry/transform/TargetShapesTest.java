@@ -14,8 +14,10 @@ import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.ColumnType;
 import io.ferry.transform.mapping.Mappings;
 import io.ferry.transform.mapping.TargetShapes;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Target tables computed from the source schemas, and the checks only the schemas allow. */
@@ -57,6 +59,118 @@ class TargetShapesTest {
         assertThat(byUser.clusteringDescending()).containsExactly(true, false);
         assertThat(byUser.columns()).extracting(c -> c.name() + ":" + c.type().kind()).contains("event_date:DATE", "event_id:UUID",
                 "user_email:STRING", "device_info:STRING");
+    }
+
+    private static final TableId CUSTOMERS = TableId.parse("shop.customers");
+    private static final TableId ADDRESSES = TableId.parse("shop.customer_addresses");
+    private static final TableId PREFERENCES = TableId.parse("shop.customer_preferences");
+    private static final TableId ORDERS = TableId.parse("shop.orders");
+    private static final TableId ITEMS = TableId.parse("shop.order_items");
+    private static final TableId PAYMENT_METHODS = TableId.parse("shop.payment_methods");
+
+    /** SCENARIOS.md 2's MariaDB tables as capture describes them (MariaDB's TIMESTAMP is TIMESTAMPTZ, BOOLEAN is TINYINT(1)). */
+    private static Map<TableId, TableSchema> scenarioTwoSchemas() {
+        ColumnType int64 = ColumnType.of(CanonicalType.INT64);
+        ColumnType text = ColumnType.of(CanonicalType.STRING);
+        ColumnType ts = ColumnType.of(CanonicalType.TIMESTAMPTZ);
+        ColumnType tinyint = ColumnType.of(CanonicalType.INT16);
+        return Map.of(
+                CUSTOMERS, new TableSchema(CUSTOMERS, List.of(new Column("customer_id", int64, false), new Column("first_name", text, false),
+                        new Column("last_name", text, false), new Column("email", text, false), new Column("phone", text, true),
+                        new Column("created_at", ts, true), new Column("updated_at", ts, true)), List.of("customer_id"), 1),
+                ADDRESSES, new TableSchema(ADDRESSES, List.of(new Column("address_id", int64, false), new Column("customer_id", int64, false),
+                        new Column("address_type", ColumnType.enumOf(List.of("billing", "shipping", "both")), true),
+                        new Column("street", text, false), new Column("city", text, false), new Column("state", text, false),
+                        new Column("zip_code", text, false), new Column("country", text, true), new Column("is_active", tinyint, true)),
+                        List.of("address_id"), 1),
+                PREFERENCES, new TableSchema(PREFERENCES, List.of(new Column("customer_id", int64, false),
+                        new Column("marketing_emails", tinyint, true), new Column("sms_notifications", tinyint, true),
+                        new Column("theme", ColumnType.enumOf(List.of("light", "dark", "auto")), true),
+                        new Column("preferences_json", ColumnType.of(CanonicalType.JSON), true)), List.of("customer_id"), 1),
+                ORDERS, new TableSchema(ORDERS, List.of(new Column("order_id", int64, false), new Column("customer_id", int64, false),
+                        new Column("order_date", ts, false), new Column("total_amount", ColumnType.decimal(12, 2), false),
+                        new Column("status", ColumnType.enumOf(List.of("pending", "processing", "shipped", "completed", "cancelled")), false),
+                        new Column("shipping_method", text, true), new Column("shipping_cost", ColumnType.decimal(8, 2), true),
+                        new Column("tracking_number", text, true)), List.of("order_id"), 1),
+                ITEMS, new TableSchema(ITEMS, List.of(new Column("item_id", int64, false), new Column("order_id", int64, false),
+                        new Column("product_id", text, false), new Column("product_name", text, false),
+                        new Column("quantity", ColumnType.of(CanonicalType.INT32), false), new Column("unit_price", ColumnType.decimal(10, 2), false),
+                        new Column("category", text, true)), List.of("item_id"), 1),
+                PAYMENT_METHODS, new TableSchema(PAYMENT_METHODS, List.of(new Column("method_id", text, false),
+                        new Column("customer_id", int64, false),
+                        new Column("type", ColumnType.enumOf(List.of("credit_card", "debit_card", "paypal", "bank_account")), false),
+                        new Column("last_four", text, true), new Column("expires", text, true), new Column("is_default", tinyint, true)),
+                        List.of("method_id"), 1));
+    }
+
+    /** A type as text: the kind, decimals with precision and scale, a sub-document as {...}, an array of documents as [...]. */
+    private static String shape(ColumnType t) {
+        if (t.document() == null) {
+            return t.kind() + (t.kind() == CanonicalType.DECIMAL ? "(" + t.precision() + "," + t.scale() + ")" : "");
+        }
+        String fields = t.document().fields().entrySet().stream().map(f -> f.getKey() + ":" + shape(f.getValue()))
+                .collect(Collectors.joining(" "));
+        return t.document().array() ? "[" + fields + "]" : "{" + fields + "}";
+    }
+
+    private static TargetTable scenarioTwoCustomers(String yaml, Problems problems) {
+        PipelineConfig config = PipelineLoader.standard().parse(yaml, "s2.yaml");
+        return new TargetShapes(problems).compute((Mappings) config.mappings(), List.of("mongo"), scenarioTwoSchemas())
+                .get("mongo").get("customers");
+    }
+
+    @Test
+    void scenarioTwoDocumentTypesEveryNestedFieldAtEveryDepth() {
+        Problems problems = new Problems("s2.yaml");
+        TargetTable customers = scenarioTwoCustomers(TopologyHarness.resource("scenario2/pipeline.yaml"), problems);
+        assertThat(problems.errors()).isEmpty();
+        assertThat(customers.partitionKey()).containsExactly("_id");
+        assertThat(customers.columns()).extracting(c -> c.name() + ":" + shape(c.type())).containsExactly(
+                "_id:INT64",
+                "customer_id:INT64",
+                "profile:{first_name:STRING last_name:STRING email:STRING phone:STRING"
+                        + " preferences:{marketing_emails:BOOLEAN sms_notifications:BOOLEAN theme:ENUM extra:JSON}}",
+                "addresses:[address_id:INT64 type:ENUM street:STRING city:STRING state:STRING zip_code:STRING country:STRING active:BOOLEAN]",
+                "orders:[order_id:INT64 order_date:TIMESTAMPTZ total_amount:DECIMAL(12,2) status:ENUM"
+                        + " shipping:{method:STRING cost:DECIMAL(8,2) tracking_number:STRING}"
+                        + " items:[item_id:INT64 product_id:STRING product_name:STRING quantity:INT32 unit_price:DECIMAL(10,2) category:STRING]]",
+                "payment_methods:[method_id:STRING type:ENUM last_four:STRING expires:STRING is_default:BOOLEAN]",
+                "created_at:TIMESTAMPTZ",
+                "updated_at:TIMESTAMPTZ");
+        Column orders = customers.columns().get(4);
+        assertThat(orders.type().kind()).isEqualTo(CanonicalType.JSON);
+        assertThat(orders.type().sourceType()).isEqualTo("document[]");
+        assertThat(orders.nullable()).isFalse();
+        ColumnType preferences = customers.columns().get(2).type().document().fields().get("preferences");
+        assertThat(preferences.sourceType()).isEqualTo("document");
+        assertThat(preferences.document().fields().get("theme").labels()).containsExactly("light", "dark", "auto");
+    }
+
+    @Test
+    void aNestWithoutColumnsHasTheChildTablesColumnsAsItsFields() {
+        String yaml = TopologyHarness.resource("scenario2/pipeline.yaml").replace(
+                "          key: [method_id]\n          columns:\n            method_id: method_id\n            type: type\n"
+                        + "            last_four: last_four\n            expires: expires\n            is_default: {expr: is_default, cast: boolean}\n",
+                "          key: [method_id]\n          drop: [customer_id]\n");
+        Problems problems = new Problems("s2.yaml");
+        TargetTable customers = scenarioTwoCustomers(yaml, problems);
+        assertThat(problems.errors()).isEmpty();
+        assertThat(customers.columns()).extracting(c -> c.name() + ":" + shape(c.type()))
+                .contains("payment_methods:[method_id:STRING type:ENUM last_four:STRING expires:STRING is_default:INT16]");
+    }
+
+    @Test
+    void aNestOfATableWithoutSchemaIsLeftOutOfItsParentsFields() {
+        Map<TableId, TableSchema> schemas = new HashMap<>(scenarioTwoSchemas());
+        schemas.remove(ITEMS);
+        Problems problems = new Problems("s2.yaml");
+        PipelineConfig config = PipelineLoader.standard().parse(TopologyHarness.resource("scenario2/pipeline.yaml"), "s2.yaml");
+        TargetTable customers = new TargetShapes(problems).compute((Mappings) config.mappings(), List.of("mongo"), schemas)
+                .get("mongo").get("customers");
+        assertThat(problems.errors()).extracting(ConfigError::toString).anySatisfy(e -> assertThat(e).contains("no schema for table"));
+        assertThat(customers.columns()).extracting(c -> c.name() + ":" + shape(c.type())).contains(
+                "orders:[order_id:INT64 order_date:TIMESTAMPTZ total_amount:DECIMAL(12,2) status:ENUM"
+                        + " shipping:{method:STRING cost:DECIMAL(8,2) tracking_number:STRING}]");
     }
 
     @Test

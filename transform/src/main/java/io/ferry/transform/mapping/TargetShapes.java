@@ -19,13 +19,12 @@ import java.util.Optional;
 /**
  * The target tables the mappings define, computed from the source tables' schemas: column types through
  * expressions and casts, keys through renames. It also checks what only the schemas can tell: unknown
- * columns, impossible casts, key columns that can be null. Sub-documents and nested arrays are JSON-typed
- * columns whose values are JSON objects and arrays (document targets store them as they are).
+ * columns, impossible casts, key columns that can be null. Sub-documents ({@code group}, {@code nest_one}) and
+ * nested arrays ({@code nest}) are document columns ({@link ColumnType#document}, {@link ColumnType#documentArray})
+ * whose fields are typed the same way, to any depth, so a document target can store every nested value as
+ * its type says; other targets store them as JSON.
  */
 public final class TargetShapes {
-
-    /** The type given to a sub-document or nested array column. */
-    public static final ColumnType DOCUMENT = ColumnType.of(CanonicalType.JSON).withSourceType("document");
 
     private final Problems problems;
 
@@ -148,8 +147,9 @@ public final class TargetShapes {
                         && source.column(v.expr().asColumn().get()).map(c -> !c.nullable()).orElse(false)) && v.defaultValue().isEmpty();
                 out.add(new Column(v.name(), type, nullable));
             } else if (spec instanceof ColumnSpec.Group g) {
-                columns(g.columns(), e, source, schemas, scope, new ArrayList<>());
-                out.add(new Column(g.name(), DOCUMENT, false));
+                List<Column> fields = new ArrayList<>();
+                columns(g.columns(), e, source, schemas, scope, fields);
+                out.add(new Column(g.name(), ColumnType.document(types(fields)), false));
             } else {
                 ColumnSpec.Nest n = (ColumnSpec.Nest) spec;
                 TableSchema child = schemas.get(n.table());
@@ -163,10 +163,20 @@ public final class TargetShapes {
                 if (n.child().allColumns()) {
                     checkColumns(n.key(), child, n.origin(), "nest '" + n.name() + "' key");
                 }
-                entityColumns(n.child(), child, schemas);
-                out.add(new Column(n.name(), DOCUMENT, !n.many()));
+                // a child that reads an unknown relation has no known field types: its values keep their JSON shapes
+                Map<String, ColumnType> fields = types(entityColumns(n.child(), child, schemas));
+                out.add(new Column(n.name(), n.many() ? ColumnType.documentArray(fields) : ColumnType.document(fields), !n.many()));
             }
         }
+    }
+
+    /** Column name to type, in column order; none for null. */
+    private static Map<String, ColumnType> types(List<Column> columns) {
+        Map<String, ColumnType> out = new LinkedHashMap<>();
+        if (columns != null) {
+            columns.forEach(c -> out.put(c.name(), c.type()));
+        }
+        return out;
     }
 
     private void checkColumns(List<String> names, TableSchema table, Origin at, String what) {
