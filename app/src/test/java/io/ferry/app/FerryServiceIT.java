@@ -31,6 +31,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +99,10 @@ class FerryServiceIT {
                     url: %s
                     user: %s
                     password: %s
+                validation:
+                  lag_threshold: 10s
+                  stable_for: 2s
+                  lag_interval: 1s
                 http:
                   port: 0
                   token: let-me-in
@@ -121,6 +129,25 @@ class FerryServiceIT {
             }
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
             assertThat(service.sinkCounts()).singleElement().satisfies(c -> assertThat(c.deadLetters()).isZero());
+
+            // lag follows the heartbeats; a drain returns once every sink applied a heartbeat written after the changes
+            long drained = service.drain(Duration.ofMinutes(1));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
+                    .singleElement().satisfies(l -> {
+                        assertThat(l.known()).isTrue();
+                        assertThat(l.markerId()).isGreaterThanOrEqualTo(drained);
+                        assertThat(l.lagMs()).isLessThan(10_000);
+                        assertThat(l.logDistance()).isGreaterThanOrEqualTo(0);
+                    }));
+            // with lag low and stable, only the missing validation keeps the gate closed
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.gate().orElseThrow().reasons())
+                    .containsExactly("no validation has run yet"));
+            assertThat(lagRecords(service.bootstrapServers())).anySatisfy(r -> {
+                assertThat(r.path("sink").asText()).isEqualTo("pg");
+                assertThat(r.path("table").asText()).isEqualTo("users");
+                assertThat(r.path("lagMs").isNumber()).isTrue();
+                assertThat(r.path("stages").path("capture").asText()).isEqualTo("RUNNING");
+            });
         }
 
         // changes while stopped are picked up by the next start on the same data directory (its Kafka included)
@@ -153,6 +180,11 @@ class FerryServiceIT {
             HttpResponse<String> ready = get(client, base + "/ready", "let-me-in");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("NOT_READY", "lag unknown");
+            HttpResponse<String> drain = client.send(HttpRequest.newBuilder(URI.create(base + "/drain?timeout=60s"))
+                    .header("Authorization", "Bearer let-me-in").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(drain.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(drain.body()).path("heartbeat").asLong()).isPositive();
             assertThat(get(client, base + "/metrics", "let-me-in").body()).contains("ferry_sink_rows_total");
             assertThat(get(client, base + "/", null).body()).contains("<html").contains("fetch('status'");
         }
@@ -164,6 +196,24 @@ class FerryServiceIT {
             b.header("Authorization", "Bearer " + token);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<JsonNode> lagRecords(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        List<JsonNode> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition("ferry.run-it.lag", 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (var r : c.poll(Duration.ofSeconds(1))) {
+                    out.add(new ObjectMapper().readTree(r.value()));
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> expectedUsers() throws SQLException {

@@ -1,26 +1,20 @@
 package io.ferry.app.cli;
 
 import io.ferry.app.service.FerryService;
-import io.ferry.app.service.StageStatus;
-import java.util.ArrayList;
-import java.util.List;
+import io.ferry.validation.gate.GateState;
 
-/** What {@code /ready} answers for a running service: null when ready, else every reason, one per line. */
+/** What {@code /ready} answers for a running service: null when the cutover gate is READY, else every reason, one per line. */
 final class Readiness {
 
     private Readiness() {
     }
 
     static String reasons(FerryService service) {
-        List<String> reasons = new ArrayList<>();
-        for (StageStatus s : service.stages()) {
-            if (!s.healthy() || s.state().equals("SNAPSHOTTING") || s.state().equals("STARTING")) {
-                reasons.add(s.stage() + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
-            }
-        }
-        service.sinkCounts().stream().filter(c -> c.deadLetters() > 0)
-                .forEach(c -> reasons.add("sink " + c.sink() + " sent " + c.deadLetters() + " records to the dead-letter topic"));
-        service.mappingProblems().forEach(p -> reasons.add("mapping: " + p));
-        return reasons.isEmpty() ? null : String.join("\n", reasons);
+        return service.gate().map(Readiness::reasons)
+                .orElse("this process does not run the validate role, so it cannot tell (start it with --roles ...,validate)");
+    }
+
+    private static String reasons(GateState g) {
+        return g.ready() ? null : String.join("\n", g.reasons());
     }
 }

@@ -2,19 +2,12 @@ package io.ferry.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ferry.core.config.HttpSettings;
-import io.ferry.core.config.PipelineLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,63 +19,30 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "The pipeline file: the status server's address and token come from its http section.")
-    Path config;
-
-    @Option(names = "--url", paramLabel = "URL", description = "The status server (default: http://127.0.0.1:7878, or from --config).")
-    String url;
+    @Mixin
+    ServiceClient service;
 
     @Option(names = "--json", description = "Print the status document as JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-        String base = url;
-        Optional<String> token = Optional.empty();
-        if (config != null) {
-            HttpSettings http = PipelineLoader.standard().load(config).http();
-            String host = http.bind().equals("0.0.0.0") ? "127.0.0.1" : http.bind();
-            base = base != null ? base : "http://" + host + ":" + http.port();
-            token = http.token().map(t -> t.reveal());
+        ServiceClient.Answer answer = service.get("/status", Duration.ofSeconds(10));
+        if (answer.status() != 200) {
+            throw new Ferry.Unreachable("the status server answered " + answer.status(), null);
         }
-        if (base == null) {
-            base = "http://127.0.0.1:7878";
-        }
-        String body = fetch(base.replaceAll("/+$", "") + "/status", token);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(body);
+            out.println(answer.body());
         } else {
             try {
-                out.print(StatusTable.render(new ObjectMapper().readTree(body)));
+                out.print(StatusTable.render(new ObjectMapper().readTree(answer.body())));
             } catch (IOException e) {
                 throw new Ferry.Unreachable("the status server answered something that is not JSON: " + e.getMessage(), e);
             }
         }
         out.flush();
         return 0;
-    }
-
-    private static String fetch(String url, Optional<String> token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        try {
-            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 401) {
-                throw new Ferry.UsageProblem(url + " wants a bearer token: pass --config with the pipeline file that sets http.token");
-            }
-            if (response.statusCode() != 200) {
-                throw new Ferry.Unreachable(url + " answered " + response.statusCode(), null);
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new Ferry.Unreachable("no Ferry service answers at " + url + " (" + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Ferry.Unreachable("interrupted", e);
-        }
     }
 
     /** The status document as aligned text tables. */
@@ -111,6 +71,21 @@ final class StatusCommand implements Callable<Integer> {
                 for (JsonNode t : s.path("sinks")) {
                     b.append(String.format("%-24s %14d %12d%n", t.path("sink").asText(), t.path("rowsWritten").asLong(),
                             t.path("deadLetters").asLong()));
+                }
+            }
+            if (!s.path("lag").isEmpty()) {
+                b.append(String.format("%n%-16s %-28s %10s %14s %12s %s%n", "SINK", "TABLE", "LAG", "LOG BYTES", "ROWS", "STATE"));
+                for (JsonNode t : s.path("lag")) {
+                    b.append(String.format("%-16s %-28s %10s %14s %12d %s%n", t.path("sink").asText(), t.path("table").asText(),
+                            t.path("lagMs").isNull() ? "?" : String.format("%.1f s", t.path("lagMs").asLong() / 1000.0),
+                            t.path("logDistanceBytes").isNumber() ? t.path("logDistanceBytes").asText() : "", t.path("rowsApplied").asLong(),
+                            t.path("state").asText() + (t.has("detail") ? " (" + t.path("detail").asText() + ")" : "")));
+                }
+            }
+            if (s.has("gate")) {
+                b.append("\ngate: ").append(s.path("gate").path("state").asText()).append('\n');
+                for (JsonNode r : s.path("gate").path("reasons")) {
+                    b.append("  - ").append(r.asText()).append('\n');
                 }
             }
             for (JsonNode p : s.path("mappingProblems")) {

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import io.ferry.validation.gate.GateState;
+import io.ferry.validation.lag.LagTracker;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +30,13 @@ public final class FerryService implements AutoCloseable {
     private final PipelineConfig config;
     private final Set<Role> roles;
     private final MeterRegistry registry;
-    private final List<Stage> stages = new ArrayList<>();
+    private final List<Stage> stages = new CopyOnWriteArrayList<>();
     private EmbeddedKafka embedded;
     private SchemaCatalog catalog;
     private CaptureStage capture;
     private TargetShapesView shapes;
     private final List<SinkStage> sinks = new ArrayList<>();
+    private Validation validation;
     private ServiceContext context;
 
     public FerryService(PipelineConfig config, Set<Role> roles, MeterRegistry registry) {
@@ -75,6 +80,10 @@ public final class FerryService implements AutoCloseable {
                     sinks.add(stage);
                     stages.add(stage);
                 }
+            }
+            if (roles.contains(Role.VALIDATE)) {
+                validation = new Validation(context, this::stages);
+                stages.add(validation);
             }
             for (Stage s : stages) {
                 s.start();
@@ -128,6 +137,28 @@ public final class FerryService implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(capture.writeMarker(kind));
+    }
+
+    /** Lag per sink and table; empty unless this process validates. */
+    public Optional<LagTracker.Snapshot> lag() {
+        return validation == null ? Optional.empty() : Optional.of(validation.lag());
+    }
+
+    /** The cutover gate; empty unless this process validates. */
+    public Optional<GateState> gate() {
+        return validation == null ? Optional.empty() : Optional.of(validation.gate());
+    }
+
+    /**
+     * Writes a heartbeat into the source and waits until every sink applied it.
+     *
+     * @throws IllegalStateException when this process does not validate, or the marker cannot be written
+     */
+    public long drain(Duration timeout) throws TimeoutException, InterruptedException {
+        if (validation == null) {
+            throw new IllegalStateException("this process does not run the validate role");
+        }
+        return validation.drain(timeout);
     }
 
     /** Rows and dead letters one sink of this process has written since it started. */

@@ -7,6 +7,10 @@ import io.ferry.app.service.FerryService;
 import io.ferry.app.service.Role;
 import io.ferry.app.service.StageStatus;
 import io.ferry.capture.SnapshotProgress;
+import io.ferry.validation.lag.LagTracker;
+import io.ferry.validation.lag.TableLag;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.Instant;
 
 /** The {@code /status} document: what this process runs and how each part is doing. Field names are documented in app/README.md. */
@@ -50,6 +54,28 @@ public final class StatusReport {
             n.put("rowsWritten", c.rows());
             n.put("deadLetters", c.deadLetters());
         }
+        service.lag().ifPresent(lag -> {
+            ArrayNode tables = root.putArray("lag");
+            Map<String, String> stageStates = new LinkedHashMap<>();
+            service.stages().forEach(st -> stageStates.put(st.stage(), st.state()));
+            for (TableLag l : lag.tables()) {
+                ObjectNode n = LagTracker.record(service.config().pipeline().name(), lag, l, stageStates);
+                n.put("level", switch (l.state()) {
+                    case "OK" -> "ok";
+                    case "WARN" -> "warn";
+                    case "UNKNOWN" -> "muted";
+                    default -> "bad";
+                });
+                tables.add(n);
+            }
+            root.put("deadLetters", lag.deadLetters());
+        });
+        service.gate().ifPresent(g -> {
+            ObjectNode gate = root.putObject("gate");
+            gate.put("state", g.state());
+            ArrayNode reasons = gate.putArray("reasons");
+            g.reasons().forEach(reasons::add);
+        });
         ArrayNode problems = root.putArray("mappingProblems");
         service.mappingProblems().forEach(problems::add);
         return root;

@@ -10,7 +10,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.URLDecoder;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import io.ferry.core.config.Durations;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,7 +46,7 @@ public final class StatusServer implements AutoCloseable {
             throw new IllegalStateException("cannot serve status on " + settings.bind() + ":" + settings.port() + " (" + e.getMessage()
                     + "); set http.port to a free port, or http.enabled: false", e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "ferry-http");
             t.setDaemon(true);
             return t;
@@ -58,6 +63,24 @@ public final class StatusServer implements AutoCloseable {
         server.createContext("/status", x -> guarded(x, () -> respond(x, 200, "application/json", StatusReport.json(service))));
         server.createContext("/metrics", x -> guarded(x, () -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape())));
+        server.createContext("/drain", x -> guarded(x, () -> {
+            if (!x.getRequestMethod().equals("POST")) {
+                respond(x, 405, "text/plain", "POST /drain?timeout=300s\n");
+                return;
+            }
+            Duration timeout = query(x, "timeout").map(Durations::parse).orElse(Duration.ofMinutes(5));
+            try {
+                long id = service.drain(timeout);
+                respond(x, 200, "application/json", "{\"drained\":true,\"heartbeat\":" + id + "}\n");
+            } catch (TimeoutException e) {
+                respond(x, 504, "application/json", "{\"drained\":false,\"reason\":" + quote(e.getMessage()) + "}\n");
+            } catch (IllegalStateException e) {
+                respond(x, 409, "application/json", "{\"drained\":false,\"reason\":" + quote(e.getMessage()) + "}\n");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                respond(x, 503, "application/json", "{\"drained\":false,\"reason\":\"the service is stopping\"}\n");
+            }
+        }));
         // the page is a static shell holding no data (it reads /status), so it needs no token itself
         server.createContext("/", x -> {
             try (x) {
@@ -101,6 +124,24 @@ public final class StatusServer implements AutoCloseable {
         } finally {
             x.close();
         }
+    }
+
+    private static Optional<String> query(HttpExchange x, String name) {
+        String q = x.getRequestURI().getRawQuery();
+        if (q == null) {
+            return Optional.empty();
+        }
+        for (String part : q.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).equals(name)) {
+                return Optional.of(URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String quote(String s) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s == null ? "" : s).toString();
     }
 
     private static void respond(HttpExchange x, int code, String type, String body) throws IOException {

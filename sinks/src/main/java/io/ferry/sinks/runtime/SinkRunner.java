@@ -81,25 +81,30 @@ public final class SinkRunner implements AutoCloseable {
         Marker lastMarker;
         long rows;
         /** The latest marker copy from each upstream task; a marker has passed when every origin sent it. */
-        final Map<Integer, Marker> byOrigin = new HashMap<>();
+        final Map<Integer, TargetEvent.MarkerPassage> byOrigin = new HashMap<>();
 
         void marker(TargetEvent.MarkerPassage m) {
-            byOrigin.put(m.origin(), m.marker());
+            byOrigin.put(m.origin(), m);
             if (byOrigin.size() < m.origins()) {
                 return;
             }
-            Marker slowest = null;
+            TargetEvent.MarkerPassage slowest = null;
             for (int o = 0; o < m.origins(); o++) {
-                Marker x = byOrigin.get(o);
+                TargetEvent.MarkerPassage x = byOrigin.get(o);
                 if (x == null) {
                     return;
                 }
-                if (slowest == null || x.id() < slowest.id()) {
+                if (slowest == null || x.marker().id() < slowest.marker().id()) {
                     slowest = x;
                 }
             }
-            if (lastMarker == null || slowest.id() > lastMarker.id()) {
-                lastMarker = slowest;
+            if (lastMarker == null || slowest.marker().id() > lastMarker.id()) {
+                lastMarker = slowest.marker();
+                // the heartbeat row is a change too: an idle source's applied position moves with it
+                SourceInfo at = slowest.source();
+                if (at != null && (lastSource == null || at.order() >= lastSource.order())) {
+                    lastSource = at;
+                }
             }
         }
     }

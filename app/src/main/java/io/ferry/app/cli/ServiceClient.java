@@ -1,0 +1,70 @@
+package io.ferry.app.cli;
+
+import io.ferry.core.config.HttpSettings;
+import io.ferry.core.config.PipelineLoader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * How a command reaches a running service's status server: {@code --url}, or the {@code http} section of
+ * {@code --config} (which also gives the token). A picocli mixin.
+ */
+final class ServiceClient {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The pipeline file: the status server's address and token come from its http section.")
+    Path config;
+
+    @Option(names = "--url", paramLabel = "URL", description = "The service's status server (default: http://127.0.0.1:7878, or from --config).")
+    String url;
+
+    /** The answer's status code and body. */
+    record Answer(int status, String body) {
+    }
+
+    Answer get(String path, Duration timeout) {
+        return send(path, "GET", timeout);
+    }
+
+    Answer post(String path, Duration timeout) {
+        return send(path, "POST", timeout);
+    }
+
+    private Answer send(String path, String method, Duration timeout) {
+        String base = url;
+        Optional<String> token = Optional.empty();
+        if (config != null) {
+            HttpSettings http = PipelineLoader.standard().load(config).http();
+            String host = http.bind().equals("0.0.0.0") ? "127.0.0.1" : http.bind();
+            base = base != null ? base : "http://" + host + ":" + http.port();
+            token = http.token().map(t -> t.reveal());
+        }
+        if (base == null) {
+            base = "http://127.0.0.1:7878";
+        }
+        String target = base.replaceAll("/+$", "") + path;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(timeout)
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        try {
+            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                throw new Ferry.UsageProblem(target + " wants a bearer token: pass --config with the pipeline file that sets http.token");
+            }
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new Ferry.Unreachable("no Ferry service answers at " + target + " (" + e.getClass().getSimpleName() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Ferry.Unreachable("interrupted", e);
+        }
+    }
+}

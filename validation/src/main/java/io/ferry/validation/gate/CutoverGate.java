@@ -1,0 +1,78 @@
+package io.ferry.validation.gate;
+
+import io.ferry.core.config.ValidationSettings;
+import io.ferry.validation.lag.TableLag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides whether the pipeline can be cut over: every sink's table has had a known lag at or below the
+ * threshold for the whole stable window, a clean validation is recent enough, no record went to the
+ * dead-letter topic, and every stage is healthy and done snapshotting. Feed it every evaluation in time
+ * order: it remembers since when each table's lag has been low. Thread-safe.
+ */
+public final class CutoverGate {
+
+    private final Duration threshold;
+    private final Duration stableFor;
+    private final Duration maxValidationAge;
+    private final Map<String, Instant> lowSince = new HashMap<>();
+
+    public CutoverGate(Duration threshold, Duration stableFor, Duration maxValidationAge) {
+        this.threshold = threshold;
+        this.stableFor = stableFor;
+        this.maxValidationAge = maxValidationAge;
+    }
+
+    public static CutoverGate of(ValidationSettings v) {
+        return new CutoverGate(v.lagThreshold(), v.stableFor(), v.maxValidationAge());
+    }
+
+    /**
+     * @param stageProblems one line per stage that is down, retrying, starting or snapshotting
+     * @param validation the last validation, empty when none has run
+     */
+    public synchronized GateState evaluate(Instant now, List<TableLag> lags, long deadLetters, List<String> stageProblems,
+            Optional<ValidationSummary> validation) {
+        List<String> reasons = new ArrayList<>(stageProblems);
+        if (lags.isEmpty()) {
+            reasons.add("no target table to measure lag on (no mappings, or no sink)");
+        }
+        for (TableLag l : lags) {
+            String name = l.sink() + "/" + l.table();
+            if (!l.known()) {
+                lowSince.remove(name);
+                reasons.add("lag of " + name + " is unknown: " + l.detail());
+            } else if (l.lagMs() > threshold.toMillis()) {
+                lowSince.remove(name);
+                reasons.add("lag of " + name + " is " + l.lagMs() + " ms, above the threshold of " + threshold.toMillis() + " ms");
+            } else {
+                Instant since = lowSince.computeIfAbsent(name, k -> now);
+                Duration low = Duration.between(since, now);
+                if (low.compareTo(stableFor) < 0) {
+                    reasons.add("lag of " + name + " has been at or below " + threshold.toMillis() + " ms for " + low.toSeconds()
+                            + " s, not yet the " + stableFor.toSeconds() + " s window");
+                }
+            }
+        }
+        if (deadLetters > 0) {
+            reasons.add(deadLetters + " record(s) in the dead-letter topic: handle them (see the topic's reasons), then clear it");
+        }
+        if (validation.isEmpty()) {
+            reasons.add("no validation has run yet");
+        } else {
+            ValidationSummary v = validation.get();
+            if (!v.clean()) {
+                reasons.add("the last validation found differences: " + v.detail());
+            } else if (Duration.between(v.finishedAt(), now).compareTo(maxValidationAge) > 0) {
+                reasons.add("the last clean validation is older than " + maxValidationAge.toMinutes() + " min");
+            }
+        }
+        return new GateState(reasons.isEmpty(), reasons);
+    }
+}

@@ -1,0 +1,111 @@
+package io.ferry.validation.lag;
+
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.topic.AppliedPosition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns applied positions into lag, as a pure function. A table has caught up with a heartbeat once the
+ * heartbeat passed every partition of its target topic (a marker never overtakes the data before it), so
+ * every change committed before that heartbeat is applied, and
+ * {@code lag <= source now - the heartbeat's commit time}. Both times are on the source's clock. A
+ * read-only source has no heartbeats: lag then comes from the last applied change's commit time, which is
+ * exact under load but grows while the source is idle (the documented weaker mode).
+ */
+public final class LagCalculator {
+
+    private final String sourceType;
+    private final boolean readOnly;
+    private final Duration warn;
+    private final Duration critical;
+
+    public LagCalculator(String sourceType, boolean readOnly, Duration warn, Duration critical) {
+        this.sourceType = sourceType;
+        this.readOnly = readOnly;
+        this.warn = warn;
+        this.critical = critical;
+    }
+
+    /**
+     * @param positions the latest applied position per (sink, topic, partition), keyed by {@link #key}
+     * @param partitions partition count per target topic; a topic missing here is not created yet
+     * @param sample the source's clock, or null when the source cannot be reached
+     */
+    public List<TableLag> compute(List<LagTarget> targets, Map<String, AppliedPosition> positions, Map<String, Integer> partitions,
+            SourceClock.Sample sample, long nowNanos) {
+        List<TableLag> out = new ArrayList<>();
+        for (LagTarget t : targets) {
+            out.add(one(t, positions, partitions.get(t.topic()), sample, nowNanos));
+        }
+        return out;
+    }
+
+    public static String key(String sink, String topic, int partition) {
+        return sink + "\u0000" + topic + "\u0000" + partition;
+    }
+
+    private TableLag one(LagTarget t, Map<String, AppliedPosition> positions, Integer partitionCount, SourceClock.Sample sample,
+            long nowNanos) {
+        if (partitionCount == null) {
+            return unknown(t, "", 0, -1, "no target topic yet (transform has not started)");
+        }
+        Marker slowest = null;
+        SourceInfo oldestApplied = null;
+        SourceInfo newestApplied = null;
+        long rows = 0;
+        int missing = 0;
+        int withoutMarker = 0;
+        for (int p = 0; p < partitionCount; p++) {
+            AppliedPosition ap = positions.get(key(t.sink(), t.topic(), p));
+            if (ap == null) {
+                missing++;
+                continue;
+            }
+            rows += ap.rowsApplied();
+            SourceInfo s = ap.lastSource();
+            if (s != null) {
+                oldestApplied = oldestApplied == null || s.tsUs() < oldestApplied.tsUs() ? s : oldestApplied;
+                newestApplied = newestApplied == null || s.order() > newestApplied.order() ? s : newestApplied;
+            }
+            Marker m = ap.lastMarker();
+            if (m == null || m.kind() != Marker.Kind.HEARTBEAT) {
+                withoutMarker++;
+            } else if (slowest == null || m.id() < slowest.id()) {
+                slowest = m;
+            }
+        }
+        String applied = newestApplied == null ? "" : newestApplied.pos();
+        if (sample == null) {
+            return unknown(t, applied, rows, slowest == null ? -1 : slowest.id(), "the source cannot be reached: its clock is unknown");
+        }
+        long now = sample.sourceNowUsAt(nowNanos);
+        long distance = newestApplied == null ? -1 : SourceClock.distance(sourceType, sample.logOrder(), newestApplied.order());
+        if (readOnly) {
+            if (missing > 0 || oldestApplied == null) {
+                return unknown(t, applied, rows, -1, "nothing applied yet on " + (missing > 0 ? missing : partitionCount) + " of "
+                        + partitionCount + " partitions");
+            }
+            long lag = Math.max(0, (now - oldestApplied.tsUs()) / 1_000);
+            return new TableLag(t.sink(), t.table(), lag, distance, applied, rows, -1, level(lag),
+                    "read-only source: lag of the last applied change, high while the source is idle");
+        }
+        if (missing > 0 || withoutMarker > 0) {
+            return unknown(t, applied, rows, -1, "no heartbeat has passed " + (missing + withoutMarker) + " of " + partitionCount
+                    + " partitions yet");
+        }
+        long lag = Math.max(0, (now - slowest.tsUs()) / 1_000);
+        return new TableLag(t.sink(), t.table(), lag, distance, applied, rows, slowest.id(), level(lag), "");
+    }
+
+    private String level(long lagMs) {
+        return lagMs > critical.toMillis() ? "CRITICAL" : lagMs > warn.toMillis() ? "WARN" : "OK";
+    }
+
+    private static TableLag unknown(LagTarget t, String applied, long rows, long marker, String why) {
+        return new TableLag(t.sink(), t.table(), -1, -1, applied, rows, marker, "UNKNOWN", why);
+    }
+}
