@@ -28,6 +28,8 @@ import io.ferry.core.spi.SinkContext;
 import io.ferry.core.spi.SinkWriteException;
 import io.ferry.core.spi.TableManager;
 import io.ferry.core.spi.TargetTable;
+import io.ferry.core.types.CanonicalType;
+import io.ferry.core.types.ColumnType;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +49,7 @@ import org.bson.conversions.Bson;
  * {@code $set}/{@code $unset}, an array element by its key with {@code $pull} then {@code $push} (arrays of
  * keyed elements carry no order), one or two array levels deep (the second through the positional
  * {@code $} operator). Deeper patches need {@code arrayFilters}, which only a real MongoDB supports fully.
+ * Values are written by their mapped types at every depth, in patches as in upserts ({@link MongoValues}).
  */
 public final class MongoSink implements Sink, TableManager, RowReader {
 
@@ -125,7 +128,7 @@ public final class MongoSink implements Sink, TableManager, RowReader {
                     complete = false;
                 }
             }
-            // columns the mapping does not type (nested sub-documents and arrays) travel as they are
+            // columns no mapping defines travel as they are
             u.row().asMap().forEach((k, v) -> {
                 if (!doc.containsKey(k)) {
                     doc.append(k, MongoValues.generic(v));
@@ -147,16 +150,20 @@ public final class MongoSink implements Sink, TableManager, RowReader {
             return List.of(new DeleteOneModel<>(Filters.eq("_id", id(table(d.table()), d.key()))));
         }
         if (e instanceof TargetEvent.Patch p) {
-            return patch(p, id(table(p.table()), p.key()));
+            TargetTable table = table(p.table());
+            return patch(p, table, id(table, p.key()));
         }
         return List.of();
     }
 
-    private List<WriteModel<Document>> patch(TargetEvent.Patch p, Object id) {
+    private List<WriteModel<Document>> patch(TargetEvent.Patch p, TargetTable table, Object id) {
         List<TargetEvent.PathStep> path = p.path();
         TargetEvent.PathStep last = path.get(path.size() - 1);
         UpdateOptions upsert = new UpdateOptions().upsert(true);
-        Object value = p.value() == null ? null : MongoValues.document(p.value());
+        // the element or sub-document is written with its fields' types, and its key matched with them
+        List<Map<String, ColumnType>> fields = MongoValues.fieldsAlong(table, path);
+        String where = table.name() + ":" + String.join(".", path.stream().map(TargetEvent.PathStep::field).toList());
+        Object value = p.value() == null ? null : MongoValues.document(where, fields.get(path.size() - 1), p.value(), naiveZone);
         if (last.elementKey() == null) {
             if (path.stream().anyMatch(s -> s.elementKey() != null)) {
                 throw new IllegalArgumentException("a sub-document inside an array element needs a real MongoDB's arrayFilters");
@@ -176,14 +183,16 @@ public final class MongoSink implements Sink, TableManager, RowReader {
             TargetEvent.PathStep parent = parents.get(parents.size() - 1);
             String parentField = String.join(".", parents.stream().map(TargetEvent.PathStep::field).toList());
             List<Bson> match = new ArrayList<>(List.of(Filters.eq("_id", id)));
-            parent.elementKey().asMap().forEach((k, v) -> match.add(Filters.eq(parentField + "." + k, MongoValues.generic(v))));
+            Map<String, ColumnType> parentFields = fields.get(parents.size() - 1);
+            parent.elementKey().asMap().forEach((k, v) -> match.add(Filters.eq(parentField + "." + k,
+                    MongoValues.toBson(parentField + "." + k, parentFields.get(k), v, naiveZone))));
             filter = Filters.and(match);
             arrayField = parentField + ".$." + last.field();
             upsert = new UpdateOptions();
         } else {
             throw new IllegalArgumentException("patches deeper than two array levels need a real MongoDB's arrayFilters");
         }
-        Document elementKey = MongoValues.document(last.elementKey());
+        Document elementKey = MongoValues.document(where, fields.get(path.size() - 1), last.elementKey(), naiveZone);
         List<WriteModel<Document>> out = new ArrayList<>();
         out.add(new UpdateOneModel<>(filter, Updates.pull(arrayField, elementKey), upsert));
         if (p.action() == TargetEvent.Patch.Action.SET) {
@@ -269,7 +278,7 @@ public final class MongoSink implements Sink, TableManager, RowReader {
                 }
                 d.forEach((k, v) -> {
                     if (!k.equals("_id") && table.columns().stream().noneMatch(c -> c.name().equals(k))) {
-                        row.put(k, MongoValues.fromBson(io.ferry.core.types.ColumnType.of(io.ferry.core.types.CanonicalType.STRING), v, naiveZone));
+                        row.put(k, MongoValues.fromBson(ColumnType.of(CanonicalType.STRING), v, naiveZone));
                     }
                 });
                 rows.accept(row.build());

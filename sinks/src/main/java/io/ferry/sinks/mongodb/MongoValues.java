@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.core.event.Row;
+import io.ferry.core.event.TargetEvent;
+import io.ferry.core.schema.Column;
+import io.ferry.core.spi.TargetTable;
 import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.CanonicalValues;
 import io.ferry.core.types.ColumnType;
+import io.ferry.core.types.DocumentShape;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -18,16 +22,19 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.bson.types.Decimal128;
 
 /**
- * MongoDB's type table (docs/types.md): top-level columns typed by the mapped column types (decimals as
- * Decimal128, timestamps as BSON dates with millisecond precision, bytes as binary); nested sub-documents
- * and arrays, which carry no column types, as their JSON shapes (text stays text).
+ * MongoDB's type table (docs/types.md): values typed by the mapped column types (decimals as Decimal128,
+ * timestamps as BSON dates with millisecond precision, bytes as binary), at every depth of a nested
+ * document through its fields' types; a value without a known type (a field the mapping does not type, a
+ * column no mapping defines) as its JSON shape (text stays text).
  */
 final class MongoValues {
 
@@ -36,9 +43,18 @@ final class MongoValues {
     private MongoValues() {
     }
 
+    /**
+     * A canonical value as BSON.
+     *
+     * @param column the value's place, for errors ({@code orders[].order_date})
+     * @param type its type; null when unknown
+     */
     static Object toBson(String column, ColumnType type, JsonNode value, ZoneId naiveZone) {
         if (value == null || value.isNull()) {
             return null;
+        }
+        if (type != null && type.document() != null) {
+            return nested(column, type.document(), value, naiveZone);
         }
         if (type == null || value.isObject() || (value.isArray() && type.kind() != CanonicalType.ARRAY)) {
             return generic(value);
@@ -66,6 +82,52 @@ final class MongoValues {
             case BOOLEAN -> v;
             default -> value.isTextual() ? value.textValue() : value.toString();
         };
+    }
+
+    private static Object nested(String column, DocumentShape shape, JsonNode value, ZoneId naiveZone) {
+        if (shape.array() && value.isArray()) {
+            List<Object> out = new ArrayList<>();
+            for (JsonNode e : value) {
+                out.add(e.isObject() ? document(column + "[]", shape.fields(), e.fields(), naiveZone) : generic(e));
+            }
+            return out;
+        }
+        return value.isObject() ? document(column, shape.fields(), value.fields(), naiveZone) : generic(value);
+    }
+
+    /**
+     * A nested document (a patch's sub-document or array element, or an element's key) with its fields converted
+     * by their types.
+     *
+     * @param path where the document is, for errors
+     * @param fields the document's field types; a field missing here is converted as its JSON shape
+     */
+    static Document document(String path, Map<String, ColumnType> fields, Row row, ZoneId naiveZone) {
+        return document(path, fields, row.asMap().entrySet().iterator(), naiveZone);
+    }
+
+    private static Document document(String path, Map<String, ColumnType> fields, Iterator<Map.Entry<String, JsonNode>> values,
+            ZoneId naiveZone) {
+        Document d = new Document();
+        values.forEachRemaining(e -> d.append(e.getKey(), toBson(path + "." + e.getKey(), fields.get(e.getKey()), e.getValue(), naiveZone)));
+        return d;
+    }
+
+    /**
+     * The fields of each document a patch path walks into: element {@code i} holds the field types of the
+     * sub-document or array element that {@code path[0..i]} leads to; empty where the table's types do not
+     * say (then the values keep their JSON shapes).
+     */
+    static List<Map<String, ColumnType>> fieldsAlong(TargetTable table, List<TargetEvent.PathStep> path) {
+        Map<String, ColumnType> fields = table.columns().stream().collect(Collectors.toMap(Column::name, Column::type));
+        List<Map<String, ColumnType>> out = new ArrayList<>();
+        for (TargetEvent.PathStep step : path) {
+            ColumnType type = fields.get(step.field());
+            DocumentShape shape = type == null ? null : type.document();
+            fields = shape != null && shape.array() == (step.elementKey() != null) ? shape.fields() : Map.of();
+            out.add(fields);
+        }
+        return out;
     }
 
     private static Decimal128 special(Double d) {
@@ -107,16 +169,13 @@ final class MongoValues {
         return value.asText();
     }
 
-    static Document document(Row row) {
-        Document d = new Document();
-        row.asMap().forEach((k, v) -> d.append(k, generic(v)));
-        return d;
-    }
-
     /** A value read back, into the canonical form of its column type. */
     static JsonNode fromBson(ColumnType type, Object v, ZoneId naiveZone) {
         if (v == null) {
             return NODES.nullNode();
+        }
+        if (type.document() != null) {
+            return nestedJson(type.document(), v, naiveZone);
         }
         if (v instanceof Document || (v instanceof List<?> && type.kind() != CanonicalType.ARRAY)) {
             return json(v);
@@ -152,6 +211,31 @@ final class MongoValues {
             return CanonicalValues.encode(type, CanonicalValues.decode(type, NODES.textNode(String.valueOf(v))));
         }
         return CanonicalValues.encode(type, java);
+    }
+
+    private static JsonNode nestedJson(DocumentShape shape, Object v, ZoneId naiveZone) {
+        if (shape.array() && v instanceof List<?> l) {
+            ArrayNode out = NODES.arrayNode();
+            l.forEach(e -> out.add(e instanceof Document d ? documentJson(shape.fields(), d, naiveZone) : json(e)));
+            return out;
+        }
+        return v instanceof Document d ? documentJson(shape.fields(), d, naiveZone) : json(v);
+    }
+
+    private static ObjectNode documentJson(Map<String, ColumnType> fields, Document d, ZoneId naiveZone) {
+        ObjectNode o = NODES.objectNode();
+        for (Map.Entry<String, Object> e : d.entrySet()) {
+            ColumnType type = fields.get(e.getKey());
+            JsonNode value;
+            try {
+                value = type == null ? json(e.getValue()) : fromBson(type, e.getValue(), naiveZone);
+            } catch (ClassCastException | IllegalArgumentException ex) {
+                // written before the field had a type (or by someone else): read it as it is, and let the comparison tell
+                value = json(e.getValue());
+            }
+            o.set(e.getKey(), value);
+        }
+        return o;
     }
 
     private static JsonNode json(Object v) {
