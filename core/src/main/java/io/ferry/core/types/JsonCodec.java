@@ -9,7 +9,8 @@ import java.util.Comparator;
 /**
  * JSON: the source's exact text in a JSON string (jsonb's normalized text, json's text as written).
  * Compared semantically: object key order and number spelling ({@code 1.0} vs {@code 1}) do not
- * matter, array order does.
+ * matter, array order does. A mapping's nested documents and parsed JSON travel as JSON trees in JSON
+ * columns: they decode to their text and compare as trees.
  */
 final class JsonCodec implements ValueCodec {
 
@@ -39,10 +40,23 @@ final class JsonCodec implements ValueCodec {
         throw Codecs.wrongJava(type(), value, "String holding JSON text");
     }
 
-    /** The JSON text, unchanged. */
+    /**
+     * The JSON text, unchanged. A value a mapping built or parsed (a nested document, an array, a number or a
+     * boolean) is not text: it decodes to its compact JSON text, which is what a target storing JSON as text
+     * writes.
+     */
     @Override
     public Object decode(JsonNode node) {
-        return Codecs.text(type(), node);
+        return parsed(node) ? node.toString() : Codecs.text(type(), node);
+    }
+
+    private static boolean parsed(JsonNode node) {
+        return node.isContainerNode() || node.isNumber() || node.isBoolean();
+    }
+
+    /** The value as a tree: text parsed, a parsed value as it is. */
+    private JsonNode tree(JsonNode node) {
+        return parsed(node) ? node : parse(Codecs.text(type(), node));
     }
 
     /** The JSON text parsed into a tree, for mappings that reach into it. */
@@ -56,6 +70,6 @@ final class JsonCodec implements ValueCodec {
 
     @Override
     public boolean same(JsonNode a, JsonNode b, Tolerance tolerance) {
-        return parse(Codecs.text(type(), a)).equals(NUMBERS_BY_VALUE, parse(Codecs.text(type(), b)));
+        return tree(a).equals(NUMBERS_BY_VALUE, tree(b));
     }
 }

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -238,6 +239,19 @@ class CanonicalValuesTest {
                 .hasMessageContaining("DATE value must be");
         assertThatThrownBy(() -> CanonicalValues.decode(ColumnType.of(CanonicalType.DECIMAL), f.textNode("12,5")))
                 .hasMessageContaining("DECIMAL value must be");
+    }
+
+    @Test
+    void aJsonTreeAsAMappingBuildsItDecodesToItsCompactText() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ColumnType document = ColumnType.documentArray(Map.of("total", ColumnType.decimal(12, 2)));
+        JsonNode orders = f.arrayNode().add(f.objectNode().put("order_id", 1001).put("total", "129.99").putNull("note"));
+        assertThat(CanonicalValues.decode(document, orders)).isEqualTo("[{\"order_id\":1001,\"total\":\"129.99\",\"note\":null}]");
+        assertThat(CanonicalValues.decode(ColumnType.of(CanonicalType.JSON), f.numberNode(12))).isEqualTo("12");
+        assertThat(CanonicalValues.decode(ColumnType.of(CanonicalType.JSON), text("{\"a\": 1}"))).isEqualTo("{\"a\": 1}");
+        assertThat(CanonicalValues.same(document, orders, text("[{\"total\": \"129.99\", \"order_id\": 1001.0, \"note\": null}]"),
+                Tolerance.EXACT)).isTrue();
+        assertThat(CanonicalValues.same(document, orders, text("[{\"order_id\": 1001, \"total\": 129.99, \"note\": null}]"), Tolerance.EXACT)).isFalse();
     }
 
     @Test
