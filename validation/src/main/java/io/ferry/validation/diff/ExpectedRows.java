@@ -1,0 +1,106 @@
+package io.ferry.validation.diff;
+
+import io.ferry.core.event.Row;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
+import io.ferry.core.spi.SinkWriteException;
+import io.ferry.transform.mapping.MappingException;
+import io.ferry.transform.mapping.RowMapper;
+import io.ferry.transform.mapping.TargetMapping;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a target table should hold: every root row of its mappings' source tables mapped with the transform stage's
+ * own {@link RowMapper}, keyed by normalized target key. Rows a filter (or a {@code hold} relation) keeps out are
+ * not expected; rows whose values do not convert went to the dead-letter topic in the pipeline and are not expected
+ * either, only counted.
+ */
+final class ExpectedRows {
+
+    /**
+     * @param rows normalized target key → mapped row
+     * @param unmappable source rows whose mapping failed (the pipeline dead-letters them)
+     * @param collisions source rows whose target key another source row already had (the later one wins, as in the target)
+     * @param firstProblem the first mapping failure, for the report
+     */
+    record Expected(Map<Row, Row> rows, long unmappable, long collisions, String firstProblem) {
+
+        String notes() {
+            List<String> out = new ArrayList<>();
+            if (unmappable > 0) {
+                out.add(unmappable + " source row(s) do not map (dead-lettered by the pipeline), first: " + firstProblem);
+            }
+            if (collisions > 0) {
+                out.add(collisions + " source row(s) map to a target key another row also maps to");
+            }
+            return String.join("; ", out);
+        }
+    }
+
+    private final Map<TableId, TableSchema> schemas;
+    private final RowMapper mapper;
+
+    ExpectedRows(Map<TableId, TableSchema> schemas, RowMapper mapper) {
+        this.schemas = schemas;
+        this.mapper = mapper;
+    }
+
+    /** The root source tables of a mapping: its table, or every known table its pattern matches (sorted by name). */
+    List<TableId> roots(TargetMapping mapping) {
+        if (mapping.entity().from().exact().isPresent()) {
+            return List.of(mapping.entity().from().exact().get());
+        }
+        return schemas.keySet().stream().filter(t -> mapping.entity().from().matches(t)).sorted(
+                java.util.Comparator.comparing(TableId::toString)).toList();
+    }
+
+    /**
+     * Maps every root row of the check's mappings.
+     *
+     * @throws SinkWriteException when the source cannot be read
+     */
+    Expected compute(TableCheck check, SourceRows source, SourceLookup lookup) throws SinkWriteException {
+        Map<Row, Row> rows = new HashMap<>();
+        long[] unmappable = {0};
+        long[] collisions = {0};
+        String[] first = {null};
+        for (TargetMapping mapping : check.mappings()) {
+            for (TableId root : roots(mapping)) {
+                List<String> sourceKey = source.schema(root).primaryKey();
+                source.read(root, row -> {
+                    Optional<Row> target;
+                    try {
+                        target = mapper.map(mapping, row, lookup);
+                        target.ifPresent(t -> RowMapper.key(mapping, t, sourceKey));
+                    } catch (MappingException e) {
+                        unmappable[0]++;
+                        if (first[0] == null) {
+                            first[0] = root + " " + keyText(sourceKey, row) + ": " + e.getMessage();
+                        }
+                        return;
+                    }
+                    if (target.isPresent()) {
+                        Row key = TargetValues.key(check.table(), target.get(), check.tolerance());
+                        if (rows.put(key, target.get()) != null) {
+                            collisions[0]++;
+                        }
+                    }
+                });
+            }
+        }
+        return new Expected(rows, unmappable[0], collisions[0], first[0]);
+    }
+
+    /** A source row's primary key as text, for messages. */
+    private static String keyText(List<String> key, Row row) {
+        StringBuilder out = new StringBuilder("{");
+        for (String k : key) {
+            out.append(out.length() > 1 ? ", " : "").append(k).append('=').append(row.get(k));
+        }
+        return out.append('}').toString();
+    }
+}

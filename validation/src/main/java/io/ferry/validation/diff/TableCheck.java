@@ -1,0 +1,17 @@
+package io.ferry.validation.diff;
+
+import io.ferry.core.spi.TargetTable;
+import io.ferry.core.types.Tolerance;
+import io.ferry.transform.mapping.TargetMapping;
+import java.util.List;
+
+/**
+ * One (sink, target table) to compare: the mappings that write it (usually one), its mapped shape, and how exactly
+ * the sink keeps values.
+ */
+record TableCheck(String sink, String sinkType, TargetTable table, List<TargetMapping> mappings, Tolerance tolerance) {
+
+    TableCheck {
+        mappings = List.copyOf(mappings);
+    }
+}

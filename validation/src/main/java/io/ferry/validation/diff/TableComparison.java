@@ -1,0 +1,94 @@
+package io.ferry.validation.diff;
+
+import io.ferry.core.event.Row;
+import io.ferry.core.spi.TargetTable;
+import io.ferry.core.types.Tolerance;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Compares one target table with what the source maps to, by key: the expected rows are held, the target's rows
+ * stream past ({@link #accept}), each matched and removed; what is left expected at the end is missing. Counts are
+ * exact; every differing key is kept (for the recheck), samples are picked from them at the end.
+ */
+final class TableComparison implements Consumer<Row> {
+
+    private final TargetTable table;
+    private final Tolerance tolerance;
+    private final Map<Row, Row> expected;
+    private final long expectedCount;
+    private final Map<Row, RowDiff> diffs = new HashMap<>();
+    private long targetRows;
+
+    /** @param expected normalized target key → mapped row; taken over and emptied */
+    TableComparison(TargetTable table, Tolerance tolerance, Map<Row, Row> expected) {
+        this.table = table;
+        this.tolerance = tolerance;
+        this.expected = expected;
+        this.expectedCount = expected.size();
+    }
+
+    @Override
+    public void accept(Row actual) {
+        targetRows++;
+        Row key = TargetValues.key(table, actual, tolerance);
+        Row want = expected.remove(key);
+        if (want == null) {
+            diffs.put(key, RowDiff.extra(key));
+            return;
+        }
+        List<String> columns = TargetValues.differingColumns(table, want, actual, tolerance);
+        if (!columns.isEmpty()) {
+            diffs.put(key, RowDiff.different(key, columns));
+        }
+    }
+
+    Outcome finish() {
+        for (Row key : expected.keySet()) {
+            diffs.put(key, RowDiff.missing(key));
+        }
+        expected.clear();
+        return new Outcome(expectedCount, targetRows, diffs);
+    }
+
+    /** What one comparison of a table found. */
+    record Outcome(long sourceRows, long targetRows, Map<Row, RowDiff> diffs) {
+
+        Outcome {
+            diffs = Map.copyOf(diffs);
+        }
+
+        long count(String kind) {
+            return diffs.values().stream().filter(d -> d.kind().equals(kind)).count();
+        }
+
+        /**
+         * This (second) comparison's differences that the first one found too: a key that differed only once was a
+         * change in flight, not a mismatch.
+         */
+        Outcome confirming(Outcome first) {
+            Map<Row, RowDiff> both = new HashMap<>();
+            diffs.forEach((key, diff) -> {
+                if (first.diffs().containsKey(key)) {
+                    both.put(key, diff);
+                }
+            });
+            return new Outcome(sourceRows, targetRows, both);
+        }
+
+        /** The first {@link TableResult#MAX_SAMPLES} differences by key. */
+        List<RowDiff> samples() {
+            List<RowDiff> all = new ArrayList<>(diffs.values());
+            all.sort((a, b) -> SourceLookup.compareKeys(List.copyOf(a.key().asMap().values()), List.copyOf(b.key().asMap().values())));
+            return all.subList(0, Math.min(all.size(), TableResult.MAX_SAMPLES));
+        }
+
+        TableResult result(String sink, String table, String detail) {
+            return new TableResult(sink, table, diffs.isEmpty() ? TableResult.MATCH : TableResult.DIFF, sourceRows, targetRows,
+                    count(RowDiff.MISSING), count(RowDiff.EXTRA), count(RowDiff.DIFFERENT), samples(), detail);
+        }
+    }
+}

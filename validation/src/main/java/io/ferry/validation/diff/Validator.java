@@ -1,0 +1,223 @@
+package io.ferry.validation.diff;
+
+import io.ferry.core.config.PipelineConfig;
+import io.ferry.core.config.SinkSettings;
+import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
+import io.ferry.core.spi.KeyRange;
+import io.ferry.core.spi.RowReader;
+import io.ferry.core.spi.SinkFactories;
+import io.ferry.core.spi.SinkWriteException;
+import io.ferry.core.spi.TargetTable;
+import io.ferry.core.types.Tolerance;
+import io.ferry.transform.mapping.Mappings;
+import io.ferry.transform.mapping.RowMapper;
+import io.ferry.transform.mapping.TargetMapping;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ferry validate}: compares every target table of every sink with what the source maps to through the same
+ * mappings, row by row, and reports missing, extra and different rows. Differences seen while changes flow are
+ * checked a second time after the pipeline has caught up, and only those seen both times are reported.
+ *
+ * <p>First version (validation/README.md): whole tables, no key-range segments or bisection, no SQL push-down; the
+ * expected rows of one target table and every related or nested source table are held in memory.
+ */
+public final class Validator {
+
+    private static final Logger log = LoggerFactory.getLogger(Validator.class);
+
+    private final PipelineConfig config;
+    private final Map<TableId, TableSchema> sourceSchemas;
+    private final Map<String, Map<String, TargetTable>> targets;
+    private final List<TargetMapping> mappings;
+    private final SinkFactories factories;
+    private final Clock clock;
+
+    /**
+     * @param sourceSchemas the latest schema of each source table (the app has them from the schema topic)
+     * @param targets TargetShapes' output: the target tables per sink
+     * @throws IllegalArgumentException when the configuration's mappings were not bound (no mappings schema on the classpath)
+     */
+    public Validator(PipelineConfig config, Map<TableId, TableSchema> sourceSchemas, Map<String, Map<String, TargetTable>> targets) {
+        this(config, sourceSchemas, targets, SinkFactories.load(), Clock.systemUTC());
+    }
+
+    Validator(PipelineConfig config, Map<TableId, TableSchema> sourceSchemas, Map<String, Map<String, TargetTable>> targets,
+            SinkFactories factories, Clock clock) {
+        this.config = config;
+        this.sourceSchemas = Map.copyOf(sourceSchemas);
+        this.targets = Map.copyOf(targets);
+        this.factories = factories;
+        this.clock = clock;
+        if (config.mappings() == null) {
+            this.mappings = List.of();
+        } else if (config.mappings() instanceof Mappings m) {
+            this.mappings = m.targets();
+        } else {
+            throw new IllegalArgumentException("the mappings of " + config.file()
+                    + " were not bound (is the transform module on the classpath?)");
+        }
+    }
+
+    /**
+     * One full pass over every (sink, target table) of the mappings, then, when some table differs, {@code recheck} and a
+     * second comparison of the tables that differed; only keys that differ in both are reported.
+     *
+     * @param recheck called at most once, between the passes; must block until every change committed at the source before
+     *     the call is applied on every target (the app writes a heartbeat and waits for it)
+     */
+    public ValidationReport run(Runnable recheck) {
+        Instant started = clock.instant();
+        List<Step> plan = plan();
+        List<TableResult> results = new ArrayList<>();
+        RowMapper mapper = new RowMapper(config.source().timeZone());
+        ExpectedRows expected = new ExpectedRows(sourceSchemas, mapper);
+        try (SourceRows source = new SourceRows(config.pipeline().name(), config.source(), sourceSchemas, factories);
+                TargetSinks sinks = new TargetSinks(config.pipeline().name(), config.sinks(), targets, factories)) {
+            Map<TableCheck, Attempt> first = new LinkedHashMap<>();
+            SourceLookup lookup = new SourceLookup(source);
+            for (Step step : plan) {
+                if (step.check() != null) {
+                    first.put(step.check(), compare(step.check(), expected, source, lookup, sinks));
+                }
+            }
+            log.debug("first pass held {} related source rows in memory", lookup.rowsHeld());
+            lookup = null;
+            List<TableCheck> differing = first.entrySet().stream().filter(e -> e.getValue().differs()).map(Map.Entry::getKey).toList();
+            Map<TableCheck, TableResult> confirmed = differing.isEmpty() ? Map.of()
+                    : recheck(differing, first, recheck, expected, source, sinks);
+            for (Step step : plan) {
+                TableCheck check = step.check();
+                results.add(check == null ? step.skipped()
+                        : confirmed.containsKey(check) ? confirmed.get(check) : first.get(check).result(check));
+            }
+        }
+        results.forEach(r -> log.info("validation {}/{}: {}{}", r.sink(), r.table(), r.result(),
+                r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
+        return new ValidationReport(started, clock.instant(), results);
+    }
+
+    /** A table to compare, or the SKIPPED result of one that cannot be. */
+    private record Step(TableCheck check, TableResult skipped) {
+    }
+
+    /** The tables to compare, in mapping order. */
+    private List<Step> plan() {
+        List<String> allSinks = config.sinks().stream().map(SinkSettings::name).toList();
+        Map<List<String>, List<TargetMapping>> bySinkAndTable = new LinkedHashMap<>();
+        for (TargetMapping m : mappings) {
+            for (String sink : m.sinks().isEmpty() ? allSinks : m.sinks()) {
+                bySinkAndTable.computeIfAbsent(List.of(sink, m.to()), k -> new ArrayList<>()).add(m);
+            }
+        }
+        List<Step> plan = new ArrayList<>();
+        bySinkAndTable.forEach((id, group) -> {
+            String sink = id.get(0);
+            String table = id.get(1);
+            TargetTable shape = targets.getOrDefault(sink, Map.of()).get(table);
+            if (shape == null) {
+                plan.add(new Step(null, TableResult.skipped(sink, table, "no target shape: the schema of "
+                        + group.get(0).entity().from() + " (or a table it relates to) is not known yet")));
+                return;
+            }
+            String type = config.sinks().stream().filter(s -> s.name().equals(sink)).map(SinkSettings::type).findFirst().orElse("");
+            plan.add(new Step(new TableCheck(sink, type, shape, group, tolerance(type)), null));
+        });
+        return plan;
+    }
+
+    /** Cassandra and MongoDB keep milliseconds (docs/types.md): timestamps and times compare at that precision there. */
+    static Tolerance tolerance(String sinkType) {
+        return switch (sinkType) {
+            case "cassandra", "mongodb" -> Tolerance.timePrecision(ChronoUnit.MILLIS);
+            default -> Tolerance.EXACT;
+        };
+    }
+
+    private Map<TableCheck, TableResult> recheck(List<TableCheck> differing, Map<TableCheck, Attempt> first, Runnable recheck,
+            ExpectedRows expected, SourceRows source, TargetSinks sinks) {
+        Map<TableCheck, TableResult> out = new HashMap<>();
+        log.info("{} table(s) differ; waiting for the pipeline to apply every change made so far, then comparing them again",
+                differing.size());
+        try {
+            recheck.run();
+        } catch (RuntimeException e) {
+            log.warn("the recheck failed: {}", e.toString());
+            for (TableCheck check : differing) {
+                TableResult r = first.get(check).result(check);
+                out.put(check, new TableResult(r.sink(), r.table(), TableResult.ERROR, r.sourceRows(), r.targetRows(), r.missing(),
+                        r.extra(), r.different(), r.samples(), "differences found, unconfirmed: waiting for the pipeline to catch up "
+                        + "failed (" + e.getMessage() + ")"));
+            }
+            return out;
+        }
+        SourceLookup lookup = new SourceLookup(source);
+        for (TableCheck check : differing) {
+            Attempt second = compare(check, expected, source, lookup, sinks);
+            if (second.failure() != null) {
+                TableResult f = second.failure();
+                out.put(check, TableResult.error(f.sink(), f.table(), "second comparison: " + f.detail()));
+            } else {
+                out.put(check, second.outcome().confirming(first.get(check).outcome()).result(check.sink(), check.table().name(),
+                        second.notes()));
+            }
+        }
+        return out;
+    }
+
+    /** One comparison of a table: its outcome and notes, or why it could not be made. */
+    private record Attempt(TableComparison.Outcome outcome, String notes, TableResult failure) {
+
+        boolean differs() {
+            return outcome != null && !outcome.diffs().isEmpty();
+        }
+
+        TableResult result(TableCheck check) {
+            return failure != null ? failure : outcome.result(check.sink(), check.table().name(), notes);
+        }
+    }
+
+    private Attempt compare(TableCheck check, ExpectedRows expected, SourceRows source, SourceLookup lookup, TargetSinks sinks) {
+        String sink = check.sink();
+        String table = check.table().name();
+        Optional<RowReader> reader;
+        try {
+            reader = sinks.reader(sink);
+        } catch (RuntimeException e) {
+            return new Attempt(null, "", TableResult.error(sink, table, "cannot open sink " + sink + ": " + e.getMessage()));
+        }
+        if (reader.isEmpty()) {
+            return new Attempt(null, "", TableResult.skipped(sink, table, "the " + check.sinkType() + " sink cannot read rows back"));
+        }
+        ExpectedRows.Expected want;
+        try {
+            want = expected.compute(check, source, lookup);
+        } catch (SinkWriteException | SourceLookup.SourceUnavailable | IllegalStateException e) {
+            return new Attempt(null, "", TableResult.error(sink, table, "cannot read the source: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("mapping the source rows of {}/{} failed", sink, table, e);
+            return new Attempt(null, "", TableResult.error(sink, table, "mapping the source rows failed: " + e));
+        }
+        TableComparison comparison = new TableComparison(check.table(), check.tolerance(), want.rows());
+        try {
+            reader.get().read(table, KeyRange.ALL, comparison);
+        } catch (SinkWriteException e) {
+            return new Attempt(null, "", TableResult.error(sink, table, "cannot read the target: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("reading {}/{} back failed", sink, table, e);
+            return new Attempt(null, "", TableResult.error(sink, table, "cannot read the target: " + e));
+        }
+        return new Attempt(comparison.finish(), want.notes(), null);
+    }
+}
