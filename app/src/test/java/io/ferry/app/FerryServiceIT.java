@@ -16,17 +16,12 @@ import java.net.http.HttpResponse;
 import io.ferry.app.service.Role;
 import io.ferry.app.service.StageStatus;
 import io.ferry.core.config.PipelineConfig;
-import io.ferry.core.config.PipelineLoader;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -46,59 +41,16 @@ import org.junit.jupiter.api.Test;
 @WithServices(Service.POSTGRES)
 class FerryServiceIT {
 
-    private static PostgresService pg;
+    private static UsersPipeline users;
 
     @BeforeAll
-    static void databases(PostgresService postgres) throws SQLException {
-        pg = postgres;
-        pg.createDatabase("run_src");
-        pg.createDatabase("run_dst");
-        try (Connection c = pg.connect("run_src"); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE users (user_id SERIAL PRIMARY KEY, email VARCHAR(255) UNIQUE NOT NULL, name VARCHAR(255) NOT NULL,"
-                    + " created_at TIMESTAMP DEFAULT now())");
-            s.execute("CREATE TABLE user_sessions (session_id UUID PRIMARY KEY, user_id INTEGER REFERENCES users(user_id),"
-                    + " device_info JSONB, created_at TIMESTAMP DEFAULT now(), last_activity TIMESTAMP DEFAULT now())");
-            s.execute("INSERT INTO users (email, name, created_at) SELECT 'u' || g || '@example.com', 'User ' || g,"
-                    + " timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, 300) g");
-            s.execute("INSERT INTO user_sessions (session_id, user_id, device_info, last_activity) SELECT gen_random_uuid(), 1 + g % 300,"
-                    + " '{\"os\": \"linux\"}', timestamp '2024-02-01' + g * interval '1 second' FROM generate_series(1, 900) g");
-        }
+    static void databases(PostgresService pg) throws SQLException {
+        users = new UsersPipeline(pg, "run_src", "run_dst");
+        users.createSource(300);
     }
 
     private static PipelineConfig pipeline(Path dataDir) throws Exception {
-        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
-        Files.writeString(file, """
-                pipeline:
-                  name: run-it
-                  data_dir: %s
-                kafka:
-                  partitions: 2
-                source:
-                  type: postgres
-                  host: %s
-                  port: %d
-                  database: run_src
-                  user: %s
-                  password: %s
-                  tables: [public.users, public.user_sessions]
-                  heartbeat: {interval: 1s}
-                mappings:
-                  - to: users
-                    from: public.users
-                    related:
-                      sessions: {from: public.user_sessions, on: {user_id: user_id}}
-                    columns:
-                      user_id: user_id
-                      email: email
-                      name: name
-                      session_count: count(sessions)
-                      last_login: max(sessions.last_activity)
-                sinks:
-                  - name: pg
-                    type: postgres
-                    url: %s
-                    user: %s
-                    password: %s
+        return users.config("run-it", dataDir, "", """
                 validation:
                   lag_threshold: 10s
                   stable_for: 2s
@@ -106,8 +58,7 @@ class FerryServiceIT {
                 http:
                   port: 0
                   token: let-me-in
-                """.formatted(dataDir, pg.host(), pg.port(), pg.user(), pg.password(), pg.jdbcUrl("run_dst"), pg.user(), pg.password()));
-        return PipelineLoader.standard().load(file);
+                """);
     }
 
     @Test
@@ -115,19 +66,17 @@ class FerryServiceIT {
         Path dataDir = Path.of("target", "run-it-data").toAbsolutePath();
         PipelineConfig config = pipeline(dataDir);
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
+            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
             assertThat(service.stages()).extracting(StageStatus::stage).contains("capture", "transform", "sink pg");
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(service.stages()).allMatch(StageStatus::healthy));
             assertThat(service.snapshot()).extracting(t -> t.table().toString()).contains("public.users", "public.user_sessions");
             statusServer(service, config);
 
-            try (Connection c = pg.connect("run_src"); Statement s = c.createStatement()) {
-                s.execute("INSERT INTO users (email, name) VALUES ('new@example.com', 'New')");
-                s.execute("UPDATE users SET name = 'Renamed' WHERE user_id = 7");
-                s.execute("DELETE FROM user_sessions WHERE user_id = 8");
-                s.execute("INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 9, '2030-01-01')");
-            }
-            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
+            users.execute("INSERT INTO users (email, name) VALUES ('new@example.com', 'New')",
+                    "UPDATE users SET name = 'Renamed' WHERE user_id = 7",
+                    "DELETE FROM user_sessions WHERE user_id = 8",
+                    "INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 9, '2030-01-01')");
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
             assertThat(service.sinkCounts()).singleElement().satisfies(c -> assertThat(c.deadLetters()).isZero());
 
             // lag follows the heartbeats; a drain returns once every sink applied a heartbeat written after the changes
@@ -142,6 +91,9 @@ class FerryServiceIT {
             // with lag low and stable, only the missing validation keeps the gate closed
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.gate().orElseThrow().reasons())
                     .containsExactly("no validation has run yet"));
+            // validation through the mapping matches, and the gate opens
+            assertThat(service.validate().clean()).isTrue();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.gate().orElseThrow().ready()).isTrue());
             assertThat(lagRecords(service.bootstrapServers())).anySatisfy(r -> {
                 assertThat(r.path("sink").asText()).isEqualTo("pg");
                 assertThat(r.path("table").asText()).isEqualTo("users");
@@ -151,13 +103,10 @@ class FerryServiceIT {
         }
 
         // changes while stopped are picked up by the next start on the same data directory (its Kafka included)
-        try (Connection c = pg.connect("run_src"); Statement s = c.createStatement()) {
-            s.execute("DELETE FROM user_sessions WHERE user_id = 10");
-            s.execute("DELETE FROM users WHERE user_id = 10");
-            s.execute("UPDATE users SET email = 'changed@example.com' WHERE user_id = 11");
-        }
+        users.execute("DELETE FROM user_sessions WHERE user_id = 10", "DELETE FROM users WHERE user_id = 10",
+                "UPDATE users SET email = 'changed@example.com' WHERE user_id = 11");
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(targetUsers()).isEqualTo(expectedUsers()));
+            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
         }
     }
 
@@ -211,29 +160,6 @@ class FerryServiceIT {
                 for (var r : c.poll(Duration.ofSeconds(1))) {
                     out.add(new ObjectMapper().readTree(r.value()));
                 }
-            }
-        }
-        return out;
-    }
-
-    private static List<String> expectedUsers() throws SQLException {
-        return rows("run_src", "SELECT u.user_id, u.email, u.name, count(s.session_id), max(s.last_activity) FROM users u"
-                + " LEFT JOIN user_sessions s ON s.user_id = u.user_id GROUP BY u.user_id, u.email, u.name ORDER BY u.user_id");
-    }
-
-    private static List<String> targetUsers() throws SQLException {
-        try {
-            return rows("run_dst", "SELECT user_id, email, name, session_count, last_login FROM users ORDER BY user_id");
-        } catch (SQLException e) {
-            return List.of("(no table yet: " + e.getMessage() + ")");
-        }
-    }
-
-    private static List<String> rows(String database, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            while (r.next()) {
-                out.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|" + r.getTimestamp(5));
             }
         }
         return out;

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import io.ferry.validation.diff.ValidationReport;
 import io.ferry.validation.gate.GateState;
 import io.ferry.validation.lag.LagTracker;
 import org.apache.kafka.clients.admin.Admin;
@@ -82,7 +83,7 @@ public final class FerryService implements AutoCloseable {
                 }
             }
             if (roles.contains(Role.VALIDATE)) {
-                validation = new Validation(context, this::stages);
+                validation = new Validation(context, this::stages, catalog, shapes);
                 stages.add(validation);
             }
             for (Stage s : stages) {
@@ -159,6 +160,23 @@ public final class FerryService implements AutoCloseable {
             throw new IllegalStateException("this process does not run the validate role");
         }
         return validation.drain(timeout);
+    }
+
+    /**
+     * Validates source against targets through the mappings now (see validation/README.md).
+     *
+     * @throws IllegalStateException when this process does not validate
+     */
+    public ValidationReport validate() {
+        if (validation == null) {
+            throw new IllegalStateException("this process does not run the validate role");
+        }
+        return validation.validate();
+    }
+
+    /** The last validation's report, if one ran in this process. */
+    public Optional<ValidationReport> lastValidation() {
+        return validation == null ? Optional.empty() : validation.lastReport();
     }
 
     /** Rows and dead letters one sink of this process has written since it started. */

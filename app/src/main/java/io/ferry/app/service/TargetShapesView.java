@@ -54,6 +54,11 @@ final class TargetShapesView {
         return shapes.getOrDefault(sink, Map.of());
     }
 
+    /** Every sink's target tables, as known now. */
+    Map<String, Map<String, TargetTable>> all() {
+        return shapes;
+    }
+
     /** What is wrong with the mappings given the current source schemas; empty when nothing. */
     List<String> problems() {
         return problems;

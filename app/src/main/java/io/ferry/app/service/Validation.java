@@ -2,6 +2,9 @@ package io.ferry.app.service;
 
 import io.ferry.capture.source.SourceDialect;
 import io.ferry.core.event.Marker;
+import io.ferry.validation.diff.TableResult;
+import io.ferry.validation.diff.ValidationReport;
+import io.ferry.validation.diff.Validator;
 import io.ferry.validation.gate.CutoverGate;
 import io.ferry.validation.gate.GateState;
 import io.ferry.validation.gate.ValidationSummary;
@@ -46,12 +49,24 @@ final class Validation implements Stage {
     });
     private final AtomicReference<GateState> state = new AtomicReference<>(new GateState(false, List.of("starting")));
     private final Map<String, double[]> lagGauges = new ConcurrentHashMap<>();
+    private final SchemaCatalog catalog;
+    private final TargetShapesView shapes;
+    private final Map<String, long[]> errorGauges = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService validator = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ferry-validate");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile ValidationSummary lastValidation;
+    private volatile ValidationReport lastReport;
+    private volatile boolean validating;
     private LagTracker tracker;
 
-    Validation(ServiceContext context, Supplier<List<StageStatus>> stages) {
+    Validation(ServiceContext context, Supplier<List<StageStatus>> stages, SchemaCatalog catalog, TargetShapesView shapes) {
         this.context = context;
         this.stages = stages;
+        this.catalog = catalog;
+        this.shapes = shapes;
         this.gate = CutoverGate.of(context.config().validation());
     }
 
@@ -59,6 +74,10 @@ final class Validation implements Stage {
     public void start() {
         tracker = new LagTracker(context.config(), context.clientBase(), this::stageStates).start();
         scheduler.scheduleWithFixedDelay(this::evaluate, 1, 1, TimeUnit.SECONDS);
+        Duration every = context.config().validation().interval();
+        if (!every.isZero()) {
+            scheduler.scheduleWithFixedDelay(this::validateWhenDue, 10, 10, TimeUnit.SECONDS);
+        }
         Gauge.builder("ferry.gate.ready", state, s -> s.get().ready() ? 1 : 0).description("1 when the cutover gate is READY")
                 .tag("pipeline", context.pipeline()).register(context.registry());
     }
@@ -97,20 +116,73 @@ final class Validation implements Stage {
         }
     }
 
+    /** Continuous mode: validates once the snapshot is done and lag is known, then every {@code validation.interval}. */
+    private void validateWhenDue() {
+        ValidationSummary last = lastValidation;
+        if (validating || (last != null && Duration.between(last.finishedAt(), Instant.now())
+                .compareTo(context.config().validation().interval()) < 0)) {
+            return;
+        }
+        boolean settled = stages.get().stream().filter(s -> !s.stage().equals("validate"))
+                .allMatch(s -> s.healthy() && !s.state().equals("SNAPSHOTTING") && !s.state().equals("STARTING"));
+        List<TableLag> lags = lag().tables();
+        if (settled && !lags.isEmpty() && lags.stream().allMatch(TableLag::known)) {
+            validator.execute(() -> {
+                try {
+                    validate();
+                } catch (RuntimeException e) {
+                    log.error("scheduled validation failed", e);
+                }
+            });
+        }
+    }
+
+    /**
+     * One full validation through the mappings; differing rows are compared again once the sinks have
+     * applied a heartbeat written after the first pass (rows that only changed meanwhile are not reported).
+     */
+    synchronized ValidationReport validate() {
+        validating = true;
+        try {
+            log.info("validation: comparing source and targets through the mappings");
+            Validator v = new Validator(context.config(), catalog.schemas(), shapes.all());
+            ValidationReport report = v.run(() -> {
+                try {
+                    drain(Duration.ofMinutes(5));
+                } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+                    log.warn("validation: the recheck waited for the sinks in vain ({}); rechecking anyway", e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            lastReport = report;
+            lastValidation = new ValidationSummary(report.finishedAt(), report.clean(), report.summary());
+            for (TableResult t : report.tables()) {
+                long[] holder = errorGauges.computeIfAbsent(t.sink() + "/" + t.table(), k -> {
+                    long[] h = {0};
+                    Gauge.builder("migration.validation.errors", h, x -> x[0]).description("rows that differ in the last validation")
+                            .tags("pipeline", context.pipeline(), "sink", t.sink(), "table", t.table()).register(context.registry());
+                    return h;
+                });
+                holder[0] = t.differences();
+            }
+            log.info("validation: {}", report.clean() ? "every table matches" : report.summary());
+            return report;
+        } finally {
+            validating = false;
+        }
+    }
+
+    Optional<ValidationReport> lastReport() {
+        return Optional.ofNullable(lastReport);
+    }
+
     LagTracker.Snapshot lag() {
         return tracker == null ? new LagTracker.Snapshot(Instant.EPOCH, List.of(), 0, false) : tracker.latest();
     }
 
     GateState gate() {
         return state.get();
-    }
-
-    Optional<ValidationSummary> lastValidation() {
-        return Optional.ofNullable(lastValidation);
-    }
-
-    void validated(ValidationSummary summary) {
-        lastValidation = summary;
     }
 
     /**
@@ -162,6 +234,7 @@ final class Validation implements Stage {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        validator.shutdownNow();
         if (tracker != null) {
             tracker.close();
         }

@@ -76,6 +76,7 @@ public final class StatusReport {
             ArrayNode reasons = gate.putArray("reasons");
             g.reasons().forEach(reasons::add);
         });
+        service.lastValidation().ifPresent(v -> root.set("validation", v.json()));
         ArrayNode problems = root.putArray("mappingProblems");
         service.mappingProblems().forEach(problems::add);
         return root;

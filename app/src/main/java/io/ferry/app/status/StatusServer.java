@@ -81,6 +81,17 @@ public final class StatusServer implements AutoCloseable {
                 respond(x, 503, "application/json", "{\"drained\":false,\"reason\":\"the service is stopping\"}\n");
             }
         }));
+        server.createContext("/validate", x -> guarded(x, () -> {
+            if (!x.getRequestMethod().equals("POST")) {
+                respond(x, 405, "text/plain", "POST /validate\n");
+                return;
+            }
+            try {
+                respond(x, 200, "application/json", service.validate().json().toPrettyString() + "\n");
+            } catch (IllegalStateException e) {
+                respond(x, 409, "application/json", "{\"reason\":" + quote(e.getMessage()) + "}\n");
+            }
+        }));
         // the page is a static shell holding no data (it reads /status), so it needs no token itself
         server.createContext("/", x -> {
             try (x) {

@@ -78,7 +78,7 @@ public final class PipelineLoader {
         Object mappings = mappings(top, problems);
 
         PipelineSettings pipelineSettings = PipelineSettings.from(pipeline);
-        checkLagThresholds(validation, problems);
+        checkLagThresholds(validation, source, problems);
         problems.throwIfAny();
 
         List<ConfigValues> sections = new ArrayList<>(List.of(pipeline, kafka, source));
@@ -161,7 +161,17 @@ public final class PipelineLoader {
         return mappingsSchema.<Object>map(schema -> schema.bind(node, problems)).orElse(node);
     }
 
-    private static void checkLagThresholds(ConfigValues v, Problems problems) {
+    private static void checkLagThresholds(ConfigValues v, ConfigValues source, Problems problems) {
+        // lag is measured by heartbeats, so it is never below their interval: a lower threshold never opens the gate
+        var threshold = v.get(PipelineOptions.LAG_THRESHOLD);
+        ConfigValues heartbeat = source.section(PipelineOptions.HEARTBEAT);
+        var interval = heartbeat.get(PipelineOptions.HEARTBEAT_INTERVAL);
+        if (!source.get(PipelineOptions.READ_ONLY) && threshold.compareTo(interval) <= 0) {
+            problems.add(v.line(PipelineOptions.LAG_THRESHOLD), v.path(PipelineOptions.LAG_THRESHOLD), "lag_threshold ("
+                    + Durations.format(threshold) + ") must be above source.heartbeat.interval (" + Durations.format(interval)
+                    + "): lag is measured by heartbeats and never reads below their interval; raise lag_threshold or"
+                    + " shorten the heartbeat interval");
+        }
         var warn = v.get(PipelineOptions.WARN_LAG);
         var critical = v.get(PipelineOptions.CRITICAL_LAG);
         if (warn.compareTo(critical) >= 0) {

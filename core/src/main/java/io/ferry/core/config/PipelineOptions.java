@@ -66,7 +66,7 @@ public final class PipelineOptions {
             "PostgreSQL publication. Left out: ferry_<pipeline name>.");
     public static final Option<Integer> SERVER_ID = optional("server_id", OptionTypes.integer(1, Integer.MAX_VALUE),
             "MySQL/MariaDB replica server id of the capture; unique among the source's replicas. Left out: derived from the pipeline name.");
-    public static final Option<Duration> HEARTBEAT_INTERVAL = withDefault("interval", OptionTypes.duration(), Duration.ofSeconds(5),
+    public static final Option<Duration> HEARTBEAT_INTERVAL = withDefault("interval", OptionTypes.duration(), Duration.ofMillis(500),
             "How often a heartbeat row is written; lag follows heartbeats, and an idle source's lag settles near this value.");
     public static final Option<String> HEARTBEAT_SCHEMA = withDefault("schema", OptionTypes.string("[a-z_][a-z0-9_]*", "an identifier"),
             "ferry", "Schema (PostgreSQL) or database (MySQL/MariaDB) of Ferry's heartbeat and signal tables.");
@@ -77,8 +77,8 @@ public final class PipelineOptions {
             SERVER_ID).with(HEARTBEAT);
 
     // validation
-    public static final Option<Duration> LAG_THRESHOLD = withDefault("lag_threshold", OptionTypes.duration(), Duration.ofSeconds(1),
-            "The gate needs every sink's lag at or below this.");
+    public static final Option<Duration> LAG_THRESHOLD = withDefault("lag_threshold", OptionTypes.duration(), Duration.ofSeconds(2),
+            "The gate needs every sink's lag at or below this; above source.heartbeat.interval, since lag never reads below it.");
     public static final Option<Duration> STABLE_FOR = withDefault("stable_for", OptionTypes.duration(), Duration.ofSeconds(30),
             "...for at least this long without interruption.");
     public static final Option<Duration> MAX_VALIDATION_AGE = withDefault("max_validation_age", OptionTypes.duration(),
@@ -91,8 +91,10 @@ public final class PipelineOptions {
             "Lag above this is reported as critical.");
     public static final Option<Integer> SEGMENT_ROWS = withDefault("segment_rows", OptionTypes.integer(10, 100_000_000), 10_000,
             "Rows per checksum segment before bisection.");
+    public static final Option<Duration> VALIDATION_INTERVAL = withDefault("interval", OptionTypes.duration(), Duration.ofMinutes(30),
+            "How often the service validates on its own, once the snapshot is done and lag is known; 0s: only on request.");
     public static final Section VALIDATION = Section.of("validation", "lag, checksums and the cutover gate", false,
-            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS);
+            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL);
 
     // http
     public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,

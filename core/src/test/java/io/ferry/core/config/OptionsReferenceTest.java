@@ -41,7 +41,7 @@ class OptionsReferenceTest {
     @Test
     void everyCoreOptionAppearsWithItsDefault() {
         String md = OptionsReference.markdown(PipelineOptions.CORE_SECTIONS, List.of(new FixtureSinkFactory()));
-        assertThat(md).contains("### `source.heartbeat`", "| `interval` | duration (250ms, 5s, 2m, 1h, 7d) | 5s |",
+        assertThat(md).contains("### `source.heartbeat`", "| `interval` | duration (250ms, 5s, 2m, 1h, 7d) | 500ms |",
                 "| `name` | string (lower-case letters", "| (required) |", "### `sinks[]` with `type: fixture`",
                 "| `batch_size` | size (512KiB, 64MiB, 1GiB, 10MB) | 1MiB |");
     }

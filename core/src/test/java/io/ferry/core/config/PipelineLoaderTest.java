@@ -57,9 +57,9 @@ class PipelineLoaderTest {
         assertThat(c.source().timeZone()).isEqualTo(ZoneId.of("UTC"));
         assertThat(c.source().snapshot()).isEqualTo("initial");
         assertThat(c.source().slot()).isEqualTo("ferry_shop");
-        assertThat(c.source().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.source().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.source().password()).isEmpty();
-        assertThat(c.validation().lagThreshold()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.validation().lagThreshold()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.validation().criticalLag()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.sinks()).singleElement().satisfies(s -> {
             assertThat(s.name()).isEqualTo("out");
@@ -223,6 +223,19 @@ class PipelineLoaderTest {
                 .extracting(ConfigError::message)
                 .anySatisfy(m -> assertThat(m).startsWith("missing required section 'source'"))
                 .anySatisfy(m -> assertThat(m).startsWith("missing required section 'sinks'"));
+    }
+
+    @Test
+    void aLagThresholdTheHeartbeatsCannotMeetIsRefused() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL.replace("tables: [public.users]",
+                "tables: [public.users]\n  heartbeat: {interval: 5s}") + "validation:\n  lag_threshold: 5s\n"));
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.path()).isEqualTo("validation.lag_threshold");
+            assertThat(err.message()).contains("must be above source.heartbeat.interval (5s)");
+        });
+        // a read-only source has no heartbeats to wait for
+        assertThat(parse(MINIMAL.replace("tables: [public.users]", "tables: [public.users]\n  read_only: true\n  heartbeat: {interval: 5s}")
+                + "validation:\n  lag_threshold: 5s\n").validation().lagThreshold()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -33,8 +33,8 @@ public record ValidationReport(Instant startedAt, Instant finishedAt, List<Table
 
     public ObjectNode json() {
         ObjectNode out = NODES.objectNode();
-        out.put("started_at", startedAt.toString());
-        out.put("finished_at", finishedAt.toString());
+        out.put("startedAt", startedAt.toString());
+        out.put("finishedAt", finishedAt.toString());
         out.put("clean", clean());
         out.put("summary", summary());
         ArrayNode list = out.putArray("tables");
@@ -43,8 +43,8 @@ public record ValidationReport(Instant startedAt, Instant finishedAt, List<Table
             table.put("sink", t.sink());
             table.put("table", t.table());
             table.put("result", t.result());
-            table.put("source_rows", t.sourceRows());
-            table.put("target_rows", t.targetRows());
+            table.put("sourceRows", t.sourceRows());
+            table.put("targetRows", t.targetRows());
             table.put("missing", t.missing());
             table.put("extra", t.extra());
             table.put("different", t.different());

@@ -169,15 +169,15 @@ class TableComparisonTest {
                   missing   {id=4}
                   different {id=5}  columns: name, email
                 """);
-        assertThat(report.json().toString()).isEqualTo("{\"started_at\":\"2024-03-15T10:00:00Z\",\"finished_at\":\"2024-03-15T10:00:05Z\","
+        assertThat(report.json().toString()).isEqualTo("{\"startedAt\":\"2024-03-15T10:00:00Z\",\"finishedAt\":\"2024-03-15T10:00:05Z\","
                 + "\"clean\":false,\"summary\":\"users: 2 missing, 1 different\",\"tables\":["
-                + "{\"sink\":\"cassandra\",\"table\":\"users\",\"result\":\"DIFF\",\"source_rows\":40,\"target_rows\":40,\"missing\":2,"
+                + "{\"sink\":\"cassandra\",\"table\":\"users\",\"result\":\"DIFF\",\"sourceRows\":40,\"targetRows\":40,\"missing\":2,"
                 + "\"extra\":0,\"different\":1,\"samples\":[{\"kind\":\"missing\",\"key\":{\"id\":3},\"columns\":[]},"
                 + "{\"kind\":\"missing\",\"key\":{\"id\":4},\"columns\":[]},{\"kind\":\"different\",\"key\":{\"id\":5},"
                 + "\"columns\":[\"name\",\"email\"]}],\"detail\":\"\"},"
-                + "{\"sink\":\"cassandra\",\"table\":\"events_by_type\",\"result\":\"MATCH\",\"source_rows\":1200,\"target_rows\":1200,"
+                + "{\"sink\":\"cassandra\",\"table\":\"events_by_type\",\"result\":\"MATCH\",\"sourceRows\":1200,\"targetRows\":1200,"
                 + "\"missing\":0,\"extra\":0,\"different\":0,\"samples\":[],\"detail\":\"\"},"
-                + "{\"sink\":\"cassandra\",\"table\":\"audit\",\"result\":\"SKIPPED\",\"source_rows\":0,\"target_rows\":0,\"missing\":0,"
+                + "{\"sink\":\"cassandra\",\"table\":\"audit\",\"result\":\"SKIPPED\",\"sourceRows\":0,\"targetRows\":0,\"missing\":0,"
                 + "\"extra\":0,\"different\":0,\"samples\":[],\"detail\":\"no target shape\"}]}");
         assertThat(new ValidationReport(Instant.EPOCH, Instant.EPOCH, List.of(match, skipped)).summary())
                 .isEqualTo("1 of 2 table(s) match, 1 skipped");

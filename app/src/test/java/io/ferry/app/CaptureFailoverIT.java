@@ -1,0 +1,59 @@
+package io.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ferry.app.service.FerryService;
+import io.ferry.app.service.Role;
+import io.ferry.app.service.StageStatus;
+import io.ferry.core.config.PipelineConfig;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two processes of one deployment on a shared Kafka: one captures, the other stands by; Streams and the
+ * sink group spread the rest over both. When the capturing process stops, the other takes capture over
+ * and the target keeps following the source.
+ */
+@WithServices({Service.POSTGRES, Service.KAFKA})
+class CaptureFailoverIT {
+
+    @Test
+    void theStandbyTakesCaptureOver(PostgresService pg, KafkaService kafka) throws Exception {
+        UsersPipeline users = new UsersPipeline(pg, "failover_src", "failover_dst");
+        users.createSource(200);
+        String kafkaSection = "  bootstrap_servers: " + kafka.bootstrapServers();
+        PipelineConfig a = users.config("failover", Path.of("target", "failover-a").toAbsolutePath(), kafkaSection, "http: {enabled: false}");
+        PipelineConfig b = users.config("failover", Path.of("target", "failover-b").toAbsolutePath(), kafkaSection, "http: {enabled: false}");
+        FerryService first = new FerryService(a, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
+        FerryService second = new FerryService(b, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
+        try {
+            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> captureState(first).equals("RUNNING") ^ captureState(second).equals("RUNNING"));
+            FerryService leader = captureState(first).equals("RUNNING") ? first : second;
+            FerryService standby = leader == first ? second : first;
+            assertThat(captureState(standby)).isEqualTo("STANDBY");
+
+            leader.close();
+            users.execute("INSERT INTO users (email, name) VALUES ('after@example.com', 'After')",
+                    "UPDATE users SET name = 'Changed' WHERE user_id = 3",
+                    "INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 4, '2031-01-01')");
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(captureState(standby)).isEqualTo("RUNNING"));
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    private static String captureState(FerryService s) {
+        return s.stages().stream().filter(st -> st.stage().equals("capture")).map(StageStatus::state).findFirst().orElse("STOPPED");
+    }
+}

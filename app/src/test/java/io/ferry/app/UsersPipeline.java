@@ -1,0 +1,126 @@
+package io.ferry.app;
+
+import io.ferry.core.config.PipelineConfig;
+import io.ferry.core.config.PipelineLoader;
+import io.ferry.devstack.PostgresService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The app tests' migration: PostgreSQL users and sessions into a PostgreSQL users table with a session
+ * count and the last login, and the checks that compare both sides with plain SQL.
+ */
+final class UsersPipeline {
+
+    private final PostgresService pg;
+    private final String source;
+    private final String target;
+
+    UsersPipeline(PostgresService pg, String source, String target) {
+        this.pg = pg;
+        this.source = source;
+        this.target = target;
+    }
+
+    void createSource(int users) throws SQLException {
+        pg.createDatabase(source);
+        pg.createDatabase(target);
+        try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE users (user_id SERIAL PRIMARY KEY, email VARCHAR(255) UNIQUE NOT NULL, name VARCHAR(255) NOT NULL,"
+                    + " created_at TIMESTAMP DEFAULT now())");
+            s.execute("CREATE TABLE user_sessions (session_id UUID PRIMARY KEY, user_id INTEGER REFERENCES users(user_id),"
+                    + " device_info JSONB, created_at TIMESTAMP DEFAULT now(), last_activity TIMESTAMP DEFAULT now())");
+            s.execute("INSERT INTO users (email, name, created_at) SELECT 'u' || g || '@example.com', 'User ' || g,"
+                    + " timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, " + users + ") g");
+            s.execute("INSERT INTO user_sessions (session_id, user_id, device_info, last_activity) SELECT gen_random_uuid(), 1 + g % "
+                    + users + ", '{\"os\": \"linux\"}', timestamp '2024-02-01' + g * interval '1 second' FROM generate_series(1, "
+                    + users * 3 + ") g");
+        }
+    }
+
+    void execute(String... statements) throws SQLException {
+        try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /**
+     * Writes the pipeline file next to {@code dataDir} and loads it.
+     *
+     * @param kafka "" for the embedded Kafka, else a {@code kafka:} section's extra lines
+     * @param extra more top-level sections (validation, http)
+     */
+    PipelineConfig config(String name, Path dataDir, String kafka, String extra) throws Exception {
+        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                pipeline:
+                  name: %s
+                  data_dir: %s
+                kafka:
+                  partitions: 2
+                %s
+                source:
+                  type: postgres
+                  host: %s
+                  port: %d
+                  database: %s
+                  user: %s
+                  password: %s
+                  tables: [public.users, public.user_sessions]
+                  heartbeat: {interval: 1s}
+                mappings:
+                  - to: users
+                    from: public.users
+                    related:
+                      sessions: {from: public.user_sessions, on: {user_id: user_id}}
+                    columns:
+                      user_id: user_id
+                      email: email
+                      name: name
+                      session_count: count(sessions)
+                      last_login: max(sessions.last_activity)
+                sinks:
+                  - name: pg
+                    type: postgres
+                    url: %s
+                    user: %s
+                    password: %s
+                %s
+                """.formatted(name, dataDir, kafka, pg.host(), pg.port(), source, pg.user(), pg.password(), pg.jdbcUrl(target), pg.user(),
+                pg.password(), extra));
+        return PipelineLoader.standard().load(file);
+    }
+
+    /** The users as the mapping defines them, computed on the source with SQL. */
+    List<String> expected() throws SQLException {
+        return rows(source, "SELECT u.user_id, u.email, u.name, count(s.session_id), max(s.last_activity) FROM users u"
+                + " LEFT JOIN user_sessions s ON s.user_id = u.user_id GROUP BY u.user_id, u.email, u.name ORDER BY u.user_id");
+    }
+
+    List<String> actual() throws SQLException {
+        try {
+            return rows(target, "SELECT user_id, email, name, session_count, last_login FROM users ORDER BY user_id");
+        } catch (SQLException e) {
+            return List.of("(no table yet: " + e.getMessage() + ")");
+        }
+    }
+
+    private List<String> rows(String database, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                out.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|" + r.getTimestamp(5));
+            }
+        }
+        return out;
+    }
+}
