@@ -12,6 +12,7 @@ import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -30,9 +31,15 @@ class CaptureFailoverIT {
         UsersPipeline users = new UsersPipeline(pg, "failover_src", "failover_dst");
         users.createSource(200);
         String kafkaSection = "  bootstrap_servers: " + kafka.bootstrapServers();
-        PipelineConfig a = users.config("failover", Path.of("target", "failover-a").toAbsolutePath(), kafkaSection, "http: {enabled: false}");
-        PipelineConfig b = users.config("failover", Path.of("target", "failover-b").toAbsolutePath(), kafkaSection, "http: {enabled: false}");
+        PipelineConfig a = users.config("failover", UsersPipeline.freshDir("failover-a"), kafkaSection, "http: {enabled: false}");
+        PipelineConfig b = users.config("failover", UsersPipeline.freshDir("failover-b"), kafkaSection, "http: {enabled: false}");
+        // local state left by a deployment on another Kafka cluster must not mix with this one's
+        Path stale = a.pipeline().dataDir().resolve("transform").resolve("ferry.failover.transform").resolve("0_0").resolve("stale");
+        Files.createDirectories(stale.getParent());
+        Files.writeString(stale, "from another cluster");
+        Files.writeString(a.pipeline().dataDir().resolve("transform").resolve("kafka-cluster-id"), "another-cluster");
         FerryService first = new FerryService(a, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
+        assertThat(stale).doesNotExist();
         FerryService second = new FerryService(b, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
         try {
             await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));

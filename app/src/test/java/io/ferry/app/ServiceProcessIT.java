@@ -9,6 +9,11 @@ import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.ChildJvm;
 import io.ferry.devstack.junit.WithServices;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ferry run} as its own process: killed with SIGKILL while changes flow and started again, nothing is
- * lost; stopped with SIGTERM, it exits promptly.
+ * lost; {@code /status}, {@code /metrics} and the CLI's exit codes against it; stopped with SIGTERM, it exits
+ * promptly.
  */
 @WithServices({Service.POSTGRES, Service.KAFKA})
 class ServiceProcessIT {
@@ -25,8 +31,14 @@ class ServiceProcessIT {
     void survivesSigkillAndStopsOnSigterm(PostgresService pg, KafkaService kafka) throws Exception {
         UsersPipeline users = new UsersPipeline(pg, "proc_src", "proc_dst");
         users.createSource(300);
-        Path dataDir = Path.of("target", "proc-it").toAbsolutePath();
-        String file = users.config("proc", dataDir, "  bootstrap_servers: " + kafka.bootstrapServers(), "http: {port: 0}").file();
+        Path dataDir = UsersPipeline.freshDir("proc-it");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        String file = users.config("proc", dataDir, "  bootstrap_servers: " + kafka.bootstrapServers(),
+                "http: {port: " + port + "}\nvalidation: {stable_for: 2s, lag_threshold: 10s, continuous: false}").file();
 
         Process first = ChildJvm.start(Ferry.class, "768m", "pipeline proc running", "run", "--config", file);
         try {
@@ -43,6 +55,22 @@ class ServiceProcessIT {
         Process second = ChildJvm.start(Ferry.class, "768m", "pipeline proc running", "run", "--config", file);
         try {
             await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+
+            // what scripts and operators ask the running process
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create(url + "/status")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).contains("\"pipeline\" : \"proc\"", "\"stage\" : \"sink pg\"");
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("ferry_sink_rows_total{pipeline=\"proc\",sink=\"pg\"}", "migration_replication_lag_seconds");
+            assertThat(Ferry.execute("cutover", "check", "--url", url)).as("NOT_READY before any validation").isEqualTo(1);
+            assertThat(Ferry.execute("validate", "--url", url)).as("validation matches").isZero();
+            await().atMost(Duration.ofMinutes(1)).until(() -> Ferry.execute("cutover", "check", "--url", url) == 0);
+            assertThat(Ferry.execute("cutover", "drain", "--url", url, "--timeout", "60s")).isZero();
+            assertThat(Ferry.execute("status", "--url", url)).isZero();
+            assertThat(Ferry.execute("cutover", "check", "--url", "http://127.0.0.1:1")).as("nobody answers").isEqualTo(3);
+
             long t0 = System.nanoTime();
             second.destroy(); // SIGTERM
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("stopped within a minute of SIGTERM").isTrue();

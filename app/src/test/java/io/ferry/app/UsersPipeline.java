@@ -28,6 +28,19 @@ final class UsersPipeline {
         this.target = target;
     }
 
+    /** An empty directory under target/ for one test's data (a previous run's state would not match fresh servers). */
+    static Path freshDir(String name) throws java.io.IOException {
+        Path dir = Path.of("target", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (var all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return dir;
+    }
+
     void createSource(int users) throws SQLException {
         pg.createDatabase(source);
         pg.createDatabase(target);

@@ -22,6 +22,14 @@ public final class Ferry {
         return cli.execute(args);
     }
 
+    /** Runs one command line with its output and errors going to these writers. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Ferry());
         cli.getCommandSpec().usageMessage().footer("", ExitCode.helpText());

@@ -58,8 +58,46 @@ final class TransformStage implements Stage {
         TransformSpec spec = TransformSpec.of(context.config(), List.copyOf(cascades));
         createTopics(spec);
         runner = new TransformRunner(spec, context.bootstrapServers(), stateDir, context.config().kafka().properties());
+        if (!sameCluster()) {
+            runner.cleanUp();
+        }
         runner.start();
         log.info("transform: started ({} cascading foreign keys known)", cascades.size());
+    }
+
+    /**
+     * Whether the local state was built against this Kafka cluster. State from another cluster (the data
+     * directory reused after Kafka was replaced) would be mixed with the new changelogs: it is deleted and
+     * rebuilt instead. Records this cluster's id for the next start.
+     */
+    private boolean sameCluster() {
+        String id;
+        try (Admin admin = Admin.create(context.clientBase())) {
+            id = admin.describeCluster().clusterId().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the Kafka cluster's id: " + e.getMessage(), e);
+        }
+        Path marker = stateDir.resolve("kafka-cluster-id");
+        try {
+            String known = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).trim() : null;
+            java.nio.file.Files.createDirectories(stateDir);
+            java.nio.file.Files.writeString(marker, id);
+            if (known != null && !known.equals(id)) {
+                log.warn("transform: the local state in {} was built against Kafka cluster {}, this is {}: deleting it; it is"
+                        + " rebuilt from this cluster's changelogs", stateDir, known, id);
+                return false;
+            }
+            return known != null || !hasState();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Local state without a recorded cluster id is of unknown origin. */
+    private boolean hasState() throws java.io.IOException {
+        try (var entries = java.nio.file.Files.list(stateDir)) {
+            return entries.anyMatch(p -> !p.getFileName().toString().equals("kafka-cluster-id"));
+        }
     }
 
     /** Streams does not start on a missing source topic, and the sinks subscribe to the target topics by pattern. */

@@ -74,8 +74,7 @@ final class Validation implements Stage {
     public void start() {
         tracker = new LagTracker(context.config(), context.clientBase(), this::stageStates).start();
         scheduler.scheduleWithFixedDelay(this::evaluate, 1, 1, TimeUnit.SECONDS);
-        Duration every = context.config().validation().interval();
-        if (!every.isZero()) {
+        if (context.config().validation().continuous()) {
             scheduler.scheduleWithFixedDelay(this::validateWhenDue, 10, 10, TimeUnit.SECONDS);
         }
         Gauge.builder("ferry.gate.ready", state, s -> s.get().ready() ? 1 : 0).description("1 when the cutover gate is READY")

@@ -92,9 +92,11 @@ public final class PipelineOptions {
     public static final Option<Integer> SEGMENT_ROWS = withDefault("segment_rows", OptionTypes.integer(10, 100_000_000), 10_000,
             "Rows per checksum segment before bisection.");
     public static final Option<Duration> VALIDATION_INTERVAL = withDefault("interval", OptionTypes.duration(), Duration.ofMinutes(30),
-            "How often the service validates on its own, once the snapshot is done and lag is known; 0s: only on request.");
+            "How often the service validates on its own (continuous mode), once the snapshot is done and lag is known.");
+    public static final Option<Boolean> CONTINUOUS = withDefault("continuous", OptionTypes.bool(), true,
+            "Validate on its own every interval; false: only on request (ferry validate, cutover scripts).");
     public static final Section VALIDATION = Section.of("validation", "lag, checksums and the cutover gate", false,
-            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL);
+            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL, CONTINUOUS);
 
     // http
     public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,

@@ -57,6 +57,14 @@ public final class TransformRunner implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Deletes this application's local state (RocksDB stores, checkpoints); Streams rebuilds it from the
+     * changelog topics. Only before {@link #start()}.
+     */
+    public void cleanUp() {
+        streams.cleanUp();
+    }
+
     public void start() {
         streams.start();
     }
