@@ -67,7 +67,9 @@ class ServiceProcessIT {
             assertThat(Ferry.execute("cutover", "check", "--url", url)).as("NOT_READY before any validation").isEqualTo(1);
             assertThat(Ferry.execute("validate", "--url", url)).as("validation matches").isZero();
             await().atMost(Duration.ofMinutes(1)).until(() -> Ferry.execute("cutover", "check", "--url", url) == 0);
-            assertThat(Ferry.execute("cutover", "drain", "--url", url, "--timeout", "60s")).isZero();
+            assertThat(Ferry.execute("cutover", "check", "--url", url, "--stable-for", "3s")).as("own window, READY").isZero();
+            assertThat(Ferry.execute("cutover", "check", "--url", url, "--lag-threshold", "1ms")).as("a threshold no lag meets").isEqualTo(1);
+            assertThat(Ferry.execute("cutover", "drain", "--url", url, "--timeout", "60s")).as("drained and validated").isZero();
             assertThat(Ferry.execute("status", "--url", url)).isZero();
             assertThat(Ferry.execute("cutover", "check", "--url", "http://127.0.0.1:1")).as("nobody answers").isEqualTo(3);
 

@@ -6,7 +6,12 @@ import io.ferry.core.ExitCode;
 import io.ferry.core.config.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
+import io.ferry.validation.gate.CutoverGate;
+import io.ferry.validation.gate.GateState;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +33,8 @@ final class CutoverCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Prints the cutover gate: READY (exit 0), or NOT_READY with every reason (exit 1).",
-                "The gate uses the validation section of the running service's pipeline file."})
+                "Without threshold flags it prints the running service's gate (the validation section of its pipeline file).",
+                "With any of them it watches the service's status once a second for the stable window and decides itself."})
     static final class Check implements Callable<Integer> {
 
         @Spec
@@ -37,27 +43,83 @@ final class CutoverCommand {
         @Mixin
         ServiceClient service;
 
+        @Option(names = "--lag-threshold", paramLabel = "DURATION", description = "Overrides validation.lag_threshold.")
+        String lagThreshold;
+
+        @Option(names = "--stable-for", paramLabel = "DURATION", description = "Overrides validation.stable_for.")
+        String stableFor;
+
+        @Option(names = "--max-validation-age", paramLabel = "DURATION", description = "Overrides validation.max_validation_age.")
+        String maxValidationAge;
+
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
+            JsonNode status = status();
+            JsonNode gate = status.path("gate");
+            if (gate.isMissingNode()) {
+                throw new Ferry.Unreachable("that process does not run the validate role, so it cannot tell", null);
+            }
+            String state;
+            List<String> reasons = new ArrayList<>();
+            if (lagThreshold == null && stableFor == null && maxValidationAge == null) {
+                state = gate.path("state").asText();
+                gate.path("reasons").forEach(r -> reasons.add(r.asText()));
+            } else {
+                GateState decided = decide(gate.path("thresholds"));
+                state = decided.state();
+                reasons.addAll(decided.reasons());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(state);
+            reasons.forEach(r -> out.println("  - " + r));
+            out.flush();
+            return state.equals("READY") ? ExitCode.OK.code() : ExitCode.NOT_READY.code();
+        }
+
+        private JsonNode status() {
             ServiceClient.Answer a = service.get("/status", Duration.ofSeconds(10));
             if (a.status() != 200) {
                 throw new Ferry.Unreachable("the status server answered " + a.status(), null);
             }
-            JsonNode gate = json(a.body()).path("gate");
-            if (gate.isMissingNode()) {
-                throw new Ferry.Unreachable("that process does not run the validate role, so it cannot tell", null);
+            return json(a.body());
+        }
+
+        /** Watches the status for the stable window with the overridden thresholds; READY only if it held throughout. */
+        private GateState decide(JsonNode configured) throws InterruptedException {
+            Duration threshold = parse("--lag-threshold", lagThreshold, configured.path("lagThresholdMs"));
+            Duration window = parse("--stable-for", stableFor, configured.path("stableForMs"));
+            Duration maxAge = parse("--max-validation-age", maxValidationAge, configured.path("maxValidationAgeMs"));
+            CutoverGate gate = new CutoverGate(threshold, window, maxAge);
+            long end = System.nanoTime() + window.toNanos();
+            GateState last;
+            do {
+                JsonNode s = status();
+                last = gate.evaluate(Instant.now(), StatusLag.tables(s), s.path("deadLetters").asLong(), StatusLag.stageProblems(s),
+                        StatusLag.validation(s));
+                if (last.reasons().stream().anyMatch(r -> !r.contains("not yet the"))) {
+                    return last; // something other than the window keeps it closed: no need to wait it out
+                }
+                Thread.sleep(1000);
+            } while (System.nanoTime() < end + 1_000_000_000L);
+            return last;
+        }
+
+        private static Duration parse(String flag, String given, JsonNode configuredMs) {
+            if (given == null) {
+                return Duration.ofMillis(configuredMs.asLong());
             }
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(gate.path("state").asText());
-            gate.path("reasons").forEach(r -> out.println("  - " + r.asText()));
-            out.flush();
-            return gate.path("state").asText().equals("READY") ? ExitCode.OK.code() : ExitCode.NOT_READY.code();
+            try {
+                return Durations.parse(given);
+            } catch (IllegalArgumentException e) {
+                throw new Ferry.UsageProblem(flag + " " + given + ": " + e.getMessage());
+            }
         }
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true,
             description = {"For the final sync after source writes stop: writes a heartbeat into the source and waits until every",
-                "sink has applied it (exact, not time-based). Exit 0 when drained, 3 on timeout or when the source cannot be reached."})
+                "sink has applied it (exact, not time-based), then validates. Exit 0 when drained and every table matches,",
+                "1 when validation found differences, 3 on timeout, when the source cannot be reached or a table could not be read."})
     static final class Drain implements Callable<Integer> {
 
         @Spec
@@ -80,14 +142,29 @@ final class CutoverCommand {
             ServiceClient.Answer a = service.post("/drain?timeout=" + Durations.format(t), t.plusSeconds(30));
             JsonNode body = json(a.body());
             PrintWriter out = spec.commandLine().getOut();
-            if (a.status() == 200) {
-                out.println("drained: every sink applied heartbeat " + body.path("heartbeat").asLong());
+            if (a.status() != 200) {
+                out.println("not drained: " + body.path("reason").asText("HTTP " + a.status()));
                 out.flush();
-                return ExitCode.OK.code();
+                return ExitCode.UNKNOWN.code();
             }
-            out.println("not drained: " + body.path("reason").asText("HTTP " + a.status()));
+            out.println("drained: every sink applied heartbeat " + body.path("heartbeat").asLong());
+            out.println("final validation ...");
             out.flush();
-            return ExitCode.UNKNOWN.code();
+            ServiceClient.Answer v = service.post("/validate", Duration.ofHours(2));
+            if (v.status() != 200) {
+                out.println("final validation could not run: " + v.body().trim());
+                out.flush();
+                return ExitCode.UNKNOWN.code();
+            }
+            JsonNode report = json(v.body());
+            out.println(report.path("summary").asText());
+            out.flush();
+            for (JsonNode table : report.path("tables")) {
+                if (table.path("result").asText().equals("ERROR")) {
+                    return ExitCode.UNKNOWN.code();
+                }
+            }
+            return report.path("clean").asBoolean() ? ExitCode.OK.code() : ExitCode.NOT_READY.code();
         }
     }
 }

@@ -177,7 +177,7 @@ final class Validation implements Stage {
     }
 
     LagTracker.Snapshot lag() {
-        return tracker == null ? new LagTracker.Snapshot(Instant.EPOCH, List.of(), 0, false) : tracker.latest();
+        return tracker == null ? LagTracker.Snapshot.NONE : tracker.latest();
     }
 
     GateState gate() {
@@ -225,7 +225,7 @@ final class Validation implements Stage {
         if (tracker == null) {
             return new StageStatus("validate", "STARTING", "");
         }
-        return tracker.latest().sourceReachable() || tracker.latest().at().equals(Instant.EPOCH)
+        return tracker.latest().sourceReachable() || tracker.latest() == LagTracker.Snapshot.NONE
                 ? new StageStatus("validate", "RUNNING", "")
                 : new StageStatus("validate", "RETRYING", "cannot read the source's clock: lag unknown");
     }

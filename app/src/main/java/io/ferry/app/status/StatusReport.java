@@ -75,6 +75,11 @@ public final class StatusReport {
             gate.put("state", g.state());
             ArrayNode reasons = gate.putArray("reasons");
             g.reasons().forEach(reasons::add);
+            ObjectNode thresholds = gate.putObject("thresholds");
+            var v = service.config().validation();
+            thresholds.put("lagThresholdMs", v.lagThreshold().toMillis());
+            thresholds.put("stableForMs", v.stableFor().toMillis());
+            thresholds.put("maxValidationAgeMs", v.maxValidationAge().toMillis());
         });
         service.lastValidation().ifPresent(v -> root.set("validation", v.json()));
         ArrayNode problems = root.putArray("mappingProblems");

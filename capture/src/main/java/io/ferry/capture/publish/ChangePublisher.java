@@ -68,12 +68,28 @@ public final class ChangePublisher implements AutoCloseable {
         if (!changeTopics.containsKey(topic)) {
             TopicSpec spec = layout.change(table);
             TopicAdmin.ensure(admin, List.of(spec));
+            changeTopics.put(topic, partitions(topic));
+        }
+    }
+
+    /** A topic created a moment ago may not be in every broker's metadata yet: its description is retried for a while. */
+    private int partitions(String topic) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
             try {
-                int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
-                        .get(topic).partitions().size();
-                changeTopics.put(topic, partitions);
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new KafkaException("cannot describe topic " + topic, e);
+                }
             } catch (Exception e) {
                 throw new KafkaException("cannot describe topic " + topic, e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while describing topic " + topic, e);
             }
         }
     }

@@ -52,15 +52,20 @@ public final class LagTracker implements AutoCloseable {
     private final Map<String, AppliedPosition> positions = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile Snapshot latest = new Snapshot(Instant.EPOCH, List.of(), 0, false);
+    private volatile Snapshot latest = Snapshot.NONE;
 
     /**
      * The lag of every table at one moment.
      *
      * @param deadLetters records in the dead-letter topic (all stages)
      * @param sourceReachable false when the source's clock could not be read this time
+     * @param sourceNowUs the source's clock the lag was computed against (each table's lag holds as of this
+     *     source time), -1 when unknown
      */
-    public record Snapshot(Instant at, List<TableLag> tables, long deadLetters, boolean sourceReachable) {
+    public record Snapshot(Instant at, List<TableLag> tables, long deadLetters, boolean sourceReachable, long sourceNowUs) {
+
+        /** Before the first computation. */
+        public static final Snapshot NONE = new Snapshot(Instant.EPOCH, List.of(), 0, false, -1);
     }
 
     /** @param stages each stage of this process and its state, for the lag records */
@@ -157,8 +162,9 @@ public final class LagTracker implements AutoCloseable {
             }
         }
         long deadLetters = deadLetters();
-        latest = new Snapshot(Instant.now(), calculator.compute(targets, positions, partitions, sample, System.nanoTime()), deadLetters,
-                sample != null);
+        long nanos = System.nanoTime();
+        latest = new Snapshot(Instant.now(), calculator.compute(targets, positions, partitions, sample, nanos), deadLetters,
+                sample != null, sample == null ? -1 : sample.sourceNowUsAt(nanos));
     }
 
     private long deadLetters() {
