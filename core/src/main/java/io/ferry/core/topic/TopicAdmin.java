@@ -40,7 +40,7 @@ public final class TopicAdmin {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<TopicSpec> missing = specs.stream().filter(s -> !existing.contains(s.name())).toList();
             create(admin, missing);
-            verifyPolicies(admin, specs.stream().filter(s -> existing.contains(s.name())).toList());
+            verifyWhenKnown(admin, specs.stream().filter(s -> existing.contains(s.name())).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicAdminException("interrupted while checking topics", e);
@@ -67,7 +67,28 @@ public final class TopicAdmin {
                     throw e;
                 }
                 // another Ferry process created it a moment ago: fine, its policy is checked below
-                verifyPolicies(admin, missing.stream().filter(s -> s.name().equals(entry.getKey())).toList());
+                verifyWhenKnown(admin, missing.stream().filter(s -> s.name().equals(entry.getKey())).toList());
+            }
+        }
+    }
+
+    /**
+     * A topic created a moment ago (by another process, or listed before every broker has its metadata) can
+     * be unknown to the broker answering for a short while: the check is retried for up to a minute.
+     */
+    private static void verifyWhenKnown(Admin admin, List<TopicSpec> specs) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                verifyPolicies(admin, specs);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
             }
         }
     }
