@@ -1,0 +1,93 @@
+package io.ferry.app.bench;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The benchmark's table, with the row of capture's and sinks' benchmarks (~200 bytes: a bigint key, two
+ * short texts, a numeric(12,2), a timestamp and a 96-character text): its DDL, its bulk fill, the single-row
+ * changes the load generator makes and the queries that tell when the target has them.
+ */
+final class BenchTable {
+
+    static final String NAME = "bench";
+    static final String INSERT = "INSERT INTO bench (id, name, email, amount, created_at, payload) VALUES (?, ?, ?, ?, ?, ?)";
+    static final String UPDATE = "UPDATE bench SET name = ?, amount = ?, created_at = ? WHERE id = ?";
+    static final String COUNT = "SELECT count(*) FROM bench";
+    /** Rows among the given ids, with their name: how a steady-phase change is seen in the target. */
+    static final String NAMES_OF = "SELECT id, name FROM bench WHERE id = ANY(?)";
+    /** Backlog inserts present in [?, ?], and backlog updates applied to rows [1, ?]. */
+    static final String BACKLOG_APPLIED = "SELECT (SELECT count(*) FROM bench WHERE id BETWEEN ? AND ?),"
+            + " (SELECT count(*) FROM bench WHERE id BETWEEN 1 AND ? AND name = 'name ' || id || ' b')";
+
+    private static final int FILL_CHUNK = 100_000;
+
+    private BenchTable() {
+    }
+
+    /** Creates the table (again, when it exists) and fills it with rows 1..rows. */
+    static void createAndFill(Connection c, long rows) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS bench");
+            s.execute("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, amount numeric(12,2), created_at timestamp,"
+                    + " payload text)");
+            for (long from = 1; from <= rows; from += FILL_CHUNK) {
+                s.execute("INSERT INTO bench SELECT g, 'name ' || g, 'user' || g || '@example.com', (g % 100000) / 100.0,"
+                        + " timestamp '2024-01-01' + g * interval '1 second', repeat(md5(g::text), 3)"
+                        + " FROM generate_series(" + from + ", " + Math.min(from + FILL_CHUNK - 1, rows) + ") g");
+            }
+            s.execute("ANALYZE bench");
+        }
+    }
+
+    static String insertedName(long id) {
+        return "name " + id;
+    }
+
+    /** The name a steady-phase update gives a row: unique per change, so its arrival is unmistakable. */
+    static String updatedName(long id, long seq) {
+        return "name " + id + " s" + seq;
+    }
+
+    /** The name a backlog update gives a row; {@link #BACKLOG_APPLIED} looks for it. */
+    static String backlogName(long id) {
+        return "name " + id + " b";
+    }
+
+    static void bindInsert(PreparedStatement ps, long id) throws SQLException {
+        ps.setLong(1, id);
+        ps.setString(2, insertedName(id));
+        ps.setString(3, "user" + id + "@example.com");
+        ps.setBigDecimal(4, BigDecimal.valueOf(id % 100_000, 2));
+        ps.setObject(5, now());
+        ps.setString(6, payload(id));
+    }
+
+    static void bindUpdate(PreparedStatement ps, long id, String name) throws SQLException {
+        ps.setString(1, name);
+        ps.setBigDecimal(2, BigDecimal.valueOf((id + 1) % 100_000, 2));
+        ps.setObject(3, now());
+        ps.setLong(4, id);
+    }
+
+    /** 96 hexadecimal characters derived from the id, like the fill's {@code repeat(md5(id), 3)}. */
+    private static String payload(long id) {
+        StringBuilder b = new StringBuilder(96);
+        long x = id;
+        while (b.length() < 96) {
+            x = x * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+            String hex = Long.toHexString(x ^ (x >>> 29));
+            b.append("0".repeat(16 - hex.length())).append(hex);
+        }
+        return b.toString();
+    }
+
+    private static LocalDateTime now() {
+        return LocalDateTime.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,60 @@
+package io.ferry.app.bench;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Waits until the target satisfies a check, asked every 200 ms over one connection. The moment returned is
+ * the start of the first check that passed: at most one interval (or the previous check's duration, when
+ * longer) after the target got there.
+ */
+final class TargetWatch {
+
+    static final Duration INTERVAL = Duration.ofMillis(200);
+    /** PostgreSQL's undefined_table: the sink has not created the table yet. */
+    private static final String UNDEFINED_TABLE = "42P01";
+
+    /** One look at the target; true once it has what the phase waits for. */
+    interface Check {
+        boolean done(Connection target) throws SQLException;
+    }
+
+    private final Connection target;
+
+    TargetWatch(Connection target) {
+        this.target = target;
+    }
+
+    /**
+     * @return {@link System#nanoTime()} at the start of the check that passed
+     * @throws BenchAborted when {@code timeout} passes first
+     */
+    long await(String phase, Duration timeout, Check check) throws BenchAborted, SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long at = System.nanoTime();
+            if (passes(check)) {
+                return at;
+            }
+            if (at > deadline) {
+                throw new BenchAborted(phase + " did not complete within " + timeout.toSeconds() + " s (--timeout)");
+            }
+            long rest = INTERVAL.toNanos() - (System.nanoTime() - at);
+            if (rest > 0) {
+                Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
+            }
+        }
+    }
+
+    private boolean passes(Check check) throws SQLException {
+        try {
+            return check.done(target);
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.ferry.app.cli;
+
+import io.ferry.app.bench.Bench;
+import io.ferry.app.bench.BenchAborted;
+import io.ferry.app.bench.BenchDirectory;
+import io.ferry.app.bench.BenchReport;
+import io.ferry.app.bench.BenchResult;
+import io.ferry.core.ExitCode;
+import io.ferry.core.config.Durations;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry bench}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks Ferry end to end on this machine, PostgreSQL -> PostgreSQL, same",
+            "shape (one table of ~200-byte rows copied 1:1): devstack's PostgreSQL, the",
+            "embedded Kafka and the whole pipeline in this process. Three phases:",
+            "  1. snapshot: --rows rows; time from the service's start until count(*) on the",
+            "     target has them all (polled every 200 ms), and rows/s;",
+            "  2. steady: --rate single-row transactions a second (inserts and updates) for",
+            "     --duration after --warmup; latency from each source commit returning until",
+            "     its row is visible in the target (polled every 10 ms): p50/p95/p99/max;",
+            "  3. backlog: the service stopped, --backlog changes queued, a new service",
+            "     started on the same data directory; time until the target has them all.",
+            "Also this JVM's CPU seconds and peak RSS (PostgreSQL runs as separate",
+            "processes, not counted).",
+            "Ferry only, for now: no Kafka Connect peer (Debezium's connectors in Kafka",
+            "Connect) and no PostgreSQL logical-replication floor yet.",
+            "Prints a table and writes the figures as JSON to --out. Exit 0 when every phase",
+            "completed; 3 when a server or the service did not start, or a phase did not",
+            "complete within --timeout."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Rows in the source table before the snapshot (default 1,000,000).")
+    long rows;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "500", description = "Steady phase: transactions a second, each a single-row insert or update (default 500).")
+    int rate;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", description = "Steady phase: how long latencies are measured (default 60s).")
+    String duration;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s", description = "Steady phase: load before measuring, not counted; 0s for none (default 5s).")
+    String warmup;
+
+    @Option(names = "--backlog", paramLabel = "N", defaultValue = "100000", description = "Backlog phase: changes written while the service is stopped (default 100,000).")
+    int backlog;
+
+    @Option(names = "--backlog-transaction", paramLabel = "N", defaultValue = "100",
+            description = "Backlog phase: changes per source transaction (default 100).")
+    int backlogTransaction;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", description = "Longest wait for each phase to complete in the target (default 10m).")
+    String timeout;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "ferry-bench",
+            description = "Servers' data, the pipeline file and Ferry's state; wiped at start (default: ./ferry-bench).")
+    Path dataDir;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "The JSON report (default: <data-dir>/bench.json).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Bench.Options options = options();
+        try {
+            BenchDirectory.prepare(dataDir.toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem(e.getMessage());
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        Bench bench = new Bench(options, stdout);
+        Thread hook = new Thread(bench::close, "ferry-bench-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            BenchResult result = bench.run();
+            Path json = out != null ? out : dataDir.resolve("bench.json");
+            BenchReport.writeJson(result, json);
+            stdout.println();
+            stdout.print(BenchReport.table(result));
+            stdout.println("JSON: " + json.toAbsolutePath());
+            stdout.flush();
+            return ExitCode.OK.code();
+        } catch (BenchAborted e) {
+            spec.commandLine().getErr().println("ferry bench: " + e.getMessage());
+            return ExitCode.UNKNOWN.code();
+        } finally {
+            bench.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down (Ctrl-C): the hook closes the benchmark, which is idempotent
+            }
+        }
+    }
+
+    private Bench.Options options() {
+        if (rows < 1000 || rate < 1 || rate > 100_000 || backlog < 2 || backlogTransaction < 1) {
+            throw new Ferry.UsageProblem("--rows must be at least 1000, --rate between 1 and 100000, --backlog at least 2,"
+                    + " --backlog-transaction at least 1");
+        }
+        try {
+            Duration warm = warmup.trim().matches("0+\\s*(ms|s|m|h)?") ? Duration.ZERO : Durations.parse(warmup);
+            String command = "ferry " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            return new Bench.Options(dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
+                    command);
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.ferry.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ferry bench}'s command line: help and usage errors, none of which starts a server. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static int run(StringWriter out, StringWriter err, String... args) {
+        return Ferry.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void helpSaysWhatIsMeasuredAndWhatIsNotYet() {
+        StringWriter out = new StringWriter();
+        assertThat(run(out, new StringWriter(), "bench", "--help")).isZero();
+        assertThat(out.toString()).contains("PostgreSQL -> PostgreSQL, same\nshape", "--rows", "--rate", "--duration", "--backlog",
+                "Ferry only, for now: no Kafka Connect peer", "no PostgreSQL logical-replication floor yet", "Exit codes:");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "bench", "--rows", "10")).isEqualTo(2);
+        assertThat(err.toString()).contains("--rows must be at least 1000");
+        StringWriter err2 = new StringWriter();
+        assertThat(run(new StringWriter(), err2, "bench", "--duration", "60")).isEqualTo(2);
+        assertThat(err2.toString()).contains("expected a duration with a unit");
+    }
+
+    @Test
+    void aDirectoryOfSomethingElseIsNeverWiped() throws Exception {
+        Path keep = Files.writeString(dir.resolve("precious.txt"), "keep me");
+        StringWriter err = new StringWriter();
+        assertThat(run(new StringWriter(), err, "bench", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("is not empty and no earlier benchmark's directory");
+        assertThat(keep).hasContent("keep me");
+    }
+}
