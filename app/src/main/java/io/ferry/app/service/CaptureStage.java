@@ -71,7 +71,7 @@ final class CaptureStage implements Stage {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     if (!partitions.isEmpty()) {
-                        resign("another process takes over capture");
+                        resign(running ? "another process takes over capture" : "this process stops");
                     }
                 }
 
