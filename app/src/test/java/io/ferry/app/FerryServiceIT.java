@@ -98,6 +98,7 @@ class FerryServiceIT {
                 assertThat(r.path("table").asText()).isEqualTo("users");
                 assertThat(r.path("lagMs").isNumber()).isTrue();
                 assertThat(r.path("stages").path("capture").asText()).isEqualTo("RUNNING");
+                assertThat(r.path("validation").path("result").asText()).isEqualTo("MATCH");
             });
         }
 

@@ -72,7 +72,9 @@ final class Validation implements Stage {
 
     @Override
     public void start() {
-        tracker = new LagTracker(context.config(), context.clientBase(), this::stageStates).start();
+        tracker = new LagTracker(context.config(), context.clientBase(), this::stageStates);
+        tracker.validationResults(this::validationOf);
+        tracker.start();
         scheduler.scheduleWithFixedDelay(this::evaluate, 1, 1, TimeUnit.SECONDS);
         if (context.config().validation().continuous()) {
             scheduler.scheduleWithFixedDelay(this::validateWhenDue, 10, 10, TimeUnit.SECONDS);
@@ -170,6 +172,26 @@ final class Validation implements Stage {
         } finally {
             validating = false;
         }
+    }
+
+    /** The last validation's result for one {@code sink/table}, as the lag topic carries it; null before any. */
+    private com.fasterxml.jackson.databind.node.ObjectNode validationOf(String sinkTable) {
+        ValidationReport r = lastReport;
+        if (r == null) {
+            return null;
+        }
+        for (TableResult t : r.tables()) {
+            if ((t.sink() + "/" + t.table()).equals(sinkTable)) {
+                var n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                n.put("result", t.result());
+                n.put("missing", t.missing());
+                n.put("extra", t.extra());
+                n.put("different", t.different());
+                n.put("finishedAt", r.finishedAt().toString());
+                return n;
+            }
+        }
+        return null;
     }
 
     Optional<ValidationReport> lastReport() {

@@ -47,6 +47,7 @@ public final class LagTracker implements AutoCloseable {
     private final LagCalculator calculator;
     private final SourceClock clock;
     private final Supplier<Map<String, String>> stages;
+    private volatile java.util.function.Function<String, ObjectNode> validation = k -> null;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, AppliedPosition> positions = new HashMap<>();
@@ -90,6 +91,14 @@ public final class LagTracker implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "ferry-lag");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Where each record's {@code validation} field comes from: the last validation's result for
+     * {@code sink/table}, or null when none ran.
+     */
+    public void validationResults(java.util.function.Function<String, ObjectNode> byTable) {
+        this.validation = byTable;
     }
 
     public LagTracker start() {
@@ -178,6 +187,10 @@ public final class LagTracker implements AutoCloseable {
         Map<String, String> stageStates = stages.get();
         for (TableLag l : s.tables()) {
             ObjectNode n = record(config.pipeline().name(), s, l, stageStates);
+            ObjectNode v = validation.apply(l.sink() + "/" + l.table());
+            if (v != null) {
+                n.set("validation", v);
+            }
             producer.send(new ProducerRecord<>(names.lag(), null, n.toString().getBytes(StandardCharsets.UTF_8)));
         }
     }
