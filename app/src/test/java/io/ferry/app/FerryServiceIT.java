@@ -79,8 +79,12 @@ class FerryServiceIT {
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
             assertThat(service.sinkCounts()).singleElement().satisfies(c -> assertThat(c.deadLetters()).isZero());
 
-            // lag follows the heartbeats; a drain returns once every sink applied a heartbeat written after the changes
+            // a drain returns only once every change committed before it is in the target: no waiting after it
+            users.execute("UPDATE users SET name = 'Last write' WHERE user_id = 12",
+                    "INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 12, '2032-01-01')");
             long drained = service.drain(Duration.ofMinutes(1));
+            assertThat(users.actual()).isEqualTo(users.expected());
+            // lag follows the heartbeats
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
                     .singleElement().satisfies(l -> {
                         assertThat(l.known()).isTrue();
