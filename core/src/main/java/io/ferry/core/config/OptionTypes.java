@@ -238,6 +238,11 @@ public final class OptionTypes {
      * properties). Values whose key looks secret (password, secret, token, key, credential, jaas) are masked.
      */
     public static OptionType<Map<String, String>> stringMap() {
+        return stringMap((k, v) -> null);
+    }
+
+    /** A map of strings whose entries are checked: {@code check} returns what is wrong with one, or null. */
+    public static OptionType<Map<String, String>> stringMap(java.util.function.BiFunction<String, String, String> check) {
         return new OptionType<>() {
             @Override
             public String describe() {
@@ -255,6 +260,11 @@ public final class OptionTypes {
                 for (var e : m.entries().entrySet()) {
                     String v = scalar(e.getValue(), problems, "a string");
                     ok &= v != null;
+                    String problem = v == null ? null : check.apply(e.getKey(), v);
+                    if (problem != null) {
+                        problems.add(e.getValue(), problem);
+                        ok = false;
+                    }
                     out.put(e.getKey(), v);
                 }
                 return ok ? java.util.Collections.unmodifiableMap(out) : null;

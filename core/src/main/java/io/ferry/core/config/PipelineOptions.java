@@ -95,8 +95,13 @@ public final class PipelineOptions {
             "How often the service validates on its own (continuous mode), once the snapshot is done and lag is known.");
     public static final Option<Boolean> CONTINUOUS = withDefault("continuous", OptionTypes.bool(), true,
             "Validate on its own every interval; false: only on request (ferry validate, cutover scripts).");
+    public static final Option<Map<String, String>> TOLERANCES = withDefault("tolerances",
+            OptionTypes.stringMap(PipelineOptions::toleranceProblem), Map.of(),
+            "Per-column slack for validation, by target column: `table.column: 0.01` (numbers), `table.column: 0.1%` (floats,"
+                    + " relative), `table.column: 1s` (times, compared at that precision); `sink/table.column` for one sink only.");
     public static final Section VALIDATION = Section.of("validation", "lag, checksums and the cutover gate", false,
-            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL, CONTINUOUS);
+            LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL, CONTINUOUS,
+            TOLERANCES);
 
     // http
     public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,
@@ -115,6 +120,19 @@ public final class PipelineOptions {
             "The sink's name: its consumer group, metrics and topics are named after it.");
     public static final Option<String> SINK_TYPE = required("type", OptionTypes.string(),
             "The sink's type: one of the sink factories on the classpath (postgres, mysql, mariadb, cassandra, mongodb).");
+
+    /** What is wrong with one entry of {@code validation.tolerances}, or null. */
+    static String toleranceProblem(String key, String value) {
+        if (!key.matches("([a-z0-9][a-z0-9_-]*/)?[^./]+\\.[^./]+")) {
+            return "'" + key + "' must be table.column or sink/table.column (a target column)";
+        }
+        try {
+            io.ferry.core.types.Tolerance.parse(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return key + ": " + e.getMessage();
+        }
+    }
 
     /** What is wrong with one entry of {@code source.tables}, or null. */
     static String tableProblem(String table) {

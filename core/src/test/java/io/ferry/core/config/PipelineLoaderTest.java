@@ -239,6 +239,17 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void toleranceEntriesAreCheckedAtLoad() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL
+                + "validation:\n  tolerances:\n    users.balance: 0.01\n    users: 1s\n    users.seen: soon\n"));
+        assertThat(e.errors()).extracting(ConfigError::message).containsExactly(
+                "'users' must be table.column or sink/table.column (a target column)",
+                "users.seen: 'soon' is not a tolerance: write a number (0.01), a percentage (0.1%) or a time precision (1ms, 1s, 1min, 1h, 1d)");
+        assertThat(parse(MINIMAL + "validation:\n  tolerances: {pg/users.balance: 0.5%, users.seen: 1ms}\n").validation().tolerances())
+                .containsEntry("pg/users.balance", "0.5%").containsEntry("users.seen", "1ms");
+    }
+
+    @Test
     void duplicateKeysBadTablesAndCrossChecks() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL.replace("  name: shop\n",
                 "  name: shop\n  name: shop2\n").replace("tables: [public.users]", "tables: [users, \"public.(x\"]")

@@ -18,6 +18,7 @@ final class TableComparison implements Consumer<Row> {
 
     private final TargetTable table;
     private final Tolerance tolerance;
+    private final java.util.function.Function<String, Tolerance> columns;
     private final Map<Row, Row> expected;
     private final long expectedCount;
     private final Map<Row, RowDiff> diffs = new HashMap<>();
@@ -25,8 +26,14 @@ final class TableComparison implements Consumer<Row> {
 
     /** @param expected normalized target key → mapped row; taken over and emptied */
     TableComparison(TargetTable table, Tolerance tolerance, Map<Row, Row> expected) {
+        this(table, tolerance, c -> tolerance, expected);
+    }
+
+    /** @param columns each column's tolerance (keys are matched with {@code tolerance}) */
+    TableComparison(TargetTable table, Tolerance tolerance, java.util.function.Function<String, Tolerance> columns, Map<Row, Row> expected) {
         this.table = table;
         this.tolerance = tolerance;
+        this.columns = columns;
         this.expected = expected;
         this.expectedCount = expected.size();
     }
@@ -40,7 +47,7 @@ final class TableComparison implements Consumer<Row> {
             diffs.put(key, RowDiff.extra(key));
             return;
         }
-        List<String> columns = TargetValues.differingColumns(table, want, actual, tolerance);
+        List<String> columns = TargetValues.differingColumns(table, want, actual, this.columns);
         if (!columns.isEmpty()) {
             diffs.put(key, RowDiff.different(key, columns));
         }

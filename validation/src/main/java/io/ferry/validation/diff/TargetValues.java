@@ -101,9 +101,14 @@ final class TargetValues {
 
     /** The target columns whose values differ, in column order; a column absent from a row counts as NULL. */
     static List<String> differingColumns(TargetTable table, Row expected, Row actual, Tolerance tolerance) {
+        return differingColumns(table, expected, actual, c -> tolerance);
+    }
+
+    /** As above, each column with its own tolerance. */
+    static List<String> differingColumns(TargetTable table, Row expected, Row actual, java.util.function.Function<String, Tolerance> tolerance) {
         List<String> out = new ArrayList<>();
         for (Column c : table.columns()) {
-            if (!same(c.type(), expected.get(c.name()), actual.get(c.name()), tolerance)) {
+            if (!same(c.type(), expected.get(c.name()), actual.get(c.name()), tolerance.apply(c.name()))) {
                 out.add(c.name());
             }
         }

@@ -132,9 +132,33 @@ public final class Validator {
                 return;
             }
             String type = config.sinks().stream().filter(s -> s.name().equals(sink)).map(SinkSettings::type).findFirst().orElse("");
-            plan.add(new Step(new TableCheck(sink, type, shape, group, tolerance(type)), null));
+            plan.add(new Step(new TableCheck(sink, type, shape, group, tolerance(type),
+                    columnTolerances(config.validation().tolerances(), sink, table, tolerance(type))), null));
         });
         return plan;
+    }
+
+    /**
+     * The columns of one target table with their own slack from {@code validation.tolerances}: keys
+     * {@code table.column} (every sink) or {@code sink/table.column}; the sink-specific entry wins.
+     */
+    static Map<String, Tolerance> columnTolerances(Map<String, String> configured, String sink, String table, Tolerance base) {
+        Map<String, Tolerance> out = new HashMap<>();
+        configured.forEach((key, value) -> {
+            String bare = key.contains("/") ? key.substring(key.indexOf('/') + 1) : key;
+            if (key.contains("/") && !key.startsWith(sink + "/")) {
+                return;
+            }
+            int dot = bare.indexOf('.');
+            if (!bare.substring(0, dot).equals(table)) {
+                return;
+            }
+            String column = bare.substring(dot + 1);
+            if (key.contains("/") || !out.containsKey(column)) {
+                out.put(column, base.widen(Tolerance.parse(value)));
+            }
+        });
+        return out;
     }
 
     /** Cassandra and MongoDB keep milliseconds (docs/types.md): timestamps and times compare at that precision there. */
@@ -209,7 +233,7 @@ public final class Validator {
             log.error("mapping the source rows of {}/{} failed", sink, table, e);
             return new Attempt(null, "", TableResult.error(sink, table, "mapping the source rows failed: " + e));
         }
-        TableComparison comparison = new TableComparison(check.table(), check.tolerance(), want.rows());
+        TableComparison comparison = new TableComparison(check.table(), check.tolerance(), check::tolerance, want.rows());
         try {
             reader.get().read(table, KeyRange.ALL, comparison);
         } catch (SinkWriteException e) {

@@ -46,6 +46,29 @@ class TableComparisonTest {
     }
 
     @Test
+    void configuredColumnTolerancesWidenOnlyTheirColumns() {
+        Map<String, Tolerance> columns = Validator.columnTolerances(Map.of("people.balance", "0.01", "people.seen", "1s",
+                "other/people.name", "1%", "accounts.balance", "5"), "pg", "people", Tolerance.EXACT);
+        assertThat(columns).containsOnlyKeys("balance", "seen");
+        List<Row> expected = List.of(
+                row("{\"id\": 1, \"name\": \"Ada\", \"balance\": \"12.50\", \"seen\": \"2024-03-15T10:30:00.123456Z\", \"tags\": null}"),
+                row("{\"id\": 2, \"name\": \"Bob\", \"balance\": \"1.00\", \"seen\": \"2024-03-15T10:30:00Z\", \"tags\": null}"));
+        List<Row> actual = List.of(
+                row("{\"id\": 1, \"name\": \"Ada\", \"balance\": \"12.51\", \"seen\": \"2024-03-15T10:30:00.9Z\", \"tags\": null}"),
+                row("{\"id\": 2, \"name\": \"Bob\", \"balance\": \"1.02\", \"seen\": \"2024-03-15T10:30:01Z\", \"tags\": null}"));
+        Map<Row, Row> byKey = new HashMap<>();
+        expected.forEach(r -> byKey.put(TargetValues.key(PEOPLE, r, Tolerance.EXACT), r));
+        TableComparison comparison = new TableComparison(PEOPLE, Tolerance.EXACT, c -> columns.getOrDefault(c, Tolerance.EXACT), byKey);
+        actual.forEach(comparison);
+        TableResult result = comparison.finish().result("pg", "people", "");
+        assertThat(result.different()).isEqualTo(1);
+        assertThat(result.samples()).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo(id(2));
+            assertThat(d.columns()).containsExactly("balance", "seen");
+        });
+    }
+
+    @Test
     void rowsAreMatchedByKeyAndComparedColumnByColumnByValue() {
         List<Row> expected = List.of(
                 row("{\"id\": 1, \"name\": \"Ada\", \"balance\": \"12.50\", \"seen\": \"2024-03-15T10:30:00.123456Z\", \"tags\": \"{\\\"a\\\": 1, \\\"b\\\": [1, 2]}\"}"),
