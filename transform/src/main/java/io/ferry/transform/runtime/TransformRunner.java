@@ -46,6 +46,9 @@ public final class TransformRunner implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+        // Streams' record cache is on the heap; one bound for all threads (exactly-once flushes it at each commit anyway)
+        p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L << 20));
         p.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"), String.valueOf(io.ferry.core.topic.TopicSpec.MAX_RECORD_BYTES));
         p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // Streams does not leave its group on close by default (fewer rebalances on a rolling bounce); Ferry
