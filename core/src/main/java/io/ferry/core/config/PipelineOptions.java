@@ -99,9 +99,13 @@ public final class PipelineOptions {
             OptionTypes.stringMap(PipelineOptions::toleranceProblem), Map.of(),
             "Per-column slack for validation, by target column: `table.column: 0.01` (numbers), `table.column: 0.1%` (floats,"
                     + " relative), `table.column: 1s` (times, compared at that precision); `sink/table.column` for one sink only.");
+    public static final Option<Boolean> PUSH_DOWN = withDefault("push_down", OptionTypes.bool(), true,
+            "Where source and target are both SQL (PostgreSQL, or MySQL/MariaDB) and a table is mapped 1:1 with a single integer key,"
+                    + " compare it by checksums of key-range segments computed in both databases, bisecting those that differ down to"
+                    + " small ranges compared row by row; false: always compare row by row.");
     public static final Section VALIDATION = Section.of("validation", "lag, checksums and the cutover gate", false,
             LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL, CONTINUOUS,
-            TOLERANCES);
+            TOLERANCES, PUSH_DOWN);
 
     // http
     public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,

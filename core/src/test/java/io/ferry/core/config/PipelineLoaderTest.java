@@ -61,6 +61,7 @@ class PipelineLoaderTest {
         assertThat(c.source().password()).isEmpty();
         assertThat(c.validation().lagThreshold()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.validation().criticalLag()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.validation().pushDown()).isTrue();
         assertThat(c.sinks()).singleElement().satisfies(s -> {
             assertThat(s.name()).isEqualTo("out");
             assertThat(s.options().get(FixtureSinkFactory.BATCH_SIZE).bytes()).isEqualTo(1 << 20);
@@ -111,6 +112,7 @@ class PipelineLoaderTest {
                   lag_threshold: 500ms
                   stable_for: 1m
                   segment_rows: 50000
+                  push_down: false
                 """.formatted(token));
         assertThat(c.kafka().bootstrapServers()).contains("k1:9092,k2:9092");
         assertThat(c.kafka().partitions()).isEqualTo(12);
@@ -133,6 +135,7 @@ class PipelineLoaderTest {
         assertThat(sink.get(FixtureSinkFactory.TOKEN).reveal()).isEqualTo("tok-123");
         assertThat(c.validation().lagThreshold()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.validation().segmentRows()).isEqualTo(50_000);
+        assertThat(c.validation().pushDown()).isFalse();
     }
 
     @Test

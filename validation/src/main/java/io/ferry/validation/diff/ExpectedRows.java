@@ -3,6 +3,7 @@ package io.ferry.validation.diff;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.TableId;
 import io.ferry.core.schema.TableSchema;
+import io.ferry.core.spi.KeyRange;
 import io.ferry.core.spi.SinkWriteException;
 import io.ferry.transform.mapping.MappingException;
 import io.ferry.transform.mapping.RowMapper;
@@ -64,6 +65,15 @@ final class ExpectedRows {
      * @throws SinkWriteException when the source cannot be read
      */
     Expected compute(TableCheck check, SourceRows source, SourceLookup lookup) throws SinkWriteException {
+        return compute(check, source, lookup, KeyRange.ALL);
+    }
+
+    /**
+     * Maps the root rows of the check's mappings whose source primary key is in {@code range}.
+     *
+     * @throws SinkWriteException when the source cannot be read
+     */
+    Expected compute(TableCheck check, SourceRows source, SourceLookup lookup, KeyRange range) throws SinkWriteException {
         Map<Row, Row> rows = new HashMap<>();
         long[] unmappable = {0};
         long[] collisions = {0};
@@ -71,7 +81,7 @@ final class ExpectedRows {
         for (TargetMapping mapping : check.mappings()) {
             for (TableId root : roots(mapping)) {
                 List<String> sourceKey = source.schema(root).primaryKey();
-                source.read(root, row -> {
+                source.read(root, range, row -> {
                     Optional<Row> target;
                     try {
                         target = mapper.map(mapping, row, lookup);

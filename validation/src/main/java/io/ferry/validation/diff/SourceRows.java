@@ -60,8 +60,17 @@ final class SourceRows implements AutoCloseable {
      * @throws SinkWriteException retryable when the source is unreachable
      */
     void read(TableId table, Consumer<Row> rows) throws SinkWriteException {
+        read(table, KeyRange.ALL, rows);
+    }
+
+    /**
+     * Streams the rows of a source table in a range of its primary key, ordered by it.
+     *
+     * @throws SinkWriteException retryable when the source is unreachable
+     */
+    void read(TableId table, KeyRange range, Consumer<Row> rows) throws SinkWriteException {
         schema(table);
-        ((RowReader) reader(table.namespace())).read(table.name(), KeyRange.ALL, rows);
+        ((RowReader) reader(table.namespace())).read(table.name(), range, rows);
     }
 
     private Sink reader(String namespace) {
@@ -96,10 +105,7 @@ final class SourceRows implements AutoCloseable {
 
     /** The JDBC sink's options for the source: its URL as capture builds it, the credentials, the namespace, no DDL. */
     private ConfigValues options(SinkFactory factory, String namespace) {
-        String url = source.type().equals("postgres")
-                ? "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database()
-                : "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database()
-                        + (source.type().equals("mysql") ? "?allowPublicKeyRetrieval=true" : "");
+        String url = jdbcUrl(source);
         Map<String, ConfigNode> entries = new LinkedHashMap<>();
         entries.put("url", scalar("url", url, false));
         if (!source.user().isEmpty()) {
@@ -115,6 +121,14 @@ final class SourceRows implements AutoCloseable {
                 new ConfigNode.Mapping(entries, lines, "source", 1), "source", 1, Set.of(), problems);
         problems.throwIfAny();
         return values;
+    }
+
+    /** The source's JDBC URL, as capture builds it. */
+    static String jdbcUrl(SourceSettings source) {
+        return source.type().equals("postgres")
+                ? "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database()
+                : "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database()
+                        + (source.type().equals("mysql") ? "?allowPublicKeyRetrieval=true" : "");
     }
 
     private static ConfigNode scalar(String key, String value, boolean secret) {

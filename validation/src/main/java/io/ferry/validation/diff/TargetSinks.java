@@ -40,6 +40,11 @@ final class TargetSinks implements AutoCloseable {
         return Optional.ofNullable(settings.get(sink)).map(SinkSettings::type);
     }
 
+    /** The sink's settings from the pipeline file, or empty for a sink the pipeline does not declare. */
+    Optional<SinkSettings> settings(String sink) {
+        return Optional.ofNullable(settings.get(sink));
+    }
+
     /**
      * The sink's reader, or empty when the sink cannot read rows back.
      *

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * mappings, row by row, and reports missing, extra and different rows. Differences seen while changes flow are
  * checked a second time after the pipeline has caught up, and only those seen both times are reported.
  *
- * <p>First version (validation/README.md): whole tables, no key-range segments or bisection, no SQL push-down; the
- * expected rows of one target table and every related or nested source table are held in memory.
+ * <p>A table whose source and target are both SQL and same-shaped ({@link PushDown}) is compared by segment checksums
+ * computed in both databases, bisected down to small ranges compared row by row ({@link SegmentedComparison}); every
+ * other table is compared whole (validation/README.md), its expected rows and every related or nested source table
+ * held in memory.
  */
 public final class Validator {
 
@@ -188,20 +190,30 @@ public final class Validator {
         }
         SourceLookup lookup = new SourceLookup(source);
         for (TableCheck check : differing) {
-            Attempt second = compare(check, expected, source, lookup, sinks);
+            Attempt second = first.get(check).ranges() != null ? pushedDown(check, first.get(check).shape(), expected, source, sinks,
+                    first.get(check).ranges()) : compare(check, expected, source, lookup, sinks);
             if (second.failure() != null) {
                 TableResult f = second.failure();
                 out.put(check, TableResult.error(f.sink(), f.table(), "second comparison: " + f.detail()));
             } else {
-                out.put(check, second.outcome().confirming(first.get(check).outcome()).result(check.sink(), check.table().name(),
-                        second.notes()));
+                // a pushed-down table keeps how its first pass went: which segments differed and were bisected
+                String notes = second.ranges() == null ? second.notes() : first.get(check).notes() + "; " + second.notes();
+                out.put(check, second.outcome().confirming(first.get(check).outcome()).result(check.sink(), check.table().name(), notes));
             }
         }
         return out;
     }
 
-    /** One comparison of a table: its outcome and notes, or why it could not be made. */
-    private record Attempt(TableComparison.Outcome outcome, String notes, TableResult failure) {
+    /**
+     * One comparison of a table: its outcome and notes, or why it could not be made; when pushed down, the shape and the
+     * ranges compared row by row (null otherwise).
+     */
+    private record Attempt(TableComparison.Outcome outcome, String notes, TableResult failure, PushDown.Shape shape,
+            List<SegmentedComparison.Range> ranges) {
+
+        Attempt(TableComparison.Outcome outcome, String notes, TableResult failure) {
+            this(outcome, notes, failure, null, null);
+        }
 
         boolean differs() {
             return outcome != null && !outcome.diffs().isEmpty();
@@ -224,6 +236,19 @@ public final class Validator {
         if (reader.isEmpty()) {
             return new Attempt(null, "", TableResult.skipped(sink, table, "the " + check.sinkType() + " sink cannot read rows back"));
         }
+        String fallback = "";
+        if (config.validation().pushDown()) {
+            PushDown.Decision decision = PushDown.decide(check, config.source().type(), sourceSchemas);
+            if (decision.shape().isPresent()) {
+                Attempt pushed = pushedDown(check, decision.shape().get(), expected, source, sinks, null);
+                if (pushed != null) {
+                    return pushed;
+                }
+                fallback = "push-down failed, compared row by row";
+            } else {
+                log.debug("{}/{} is compared row by row: {}", sink, table, decision.reason());
+            }
+        }
         ExpectedRows.Expected want;
         try {
             want = expected.compute(check, source, lookup);
@@ -242,6 +267,31 @@ public final class Validator {
             log.error("reading {}/{} back failed", sink, table, e);
             return new Attempt(null, "", TableResult.error(sink, table, "cannot read the target: " + e));
         }
-        return new Attempt(comparison.finish(), want.notes(), null);
+        return new Attempt(comparison.finish(), fallback.isEmpty() || want.notes().isEmpty() ? fallback + want.notes()
+                : fallback + "; " + want.notes(), null);
+    }
+
+    /**
+     * A pushed-down comparison ({@code ranges} null) or its recheck; null when a checksum query failed, so that the
+     * first pass falls back to comparing the table whole.
+     */
+    private Attempt pushedDown(TableCheck check, PushDown.Shape shape, ExpectedRows expected, SourceRows source, TargetSinks sinks,
+            List<SegmentedComparison.Range> ranges) {
+        String sink = check.sink();
+        String table = check.table().name();
+        try {
+            RowReader reader = sinks.reader(sink).orElseThrow();
+            SegmentedComparison.Result r = PushedDown.compare(check, shape, config.source(), sinks.settings(sink).orElseThrow(),
+                    config.validation().segmentRows(), expected, source, reader, ranges);
+            return new Attempt(r.outcome(), r.detail(), null, shape, r.compared());
+        } catch (java.sql.SQLException e) {
+            log.warn("checksums of {}/{} could not be computed in the databases ({}); comparing it row by row", sink, table, e.toString());
+            return ranges == null ? null : new Attempt(null, "", TableResult.error(sink, table, "cannot compute checksums: " + e.getMessage()));
+        } catch (SinkWriteException e) {
+            return new Attempt(null, "", TableResult.error(sink, table, "cannot read rows: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("comparing {}/{} by segments failed", sink, table, e);
+            return new Attempt(null, "", TableResult.error(sink, table, "comparing by segments failed: " + e));
+        }
     }
 }
