@@ -13,7 +13,16 @@ import picocli.CommandLine.Command;
 public final class Ferry {
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (Throwable e) {
+            // an Error escapes picocli's handler; without exiting here the service's threads would keep the JVM alive
+            System.err.println("ferry: " + e);
+            e.printStackTrace();
+            code = ExitCode.UNKNOWN.code();
+        }
+        System.exit(code);
     }
 
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */

@@ -6,6 +6,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
@@ -18,6 +19,11 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
 
     static final long BUDGET = Long.getLong("ferry.rocksdb.memory", 128L << 20);
     private static final long MEMTABLE = 16L << 20;
+
+    static {
+        // Streams may create this class (to validate its config) before any store has loaded RocksDB's native library
+        RocksDB.loadLibrary();
+    }
 
     // shared by every store of the process, and never closed: the stores come and go, the budget stays
     private static final Cache CACHE = new LRUCache(BUDGET, -1, false, 0.1);
