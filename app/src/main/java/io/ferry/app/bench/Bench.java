@@ -1,5 +1,6 @@
 package io.ferry.app.bench;
 
+import io.ferry.app.service.ScratchDirectory;
 import io.ferry.app.service.FerryService;
 import io.ferry.app.service.Role;
 import io.ferry.core.config.PipelineConfig;
@@ -53,7 +54,7 @@ public final class Bench implements AutoCloseable {
     }
 
     /**
-     * Runs every phase into an empty data directory ({@link BenchDirectory#prepare}) and returns the figures.
+     * Runs every phase into an empty data directory ({@link ScratchDirectory#prepare}) and returns the figures.
      *
      * @throws BenchAborted when a server or the service did not start, or a phase did not complete within the timeout
      */
@@ -89,7 +90,7 @@ public final class Bench implements AutoCloseable {
         target = pg.connect(BenchPipeline.TARGET_DATABASE);
         say(String.format("filling the source's public.bench with %,d rows of ~200 bytes ...", options.rows()));
         BenchTable.createAndFill(source, options.rows());
-        Path file = dir.resolve(BenchDirectory.PIPELINE_FILE);
+        Path file = dir.resolve(ScratchDirectory.PIPELINE_FILE);
         Files.writeString(file, BenchPipeline.yaml(dir, pg));
         config = PipelineLoader.standard().load(file);
     }

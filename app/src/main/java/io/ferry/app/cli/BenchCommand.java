@@ -2,7 +2,7 @@ package io.ferry.app.cli;
 
 import io.ferry.app.bench.Bench;
 import io.ferry.app.bench.BenchAborted;
-import io.ferry.app.bench.BenchDirectory;
+import io.ferry.app.service.ScratchDirectory;
 import io.ferry.app.bench.BenchReport;
 import io.ferry.app.bench.BenchResult;
 import io.ferry.core.ExitCode;
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Bench.Options options = options();
         try {
-            BenchDirectory.prepare(dataDir.toAbsolutePath());
+            ScratchDirectory.prepare(dataDir.toAbsolutePath(), "benchmark");
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.ferry.app.cli;
 
 import io.ferry.app.demo.Demo;
+import io.ferry.app.service.ScratchDirectory;
 import io.ferry.core.ExitCode;
 import io.ferry.core.config.Durations;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            ScratchDirectory.prepare(dataDir.toAbsolutePath(), "demo");
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem(e.getMessage());
+        }
         Demo demo = new Demo(new Demo.Options(dataDir, users, rate, port, Durations.parse(timeout), keepRunning), spec.commandLine().getOut());
         Thread hook = new Thread(demo::close, "ferry-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);

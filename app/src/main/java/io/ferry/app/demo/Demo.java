@@ -2,6 +2,7 @@ package io.ferry.app.demo;
 
 import io.ferry.app.service.FerryService;
 import io.ferry.app.service.Role;
+import io.ferry.app.service.ScratchDirectory;
 import io.ferry.app.status.StatusServer;
 import io.ferry.capture.SnapshotProgress;
 import io.ferry.core.config.PipelineConfig;
@@ -16,9 +17,7 @@ import io.ferry.validation.gate.GateState;
 import io.ferry.validation.lag.TableLag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code ferry demo}: everything on this machine, nothing to install. devstack's PostgreSQL with the seeds'
@@ -53,11 +51,13 @@ public final class Demo implements AutoCloseable {
         this.out = out;
     }
 
-    /** Runs the demo to its end; true when the gate turned READY and the drain succeeded. */
+    /**
+     * Runs the demo to its end, in a directory {@link ScratchDirectory#prepare prepared} for it; true when the
+     * gate turned READY, the drain succeeded and the final validation matched.
+     */
     public boolean run() throws Exception {
         Path dir = options.dataDir().toAbsolutePath();
-        wipe(dir);
-        Files.createDirectories(dir);
+
         say("starting PostgreSQL and a MongoDB-protocol server (devstack, data under " + dir.resolve("servers") + ") ...");
         devstack = Devstack.create(Provider.LOCAL, dir.resolve("servers"));
         devstack.ensure(List.of(Service.POSTGRES, Service.MONGODB));
@@ -73,7 +73,7 @@ public final class Demo implements AutoCloseable {
             }
         });
         source.seed(options.users());
-        Path file = dir.resolve("pipeline.yaml");
+        Path file = dir.resolve(ScratchDirectory.PIPELINE_FILE);
         Files.writeString(file, DemoPipeline.yaml(dir, pg, mongo, options.httpPort()));
         PipelineConfig config = PipelineLoader.standard().load(file);
         say("pipeline file: " + file);
@@ -139,27 +139,6 @@ public final class Demo implements AutoCloseable {
     private void say(String line) {
         out.println("[demo] " + line);
         out.flush();
-    }
-
-    private static void wipe(Path dir) throws IOException {
-        if (!Files.exists(dir.resolve("pipeline.yaml")) && Files.exists(dir)) {
-            try (Stream<Path> any = Files.list(dir)) {
-                if (any.findAny().isPresent()) {
-                    throw new IllegalStateException(dir + " is not empty and is not a demo directory; choose another with --data-dir");
-                }
-            }
-        }
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.delete(p);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            }
-        }
     }
 
     /** Stops the writer, the service, the status server and the servers, in that order. */

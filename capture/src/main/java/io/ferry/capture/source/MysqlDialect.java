@@ -36,8 +36,7 @@ final class MysqlDialect implements SourceDialect {
 
     @Override
     public String jdbcUrl() {
-        return "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database()
-                + (mariadb ? "" : "?allowPublicKeyRetrieval=true");
+        return source.jdbcUrl();
     }
 
     @Override

@@ -31,7 +31,7 @@ final class PostgresDialect implements SourceDialect {
 
     @Override
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database();
+        return source.jdbcUrl();
     }
 
     @Override

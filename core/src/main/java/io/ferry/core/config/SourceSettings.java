@@ -25,6 +25,17 @@ public record SourceSettings(String type, String host, int port, String database
     }
 
     /**
+     * The JDBC URL of the source database, for every module that connects to it (capture, the lag clock,
+     * validation): the PostgreSQL driver, or MariaDB's for MySQL and MariaDB (MySQL 8's default
+     * authentication needs the server's public key).
+     */
+    public String jdbcUrl() {
+        return type.equals("postgres")
+                ? "jdbc:postgresql://" + host + ":" + port + "/" + database
+                : "jdbc:mariadb://" + host + ":" + port + "/" + database + (type.equals("mysql") ? "?allowPublicKeyRetrieval=true" : "");
+    }
+
+    /**
      * The default slot and publication name: {@code ferry_<pipeline>}, valid in PostgreSQL (lower-case,
      * digits and '_', at most 63 bytes). A name that had to change ('-' to '_', or cut) gets a short hash
      * of the pipeline name, so pipelines {@code a-b} and {@code a_b} never share a slot.

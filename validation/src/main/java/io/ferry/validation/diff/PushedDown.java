@@ -39,7 +39,7 @@ final class PushedDown {
         PushedDown.<String>option(options, "user").ifPresent(u -> targetCredentials.setProperty("user", u));
         PushedDown.<Secret>option(options, "password").ifPresent(p -> targetCredentials.setProperty("password", p.reveal()));
         String url = PushedDown.<String>option(options, "url").orElseThrow(() -> new SQLException("sink " + sink.name() + " has no url"));
-        try (SqlSide from = SqlSide.open(SourceRows.jdbcUrl(sourceSettings), sourceCredentials, shape.family(),
+        try (SqlSide from = SqlSide.open(sourceSettings.jdbcUrl(), sourceCredentials, shape.family(),
                 shape.source().namespace(), shape.source().name(), shape.sourceKey(), shape.sourceColumns());
                 SqlSide to = SqlSide.open(url, targetCredentials, shape.family(), PushedDown.<String>option(options, "schema").orElse(null),
                         check.table().name(), shape.targetKey(), shape.targetColumns())) {

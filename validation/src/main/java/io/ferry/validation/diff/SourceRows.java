@@ -105,7 +105,7 @@ final class SourceRows implements AutoCloseable {
 
     /** The JDBC sink's options for the source: its URL as capture builds it, the credentials, the namespace, no DDL. */
     private ConfigValues options(SinkFactory factory, String namespace) {
-        String url = jdbcUrl(source);
+        String url = source.jdbcUrl();
         Map<String, ConfigNode> entries = new LinkedHashMap<>();
         entries.put("url", scalar("url", url, false));
         if (!source.user().isEmpty()) {
@@ -121,14 +121,6 @@ final class SourceRows implements AutoCloseable {
                 new ConfigNode.Mapping(entries, lines, "source", 1), "source", 1, Set.of(), problems);
         problems.throwIfAny();
         return values;
-    }
-
-    /** The source's JDBC URL, as capture builds it. */
-    static String jdbcUrl(SourceSettings source) {
-        return source.type().equals("postgres")
-                ? "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database()
-                : "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database()
-                        + (source.type().equals("mysql") ? "?allowPublicKeyRetrieval=true" : "");
     }
 
     private static ConfigNode scalar(String key, String value, boolean secret) {

@@ -108,10 +108,7 @@ public final class SourceClock implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            String url = source.type().equals("postgres")
-                    ? "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database()
-                    : "jdbc:mariadb://" + source.host() + ":" + source.port() + "/" + source.database()
-                            + (source.type().equals("mysql") ? "?allowPublicKeyRetrieval=true" : "");
+            String url = source.jdbcUrl();
             Properties p = new Properties();
             p.setProperty("user", source.user());
             source.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
