@@ -29,7 +29,11 @@ final class TypeMatrix {
     }
 
     String insertRow() {
-        StringBuilder insert = new StringBuilder("INSERT INTO types VALUES (1");
+        return insertRow(1);
+    }
+
+    String insertRow(int id) {
+        StringBuilder insert = new StringBuilder("INSERT INTO types VALUES (" + id);
         columns.forEach((name, spec) -> insert.append(", ").append(spec[1]));
         return insert.append(")").toString();
     }

@@ -69,7 +69,8 @@ final class ConnectValues {
             case TIMESTAMPTZ -> zonedTimestamp((String) value);
             case TIMETZ -> OffsetTime.parse((String) value);
             case INTERVAL -> value instanceof Number micros
-                    ? new io.ferry.core.types.Interval(0, 0, micros.longValue()) : value;
+                    ? new io.ferry.core.types.Interval(0, 0, micros.longValue())
+                    : io.ferry.core.types.Interval.parseRounding((String) value);
             case BIT -> value instanceof Boolean ? value : bits(value, type.length() == null ? 1 : type.length());
             case ARRAY -> array(schema, type, (List<?>) value);
             case UINT64 -> value instanceof java.math.BigDecimal d ? d.toBigIntegerExact() : value;
@@ -97,15 +98,24 @@ final class ConnectValues {
      */
     private static final int DATE_POSITIVE_INFINITY = -2147472692;
     private static final int DATE_NEGATIVE_INFINITY = -2147472691;
+    /*
+     * In a snapshot the values come through JDBC, and Debezium turns the driver's sentinel dates into epoch days of
+     * the years -1701532 (infinity) and -1711471 (-infinity), give or take a day with the JVM's time zone. PostgreSQL
+     * has no date before 4713 BC, so nothing real lies within a day of them.
+     */
+    private static final long SNAPSHOT_DATE_POSITIVE_INFINITY = -622_191_235L;
+    private static final long SNAPSHOT_DATE_NEGATIVE_INFINITY = -625_821_273L;
     private static final long TIMESTAMP_POSITIVE_INFINITY = 9223372036825200000L;
     private static final long TIMESTAMP_NEGATIVE_INFINITY = -9223372036832400000L;
 
     private static Object date(int epochDay) {
-        return switch (epochDay) {
-            case DATE_POSITIVE_INFINITY -> LocalDate.MAX;
-            case DATE_NEGATIVE_INFINITY -> LocalDate.MIN;
-            default -> LocalDate.ofEpochDay(epochDay);
-        };
+        if (epochDay == DATE_POSITIVE_INFINITY || Math.abs(epochDay - SNAPSHOT_DATE_POSITIVE_INFINITY) <= 1) {
+            return LocalDate.MAX;
+        }
+        if (epochDay == DATE_NEGATIVE_INFINITY || Math.abs(epochDay - SNAPSHOT_DATE_NEGATIVE_INFINITY) <= 1) {
+            return LocalDate.MIN;
+        }
+        return LocalDate.ofEpochDay(epochDay);
     }
 
     /** {@code amount} units of {@code unitsPerSecond} since the epoch, as a wall-clock date-time. */

@@ -73,6 +73,34 @@ public record Interval(int months, int days, long micros) {
         return new Interval(months, days, micros);
     }
 
+    /**
+     * As {@link #parseIso}, also accepting more than six fractional digits of a second, rounded half-up to the
+     * microsecond: Debezium renders a streamed PostgreSQL interval's seconds through a double
+     * ({@code PT1.238999999S} for 1.239 s), and PostgreSQL intervals hold microseconds.
+     */
+    public static Interval parseRounding(String text) {
+        Matcher m = LONG_FRACTION.matcher(text);
+        if (!m.matches()) {
+            return parseIso(text);
+        }
+        String head = m.group(1);
+        long nanos = Long.parseLong((m.group(2) + "00").substring(0, 9));
+        long fractionMicros = (nanos + 500) / 1000;
+        Interval whole = parseIso(head + "S");
+        long micros = isNegativeSeconds(head) ? whole.micros() - fractionMicros : whole.micros() + fractionMicros;
+        return new Interval(whole.months(), whole.days(), micros);
+    }
+
+    private static final Pattern LONG_FRACTION = Pattern.compile("(.*\\d)\\.(\\d{7,})S");
+
+    private static boolean isNegativeSeconds(String head) {
+        int i = head.length() - 1;
+        while (i >= 0 && Character.isDigit(head.charAt(i))) {
+            i--;
+        }
+        return i >= 0 && head.charAt(i) == '-';
+    }
+
     private static long longGroup(Matcher m, int i) {
         return m.group(i) == null ? 0 : Long.parseLong(m.group(i));
     }
