@@ -8,8 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.Constructor;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * One of the example pipeline files in {@code config/}, loaded as a tree so a test can point it at devstack's
@@ -30,11 +36,32 @@ final class PipelineFile {
     static PipelineFile example(String name) {
         Path file = repositoryRoot().resolve("config").resolve(name + ".yaml");
         try {
-            Map<String, Object> tree = new Yaml().load(Files.readString(file));
+            Map<String, Object> tree = yaml().load(Files.readString(file));
             return new PipelineFile(name, tree);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the example " + file, e);
         }
+    }
+
+    /**
+     * YAML as Ferry reads it: only true/false are booleans. SnakeYAML's default (YAML 1.1) turns the mapping key
+     * {@code on:} into {@code true}, which would write {@code true:} back.
+     */
+    private static Yaml yaml() {
+        DumperOptions dump = new DumperOptions();
+        dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        LoaderOptions load = new LoaderOptions();
+        return new Yaml(new Constructor(load), new Representer(dump), dump, load, new Resolver() {
+            @Override
+            protected void addImplicitResolvers() {
+                addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
+                addImplicitResolver(Tag.INT, INT, "-+0123456789");
+                addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+                addImplicitResolver(Tag.MERGE, MERGE, "<");
+                addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+                addImplicitResolver(Tag.NULL, EMPTY, null);
+            }
+        });
     }
 
     static Path repositoryRoot() {
@@ -100,12 +127,10 @@ final class PipelineFile {
     }
 
     Path write(Path file) {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, "# config/" + example + ".yaml pointed at devstack's servers by " + PipelineFile.class.getName()
-                    + "\n" + new Yaml(options).dump(root));
+                    + "\n" + yaml().dump(root));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -2,6 +2,8 @@ package io.ferry.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.TargetEvent;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +78,23 @@ class GoldenScenario1Test {
         assertThat(out.get(0)).startsWith("upsert cassandra.users " + USER_KEY).contains("\"email\":\"alice@new.io\"");
         assertThat(out.get(1)).startsWith("upsert cassandra.user_events_by_user " + E1_BY_USER_KEY)
                 .contains("\"user_email\":\"alice@new.io\"");
+    }
+
+    @Test
+    void outputStampsGrowWhenInputsArriveOutOfStampOrder() {
+        snapshot();
+        h.drain();
+        // two sessions of one user from different partitions: the one with the later stamp is processed first
+        long later = 1_800_000_000_000_000L;
+        h.send("public.user_sessions", ChangeEvent.Op.CREATE, S2, later);
+        h.send("public.user_sessions", ChangeEvent.Op.CREATE, S2.replace("a2\"", "a3\""), later - 5_000_000);
+        List<TargetEvent> users = h.events("cassandra", "users");
+        assertThat(users).hasSize(2);
+        assertThat(((TargetEvent.Upsert) users.get(1)).row().get("session_count").asLong()).isEqualTo(3);
+        // Cassandra keeps the write with the highest timestamp: the newer aggregate must carry the higher stamp
+        assertThat(users.get(0).source().stampUs()).isEqualTo(later);
+        assertThat(users.get(1).source().stampUs()).isGreaterThan(later);
+        assertThat(h.events("cassandra", "user_events_by_user")).extracting(e -> e.source().stampUs()).isSorted().doesNotHaveDuplicates();
     }
 
     @Test

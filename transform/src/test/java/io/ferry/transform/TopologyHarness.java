@@ -107,11 +107,16 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void send(String table, ChangeEvent.Op op, String rowJson) {
+        send(table, op, rowJson, 1_700_000_000_000_000L + order);
+    }
+
+    /** A change with capture's stamp chosen by the test (changes of different partitions arrive in no stamp order). */
+    void send(String table, ChangeEvent.Op op, String rowJson, long stampUs) {
         TableId id = TableId.parse(table);
         Row row = row(rowJson);
         Row key = KeyCodec.project(keyColumns.getOrDefault(table, List.of("id")), row);
         SourceInfo source = new SourceInfo("db", "0/" + order, order, "tx" + order, 0, 1_700_000_000_000_000L + order, op == ChangeEvent.Op.READ,
-                1_700_000_000_000_000L + order);
+                stampUs);
         order++;
         ChangeEvent.RowChange change = new ChangeEvent.RowChange(op, id, key, null, op == ChangeEvent.Op.DELETE ? null : row, source, 1);
         input(id).pipeInput(ChangeEventCodec.key(change), ChangeEventCodec.value(change));

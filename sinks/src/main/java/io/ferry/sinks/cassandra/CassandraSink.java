@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@code DELETE … USING TIMESTAMP}, prepared once per table and column set, executed asynchronously with
  * at most {@code concurrency} statements in flight (the driver routes each to a replica of its token).
  * The write timestamp is capture's stamp ({@code source.stampUs}: the commit time in microseconds, made
- * strictly increasing along the log), so it grows per key in commit order — a delete and a re-insert in
- * one transaction do not tie — and a replayed older change never overwrites a newer one.
+ * strictly increasing along the log; transform raises it where a recomputed row needs it, so it also grows in
+ * transform's output order), so it grows per key in commit order — a delete and a re-insert in one transaction do
+ * not tie — and a replayed older change never overwrites a newer one.
  */
 public final class CassandraSink implements Sink, TableManager, RowReader {
 

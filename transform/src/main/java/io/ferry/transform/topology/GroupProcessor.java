@@ -51,6 +51,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private ProcessorContext<byte[], byte[]> context;
     private GroupState state;
     private MarkerAligner aligner;
+    private OutputStamps stamps;
     private int origin;
     private int origins;
 
@@ -91,6 +92,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             }
         }
         this.aligner = new MarkerAligner(context.getStateStore(stores.markers()), expected);
+        this.stamps = new OutputStamps(context.getStateStore(stores.markers()));
         this.origin = group.funnel() ? 0 : partition;
         this.origins = group.funnel() ? 1 : spec.partitions();
     }
@@ -178,6 +180,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             a.after = outputs(a, false, record, in);
             emit(a, op == ChangeEvent.Op.READ, source);
         }
+        stamps.save();
     }
 
     /** The child changes MySQL/MariaDB make for a parent's delete without logging them, deepest first. */
@@ -266,12 +269,23 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                 events.add(new TargetEvent.Upsert(a.mapping.to(), e.getKey(), e.getValue(), source));
             }
         }
+        events = events.stream().map(this::stamped).toList();
         for (String sink : sinksOf(a.mapping)) {
             String topic = names.target(sink, a.mapping.to());
             for (TargetEvent event : events) {
                 forward(topic, TargetEventCodec.key(event, 0), TargetEventCodec.value(event), context.currentSystemTimeMs());
             }
         }
+    }
+
+    /** The event with its output stamp ({@link OutputStamps}). */
+    private TargetEvent stamped(TargetEvent e) {
+        return e.match(
+                u -> new TargetEvent.Upsert(u.table(), u.key(), u.row(), u.source().withStamp(stamps.next(u.source().stampUs()))),
+                d -> new TargetEvent.Delete(d.table(), d.key(), d.source().withStamp(stamps.next(d.source().stampUs()))),
+                p -> new TargetEvent.Patch(p.table(), p.key(), p.path(), p.action(), p.value(),
+                        p.source().withStamp(stamps.next(p.source().stampUs()))),
+                m -> m);
     }
 
     private void passMarker(Marker marker, SourceInfo source, Record<byte[], byte[]> record) {

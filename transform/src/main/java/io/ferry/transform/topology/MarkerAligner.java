@@ -51,8 +51,8 @@ final class MarkerAligner {
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 var e = it.next();
-                if (e.key.equals(EMITTED)) {
-                    continue;
+                if (e.key.get().length > 0 && e.key.get()[0] == 0) {
+                    continue; // reserved keys: the last emitted marker, the group's output stamp
                 }
                 pending.remove(new String(e.key.get(), StandardCharsets.UTF_8));
                 Marker m = read(e.value);
