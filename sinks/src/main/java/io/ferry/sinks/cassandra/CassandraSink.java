@@ -91,6 +91,10 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
             TargetEvent e = batch.get(i);
             BoundStatement statement;
             try {
+                if (e instanceof TargetEvent.Delete d && !holdable(d)) {
+                    log.debug("sink {}: nothing to delete in {}: Cassandra cannot hold the key {}", context.sinkName(), d.table(), d.key());
+                    continue;
+                }
                 statement = bind(e);
             } catch (IllegalArgumentException ex) {
                 rejected.put(i, "Cassandra cannot hold a value: " + ex.getMessage());
@@ -166,6 +170,24 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
             return ps.bind(values.toArray());
         }
         return null;
+    }
+
+    /**
+     * Whether Cassandra can hold every value of a delete's key. A row with a key it cannot hold (a date of infinity)
+     * was never written: its upsert went to the dead-letter topic. Deleting it later, when the source row is repaired
+     * or deleted, finds nothing to remove, and must not be a second dead letter the operator cannot act on.
+     */
+    private boolean holdable(TargetEvent.Delete d) {
+        TargetTable table = table(d.table());
+        List<Column> key = table.key().stream().map(k -> column(table, k)).toList();
+        try {
+            for (Column c : key) {
+                CassandraTypes.toDriver(c.name(), c.type(), d.key().get(c.name()), naiveZone);
+            }
+            return true;
+        } catch (IllegalArgumentException cannotHold) {
+            return false;
+        }
     }
 
     private TargetTable table(String name) {

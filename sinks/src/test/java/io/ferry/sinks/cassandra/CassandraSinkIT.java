@@ -1,6 +1,7 @@
 package io.ferry.sinks.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ferry.core.event.Row;
@@ -11,6 +12,7 @@ import io.ferry.core.spi.KeyRange;
 import io.ferry.core.spi.RowReader;
 import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.SinkFactory;
+import io.ferry.core.spi.SinkWriteException;
 import io.ferry.core.spi.TargetTable;
 import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.ColumnType;
@@ -90,6 +92,30 @@ class CassandraSinkIT extends SinkContractIT {
             sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("v", F.textNode("again")), reinsert)));
             sink.write(List.of(new TargetEvent.Delete(t.name(), key, delete)));
             assertThat(read(sink, t)).extracting(r -> r.get("v").asText()).containsExactly("again");
+        }
+    }
+
+    @Test
+    void aDeleteOfAKeyCassandraCannotHoldRemovesNothingAndIsNoDeadLetter() throws Exception {
+        TargetTable t = TargetTable.keyed("unholdable_keys", List.of(new Column("day", ColumnType.of(CanonicalType.DATE), false),
+                new Column("id", ColumnType.of(CanonicalType.INT64), false), new Column("v", ColumnType.of(CanonicalType.STRING), true)),
+                List.of("day", "id"));
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "unholdable", SinkOptionsFixture.bind(factory(), options()),
+                () -> Map.of("unholdable_keys", t)))) {
+            Row kept = Row.builder().put("day", F.textNode("2024-03-15")).put("id", F.numberNode(1)).build();
+            Row infinite = Row.builder().put("day", F.textNode("infinity")).put("id", F.numberNode(2)).build();
+            SourceInfo first = new SourceInfo("src", "0/1", 1, "1", 0, 1_700_000_000_000_000L, false, 1_700_000_000_000_000L);
+            SourceInfo later = new SourceInfo("src", "0/2", 2, "2", 0, 1_700_000_000_000_001L, false, 1_700_000_000_000_001L);
+            sink.write(List.of(new TargetEvent.Upsert(t.name(), kept, kept.with("v", F.textNode("x")), first)));
+            // the poisoned row: refused, so no row in Cassandra has its key
+            assertThatThrownBy(() -> sink.write(List.of(new TargetEvent.Upsert(t.name(), infinite, infinite.with("v", F.textNode("y")),
+                    first)))).isInstanceOf(SinkWriteException.class).hasMessageContaining("cannot hold");
+            // the source row repaired (its key changes) or deleted: the delete of the old key has nothing to remove
+            sink.write(List.of(new TargetEvent.Delete(t.name(), infinite, later)));
+            assertThat(read(sink, t)).extracting(r -> r.get("id").asLong()).containsExactly(1L);
+            // a delete of a key it can hold, in a batch with one it cannot, still deletes
+            sink.write(List.of(new TargetEvent.Delete(t.name(), infinite, later), new TargetEvent.Delete(t.name(), kept, later)));
+            assertThat(read(sink, t)).isEmpty();
         }
     }
 
