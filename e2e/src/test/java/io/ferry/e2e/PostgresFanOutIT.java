@@ -1,5 +1,8 @@
 package io.ferry.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -33,13 +37,16 @@ import org.junit.jupiter.api.Test;
  * sessions that change the aggregates, events that change type, day and id, deletes). Proves that both targets end
  * equal to what their own mappings make of the same source rows, that the column added to {@code users} reaches the
  * 1:1 copy ({@code evolution: evolve}) and not the Cassandra table with explicit columns, and that the gate waits
- * for both sinks. Crash steps only with {@code -Dferry.e2e.full=true}: the PostgreSQL target is the source's server.
+ * for both sinks. The poison is an event at {@code infinity}: Cassandra cannot hold its day, so that one row is
+ * dead-lettered while the PostgreSQL copy takes it; once repaired at the source it reaches Cassandra, and the delete of
+ * its old, unholdable key is no second dead letter. Crash steps only with {@code -Dferry.e2e.full=true}: the PostgreSQL target is the source's server.
  */
 @WithServices({Service.POSTGRES, Service.CASSANDRA, Service.KAFKA})
 class PostgresFanOutIT implements Migration {
 
     private static final String TARGET_DB = "e2e_fanout_dst";
     private static final String KEYSPACE = "user_analytics";
+    private static final String POISON_EVENT = "00000000-0000-0000-0000-00000000dead";
     private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** The 1:1 copy's tables as one query each, run on the source and on the target alike. */
@@ -107,6 +114,37 @@ class PostgresFanOutIT implements Migration {
     @Override
     public List<DevService> targets() {
         return List.of(cassandra, pg);
+    }
+
+    @Override
+    public Optional<Poison> poison() {
+        return Optional.of(new Poison() {
+            @Override
+            public void write(Connection c) throws SQLException {
+                // no user: the writer picks events by user, so it never touches this one
+                UsersSource.update(c, "INSERT INTO user_events (event_id, user_id, event_type, event_data, created_at)"
+                        + " VALUES (?::uuid, NULL, 'poison', '{\"why\": \"no end\"}', 'infinity')", POISON_EVENT);
+            }
+
+            @Override
+            public String expectedReason() {
+                return "Cassandra cannot hold a value: event_date: Cassandra's date cannot hold infinity";
+            }
+
+            @Override
+            public void repair(Connection c) throws SQLException {
+                // one sink's dead letter holds nothing up for the other: the PostgreSQL copy has the row, infinity and all
+                await("the poisoned event in the PostgreSQL copy").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> {
+                            try (Connection target = pg.connect(TARGET_DB)) {
+                                assertThat(Rows.query(target, "SELECT event_type, created_at FROM user_events WHERE event_id = '"
+                                        + POISON_EVENT + "'")).containsExactly("event_type=poison | created_at=infinity");
+                            }
+                        });
+                UsersSource.update(c, "UPDATE user_events SET created_at = timestamp '2024-12-31 23:59:59.999999' WHERE event_id = ?::uuid",
+                        POISON_EVENT);
+            }
+        });
     }
 
     @Override
