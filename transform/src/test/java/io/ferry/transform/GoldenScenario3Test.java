@@ -41,6 +41,20 @@ class GoldenScenario3Test {
     }
 
     @Test
+    void aChangeThatCannotBeMappedIsDeadLetteredAndLeavesTheTargetRowAsItWas() {
+        h.insert("public.accounts", account("new", "null", "\"{\\\"theme\\\":\\\"dark\\\"}\""));
+        h.drain();
+        // notifications_enabled is cast to boolean: "maybe" cannot be
+        h.update("public.accounts", account("new", "null", "\"{\\\"theme\\\":\\\"dark\\\",\\\"notifications_enabled\\\":\\\"maybe\\\"}\""));
+        assertThat(h.deadLetters()).singleElement().satisfies(d -> assertThat(d.reason()).contains("user_settings"));
+        assertThat(h.drain()).as("no delete of the split row the bad change came from").noneMatch(line -> line.startsWith("delete"));
+        // once the source is repaired, the row follows
+        h.update("public.accounts", account("new", "null", "\"{\\\"notifications_enabled\\\":false}\""));
+        assertThat(h.drain()).containsExactly(
+                "upsert mariadb.user_settings {\"user_id\":1} {\"user_id\":1,\"theme\":\"light\",\"notifications_enabled\":false}");
+    }
+
+    @Test
     void valueMapCoversEveryRenamedStatusAndPassesOthersThrough() {
         h.insert("public.accounts", account("in_progress", "null", "null"));
         h.update("public.accounts", account("completed", "null", "null"));

@@ -215,6 +215,10 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         Map<Row, Row> after;
         /** Target keys of the changed row itself: a snapshot read is always written, changed or not. */
         final Set<Row> own = new LinkedHashSet<>();
+        /** Root key → the target key it mapped to before the change. */
+        final Map<Row, Row> targetKeyBefore = new HashMap<>();
+        /** Target keys whose root failed to map after the change (dead-lettered): left as they are, not deleted. */
+        final Set<Row> keep = new LinkedHashSet<>();
 
         Affected(TargetMapping mapping, List<RootFinder.Root> roots) {
             this.mapping = mapping;
@@ -239,10 +243,17 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     if (root.own()) {
                         a.own.add(key);
                     }
+                    if (before) {
+                        a.targetKeyBefore.put(root.key(), key);
+                    }
                 }
             } catch (MappingException e) {
                 if (!before) {
                     deadLetter(record, in, m.name(), "cannot map row for target '" + m.to() + "'", e.getMessage());
+                    Row previous = a.targetKeyBefore.get(root.key());
+                    if (previous != null) {
+                        a.keep.add(previous);
+                    }
                 }
             }
         }
@@ -252,7 +263,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private void emit(Affected a, boolean snapshot, SourceInfo source) {
         List<TargetEvent> events = new ArrayList<>();
         for (Row key : a.before.keySet()) {
-            if (!a.after.containsKey(key)) {
+            if (!a.after.containsKey(key) && !a.keep.contains(key)) {
                 events.add(new TargetEvent.Delete(a.mapping.to(), key, source));
             }
         }
