@@ -106,6 +106,15 @@ final class MigrationRun {
             step(t0, "column added at the source");
             awaitTransactions(writer, writer.committed() + 50);
 
+            // validation while the writer runs: rows that change under it are checked again once the lag has passed
+            // them, so nothing in flight may be reported as a difference
+            long before = writer.committed();
+            FerryProcess.Cli live = ferry.cli("validate");
+            assertThat(live.exitCode()).as("ferry validate under live writes (%d transactions meanwhile):%n%s",
+                    writer.committed() - before, live.output()).isZero();
+            assertThat(writer.committed()).as("the writer kept writing during the validation").isGreaterThan(before);
+            step(t0, "validated under live writes (" + (writer.committed() - before) + " transactions meanwhile)");
+
             if (migration.poison().isPresent()) {
                 Migration.Poison poison = migration.poison().get();
                 try (Connection c = migration.connectSource()) {
