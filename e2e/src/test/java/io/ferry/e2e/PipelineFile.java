@@ -96,6 +96,12 @@ final class PipelineFile {
         return this;
     }
 
+    /** The source section pointed at devstack's PostgreSQL and one of its databases. */
+    PipelineFile postgresSource(io.ferry.devstack.PostgresService pg, String database) {
+        return set("source.host", pg.host()).set("source.port", pg.port()).set("source.database", database)
+                .set("source.user", pg.user()).set("source.password", pg.password());
+    }
+
     @SuppressWarnings("unchecked")
     Map<String, Object> sink(String name) {
         for (Object s : (List<Object>) root.get("sinks")) {

@@ -88,8 +88,7 @@ class PostgresFanOutIT implements Migration {
 
     @Override
     public void configure(PipelineFile file) {
-        file.set("source.host", pg.host()).set("source.port", pg.port()).set("source.database", source.database())
-                .set("source.user", pg.user()).set("source.password", pg.password());
+        file.postgresSource(pg, source.database());
         file.sink("reporting").putAll(Map.of("url", pg.jdbcUrl(TARGET_DB), "user", pg.user(), "password", pg.password()));
         Map<String, Object> sink = file.sink("cassandra");
         sink.put("contact_points", List.of(cassandra.host() + ":" + cassandra.port()));

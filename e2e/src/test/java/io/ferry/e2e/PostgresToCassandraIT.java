@@ -74,8 +74,7 @@ class PostgresToCassandraIT implements Migration {
 
     @Override
     public void configure(PipelineFile file) {
-        file.set("source.host", pg.host()).set("source.port", pg.port()).set("source.database", source.database())
-                .set("source.user", pg.user()).set("source.password", pg.password());
+        file.postgresSource(pg, source.database());
         file.sink("cassandra").putAll(Map.of("contact_points", List.of(cassandra.host() + ":" + cassandra.port()),
                 "local_datacenter", cassandra.localDatacenter(), "keyspace", KEYSPACE, "replication_factor", 1));
     }

@@ -119,8 +119,7 @@ class PostgresToMysqlIT implements Migration {
 
     @Override
     public void configure(PipelineFile file) {
-        file.set("source.host", pg.host()).set("source.port", pg.port()).set("source.database", SOURCE_DB)
-                .set("source.user", pg.user()).set("source.password", pg.password());
+        file.postgresSource(pg, SOURCE_DB);
         Map<String, Object> sink = file.sink("mysql");
         // MySQL 8's row alias (INSERT ... AS new_row) is not MariaDB syntax: the local stand-in needs its own dialect.
         sink.put("type", mysql.flavor() == MysqlService.Flavor.MYSQL ? "mysql" : "mariadb");

@@ -96,8 +96,7 @@ class PostgresToPostgresIT implements Migration {
 
     @Override
     public void configure(PipelineFile file) {
-        file.set("source.host", pg.host()).set("source.port", pg.port()).set("source.database", source.database())
-                .set("source.user", pg.user()).set("source.password", pg.password());
+        file.postgresSource(pg, source.database());
         file.sink("postgres17").putAll(Map.of("url", pg.jdbcUrl("e2e_upgrade_dst"), "user", pg.user(), "password", pg.password()));
         file.captureAlso("public.type_samples");
         file.mappings().add(new LinkedHashMap<>(Map.of("to", "type_samples", "from", "public.type_samples")));
