@@ -138,7 +138,8 @@ public final class RecordConverter {
         Row.Builder row = Row.builder();
         for (int i = 0; i < shape.fields().size(); i++) {
             Field f = shape.fields().get(i);
-            Object v = struct.get(f);
+            // Not struct.get(f): Connect answers a NULL with the column's DEFAULT, which Debezium puts in the schema.
+            Object v = struct.getWithoutDefault(f.name());
             // A TOAST value the log left out is absent, never Debezium's placeholder: transform fills it.
             if (ConnectValues.unavailable(v)) {
                 continue;
@@ -156,7 +157,7 @@ public final class RecordConverter {
         for (Field f : key.schema().fields()) {
             int i = indexOf(shape, f.name());
             ColumnType type = i >= 0 ? shape.types().get(i) : ConnectTypes.of(f.schema(), table + "." + f.name());
-            row.put(f.name(), ConnectValues.canonical(f.schema(), type, key.get(f)));
+            row.put(f.name(), ConnectValues.canonical(f.schema(), type, key.getWithoutDefault(f.name())));
         }
         return row.build();
     }

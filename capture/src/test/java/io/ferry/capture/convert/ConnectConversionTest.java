@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.ColumnType;
 import java.nio.ByteBuffer;
+import io.ferry.core.event.TableId;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 class ConnectConversionTest {
@@ -90,5 +94,34 @@ class ConnectConversionTest {
         assertThat(List.of(a, b, c, d)).isSorted().doesNotHaveDuplicates();
         assertThat(RecordConverter.lsn(0x16B3748L)).isEqualTo("0/16B3748");
         assertThat(RecordConverter.lsn((3L << 32) | 0xAL)).isEqualTo("3/A");
+    }
+
+    @Test
+    void aNullIsNullEvenWhereTheColumnHasADefault() {
+        // Debezium puts a column's DEFAULT into its Connect schema, and Struct.get answers a NULL with it
+        Schema row = SchemaBuilder.struct().name("shop.customer_preferences.Value")
+                .field("customer_id", Schema.INT64_SCHEMA)
+                .field("theme", SchemaBuilder.string().optional().defaultValue("light").build())
+                .field("marketing_emails", SchemaBuilder.int16().optional().defaultValue((short) 0).build())
+                .optional().build();
+        Schema key = SchemaBuilder.struct().field("customer_id", Schema.INT64_SCHEMA).build();
+        Schema source = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("row", Schema.OPTIONAL_INT32_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("before", row).field("after", row)
+                .field("source", source).build();
+        Struct after = new Struct(row).put("customer_id", 7L).put("theme", null).put("marketing_emails", null);
+        Struct value = new Struct(envelope).put("op", "c").put("after", after).put("source", new Struct(source).put("db", "shop")
+                .put("table", "customer_preferences").put("file", "mariadb-bin.000001").put("pos", 4L).put("ts_ms", 1L));
+        SourceRecord record = new SourceRecord(Map.of(), Map.of("file", "mariadb-bin.000001", "pos", 4L), "t", null, key,
+                new Struct(key).put("customer_id", 7L), envelope, value);
+
+        Converted converted = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of()).convert(record);
+
+        assertThat(converted).isInstanceOf(Converted.Row.class);
+        io.ferry.core.event.Row row7 = ((Converted.Row) converted).event().after();
+        assertThat(row7.get("theme").isNull()).as("theme of %s", row7).isTrue();
+        assertThat(row7.get("marketing_emails").isNull()).as("marketing_emails of %s", row7).isTrue();
     }
 }
