@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -119,17 +120,22 @@ public final class LagTracker implements AutoCloseable {
             long nextCompute = 0;
             long nextPublish = System.nanoTime() + config.validation().lagInterval().toNanos();
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    accept(r);
-                }
-                long now = System.nanoTime();
-                if (now >= nextCompute) {
-                    compute();
-                    nextCompute = now + COMPUTE_EVERY.toNanos();
-                }
-                if (now >= nextPublish) {
-                    publish(latest);
-                    nextPublish = now + config.validation().lagInterval().toNanos();
+                try {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        accept(r);
+                    }
+                    long now = System.nanoTime();
+                    if (now >= nextCompute) {
+                        nextCompute = now + COMPUTE_EVERY.toNanos();
+                        compute();
+                    }
+                    if (now >= nextPublish) {
+                        publish(latest);
+                        nextPublish = now + config.validation().lagInterval().toNanos();
+                    }
+                } catch (RetriableException e) {
+                    // Kafka restarting or out of reach for a while: the drain and the gate depend on this thread
+                    log.warn("lag tracking: Kafka did not answer ({}); trying again", e.getMessage());
                 }
             }
         } catch (WakeupException e) {
@@ -223,6 +229,11 @@ public final class LagTracker implements AutoCloseable {
         ObjectNode st = n.putObject("stages");
         stageStates.forEach(st::put);
         return n;
+    }
+
+    /** True while its thread follows Kafka (until {@link #close()}). */
+    boolean tracking() {
+        return thread.isAlive();
     }
 
     @Override

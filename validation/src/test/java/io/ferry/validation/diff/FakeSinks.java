@@ -42,7 +42,7 @@ public final class FakeSinks {
     }
 
     /** Only the fakes: a class loader whose service file lists them and nothing else. */
-    static SinkFactories factories() {
+    public static SinkFactories factories() {
         try {
             Path services = Files.createTempFile("ferry-fake-sinks", ".txt");
             services.toFile().deleteOnExit();
