@@ -115,6 +115,20 @@ final class FerryProcess implements AutoCloseable {
         return true;
     }
 
+    /** True once every sink table's lag is known: a heartbeat passed every stage, so capture is streaming. */
+    boolean lagKnown() {
+        JsonNode s = status();
+        if (s == null || s.path("lag").isEmpty()) {
+            return false;
+        }
+        for (JsonNode t : s.path("lag")) {
+            if (t.path("lagMs").isNull() || t.path("lagMs").isMissingNode()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
