@@ -129,6 +129,20 @@ final class FerryProcess implements AutoCloseable {
         return true;
     }
 
+    /** True once every sink and table reports a lag, none above {@code maxMs}: the pipeline has caught up. */
+    boolean lagBelow(long maxMs) {
+        JsonNode s = status();
+        if (s == null || s.path("lag").isEmpty()) {
+            return false;
+        }
+        for (JsonNode t : s.path("lag")) {
+            if (!t.path("lagMs").isNumber() || t.path("lagMs").asLong() > maxMs) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {

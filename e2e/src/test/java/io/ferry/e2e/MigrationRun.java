@@ -112,8 +112,11 @@ final class MigrationRun {
             step(t0, "column added at the source");
             awaitTransactions(writer, writer.committed() + 50);
 
-            // validation while the writer runs: rows that change under it are checked again once the lag has passed
-            // them, so nothing in flight may be reported as a difference
+            // validation while the writer runs, once the pipeline has caught up (a pipeline still replaying is out of
+            // sync, and says so): rows that change under it are checked again once the lag has passed them, so nothing
+            // in flight may be reported as a difference
+            await("caught up: every table's lag under 10 s").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> ferry.lagBelow(10_000));
             long before = writer.committed();
             FerryProcess.Cli live = ferry.cli("validate");
             assertThat(live.exitCode()).as("ferry validate under live writes (%d transactions meanwhile):%n%s",

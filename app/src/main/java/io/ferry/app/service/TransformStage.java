@@ -61,6 +61,7 @@ final class TransformStage implements Stage {
         if (!sameCluster()) {
             runner.cleanUp();
         }
+        rereadRelaidGroups(spec);
         runner.start();
         log.info("transform: started ({} cascading foreign keys known)", cascades.size());
     }
@@ -97,6 +98,57 @@ final class TransformStage implements Stage {
     private boolean hasState() throws java.io.IOException {
         try (var entries = java.nio.file.Files.list(stateDir)) {
             return entries.anyMatch(p -> !p.getFileName().toString().equals("kafka-cluster-id"));
+        }
+    }
+
+    /**
+     * A group whose layout is new (a cascading foreign key joined tables into it, or it is new) has new, empty stores:
+     * its change topics are read again from the start, so its state holds every row. The layouts in use are recorded
+     * under the state directory for the next start.
+     */
+    private void rereadRelaidGroups(TransformSpec spec) {
+        Path record = stateDir.resolve("group-layouts");
+        Map<String, Set<TableId>> layouts = TransformTopology.groupLayouts(spec);
+        try {
+            Set<String> known = java.nio.file.Files.exists(record)
+                    ? new HashSet<>(java.nio.file.Files.readAllLines(record)) : Set.of();
+            Set<TableId> reread = new java.util.LinkedHashSet<>();
+            layouts.forEach((layout, tables) -> {
+                if (!known.contains(layout)) {
+                    reread.addAll(tables);
+                }
+            });
+            if (!reread.isEmpty()) {
+                rewind(reread);
+            }
+            java.nio.file.Files.createDirectories(stateDir);
+            java.nio.file.Files.write(record, layouts.keySet());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the transform's committed offsets on these tables' change topics back to their start (none committed: nothing to do). */
+    private void rewind(Set<TableId> tables) {
+        String group = context.layout().names().streamsApplicationId();
+        try (Admin admin = Admin.create(context.clientBase())) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Set<String> topics = new HashSet<>();
+            tables.forEach(t -> topics.add(context.layout().names().change(t)));
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> starts = new java.util.HashMap<>();
+            committed.keySet().stream().filter(tp -> topics.contains(tp.topic()))
+                    .forEach(tp -> starts.put(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest()));
+            if (starts.isEmpty()) {
+                return;
+            }
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> rewound = new java.util.HashMap<>();
+            admin.listOffsets(starts).all().get(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .forEach((tp, info) -> rewound.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, rewound).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            log.info("transform: {} laid out anew (cascading foreign keys); reading their changes again from the start", tables);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot rewind the transform's offsets on " + tables + ": " + e.getMessage(), e);
         }
     }
 

@@ -83,6 +83,19 @@ public final class TransformTopology {
         return out;
     }
 
+    /**
+     * Each group's state identity (its store names' stem: the group's name and a digest of its layout) and the tables
+     * whose change topics it reads. A group whose identity was not there before has new, empty stores: its change
+     * topics must be read again from the start. Groups routed by a regular expression map to no tables.
+     */
+    public static java.util.Map<String, Set<TableId>> groupLayouts(TransformSpec spec) {
+        java.util.Map<String, Set<TableId>> out = new java.util.LinkedHashMap<>();
+        for (MappingGroup g : MappingGroup.of(spec)) {
+            out.put(StoreNames.of(g).group(), g.pattern().isEmpty() ? Set.copyOf(g.tables()) : Set.of());
+        }
+        return out;
+    }
+
     /** Every topic the topology writes besides its internal ones: the target topics (to create before start). */
     public static Set<String> targetTopics(TransformSpec spec) {
         TopicNames names = new TopicNames(spec.pipeline());
