@@ -7,6 +7,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
@@ -52,6 +53,12 @@ import org.bson.conversions.Bson;
  * Values are written by their mapped types at every depth, in patches as in upserts ({@link MongoValues}).
  */
 public final class MongoSink implements Sink, TableManager, RowReader {
+
+    /**
+     * Documents per reply when reading back. Without it mongo-java-server (devstack's stand-in) answers a find in one
+     * reply however large, which the driver refuses beyond 48,000,000 bytes; a real MongoDB caps each batch at 16 MiB.
+     */
+    private static final int READ_BATCH = 1_000;
 
     private final MongoClient client;
     private final MongoDatabase database;
@@ -271,17 +278,21 @@ public final class MongoSink implements Sink, TableManager, RowReader {
             throw new IllegalArgumentException("token ranges are Cassandra's; MongoDB is read by key range");
         }
         try {
-            for (Document d : database.getCollection(tableName).find(filter).sort(new Document("_id", 1))) {
-                Row.Builder row = Row.builder();
-                for (Column c : table.columns()) {
-                    row.put(c.name(), MongoValues.fromBson(c.type(), d.get(c.name()), naiveZone));
-                }
-                d.forEach((k, v) -> {
-                    if (!k.equals("_id") && table.columns().stream().noneMatch(c -> c.name().equals(k))) {
-                        row.put(k, MongoValues.fromBson(ColumnType.of(CanonicalType.STRING), v, naiveZone));
+            try (MongoCursor<Document> cursor = database.getCollection(tableName).find(filter).sort(new Document("_id", 1))
+                    .batchSize(READ_BATCH).iterator()) {
+                while (cursor.hasNext()) {
+                    Document d = cursor.next();
+                    Row.Builder row = Row.builder();
+                    for (Column c : table.columns()) {
+                        row.put(c.name(), MongoValues.fromBson(c.type(), d.get(c.name()), naiveZone));
                     }
-                });
-                rows.accept(row.build());
+                    d.forEach((k, v) -> {
+                        if (!k.equals("_id") && table.columns().stream().noneMatch(c -> c.name().equals(k))) {
+                            row.put(k, MongoValues.fromBson(ColumnType.of(CanonicalType.STRING), v, naiveZone));
+                        }
+                    });
+                    rows.accept(row.build());
+                }
             }
         } catch (MongoSocketException | MongoTimeoutException e) {
             throw SinkWriteException.transientFailure("MongoDB unavailable: " + e.getMessage(), e);
