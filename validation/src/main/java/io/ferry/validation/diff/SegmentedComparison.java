@@ -88,7 +88,7 @@ final class SegmentedComparison {
         List<String> notes = new ArrayList<>();
         TableComparison.Outcome rowLevel = compareRows(ranges, notes);
         Range all = new Range(null, null);
-        TableComparison.Outcome outcome = new TableComparison.Outcome(source.sum(all).count(), target.sum(all).count(), rowLevel.diffs());
+        TableComparison.Outcome outcome = new TableComparison.Outcome(source.count(all), target.count(all), rowLevel.diffs());
         notes.add(0, "rechecked " + ranges.size() + " range(s) row by row");
         return new Result(outcome, ranges, String.join("; ", notes));
     }

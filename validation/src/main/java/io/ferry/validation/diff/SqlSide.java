@@ -90,6 +90,14 @@ final class SqlSide implements AutoCloseable {
         }
     }
 
+    /** The number of rows with keys in the range, without hashing them (the recheck's whole-table counts). */
+    long count(SegmentedComparison.Range range) throws SQLException {
+        try (PreparedStatement ps = prepare("SELECT count(*) FROM " + table, range, ""); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The key {@code offset} rows into the range, or null when the range holds no more rows than that. */
     Long keyAt(SegmentedComparison.Range range, long offset) throws SQLException {
         try (PreparedStatement ps = prepare("SELECT " + key + " FROM " + table, range, " ORDER BY " + key + " LIMIT 1 OFFSET " + offset);
