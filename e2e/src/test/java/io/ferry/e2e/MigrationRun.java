@@ -79,6 +79,18 @@ final class MigrationRun {
             await("snapshot done").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(ferry::snapshotDone);
             step(t0, "snapshot done, " + writer.committed() + " transactions so far");
 
+            // validation while the writer runs, once the pipeline has caught up (a pipeline still replaying is out of
+            // sync, and says so): rows that change under it are checked again once the lag has passed them, so nothing
+            // in flight may be reported as a difference
+            await("caught up: every table's lag under 10 s").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> ferry.lagBelow(10_000));
+            long before = writer.committed();
+            FerryProcess.Cli live = ferry.cli("validate");
+            assertThat(live.exitCode()).as("ferry validate under live writes (%d transactions meanwhile):%n%s",
+                    writer.committed() - before, live.output()).isZero();
+            assertThat(writer.committed()).as("the writer kept writing during the validation").isGreaterThan(before);
+            step(t0, "validated under live writes (" + (writer.committed() - before) + " transactions meanwhile)");
+
             if (crashes && STEPS.contains("kill")) {
                 awaitTransactions(writer, 60);
                 // Killed once streaming has begun, when capture's offsets (flushed every second) hold the snapshot as
@@ -112,17 +124,6 @@ final class MigrationRun {
             step(t0, "column added at the source");
             awaitTransactions(writer, writer.committed() + 50);
 
-            // validation while the writer runs, once the pipeline has caught up (a pipeline still replaying is out of
-            // sync, and says so): rows that change under it are checked again once the lag has passed them, so nothing
-            // in flight may be reported as a difference
-            await("caught up: every table's lag under 10 s").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> ferry.lagBelow(10_000));
-            long before = writer.committed();
-            FerryProcess.Cli live = ferry.cli("validate");
-            assertThat(live.exitCode()).as("ferry validate under live writes (%d transactions meanwhile):%n%s",
-                    writer.committed() - before, live.output()).isZero();
-            assertThat(writer.committed()).as("the writer kept writing during the validation").isGreaterThan(before);
-            step(t0, "validated under live writes (" + (writer.committed() - before) + " transactions meanwhile)");
 
             if (migration.poison().isPresent()) {
                 Migration.Poison poison = migration.poison().get();
