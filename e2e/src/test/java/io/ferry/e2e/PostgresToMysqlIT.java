@@ -93,7 +93,7 @@ class PostgresToMysqlIT implements Migration {
 
     @Test
     void migratesRenamesValueMapAndJsonSplitsUnderLoadAndReachesReady() throws Exception {
-        new MigrationRun(this, kafka, true).run();
+        new MigrationRun(this, kafka, false).run();
     }
 
     @Override
