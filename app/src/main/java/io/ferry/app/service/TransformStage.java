@@ -9,14 +9,22 @@ import io.ferry.transform.runtime.TransformRunner;
 import io.ferry.transform.topology.Cascade;
 import io.ferry.transform.topology.TransformSpec;
 import io.ferry.transform.topology.TransformTopology;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,29 +82,29 @@ final class TransformStage implements Stage {
     private boolean sameCluster() {
         String id;
         try (Admin admin = Admin.create(context.clientBase())) {
-            id = admin.describeCluster().clusterId().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            id = admin.describeCluster().clusterId().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the Kafka cluster's id: " + e.getMessage(), e);
         }
         Path marker = stateDir.resolve("kafka-cluster-id");
         try {
-            String known = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).trim() : null;
-            java.nio.file.Files.createDirectories(stateDir);
-            java.nio.file.Files.writeString(marker, id);
+            String known = Files.exists(marker) ? Files.readString(marker).trim() : null;
+            Files.createDirectories(stateDir);
+            Files.writeString(marker, id);
             if (known != null && !known.equals(id)) {
                 log.warn("transform: the local state in {} was built against Kafka cluster {}, this is {}: deleting it; it is"
                         + " rebuilt from this cluster's changelogs", stateDir, known, id);
                 return false;
             }
             return known != null || !hasState();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
         }
     }
 
     /** Local state without a recorded cluster id is of unknown origin. */
-    private boolean hasState() throws java.io.IOException {
-        try (var entries = java.nio.file.Files.list(stateDir)) {
+    private boolean hasState() throws IOException {
+        try (var entries = Files.list(stateDir)) {
             return entries.anyMatch(p -> !p.getFileName().toString().equals("kafka-cluster-id"));
         }
     }
@@ -110,9 +118,9 @@ final class TransformStage implements Stage {
         Path record = stateDir.resolve("group-layouts");
         Map<String, Set<TableId>> layouts = TransformTopology.groupLayouts(spec);
         try {
-            Set<String> known = java.nio.file.Files.exists(record)
-                    ? new HashSet<>(java.nio.file.Files.readAllLines(record)) : Set.of();
-            Set<TableId> reread = new java.util.LinkedHashSet<>();
+            Set<String> known = Files.exists(record)
+                    ? new HashSet<>(Files.readAllLines(record)) : Set.of();
+            Set<TableId> reread = new LinkedHashSet<>();
             layouts.forEach((layout, tables) -> {
                 if (!known.contains(layout)) {
                     reread.addAll(tables);
@@ -121,9 +129,9 @@ final class TransformStage implements Stage {
             if (!reread.isEmpty()) {
                 rewind(reread);
             }
-            java.nio.file.Files.createDirectories(stateDir);
-            java.nio.file.Files.write(record, layouts.keySet());
-        } catch (java.io.IOException e) {
+            Files.createDirectories(stateDir);
+            Files.write(record, layouts.keySet());
+        } catch (IOException e) {
             throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
         }
     }
@@ -132,20 +140,20 @@ final class TransformStage implements Stage {
     private void rewind(Set<TableId> tables) {
         String group = context.layout().names().streamsApplicationId();
         try (Admin admin = Admin.create(context.clientBase())) {
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
             Set<String> topics = new HashSet<>();
             tables.forEach(t -> topics.add(context.layout().names().change(t)));
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> starts = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> starts = new HashMap<>();
             committed.keySet().stream().filter(tp -> topics.contains(tp.topic()))
-                    .forEach(tp -> starts.put(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest()));
+                    .forEach(tp -> starts.put(tp, OffsetSpec.earliest()));
             if (starts.isEmpty()) {
                 return;
             }
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> rewound = new java.util.HashMap<>();
-            admin.listOffsets(starts).all().get(60, java.util.concurrent.TimeUnit.SECONDS)
-                    .forEach((tp, info) -> rewound.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, rewound).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> rewound = new HashMap<>();
+            admin.listOffsets(starts).all().get(60, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> rewound.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, rewound).all().get(60, TimeUnit.SECONDS);
             log.info("transform: {} laid out anew (cascading foreign keys); reading their changes again from the start", tables);
         } catch (Exception e) {
             throw new IllegalStateException("cannot rewind the transform's offsets on " + tables + ": " + e.getMessage(), e);

@@ -23,6 +23,7 @@ final class OutputStamps {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private long last = -1;
+    private boolean unsaved;
 
     OutputStamps(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -38,13 +39,15 @@ final class OutputStamps {
             last = stored == null ? 0 : ByteBuffer.wrap(stored).getLong();
         }
         last = Math.max(causeStampUs, last + 1);
+        unsaved = true;
         return last;
     }
 
-    /** Keeps the last stamp handed out (once per processed change, not per output). */
+    /** Keeps the last stamp handed out, once per processed change that emitted something. */
     void save() {
-        if (last >= 0) {
+        if (unsaved) {
             store.put(KEY, ByteBuffer.allocate(Long.BYTES).putLong(last).array());
+            unsaved = false;
         }
     }
 }
