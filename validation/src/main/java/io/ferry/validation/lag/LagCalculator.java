@@ -101,6 +101,30 @@ public final class LagCalculator {
         return new TableLag(t.sink(), t.table(), lag, distance, applied, rows, slowest.id(), level(lag), "");
     }
 
+    /**
+     * A table's lag {@code ageMs} after it was computed. Nothing newer is known, so the bound grows by the
+     * time that passed: every change committed more than {@code lag + age} ago was applied at compute time
+     * already. A computation older than {@code staleAfterMs} (Kafka or the source did not answer since) says
+     * so in the detail. An unknown lag stays unknown.
+     */
+    public TableLag aged(TableLag l, long ageMs, long staleAfterMs) {
+        if (ageMs <= 0) {
+            return l;
+        }
+        String detail = l.detail();
+        if (ageMs > staleAfterMs) {
+            String stale = "last computed " + ageMs / 1000 + " s ago (Kafka or the source did not answer since); the lag grows with that age";
+            detail = detail.isEmpty() ? stale : detail + "; " + stale;
+        }
+        if (!l.known()) {
+            return new TableLag(l.sink(), l.table(), l.lagMs(), l.logDistance(), l.appliedPosition(), l.rowsApplied(), l.markerId(),
+                    l.state(), detail);
+        }
+        long lag = l.lagMs() + ageMs;
+        return new TableLag(l.sink(), l.table(), lag, l.logDistance(), l.appliedPosition(), l.rowsApplied(), l.markerId(), level(lag),
+                detail);
+    }
+
     private String level(long lagMs) {
         return lagMs > critical.toMillis() ? "CRITICAL" : lagMs > warn.toMillis() ? "WARN" : "OK";
     }

@@ -41,6 +41,8 @@ public final class LagTracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LagTracker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMPUTE_EVERY = Duration.ofSeconds(1);
+    /** A computation older than this is flagged stale in every table's detail (computing takes about a second). */
+    private static final Duration STALE_AFTER = Duration.ofSeconds(10);
 
     private final PipelineConfig config;
     private final TopicNames names;
@@ -54,7 +56,7 @@ public final class LagTracker implements AutoCloseable {
     private final Map<String, AppliedPosition> positions = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile Snapshot latest = Snapshot.NONE;
+    private volatile Computed latest = new Computed(Snapshot.NONE, 0);
 
     /**
      * The lag of every table at one moment.
@@ -68,6 +70,10 @@ public final class LagTracker implements AutoCloseable {
 
         /** Before the first computation. */
         public static final Snapshot NONE = new Snapshot(Instant.EPOCH, List.of(), 0, false, -1);
+    }
+
+    /** A computation and when it finished on this host's monotonic clock. */
+    record Computed(Snapshot snapshot, long atNanos) {
     }
 
     /** @param stages each stage of this process and its state, for the lag records */
@@ -107,9 +113,24 @@ public final class LagTracker implements AutoCloseable {
         return this;
     }
 
-    /** The last computation; empty tables before the first. */
+    /**
+     * The lag as of now: the last computation with the time since added to every known lag, so a tracker
+     * that could not compute for a while (Kafka restarting, the source out of reach) reports a growing lag
+     * rather than a stale one. Empty tables before the first computation.
+     */
     public Snapshot latest() {
-        return latest;
+        return aged(latest, System.nanoTime());
+    }
+
+    Snapshot aged(Computed c, long nowNanos) {
+        Snapshot s = c.snapshot();
+        long ageMs = (nowNanos - c.atNanos()) / 1_000_000;
+        if (s == Snapshot.NONE || ageMs <= 0) {
+            return s;
+        }
+        List<TableLag> tables = s.tables().stream().map(l -> calculator.aged(l, ageMs, STALE_AFTER.toMillis())).toList();
+        return new Snapshot(s.at().plusMillis(ageMs), tables, s.deadLetters(), s.sourceReachable(),
+                s.sourceNowUs() < 0 ? -1 : s.sourceNowUs() + ageMs * 1_000);
     }
 
     private void run() {
@@ -130,7 +151,7 @@ public final class LagTracker implements AutoCloseable {
                         compute();
                     }
                     if (now >= nextPublish) {
-                        publish(latest);
+                        publish(latest());
                         nextPublish = now + config.validation().lagInterval().toNanos();
                     }
                 } catch (RetriableException e) {
@@ -178,8 +199,8 @@ public final class LagTracker implements AutoCloseable {
         }
         long deadLetters = deadLetters();
         long nanos = System.nanoTime();
-        latest = new Snapshot(Instant.now(), calculator.compute(targets, positions, partitions, sample, nanos), deadLetters,
-                sample != null, sample == null ? -1 : sample.sourceNowUsAt(nanos));
+        latest = new Computed(new Snapshot(Instant.now(), calculator.compute(targets, positions, partitions, sample, nanos), deadLetters,
+                sample != null, sample == null ? -1 : sample.sourceNowUsAt(nanos)), nanos);
     }
 
     private long deadLetters() {

@@ -100,4 +100,33 @@ class LagCalculatorTest {
         assertThat(SourceClock.distance("mysql", current, (3L << 48) | (4000L << 16) | 7)).isEqualTo(1000);
         assertThat(SourceClock.distance("mysql", current, (2L << 48) | (4000L << 16))).isEqualTo(-1);
     }
+
+    @Test
+    void aLagReadLaterGrowsByItsAgeAndTurnsCriticalWhenTheTrackerIsStuck() {
+        applied(0, 1, T0, 10);
+        applied(1, 1, T0, 10);
+        TableLag computed = lag(T0 + SECOND_US, 10);
+        assertThat(computed.lagMs()).isEqualTo(1_000);
+
+        TableLag soon = calc.aged(computed, 2_000, 10_000);
+        assertThat(soon.lagMs()).isEqualTo(3_000);
+        assertThat(soon.detail()).isEmpty();
+        assertThat(soon.markerId()).isEqualTo(computed.markerId());
+
+        // Kafka restarting for three minutes: nothing new is known, so the bound has grown by all of it
+        TableLag stuck = calc.aged(computed, 180_000, 10_000);
+        assertThat(stuck.lagMs()).isEqualTo(181_000);
+        assertThat(stuck.state()).isEqualTo("CRITICAL");
+        assertThat(stuck.detail()).contains("last computed 180 s ago");
+    }
+
+    @Test
+    void anUnknownLagStaysUnknownWithAge() {
+        applied(0, 3, T0, 10);
+        TableLag unknown = lag(T0, 10);
+        TableLag later = calc.aged(unknown, 60_000, 10_000);
+        assertThat(later.known()).isFalse();
+        assertThat(later.state()).isEqualTo("UNKNOWN");
+        assertThat(later.detail()).startsWith(unknown.detail()).contains("last computed 60 s ago");
+    }
 }
