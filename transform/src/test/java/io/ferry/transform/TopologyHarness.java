@@ -55,6 +55,10 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private long order = 1;
     private final Map<String, List<String>> keyColumns = new HashMap<>();
+    private final Map<String, Long> lastMarker = new HashMap<>();
+    private long lastStamp;
+    /** The id of the markers {@link #flush()} sends to tables that delivered none; never returned. */
+    private static final long FLUSH = 0;
 
     TopologyHarness(String pipelineYaml, List<Cascade> cascades) {
         this.config = PipelineLoader.standard().parse(pipelineYaml, "test.yaml");
@@ -117,6 +121,7 @@ final class TopologyHarness implements AutoCloseable {
         Row key = KeyCodec.project(keyColumns.getOrDefault(table, List.of("id")), row);
         SourceInfo source = new SourceInfo("db", "0/" + order, order, "tx" + order, 0, 1_700_000_000_000_000L + order, op == ChangeEvent.Op.READ,
                 stampUs);
+        lastStamp = Math.max(lastStamp, stampUs);
         order++;
         ChangeEvent.RowChange change = new ChangeEvent.RowChange(op, id, key, null, op == ChangeEvent.Op.DELETE ? null : row, source, 1);
         input(id).pipeInput(ChangeEventCodec.key(change), ChangeEventCodec.value(change));
@@ -127,13 +132,42 @@ final class TopologyHarness implements AutoCloseable {
         input(TableId.parse(table)).pipeInput(key, value);
     }
 
-    /** A heartbeat marker, as capture copies it into every change topic. */
+    /** A heartbeat marker, as capture copies it into every change topic (stamped after everything sent before). */
     void marker(long id, String... tables) {
+        long stamp = nextStamp();
         for (String t : tables) {
             ChangeEvent.MarkerEvent m = new ChangeEvent.MarkerEvent(new Marker(id, id * 1000, Marker.Kind.HEARTBEAT),
-                    new SourceInfo("db", "0/" + order, order, null, 0, id * 1000, false, 0));
+                    new SourceInfo("db", "0/" + order, order, null, 0, id * 1000, false, stamp));
+            input(TableId.parse(t)).pipeInput(ChangeEventCodec.key(m, 0), ChangeEventCodec.value(m));
+            lastMarker.put(t, id);
+        }
+    }
+
+    /**
+     * What the next heartbeat does in a pipeline: a funneled group applies a change once every input has delivered
+     * something stamped at least as late, so before reading outputs every table's input is moved past everything sent,
+     * by sending again the last marker it delivered (or marker {@value #FLUSH}, left out of what the harness returns,
+     * to a table that delivered none). No marker passes that would not have passed anyway.
+     */
+    private void flush() {
+        List<String> tables = TransformTopology.sourceTables(spec).stream().map(TableId::toString).toList();
+        long stamp = nextStamp();
+        for (String t : tables) {
+            long id = lastMarker.getOrDefault(t, FLUSH);
+            ChangeEvent.MarkerEvent m = new ChangeEvent.MarkerEvent(new Marker(id, id * 1000, Marker.Kind.HEARTBEAT),
+                    new SourceInfo("db", "0/" + order, order, null, 0, id * 1000, false, stamp));
             input(TableId.parse(t)).pipeInput(ChangeEventCodec.key(m, 0), ChangeEventCodec.value(m));
         }
+    }
+
+    /** A stamp after every stamp sent so far. */
+    private long nextStamp() {
+        lastStamp = Math.max(lastStamp + 1, 1_700_000_000_000_000L + order++);
+        return lastStamp;
+    }
+
+    private static boolean flushMarker(TargetEvent e) {
+        return e instanceof TargetEvent.MarkerPassage m && m.marker().id() == FLUSH;
     }
 
     private TestInputTopic<byte[], byte[]> input(TableId id) {
@@ -142,10 +176,14 @@ final class TopologyHarness implements AutoCloseable {
 
     /** Every target operation since the last call, one line each, in output order per topic (topics in mapping order). */
     List<String> drain() {
+        flush();
         List<String> out = new ArrayList<>();
         outputs.forEach((topic, t) -> {
             for (var r : t.readRecordsToList()) {
-                out.add(render(topic, TargetEventCodec.decode(r.value())));
+                TargetEvent e = TargetEventCodec.decode(r.value());
+                if (!flushMarker(e)) {
+                    out.add(render(topic, e));
+                }
             }
         });
         return out;
@@ -153,15 +191,20 @@ final class TopologyHarness implements AutoCloseable {
 
     /** Target events of one sink table since the last call. */
     List<TargetEvent> events(String sink, String table) {
-        return outputs.get(names.target(sink, table)).readRecordsToList().stream().map(r -> TargetEventCodec.decode(r.value())).toList();
+        flush();
+        return outputs.get(names.target(sink, table)).readRecordsToList().stream().map(r -> TargetEventCodec.decode(r.value()))
+                .filter(e -> !flushMarker(e)).toList();
     }
 
     /** Keys of the marker copies on a sink table's topic since the last call. */
     List<Row> markerKeys(String sink, String table) {
-        return outputs.get(names.target(sink, table)).readRecordsToList().stream().map(r -> KeyCodec.decode(r.key())).toList();
+        flush();
+        return outputs.get(names.target(sink, table)).readRecordsToList().stream()
+                .filter(r -> !flushMarker(TargetEventCodec.decode(r.value()))).map(r -> KeyCodec.decode(r.key())).toList();
     }
 
     List<DeadLetter> deadLetters() {
+        flush();
         return deadLetters.readRecordsToList().stream().map(r -> TopicRecords.deadLetter(r.value())).toList();
     }
 

@@ -52,6 +52,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private GroupState state;
     private MarkerAligner aligner;
     private OutputStamps stamps;
+    /** Funneled groups only: puts the inputs' changes back into source order. */
+    private SourceOrder order;
     private int origin;
     private int origins;
 
@@ -93,6 +95,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         this.aligner = new MarkerAligner(context.getStateStore(stores.markers()), expected);
         this.stamps = new OutputStamps(context.getStateStore(stores.markers()));
+        this.order = group.funnel() ? new SourceOrder(context.getStateStore(stores.order()), expected) : null;
         this.origin = group.funnel() ? 0 : partition;
         this.origins = group.funnel() ? 1 : spec.partitions();
     }
@@ -107,6 +110,24 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             deadLetter(record, in, group.name(), "malformed change event", e.getMessage());
             return;
         }
+        long stamp = event.match(row -> row.source().stampUs(), marker -> marker.source() == null ? 0L : marker.source().stampUs());
+        if (order == null || stamp <= 0) {
+            // not funneled (one partition is in order), or not stamped by capture (nothing to order by)
+            process(event, record, in);
+            return;
+        }
+        boolean snapshot = event.match(row -> row.op() == ChangeEvent.Op.READ, marker -> false);
+        for (SourceOrder.Released r : order.offer(in.topic(), in.partition(), in.offset(), stamp, snapshot, record)) {
+            Input at = new Input(r.topic(), r.partition(), r.offset());
+            if (r.record() == record) {
+                process(event, record, at);
+            } else {
+                process(ChangeEventCodec.decode(r.record().key(), r.record().value()), r.record(), at);
+            }
+        }
+    }
+
+    private void process(ChangeEvent event, Record<byte[], byte[]> record, Input in) {
         event.match(row -> {
             aligner.seen(in.input());
             if (group.pattern().isPresent() && !group.tables().contains(row.table())

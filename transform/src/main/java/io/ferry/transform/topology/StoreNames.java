@@ -46,6 +46,11 @@ record StoreNames(String group) {
         return "ferry-" + group + "-markers";
     }
 
+    /** A funneled group's changes held until they are in source order ({@link SourceOrder}). */
+    String order() {
+        return "ferry-" + group + "-order";
+    }
+
     String processor() {
         return "ferry-" + group + "-mapper";
     }

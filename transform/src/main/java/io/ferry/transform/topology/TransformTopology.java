@@ -36,7 +36,9 @@ public final class TransformTopology {
         TopicNames names = new TopicNames(spec.pipeline());
         for (MappingGroup group : MappingGroup.of(spec)) {
             StoreNames stores = StoreNames.of(group);
-            for (String store : List.of(stores.rows(), stores.index(), stores.markers())) {
+            List<String> storeNames = group.funnel() ? List.of(stores.rows(), stores.index(), stores.markers(), stores.order())
+                    : List.of(stores.rows(), stores.index(), stores.markers());
+            for (String store : storeNames) {
                 builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), BYTES));
             }
             KStream<byte[], byte[]> in;
@@ -54,8 +56,7 @@ public final class TransformTopology {
                         .repartition(Repartitioned.<byte[], byte[]>as(stores.funnel()).withKeySerde(BYTES).withValueSerde(BYTES)
                                 .withNumberOfPartitions(1));
             }
-            in.process(() -> new GroupProcessor(group, spec, stores), Named.as(stores.processor()), stores.rows(), stores.index(),
-                    stores.markers())
+            in.process(() -> new GroupProcessor(group, spec, stores), Named.as(stores.processor()), storeNames.toArray(String[]::new))
                     .to(Outputs.topics(), Produced.with(BYTES, BYTES).withStreamPartitioner(Outputs.partitioner())
                             .withName("ferry-" + stores.group() + "-out"));
         }
