@@ -70,4 +70,8 @@ public final class SinkMetrics {
     public double deadLettered() {
         return deadLetters.count();
     }
+
+    public double retries() {
+        return retries.count();
+    }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -252,7 +253,7 @@ public final class SinkRunner implements AutoCloseable {
         }
         if (!tablesKnown(events)) {
             if (lostDuringFlush) {
-                pending.clear();
+                abandonPending();
             }
             return; // stopping or the partitions moved while waiting: not committed, written again by whoever owns them
         }
@@ -260,7 +261,7 @@ public final class SinkRunner implements AutoCloseable {
         int written = write(toWrite, origins, deadLetters);
         if (written < 0 || lostDuringFlush) {
             if (lostDuringFlush) {
-                pending.clear();
+                abandonPending();
             }
             return; // abandoned (stopping, or the partitions moved): not committed, written again by whoever owns them
         }
@@ -386,7 +387,9 @@ public final class SinkRunner implements AutoCloseable {
         consumer.pause(paused);
         try {
             while (running && !lostDuringFlush && System.nanoTime() < until) {
-                consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000))));
+                // Paused partitions return nothing, but a rebalance inside this poll assigns partitions afresh, unpaused,
+                // and the same poll may fetch from them: those records are not processed here, so they are read again.
+                readAgain(consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)))));
             }
         } catch (WakeupException e) {
             running = false;
@@ -394,6 +397,32 @@ public final class SinkRunner implements AutoCloseable {
             consumer.resume(consumer.assignment());
         }
         return running && !lostDuringFlush;
+    }
+
+    /** Moves the consumer back to the first of these records on each of their partitions, so the next poll returns them again. */
+    private void readAgain(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    /**
+     * Drops the batch in hand without committing it. Its records are read again: on partitions this runner still owns
+     * the consumer is moved back to the batch's first record (positions are past it); partitions that moved resume
+     * from their committed offsets with whoever owns them.
+     */
+    private void abandonPending() {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : pending) {
+            first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+        }
+        var owned = consumer.assignment();
+        first.forEach((tp, offset) -> {
+            if (owned.contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
+        pending.clear();
     }
 
     private void commitAndPublish(List<ConsumerRecord<byte[], byte[]>> records, List<TargetEvent> events,

@@ -116,6 +116,77 @@ class SinkRunnerIT {
         assertThat(metrics.deadLettered()).isEqualTo(2);
     }
 
+    /**
+     * A target that refuses writes for a while (a lock held elsewhere, like a target restarting) while the consumer
+     * group rebalances (a broker restart, a member joining and leaving): nothing the consumer fetched during the
+     * retries may be skipped. Records fetched by a poll that only waits out the backoff used to be dropped.
+     */
+    @Test
+    void aRebalanceWhileAWriteIsRetriedSkipsNothing(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_rebalance");
+        String pipeline = "rebalance-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        TopicLayout layout = new TopicLayout(names, 2, Optional.empty(), Optional.empty());
+        String topic = names.target("pg", "accounts");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            List<io.ferry.core.topic.TopicSpec> specs = new ArrayList<>(layout.pipelineTopics());
+            specs.add(layout.target("pg", "accounts"));
+            TopicAdmin.ensure(admin, specs);
+        }
+        try (Connection c = pg.connect("runner_rebalance"); var st = c.createStatement()) {
+            st.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance NUMERIC(8, 2))");
+            // the sink's sessions give up on a lock after 100 ms: a transient failure, retried with backoff
+            st.execute("ALTER DATABASE runner_rebalance SET lock_timeout = '100ms'");
+        }
+        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_rebalance")
+                + "\nuser: postgres\nbatch_rows: 50\nmax_retry_backoff: 1s\n");
+        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int id = 1; id <= 1000; id++) {
+                send(producer, topic, upsert(id, id + ".25"));
+            }
+            producer.flush();
+        }
+
+        SinkMetrics metrics = new SinkMetrics(null, pipeline, "pg");
+        try (Connection lock = pg.connect("runner_rebalance"); SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client,
+                metrics)) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+            runner.start();
+            await("the first writes retried").atMost(Duration.ofSeconds(60)).until(() -> metrics.retries() >= 2);
+            for (int round = 0; round < 3; round++) {
+                // another member joins the sink's group and leaves again: two rebalances while the runner waits to retry
+                try (var member = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, names.sinkGroup("pg"),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    member.subscribe(names.targetPattern("pg"));
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (member.assignment().isEmpty() && System.nanoTime() < deadline) {
+                        member.poll(Duration.ofMillis(200));
+                    }
+                    assertThat(member.assignment()).as("the second member got partitions: the group rebalanced").isNotEmpty();
+                }
+                Thread.sleep(3_000); // the runner takes every partition back and goes on retrying
+            }
+            lock.rollback();
+            await("every record written").atMost(Duration.ofSeconds(90)).until(() -> count(pg, "runner_rebalance") == 1000);
+        }
+        try (Connection c = pg.connect("runner_rebalance"); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT count(*), min(id), max(id), sum(balance) FROM accounts")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1000);
+            assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("500750.00"); // sum of id + 0.25 for 1..1000
+        }
+        assertThat(metrics.retries()).as("writes were retried while the lock was held").isGreaterThanOrEqualTo(2);
+    }
+
     private static SourceInfo source(long order) {
         return new SourceInfo("src", "0/" + order, order, null, 1_700_000_000_000_000L + order, false);
     }
@@ -133,14 +204,18 @@ class SinkRunnerIT {
     }
 
     private static int count(PostgresService pg) throws Exception {
-        try (Connection c = pg.connect("runner_pg"); ResultSet rs = c.createStatement().executeQuery(
+        return count(pg, "runner_pg");
+    }
+
+    private static int count(PostgresService pg, String database) throws Exception {
+        try (Connection c = pg.connect(database); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = 'accounts'")) {
             rs.next();
             if (rs.getInt(1) == 0) {
                 return -1;
             }
         }
-        try (Connection c = pg.connect("runner_pg"); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM accounts")) {
+        try (Connection c = pg.connect(database); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM accounts")) {
             rs.next();
             return rs.getInt(1);
         }
