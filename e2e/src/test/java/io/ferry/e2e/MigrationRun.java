@@ -153,11 +153,13 @@ final class MigrationRun {
             step(t0, "drain and final validation: exit code " + drain.exitCode());
             FerryProcess.Cli validate = ferry.cli("validate");
             String independent = differences(migration.expected(), migration.actual());
+            String trace = drain.exitCode() == 0 && validate.exitCode() == 0 && independent.isEmpty() ? ""
+                    : Trace.of(kafka.bootstrapServers(), pipeline, Trace.needles(independent, 4));
             assertThat(drain.exitCode()).as("cutover drain (drain, then a final validation):%n%s%nferry validate again:%n%s%n"
-                    + "independent check:%n%s%ndead letters: %s", drain.output(), validate.output(), independent,
-                    describe(deadLetters.read())).isZero();
-            assertThat(validate.exitCode()).as("ferry validate:%n%s", validate.output()).isZero();
-            assertThat(independent).as("source and target compared independently of Ferry").isEmpty();
+                    + "independent check:%n%s%ndead letters: %s%n%s", drain.output(), validate.output(), independent,
+                    describe(deadLetters.read()), trace).isZero();
+            assertThat(validate.exitCode()).as("ferry validate:%n%s%n%s", validate.output(), trace).isZero();
+            assertThat(independent).as("source and target compared independently of Ferry%n%s", trace).isEmpty();
             step(t0, "validated twice; independent check equal");
 
             await("gate READY").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
