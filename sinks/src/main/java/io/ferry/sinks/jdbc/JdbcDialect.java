@@ -39,6 +39,14 @@ interface JdbcDialect {
     /** Statements run on every new connection (time zone, interval style). */
     List<String> sessionSetup();
 
+    /**
+     * Statements run on a connection before it streams a table back ({@link JdbcSink#read}): the reader's consumer may
+     * pause between rows (validation loads a related table on the first row it maps), which a server must wait out.
+     */
+    default List<String> streamingSetup() {
+        return List.of();
+    }
+
     /** Existing columns of the table, empty when it does not exist (information_schema, the same in both engines). */
     default Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
         Set<String> out = new java.util.HashSet<>();

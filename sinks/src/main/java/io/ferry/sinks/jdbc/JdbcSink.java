@@ -43,6 +43,8 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private static final Logger log = LoggerFactory.getLogger(JdbcSink.class);
     /** Upsert groups at least this large go through the target's bulk path, where it has one. */
     static final int BULK_ROWS = 500;
+    /** Rows a read back fetches at a time: the driver holds one batch, not the whole table. */
+    static final int READ_FETCH_ROWS = 1_000;
 
     private final JdbcDialect dialect;
     private final String url;
@@ -342,24 +344,36 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             throw new IllegalArgumentException("token ranges are Cassandra's; a relational sink reads by key range");
         }
         sql.append(" ORDER BY ").append(key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")));
-        try (Connection c = open(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            for (Row bound : bounds) {
-                for (Column k : key) {
-                    dialect.bind(ps, i++, k, bound.get(k.name()));
+        try (Connection c = open()) {
+            try (Statement s = c.createStatement()) {
+                for (String setup : dialect.streamingSetup()) {
+                    s.execute(setup);
                 }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Row.Builder row = Row.builder();
-                    for (int col = 0; col < table.columns().size(); col++) {
-                        Column column = table.columns().get(col);
-                        JsonNode value = dialect.read(rs, col + 1, column);
-                        row.put(column.name(), value);
+            // streamed, not materialized: PostgreSQL's driver fetches in batches only inside a transaction, MariaDB's
+            // streams whenever a fetch size is set
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                ps.setFetchSize(READ_FETCH_ROWS);
+                int i = 1;
+                for (Row bound : bounds) {
+                    for (Column k : key) {
+                        dialect.bind(ps, i++, k, bound.get(k.name()));
                     }
-                    rows.accept(row.build());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Row.Builder row = Row.builder();
+                        for (int col = 0; col < table.columns().size(); col++) {
+                            Column column = table.columns().get(col);
+                            JsonNode value = dialect.read(rs, col + 1, column);
+                            row.put(column.name(), value);
+                        }
+                        rows.accept(row.build());
+                    }
                 }
             }
+            c.commit();
         } catch (SQLException e) {
             throw SinkWriteException.transientFailure("cannot read " + tableName + " back: " + e.getMessage(), e);
         }

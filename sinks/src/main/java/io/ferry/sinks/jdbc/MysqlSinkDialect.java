@@ -202,6 +202,12 @@ final class MysqlSinkDialect implements JdbcDialect {
         return List.of("SET time_zone = '+00:00'", "SET NAMES utf8mb4");
     }
 
+    /** A streamed result is written as the client reads it: a pause longer than net_write_timeout (60 s) would abort it. */
+    @Override
+    public List<String> streamingSetup() {
+        return List.of("SET SESSION net_write_timeout = 3600");
+    }
+
     @Override
     public List<String> otherUniqueIndexes(Connection c, String schema, String table) throws SQLException {
         List<String> out = new ArrayList<>();
