@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * What a target table should hold: every root row of its mappings' source tables mapped with the transform stage's
@@ -31,15 +33,20 @@ final class ExpectedRows {
     record Expected(Map<Row, Row> rows, long unmappable, long collisions, String firstProblem) {
 
         String notes() {
-            List<String> out = new ArrayList<>();
-            if (unmappable > 0) {
-                out.add(unmappable + " source row(s) do not map (dead-lettered by the pipeline), first: " + firstProblem);
-            }
-            if (collisions > 0) {
-                out.add(collisions + " source row(s) map to a target key another row also maps to");
-            }
-            return String.join("; ", out);
+            return ExpectedRows.notes(unmappable, collisions, firstProblem);
         }
+    }
+
+    /** The table's detail about source rows that do not map or collide; empty when none. */
+    static String notes(long unmappable, long collisions, String firstProblem) {
+        List<String> out = new ArrayList<>();
+        if (unmappable > 0) {
+            out.add(unmappable + " source row(s) do not map (dead-lettered by the pipeline), first: " + firstProblem);
+        }
+        if (collisions > 0) {
+            out.add(collisions + " source row(s) map to a target key another row also maps to");
+        }
+        return String.join("; ", out);
     }
 
     private final Map<TableId, TableSchema> schemas;
@@ -74,9 +81,42 @@ final class ExpectedRows {
      * @throws SinkWriteException when the source cannot be read
      */
     Expected compute(TableCheck check, SourceRows source, SourceLookup lookup, KeyRange range) throws SinkWriteException {
+        return compute(check, source, lookup, range, key -> true);
+    }
+
+    /**
+     * Maps every root row of the check's mappings and keeps those whose normalized target key {@code keep} accepts; the
+     * counts of unmappable rows are over all rows, collisions over the kept ones.
+     *
+     * @throws SinkWriteException when the source cannot be read
+     */
+    Expected compute(TableCheck check, SourceRows source, SourceLookup lookup, KeyRange range, Predicate<Row> keep)
+            throws SinkWriteException {
         Map<Row, Row> rows = new HashMap<>();
-        long[] unmappable = {0};
         long[] collisions = {0};
+        Unmapped unmapped = stream(check, source, lookup, range, (key, row) -> {
+            if (keep.test(key) && rows.put(key, row) != null) {
+                collisions[0]++;
+            }
+        });
+        return new Expected(rows, unmapped.rows(), collisions[0], unmapped.first());
+    }
+
+    /** Source rows whose mapping failed while streaming: how many, and the first failure for the report (null when none). */
+    record Unmapped(long rows, String first) {
+    }
+
+    /**
+     * Streams the root rows of the check's mappings whose source primary key is in {@code range} through the mapping, in
+     * the order the target receives them (mapping by mapping, each source table in primary-key order): each mapped row
+     * goes to {@code rows} with its normalized target key ({@link TargetValues#key} at the table's tolerance). Nothing is
+     * held; a key may come more than once (a collision: the later row wins in the target).
+     *
+     * @throws SinkWriteException when the source cannot be read
+     */
+    Unmapped stream(TableCheck check, SourceRows source, SourceLookup lookup, KeyRange range, BiConsumer<Row, Row> rows)
+            throws SinkWriteException {
+        long[] unmappable = {0};
         String[] first = {null};
         for (TargetMapping mapping : check.mappings()) {
             for (TableId root : roots(mapping)) {
@@ -93,16 +133,11 @@ final class ExpectedRows {
                         }
                         return;
                     }
-                    if (target.isPresent()) {
-                        Row key = TargetValues.key(check.table(), target.get(), check.tolerance());
-                        if (rows.put(key, target.get()) != null) {
-                            collisions[0]++;
-                        }
-                    }
+                    target.ifPresent(t -> rows.accept(TargetValues.key(check.table(), t, check.tolerance()), t));
                 });
             }
         }
-        return new Expected(rows, unmappable[0], collisions[0], first[0]);
+        return new Unmapped(unmappable[0], first[0]);
     }
 
     /** A source row's primary key as text, for messages. */

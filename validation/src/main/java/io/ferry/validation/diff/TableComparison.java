@@ -40,8 +40,12 @@ final class TableComparison implements Consumer<Row> {
 
     @Override
     public void accept(Row actual) {
+        accept(TargetValues.key(table, actual, tolerance), actual);
+    }
+
+    /** A target row whose normalized key ({@link TargetValues#key} at the table's tolerance) the caller has already made. */
+    void accept(Row key, Row actual) {
         targetRows++;
-        Row key = TargetValues.key(table, actual, tolerance);
         Row want = expected.remove(key);
         if (want == null) {
             diffs.put(key, RowDiff.extra(key));

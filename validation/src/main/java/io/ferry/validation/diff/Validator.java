@@ -4,7 +4,6 @@ import io.ferry.core.config.PipelineConfig;
 import io.ferry.core.config.SinkSettings;
 import io.ferry.core.event.TableId;
 import io.ferry.core.schema.TableSchema;
-import io.ferry.core.spi.KeyRange;
 import io.ferry.core.spi.RowReader;
 import io.ferry.core.spi.SinkFactories;
 import io.ferry.core.spi.SinkWriteException;
@@ -45,6 +44,7 @@ public final class Validator {
     private final List<TargetMapping> mappings;
     private final SinkFactories factories;
     private final Clock clock;
+    private final int rowCap;
 
     /**
      * @param sourceSchemas the latest schema of each source table (the app has them from the schema topic)
@@ -57,7 +57,14 @@ public final class Validator {
 
     Validator(PipelineConfig config, Map<TableId, TableSchema> sourceSchemas, Map<String, Map<String, TargetTable>> targets,
             SinkFactories factories, Clock clock) {
+        this(config, sourceSchemas, targets, factories, clock, BucketedComparison.ROW_CAP);
+    }
+
+    /** @param rowCap the most expected rows a row-by-row comparison holds at once (tests make it small) */
+    Validator(PipelineConfig config, Map<TableId, TableSchema> sourceSchemas, Map<String, Map<String, TargetTable>> targets,
+            SinkFactories factories, Clock clock, int rowCap) {
         this.config = config;
+        this.rowCap = rowCap;
         this.sourceSchemas = Map.copyOf(sourceSchemas);
         this.targets = Map.copyOf(targets);
         this.factories = factories;
@@ -249,26 +256,14 @@ public final class Validator {
                 log.debug("{}/{} is compared row by row: {}", sink, table, decision.reason());
             }
         }
-        ExpectedRows.Expected want;
+        BucketedComparison.Result rows;
         try {
-            want = expected.compute(check, source, lookup);
-        } catch (SinkWriteException | SourceLookup.SourceUnavailable | IllegalStateException e) {
-            return new Attempt(null, "", TableResult.error(sink, table, "cannot read the source: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            log.error("mapping the source rows of {}/{} failed", sink, table, e);
-            return new Attempt(null, "", TableResult.error(sink, table, "mapping the source rows failed: " + e));
+            rows = new BucketedComparison(check, expected, source, lookup, reader.get(), rowCap, Buckets.DEFAULT_BITS).run();
+        } catch (BucketedComparison.Failure e) {
+            return new Attempt(null, "", TableResult.error(sink, table, e.getMessage()));
         }
-        TableComparison comparison = new TableComparison(check.table(), check.tolerance(), check::tolerance, want.rows());
-        try {
-            reader.get().read(table, KeyRange.ALL, comparison);
-        } catch (SinkWriteException e) {
-            return new Attempt(null, "", TableResult.error(sink, table, "cannot read the target: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            log.error("reading {}/{} back failed", sink, table, e);
-            return new Attempt(null, "", TableResult.error(sink, table, "cannot read the target: " + e));
-        }
-        return new Attempt(comparison.finish(), fallback.isEmpty() || want.notes().isEmpty() ? fallback + want.notes()
-                : fallback + "; " + want.notes(), null);
+        return new Attempt(rows.outcome(), fallback.isEmpty() || rows.notes().isEmpty() ? fallback + rows.notes()
+                : fallback + "; " + rows.notes(), null);
     }
 
     /**

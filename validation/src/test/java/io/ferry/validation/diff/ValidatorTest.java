@@ -69,6 +69,12 @@ class ValidatorTest {
             """;
 
     private static Validator validator(String sinks, String mappings, List<String> tables, Map<TableId, TableSchema> schemas) {
+        return validator(sinks, mappings, tables, schemas, BucketedComparison.ROW_CAP);
+    }
+
+    /** @param rowCap the most expected rows held at once: a table mapping to more is compared by hashed buckets */
+    private static Validator validator(String sinks, String mappings, List<String> tables, Map<TableId, TableSchema> schemas,
+            int rowCap) {
         String yaml = """
                 pipeline: {name: fake}
                 source: {type: postgres, host: localhost, database: app, user: ferry, password: secret, tables: %s}
@@ -82,7 +88,7 @@ class ValidatorTest {
         Map<String, Map<String, TargetTable>> targets = new TargetShapes(problems).compute((Mappings) config.mappings(),
                 config.sinks().stream().map(SinkSettings::name).toList(), schemas);
         assertThat(problems.errors()).isEmpty();
-        return new Validator(config, schemas, targets, FACTORIES, Clock.systemUTC());
+        return new Validator(config, schemas, targets, FACTORIES, Clock.systemUTC(), rowCap);
     }
 
     private static void users() {
@@ -145,6 +151,68 @@ class ValidatorTest {
                 RowDiff.different(key("user_id", 3), List.of("session_count")));
         assertThat(report.summary()).isEqualTo("users: 1 missing, 1 different");
         assertThat(FakeSinks.OPEN).hasValue(0);
+    }
+
+    @Test
+    void aTableLargerThanTheRowCapIsComparedByBucketsWithExactlyTheSameFindings() {
+        users();
+        List<Row> target = mappedUsers();
+        target.remove(1); // user 2 missing
+        target.set(1, target.get(1).with("session_count", JSON.getNodeFactory().numberNode(5))); // user 3 different
+        target.add(row("{\"user_id\": 99, \"name\": \"Ghost\", \"session_count\": 0, \"last_login\": null}")); // extra
+        List<String> tables = List.of("public.users", "public.user_sessions");
+        FakeSinks.TARGETS.put("mem/users", target);
+        TableResult whole = validator("- {name: mem, type: memory}", USERS_MAPPING, tables, userSchemas()).run(() -> { }).tables().get(0);
+        TableResult bucketed = validator("- {name: mem, type: memory}", USERS_MAPPING, tables, userSchemas(), 1).run(() -> { })
+                .tables().get(0);
+        assertThat(whole.detail()).isEmpty();
+        assertThat(bucketed.detail()).startsWith("hashed in 65536 buckets, 3 differing compared row by row in ");
+        assertThat(List.of(bucketed.sourceRows(), bucketed.targetRows(), bucketed.missing(), bucketed.extra(), bucketed.different()))
+                .containsExactly(4L, 4L, 1L, 1L, 1L);
+        assertThat(bucketed.samples()).containsExactly(RowDiff.missing(key("user_id", 2)),
+                RowDiff.different(key("user_id", 3), List.of("session_count")), RowDiff.extra(key("user_id", 99)));
+        assertThat(bucketed.samples()).isEqualTo(whole.samples());
+
+        FakeSinks.TARGETS.put("mem/users", mappedUsers());
+        assertThat(validator("- {name: mem, type: memory}", USERS_MAPPING, tables, userSchemas(), 1).run(() -> { }).tables())
+                .containsExactly(new TableResult("mem", "users", TableResult.MATCH, 4, 4, 0, 0, 0, List.of(),
+                        "hashed in 65536 buckets, all matching"));
+        assertThat(FakeSinks.OPEN).hasValue(0);
+    }
+
+    @Test
+    void sourceRowsThatCollideOnATargetKeyAreCountedExactlyWhenTheTableIsBucketed() {
+        Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
+        for (String shard : List.of("shop.orders_1", "shop.orders_2")) {
+            TableId t = TableId.parse(shard);
+            schemas.put(t, new TableSchema(t, List.of(new Column("order_id", ColumnType.of(CanonicalType.INT64), false),
+                    new Column("total", ColumnType.decimal(10, 2), true)), List.of("order_id"), 1));
+        }
+        String mappings = """
+                  - to: orders
+                    from: 'shop\\.orders_\\d+'
+                """;
+        List<String> tables = List.of("shop.orders_1", "shop.orders_2");
+        // the later shard's order 1 wins in the target; the collision comes after the first pass stopped holding rows
+        FakeSinks.SOURCE.put("shop.orders_1", List.of(row("{\"order_id\": 1, \"total\": \"1.00\"}"),
+                row("{\"order_id\": 2, \"total\": \"2.00\"}")));
+        FakeSinks.SOURCE.put("shop.orders_2", List.of(row("{\"order_id\": 1, \"total\": \"9.00\"}"),
+                row("{\"order_id\": 3, \"total\": \"3.00\"}")));
+        FakeSinks.TARGETS.put("mem/orders", List.of(row("{\"order_id\": 1, \"total\": \"9.00\"}"),
+                row("{\"order_id\": 2, \"total\": \"2.00\"}"), row("{\"order_id\": 3, \"total\": \"3.00\"}")));
+        String collision = "1 source row(s) map to a target key another row also maps to";
+        TableResult late = validator("- {name: mem, type: memory}", mappings, tables, schemas, 1).run(() -> { }).tables().get(0);
+        assertThat(late).isEqualTo(new TableResult("mem", "orders", TableResult.MATCH, 3, 3, 0, 0, 0, List.of(),
+                "hashed in 65536 buckets, 1 differing compared row by row; " + collision));
+
+        // the collision comes while rows are still held: its bucket matches by sums, and is compared anyway
+        FakeSinks.SOURCE.put("shop.orders_1", List.of(row("{\"order_id\": 1, \"total\": \"1.00\"}")));
+        FakeSinks.SOURCE.put("shop.orders_2", List.of(row("{\"order_id\": 1, \"total\": \"9.00\"}"),
+                row("{\"order_id\": 2, \"total\": \"2.00\"}"), row("{\"order_id\": 3, \"total\": \"3.00\"}")));
+        TableResult early = validator("- {name: mem, type: memory}", mappings, tables, schemas, 1).run(() -> { }).tables().get(0);
+        assertThat(early).isEqualTo(late);
+        TableResult held = validator("- {name: mem, type: memory}", mappings, tables, schemas).run(() -> { }).tables().get(0);
+        assertThat(held).isEqualTo(new TableResult("mem", "orders", TableResult.MATCH, 3, 3, 0, 0, 0, List.of(), collision));
     }
 
     @Test
