@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A table whose source and target are both SQL and same-shaped ({@link PushDown}) is compared by segment checksums
  * computed in both databases, bisected down to small ranges compared row by row ({@link SegmentedComparison}); every
- * other table is compared whole (validation/README.md), its expected rows and every related or nested source table
- * held in memory.
+ * other table is compared row by row (validation/README.md), holding at most a cap of its expected rows: a larger one
+ * is summed into hashed buckets first and only the buckets that differ are compared ({@link BucketedComparison}).
+ * Every related or nested source table a mapping looks into is held in memory.
  */
 public final class Validator {
 
