@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class Validator {
 
     private static final Logger log = LoggerFactory.getLogger(Validator.class);
+    /**
+     * How many times, at most, tables that differ are compared again after the pipeline caught up. Under live writes a
+     * row changed between reading the source and reading the target differs in that pass; one that is written often
+     * can be caught so twice in a row. A key is reported only if every pass found it different.
+     */
+    static final int RECHECKS = 3;
 
     private final PipelineConfig config;
     private final Map<TableId, TableSchema> sourceSchemas;
@@ -81,11 +87,12 @@ public final class Validator {
     }
 
     /**
-     * One full pass over every (sink, target table) of the mappings, then, when some table differs, {@code recheck} and a
-     * second comparison of the tables that differed; only keys that differ in both are reported.
+     * One full pass over every (sink, target table) of the mappings, then, as long as some table differs (at most
+     * {@value #RECHECKS} times), {@code recheck} and another comparison of the tables still differing; only keys that
+     * differ in every pass are reported.
      *
-     * @param recheck called at most once, between the passes; must block until every change committed at the source before
-     *     the call is applied on every target (the app writes a heartbeat and waits for it)
+     * @param recheck called before each further pass; must block until every change committed at the source before the
+     *     call is applied on every target (the app writes a heartbeat and waits for it)
      */
     public ValidationReport run(Runnable recheck) {
         Instant started = clock.instant();
@@ -182,31 +189,43 @@ public final class Validator {
     private Map<TableCheck, TableResult> recheck(List<TableCheck> differing, Map<TableCheck, Attempt> first, Runnable recheck,
             ExpectedRows expected, SourceRows source, TargetSinks sinks) {
         Map<TableCheck, TableResult> out = new HashMap<>();
-        log.info("{} table(s) differ; waiting for the pipeline to apply every change made so far, then comparing them again",
-                differing.size());
-        try {
-            recheck.run();
-        } catch (RuntimeException e) {
-            log.warn("the recheck failed: {}", e.toString());
-            for (TableCheck check : differing) {
-                TableResult r = first.get(check).result(check);
-                out.put(check, new TableResult(r.sink(), r.table(), TableResult.ERROR, r.sourceRows(), r.targetRows(), r.missing(),
-                        r.extra(), r.different(), r.samples(), "differences found, unconfirmed: waiting for the pipeline to catch up "
-                        + "failed (" + e.getMessage() + ")"));
+        // the differences every pass so far found, per table still differing
+        Map<TableCheck, TableComparison.Outcome> standing = new LinkedHashMap<>();
+        differing.forEach(check -> standing.put(check, first.get(check).outcome()));
+        for (int pass = 2; pass <= 1 + RECHECKS && !standing.isEmpty(); pass++) {
+            log.info("{} table(s) differ; waiting for the pipeline to apply every change made so far, then comparing them again "
+                    + "(pass {} of at most {})", standing.size(), pass, 1 + RECHECKS);
+            try {
+                recheck.run();
+            } catch (RuntimeException e) {
+                log.warn("the recheck failed: {}", e.toString());
+                for (TableCheck check : standing.keySet()) {
+                    TableResult r = pass == 2 ? first.get(check).result(check) : out.get(check);
+                    out.put(check, new TableResult(r.sink(), r.table(), TableResult.ERROR, r.sourceRows(), r.targetRows(), r.missing(),
+                            r.extra(), r.different(), r.samples(), "differences found, unconfirmed: waiting for the pipeline to catch "
+                            + "up failed (" + e.getMessage() + ")"));
+                }
+                return out;
             }
-            return out;
-        }
-        SourceLookup lookup = new SourceLookup(source);
-        for (TableCheck check : differing) {
-            Attempt second = first.get(check).ranges() != null ? pushedDown(check, first.get(check).shape(), expected, source, sinks,
-                    first.get(check).ranges()) : compare(check, expected, source, lookup, sinks);
-            if (second.failure() != null) {
-                TableResult f = second.failure();
-                out.put(check, TableResult.error(f.sink(), f.table(), "second comparison: " + f.detail()));
-            } else {
+            SourceLookup lookup = new SourceLookup(source);
+            for (TableCheck check : List.copyOf(standing.keySet())) {
+                Attempt again = first.get(check).ranges() != null ? pushedDown(check, first.get(check).shape(), expected, source, sinks,
+                        first.get(check).ranges()) : compare(check, expected, source, lookup, sinks);
+                if (again.failure() != null) {
+                    TableResult f = again.failure();
+                    out.put(check, TableResult.error(f.sink(), f.table(), "comparison " + pass + ": " + f.detail()));
+                    standing.remove(check);
+                    continue;
+                }
                 // a pushed-down table keeps how its first pass went: which segments differed and were bisected
-                String notes = second.ranges() == null ? second.notes() : first.get(check).notes() + "; " + second.notes();
-                out.put(check, second.outcome().confirming(first.get(check).outcome()).result(check.sink(), check.table().name(), notes));
+                String notes = again.ranges() == null ? again.notes() : first.get(check).notes() + "; " + again.notes();
+                TableComparison.Outcome confirmed = again.outcome().confirming(standing.get(check));
+                out.put(check, confirmed.result(check.sink(), check.table().name(), notes));
+                if (confirmed.diffs().isEmpty()) {
+                    standing.remove(check);
+                } else {
+                    standing.put(check, confirmed);
+                }
             }
         }
         return out;
