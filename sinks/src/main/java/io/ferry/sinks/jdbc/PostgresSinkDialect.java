@@ -139,8 +139,24 @@ final class PostgresSinkDialect implements JdbcDialect {
             ps.setNull(index, Types.VARCHAR);
         } else if (column.type().kind() == CanonicalType.ARRAY) {
             ps.setString(index, arrayLiteral(value));
+        } else if (column.type().kind() == CanonicalType.TIME && !timeOfDay(value.asText())) {
+            throw new IllegalArgumentException(column.name() + ": a PostgreSQL time holds 00:00:00 to 24:00:00, not " + value.asText()
+                    + " (a MySQL duration; map it to an interval with a cast)");
         } else {
             ps.setString(index, value.isTextual() ? value.textValue() : value.toString());
+        }
+    }
+
+    /** Whether a canonical TIME is a time of day (MySQL's TIME is a signed duration of up to 838 hours). */
+    static boolean timeOfDay(String time) {
+        if (time.startsWith("24:00:00") && time.substring(8).chars().allMatch(ch -> ch == '.' || ch == '0')) {
+            return true;
+        }
+        try {
+            java.time.LocalTime.parse(time);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 
