@@ -148,7 +148,8 @@ public final class Capture implements AutoCloseable {
             Map<TableId, SourceTable> tables = preflight.tables().stream()
                     .collect(Collectors.toMap(SourceTable::id, Function.identity()));
             RecordConverter converter = new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
-                    t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()));
+                    t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()),
+                    t -> Optional.ofNullable(tables.get(t)).map(SourceTable::jsonColumns).orElse(java.util.Set.of()));
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, dialect))

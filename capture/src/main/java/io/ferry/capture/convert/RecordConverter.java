@@ -30,6 +30,7 @@ public final class RecordConverter {
     private final TableId heartbeatTable;
     private final TableId signalTable;
     private final Function<TableId, List<ForeignKey>> foreignKeys;
+    private final Function<TableId, java.util.Set<String>> jsonColumns;
     private final Map<Schema, TableShape> shapes = new IdentityHashMap<>();
     private long debeziumHeartbeats;
 
@@ -38,10 +39,20 @@ public final class RecordConverter {
      */
     public RecordConverter(String pipeline, TableId heartbeatTable, TableId signalTable,
             Function<TableId, List<ForeignKey>> foreignKeys) {
+        this(pipeline, heartbeatTable, signalTable, foreignKeys, t -> java.util.Set.of());
+    }
+
+    /**
+     * @param jsonColumns the columns of a table that hold JSON although Debezium types them as text (MariaDB's JSON);
+     *     they are typed JSON, their values unchanged (the JSON text)
+     */
+    public RecordConverter(String pipeline, TableId heartbeatTable, TableId signalTable,
+            Function<TableId, List<ForeignKey>> foreignKeys, Function<TableId, java.util.Set<String>> jsonColumns) {
         this.pipeline = pipeline;
         this.heartbeatTable = heartbeatTable;
         this.signalTable = signalTable;
         this.foreignKeys = foreignKeys;
+        this.jsonColumns = jsonColumns;
     }
 
     /** A table's columns with their Connect schemas and canonical types, derived once per Connect schema. */
@@ -121,8 +132,12 @@ public final class RecordConverter {
         List<Field> fields = rowSchema.fields();
         List<ColumnType> types = new ArrayList<>(fields.size());
         List<Column> columns = new ArrayList<>(fields.size());
+        java.util.Set<String> json = jsonColumns.apply(table);
         for (Field f : fields) {
             ColumnType type = ConnectTypes.of(f.schema(), table + "." + f.name());
+            if (type.kind() == io.ferry.core.types.CanonicalType.STRING && json.contains(f.name())) {
+                type = ColumnType.of(io.ferry.core.types.CanonicalType.JSON);
+            }
             types.add(type);
             columns.add(new Column(f.name(), type, f.schema().isOptional()));
         }
