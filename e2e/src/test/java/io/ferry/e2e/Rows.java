@@ -23,13 +23,23 @@ final class Rows {
 
     /** Each row of the query, values rendered by {@link #render}; sorted. */
     static List<String> query(Connection c, String sql) throws SQLException {
+        return query(c, sql, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #query(Connection, String)}, with the named columns compared as JSON trees whatever their SQL type
+     * (MariaDB's JSON is a LONGTEXT to its driver).
+     */
+    static List<String> query(Connection c, String sql, java.util.Set<String> jsonColumns) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             ResultSetMetaData md = r.getMetaData();
             while (r.next()) {
                 StringBuilder line = new StringBuilder();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    line.append(i == 1 ? "" : " | ").append(md.getColumnLabel(i)).append('=').append(render(r, i, md.getColumnTypeName(i)));
+                    String label = md.getColumnLabel(i);
+                    line.append(i == 1 ? "" : " | ").append(label).append('=')
+                            .append(jsonColumns.contains(label) ? json(r.getString(i)) : render(r, i, md.getColumnTypeName(i)));
                 }
                 out.add(line.toString());
             }

@@ -55,13 +55,8 @@ class SinkRunnerIT {
         pg.createDatabase("runner_pg");
         String pipeline = "runner-" + UUID.randomUUID().toString().substring(0, 6);
         TopicNames names = new TopicNames(pipeline);
-        TopicLayout layout = new TopicLayout(names, 2, Optional.empty(), Optional.empty());
         String topic = names.target("pg", "accounts");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            List<io.ferry.core.topic.TopicSpec> specs = new ArrayList<>(layout.pipelineTopics());
-            specs.add(layout.target("pg", "accounts"));
-            TopicAdmin.ensure(admin, specs);
-        }
+        createTopics(kafka, names);
         TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
                 new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
         var factory = new PostgresSinkFactory();
@@ -126,13 +121,8 @@ class SinkRunnerIT {
         pg.createDatabase("runner_rebalance");
         String pipeline = "rebalance-" + UUID.randomUUID().toString().substring(0, 6);
         TopicNames names = new TopicNames(pipeline);
-        TopicLayout layout = new TopicLayout(names, 2, Optional.empty(), Optional.empty());
         String topic = names.target("pg", "accounts");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            List<io.ferry.core.topic.TopicSpec> specs = new ArrayList<>(layout.pipelineTopics());
-            specs.add(layout.target("pg", "accounts"));
-            TopicAdmin.ensure(admin, specs);
-        }
+        createTopics(kafka, names);
         try (Connection c = pg.connect("runner_rebalance"); var st = c.createStatement()) {
             st.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance NUMERIC(8, 2))");
             // the sink's sessions give up on a lock after 100 ms: a transient failure, retried with backoff
@@ -185,6 +175,16 @@ class SinkRunnerIT {
             assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("500750.00"); // sum of id + 0.25 for 1..1000
         }
         assertThat(metrics.retries()).as("writes were retried while the lock was held").isGreaterThanOrEqualTo(2);
+    }
+
+    /** The pipeline's topics and the target topic of pg/accounts, two partitions. */
+    private static void createTopics(KafkaService kafka, TopicNames names) throws Exception {
+        TopicLayout layout = new TopicLayout(names, 2, Optional.empty(), Optional.empty());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            List<io.ferry.core.topic.TopicSpec> specs = new ArrayList<>(layout.pipelineTopics());
+            specs.add(layout.target("pg", "accounts"));
+            TopicAdmin.ensure(admin, specs);
+        }
     }
 
     private static SourceInfo source(long order) {
