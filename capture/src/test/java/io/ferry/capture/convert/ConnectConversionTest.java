@@ -124,4 +124,29 @@ class ConnectConversionTest {
         assertThat(row7.get("theme").isNull()).as("theme of %s", row7).isTrue();
         assertThat(row7.get("marketing_emails").isNull()).as("marketing_emails of %s", row7).isTrue();
     }
+
+    @Test
+    void aHeartbeatIsAMarkerOnlyWhenItComesFromTheLogNotFromTheSnapshot() {
+        Schema row = SchemaBuilder.struct().name("ferry.heartbeat.Value").field("pipeline", Schema.STRING_SCHEMA)
+                .field("kind", Schema.STRING_SCHEMA).field("seq", Schema.INT64_SCHEMA).optional().build();
+        Schema key = SchemaBuilder.struct().field("pipeline", Schema.STRING_SCHEMA).field("kind", Schema.STRING_SCHEMA).build();
+        Schema source = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("schema", Schema.STRING_SCHEMA)
+                .field("table", Schema.STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA).field("txId", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("before", row).field("after", row)
+                .field("source", source).build();
+        RecordConverter converter = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of());
+        java.util.function.Function<String, Converted> heartbeat = op -> {
+            Struct value = new Struct(envelope).put("op", op).put("after", new Struct(row).put("pipeline", "p").put("kind", "heartbeat")
+                    .put("seq", 41L)).put("source", new Struct(source).put("db", "app").put("schema", "ferry").put("table", "heartbeat")
+                    .put("lsn", 1000L).put("ts_ms", 1_700_000_000_000L));
+            return converter.convert(new SourceRecord(Map.of(), Map.of("lsn", 1000L), "t", null, key,
+                    new Struct(key).put("pipeline", "p").put("kind", "heartbeat"), envelope, value));
+        };
+        assertThat(heartbeat.apply("u")).isInstanceOfSatisfying(Converted.MarkerRow.class,
+                m -> assertThat(m.marker().id()).isEqualTo(41));
+        // read by the snapshot: its time is when it was read, and changes committed before that are streamed after it
+        assertThat(heartbeat.apply("r")).isInstanceOf(Converted.Skip.class);
+    }
 }
