@@ -34,12 +34,15 @@ import org.junit.jupiter.api.Test;
  * "The gate never lies": under continuous random writes, whenever the service reports lag ≤ X for a table,
  * every probe row committed at the source more than X before that report is already in the target. Each
  * probe row's commit is bounded from above by the source's clock read right after the commit returned.
+ * Then the source goes idle, and the lag must fall to a few heartbeat intervals and stay there.
  * {@code -Dferry.lag.samples} scales the number of samples (default 40).
  */
 @WithServices(Service.POSTGRES)
 class LagNeverLiesIT {
 
     private static final int SAMPLES = Integer.getInteger("ferry.lag.samples", 40);
+    /** Heartbeats every 300 ms, the lag computed every second: idle, the lag stays well under this. */
+    private static final long IDLE_BOUND_MS = 5_000;
 
     @Test
     void everyChangeOlderThanTheReportedLagIsApplied(PostgresService pg) throws Exception {
@@ -110,12 +113,31 @@ class LagNeverLiesIT {
             assertThat(known).as("samples with a known lag").isGreaterThan(SAMPLES / 2);
             assertThat(committed.size()).as("probe rows written").isGreaterThan(100);
             System.out.printf("lag never lied: %d samples, %d probe rows, max reported lag %d ms%n", known, committed.size(), maxLag);
+
+            // the source goes idle: only heartbeats (every 300 ms) move on, and the lag follows them down and stays
+            // there, neither stale nor growing (a generous bound: a few heartbeat intervals plus a computation)
+            running.set(false);
+            for (Thread w : writers) {
+                w.join(10_000);
+            }
+            await("the lag of an idle source down to a few heartbeat intervals").atMost(Duration.ofMinutes(1))
+                    .until(() -> idleLag(service) <= IDLE_BOUND_MS);
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(500);
+                assertThat(idleLag(service)).as("lag of an idle source, sample %d", i).isLessThanOrEqualTo(IDLE_BOUND_MS);
+            }
         } finally {
             running.set(false);
             for (Thread w : writers) {
                 w.join(10_000);
             }
         }
+    }
+
+    /** The probe table's lag now, or a value above any bound while it is unknown. */
+    private static long idleLag(FerryService service) {
+        TableLag l = probeLag(service.lag().orElseThrow());
+        return l == null ? Long.MAX_VALUE : l.lagMs();
     }
 
     private static TableLag probeLag(LagTracker.Snapshot s) {
