@@ -50,5 +50,19 @@ class BenchIT {
         assertThat(backlog.path("events_per_s").asLong()).isPositive();
         assertThat(r.path("process").path("cpu_seconds").asDouble()).isPositive();
         assertThat(r.path("process").path("peak_rss_mib").asDouble()).isGreaterThan(100.0);
+
+        JsonNode floor = r.path("floor");
+        assertThat(floor.path("what").asText()).contains("logical replication");
+        assertThat(floor.path("snapshot").path("rows").asLong()).isEqualTo(20_000);
+        assertThat(floor.path("snapshot").path("rows_per_s").asLong()).isPositive();
+        assertThat(floor.path("steady").path("transactions").asLong()).as("about 10 s at 100/s").isBetween(800L, 1100L);
+        assertThat(floor.path("steady").path("latency_ms").path("p99").asDouble()).isPositive();
+        assertThat(floor.path("backlog").path("events").asLong()).isEqualTo(5000);
+        assertThat(floor.path("backlog").path("events_per_s").asLong()).isPositive();
+        JsonNode ratios = floor.path("ferry_over_floor");
+        assertThat(ratios.path("snapshot_rows_per_s").asDouble()).isEqualTo(
+                Math.round((double) snapshot.path("rows_per_s").asLong() / floor.path("snapshot").path("rows_per_s").asLong() * 100) / 100.0);
+        assertThat(ratios.path("backlog_events_per_s").asDouble()).isPositive();
+        assertThat(out.toString()).contains("floor: PostgreSQL", "Ferry / floor");
     }
 }

@@ -31,10 +31,14 @@ public final class Bench implements AutoCloseable {
 
     /** See {@code ferry bench --help}. */
     public record Options(Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog, int backlogTransaction,
-            Duration timeout, String command) {
+            Duration timeout, String command, boolean floor) {
     }
 
-    private static final String COMPARED_WITH = "no Kafka Connect peer and no logical-replication floor yet";
+    private static final String COMPARED_WITH = "no Kafka Connect peer yet, no logical-replication floor (--no-floor)";
+    private static final String COMPARED_WITH_FLOOR = "PostgreSQL's logical replication (publication + subscription) on the same workload"
+            + " as the floor; no Kafka Connect peer yet";
+    private static final String FLOOR_SOURCE = "bench_floor_source";
+    private static final String FLOOR_TARGET = "bench_floor_target";
     private static final String PROCESS_NOTE = "this JVM: Ferry with its embedded Kafka, plus the benchmark's load generator, probes and"
             + " JDBC clients; PostgreSQL (source and target) runs as separate processes, not counted";
 
@@ -43,9 +47,11 @@ public final class Bench implements AutoCloseable {
     private Devstack devstack;
     private PostgresService pg;
     private PipelineConfig config;
-    private FerryService service;
+    private Contender current;
     private Connection source;
     private Connection target;
+    private Connection floorSource;
+    private Connection floorTarget;
     private boolean closed;
 
     public Bench(Options options, PrintWriter out) {
@@ -63,16 +69,77 @@ public final class Bench implements AutoCloseable {
         double load = ProcessStats.loadAverage();
         Path dir = options.dataDir().toAbsolutePath();
         prepareServers(dir);
-        TargetWatch watch = new TargetWatch(target);
-        BenchResult.Snapshot snapshot = snapshot(watch);
-        LoadGenerator generator = new LoadGenerator(source, options.rows());
-        BenchResult.Steady steady = steady(watch, generator);
-        BenchResult.Backlog backlog = backlog(watch, generator);
+        Phases ferry = phases(new FerryContender(), source, target, BenchPipeline.TARGET_DATABASE, "the service");
         BenchResult.ProcessUse process = new BenchResult.ProcessUse(round(ProcessStats.cpuSeconds()), ProcessStats.peakRssMib(), PROCESS_NOTE);
+        BenchResult.Floor floor = null;
+        if (options.floor()) {
+            prepareFloor();
+            Phases f = phases(new LogicalReplicationFloor(pg, FLOOR_SOURCE, FLOOR_TARGET), floorSource, floorTarget, FLOOR_TARGET,
+                    "the subscription");
+            floor = new BenchResult.Floor("PostgreSQL " + pg.version() + " logical replication: publication and subscription (pgoutput)",
+                    f.snapshot(), f.steady(), f.backlog(), new BenchResult.Ratios(
+                            ratio(ferry.snapshot().rowsPerS(), f.snapshot().rowsPerS()),
+                            ratio(ferry.backlog().eventsPerS(), f.backlog().eventsPerS()),
+                            ratio(ferry.steady().latencyMs().p99(), f.steady().latencyMs().p99())));
+        }
         BenchResult.Machine machine = new BenchResult.Machine(Runtime.getRuntime().availableProcessors(), ProcessStats.memoryGib(),
                 System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"), pg.version(),
                 pg.version(), load);
-        return new BenchResult("postgres-to-postgres", COMPARED_WITH, options.command(), startedAt, machine, snapshot, steady, backlog, process);
+        return new BenchResult("postgres-to-postgres", options.floor() ? COMPARED_WITH_FLOOR : COMPARED_WITH, options.command(), startedAt,
+                machine, ferry.snapshot(), ferry.steady(), ferry.backlog(), process, floor);
+    }
+
+    /** What one contender did in the three phases. */
+    private record Phases(BenchResult.Snapshot snapshot, BenchResult.Steady steady, BenchResult.Backlog backlog) {
+    }
+
+    /** The three phases against one contender, which is closed afterwards (its slot and publication dropped). */
+    private Phases phases(Contender contender, Connection from, Connection to, String targetDatabase, String who) throws Exception {
+        current = contender;
+        try (contender) {
+            TargetWatch watch = new TargetWatch(to);
+            BenchResult.Snapshot snapshot = snapshot(watch, contender, who);
+            LoadGenerator generator = new LoadGenerator(from, options.rows());
+            BenchResult.Steady steady = steady(watch, generator, targetDatabase);
+            BenchResult.Backlog backlog = backlog(watch, generator, contender, who);
+            return new Phases(snapshot, steady, backlog);
+        } finally {
+            current = null;
+        }
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? 0 : Math.round(a / b * 100) / 100.0;
+    }
+
+    /** Ferry's service, all roles in this JVM; stopping closes it, starting again opens a new one on the same data directory. */
+    private final class FerryContender implements Contender {
+
+        private FerryService service;
+
+        @Override
+        public double start() throws BenchAborted {
+            long t0 = System.nanoTime();
+            try {
+                service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
+            } catch (RuntimeException e) {
+                throw new BenchAborted("the Ferry service did not start: " + e.getMessage(), e);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+
+        @Override
+        public void stop() {
+            close();
+        }
+
+        @Override
+        public void close() {
+            if (service != null) {
+                service.close();
+                service = null;
+            }
+        }
     }
 
     private void prepareServers(Path dir) throws Exception {
@@ -90,17 +157,31 @@ public final class Bench implements AutoCloseable {
         target = pg.connect(BenchPipeline.TARGET_DATABASE);
         say(String.format("filling the source's public.bench with %,d rows of ~200 bytes ...", options.rows()));
         BenchTable.createAndFill(source, options.rows());
+        if (options.floor()) {
+            pg.createDatabase(FLOOR_SOURCE);
+            pg.createDatabase(FLOOR_TARGET);
+        }
         Path file = dir.resolve(ScratchDirectory.PIPELINE_FILE);
         Files.writeString(file, BenchPipeline.yaml(dir, pg));
         config = PipelineLoader.standard().load(file);
     }
 
-    /** Phase 1: from the service's start until count(*) on the target reaches the snapshot's rows. */
-    private BenchResult.Snapshot snapshot(TargetWatch watch) throws Exception {
+    /** The floor's own source (filled like Ferry's) and empty target table, in two more databases of the same server. */
+    private void prepareFloor() throws SQLException {
+        floorSource = pg.connect(FLOOR_SOURCE);
+        floorTarget = pg.connect(FLOOR_TARGET);
+        say(String.format("floor: filling %s's public.bench with %,d rows; the same phases through PostgreSQL's logical replication ...",
+                FLOOR_SOURCE, options.rows()));
+        BenchTable.createAndFill(floorSource, options.rows());
+        BenchTable.create(floorTarget);
+    }
+
+    /** Phase 1: from the contender's start until count(*) on the target reaches the snapshot's rows. */
+    private BenchResult.Snapshot snapshot(TargetWatch watch, Contender contender, String who) throws Exception {
         double cpu = ProcessStats.cpuSeconds();
         long t0 = System.nanoTime();
-        double start = startService();
-        say(String.format("snapshot: service started in %.1f s; waiting until the target has %,d rows ...", start, options.rows()));
+        double start = contender.start();
+        say(String.format("snapshot: %s started in %.1f s; waiting until the target has %,d rows ...", who, start, options.rows()));
         long[] lastSaid = {System.nanoTime()};
         long done = watch.await("the snapshot", options.timeout(), c -> {
             long rows = count(c);
@@ -117,11 +198,11 @@ public final class Bench implements AutoCloseable {
     }
 
     /** Phase 2: the load generator at a fixed rate, each transaction watched until it is visible in the target. */
-    private BenchResult.Steady steady(TargetWatch watch, LoadGenerator generator) throws Exception {
+    private BenchResult.Steady steady(TargetWatch watch, LoadGenerator generator, String targetDatabase) throws Exception {
         double cpu = ProcessStats.cpuSeconds();
         say(String.format("steady: %d transactions/s (single-row inserts and updates) for %d s after a %d s warm-up ...", options.rate(),
                 options.duration().toSeconds(), options.warmup().toSeconds()));
-        try (Connection probeConnection = pg.connect(BenchPipeline.TARGET_DATABASE); VisibilityProbe probe = new VisibilityProbe(probeConnection)) {
+        try (Connection probeConnection = pg.connect(targetDatabase); VisibilityProbe probe = new VisibilityProbe(probeConnection)) {
             probe.start();
             LoadGenerator.SteadyRun run = generator.steady(options.rate(), options.warmup(), options.duration(), probe);
             watch.await("the steady phase (its last transactions reaching the target)", options.timeout(), c -> probe.pendingCount() == 0);
@@ -134,32 +215,20 @@ public final class Bench implements AutoCloseable {
         }
     }
 
-    /** Phase 3: stop the service, queue changes, start a new service on the same data directory, time the drain. */
-    private BenchResult.Backlog backlog(TargetWatch watch, LoadGenerator generator) throws Exception {
+    /** Phase 3: stop the contender, queue changes, start it again (Ferry: a new service on the same data directory), time the drain. */
+    private BenchResult.Backlog backlog(TargetWatch watch, LoadGenerator generator, Contender contender, String who) throws Exception {
         double cpu = ProcessStats.cpuSeconds();
-        say("backlog: stopping the service ...");
-        service.close();
-        service = null;
+        say("backlog: stopping " + who + " ...");
+        contender.stop();
         LoadGenerator.BacklogRun b = generator.backlog(options.backlog(), options.backlogTransaction());
-        say(String.format("backlog: %,d changes written in %.1f s while stopped; starting a new service on the same data directory ...",
-                b.events(), b.seconds()));
+        say(String.format("backlog: %,d changes written in %.1f s while stopped; starting %s again ...", b.events(), b.seconds(), who));
         long t0 = System.nanoTime();
-        double start = startService();
+        double start = contender.start();
         long done = watch.await("the backlog drain", options.timeout(), c -> backlogApplied(c, b));
         double seconds = (done - t0) / 1e9;
         say(String.format("backlog: the target caught up %.1f s after the start", seconds));
         return new BenchResult.Backlog(b.events(), options.backlogTransaction(), b.insertTo() - b.insertFrom() + 1, b.updates(),
                 round(b.seconds()), round(seconds), Math.round(b.events() / seconds), round(start), round(ProcessStats.cpuSeconds() - cpu));
-    }
-
-    private double startService() throws BenchAborted {
-        long t0 = System.nanoTime();
-        try {
-            service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
-        } catch (RuntimeException e) {
-            throw new BenchAborted("the Ferry service did not start: " + e.getMessage(), e);
-        }
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static long count(Connection c) throws SQLException {
@@ -197,10 +266,10 @@ public final class Bench implements AutoCloseable {
             return;
         }
         closed = true;
-        if (service != null) {
-            service.close();
+        if (current != null) {
+            current.close();
         }
-        for (Connection c : new Connection[] {source, target}) {
+        for (Connection c : new Connection[] {source, target, floorSource, floorTarget}) {
             try {
                 if (c != null) {
                     c.close();

@@ -22,7 +22,7 @@ public final class BenchReport {
         StringBuilder t = new StringBuilder();
         t.append(String.format("ferry bench: %s -> %s, same shape; %d cores, %.1f GiB, Java %s; load average %.2f at the start%n",
                 m.source(), m.target(), m.cores(), m.memoryGib(), m.java(), m.loadAverageBefore()));
-        t.append("Ferry only: ").append(r.comparedWith()).append(System.lineSeparator()).append(System.lineSeparator());
+        t.append("compared with: ").append(r.comparedWith()).append(System.lineSeparator()).append(System.lineSeparator());
         t.append(String.format(ROW, "PHASE", "MEASURE", "VALUE"));
         t.append(String.format(ROW, "snapshot", "rows", String.format("%,d", s.rows())));
         t.append(String.format(ROW, "snapshot", "service start until the target has every row", seconds(s.seconds())));
@@ -48,6 +48,22 @@ public final class BenchReport {
         t.append(String.format(ROW, "process", "CPU seconds: the whole run", String.format("%.0f", r.process().cpuSeconds())));
         t.append(String.format(ROW, "process", "peak RSS (VmHWM)", String.format("%,.0f MiB", r.process().peakRssMib())));
         t.append("(").append(r.process().note()).append(")").append(System.lineSeparator());
+        BenchResult.Floor f = r.floor();
+        if (f != null) {
+            BenchResult.Ratios x = f.ferryOverFloor();
+            t.append(System.lineSeparator()).append("floor: ").append(f.what()).append(System.lineSeparator());
+            t.append(String.format(ROW, "PHASE", "MEASURE: floor (Ferry / floor)", "VALUE"));
+            t.append(String.format(ROW, "snapshot", String.format("rows/s (Ferry / floor: %.2f)", x.snapshotRowsPerS()),
+                    String.format("%,d", f.snapshot().rowsPerS())));
+            t.append(String.format(ROW, "snapshot", "subscription made until the target has every row", seconds(f.snapshot().seconds())));
+            t.append(String.format(ROW, "steady", "transactions/s: achieved", String.format("%,.1f", f.steady().achievedRate())));
+            t.append(String.format(ROW, "steady", "latency p50", millis(f.steady().latencyMs().p50())));
+            t.append(String.format(ROW, "steady", String.format("latency p99 (Ferry / floor: %.2f)", x.latencyP99()),
+                    millis(f.steady().latencyMs().p99())));
+            t.append(String.format(ROW, "backlog", "subscription enabled until the target caught up", seconds(f.backlog().seconds())));
+            t.append(String.format(ROW, "backlog", String.format("events/s (Ferry / floor: %.2f)", x.backlogEventsPerS()),
+                    String.format("%,d", f.backlog().eventsPerS())));
+        }
         return t.toString();
     }
 

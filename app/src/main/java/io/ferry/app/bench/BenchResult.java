@@ -5,7 +5,7 @@ package io.ferry.app.bench;
  * Times in seconds, latencies in milliseconds, memory in MiB.
  */
 public record BenchResult(String scenario, String comparedWith, String command, String startedAt, Machine machine,
-        Snapshot snapshot, Steady steady, Backlog backlog, ProcessUse process) {
+        Snapshot snapshot, Steady steady, Backlog backlog, ProcessUse process, Floor floor) {
 
     /** {@code loadAverageBefore}: the 1-minute load average as the run began; well above 0, something else was running. */
     public record Machine(int cores, double memoryGib, String java, String os, String source, String target, double loadAverageBefore) {
@@ -33,5 +33,16 @@ public record BenchResult(String scenario, String comparedWith, String command, 
 
     /** This JVM: Ferry with its embedded Kafka, the benchmark's own clients; PostgreSQL is another process, not counted. */
     public record ProcessUse(double cpuSeconds, double peakRssMib, String note) {
+    }
+
+    /**
+     * The same phases through PostgreSQL's own logical replication (null with {@code --no-floor}); its CPU seconds are this
+     * JVM's (the load generator and probes): the replication runs in PostgreSQL's processes.
+     */
+    public record Floor(String what, Snapshot snapshot, Steady steady, Backlog backlog, Ratios ferryOverFloor) {
+    }
+
+    /** Ferry's figure divided by the floor's: snapshot and backlog throughput (higher is better), p99 latency (lower is better). */
+    public record Ratios(double snapshotRowsPerS, double backlogEventsPerS, double latencyP99) {
     }
 }

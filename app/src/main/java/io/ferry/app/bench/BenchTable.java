@@ -33,9 +33,7 @@ final class BenchTable {
     /** Creates the table (again, when it exists) and fills it with rows 1..rows. */
     static void createAndFill(Connection c, long rows) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS bench");
-            s.execute("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, amount numeric(12,2), created_at timestamp,"
-                    + " payload text)");
+            create(s);
             for (long from = 1; from <= rows; from += FILL_CHUNK) {
                 s.execute("INSERT INTO bench SELECT g, 'name ' || g, 'user' || g || '@example.com', (g % 100000) / 100.0,"
                         + " timestamp '2024-01-01' + g * interval '1 second', repeat(md5(g::text), 3)"
@@ -43,6 +41,19 @@ final class BenchTable {
             }
             s.execute("ANALYZE bench");
         }
+    }
+
+    /** Creates the table empty (again, when it exists): the floor's subscription needs it in the target. */
+    static void create(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            create(s);
+        }
+    }
+
+    private static void create(Statement s) throws SQLException {
+        s.execute("DROP TABLE IF EXISTS bench");
+        s.execute("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, amount numeric(12,2), created_at timestamp,"
+                + " payload text)");
     }
 
     static String insertedName(long id) {

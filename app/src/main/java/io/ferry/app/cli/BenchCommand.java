@@ -29,8 +29,10 @@ import picocli.CommandLine.Spec;
             "     started on the same data directory; time until the target has them all.",
             "Also this JVM's CPU seconds and peak RSS (PostgreSQL runs as separate",
             "processes, not counted).",
-            "Ferry only, for now: no Kafka Connect peer (Debezium's connectors in Kafka",
-            "Connect) and no PostgreSQL logical-replication floor yet.",
+            "Then the floor: the same phases through PostgreSQL's own logical replication",
+            "(a publication and a subscription, between two more databases of the same",
+            "server), and Ferry's figures as a fraction of it (--no-floor leaves it out).",
+            "No Kafka Connect peer (Debezium's connectors in Kafka Connect) yet.",
             "Prints a table and writes the figures as JSON to --out. Exit 0 when every phase",
             "completed; 3 when a server or the service did not start, or a phase did not",
             "complete within --timeout."})
@@ -67,6 +69,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "The JSON report (default: <data-dir>/bench.json).")
     Path out;
+
+    @Option(names = "--no-floor", description = "Leave out the PostgreSQL logical-replication floor (measured by default).")
+    boolean noFloor;
 
     @Override
     public Integer call() throws Exception {
@@ -111,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
             Duration warm = warmup.trim().matches("0+\\s*(ms|s|m|h)?") ? Duration.ZERO : Durations.parse(warmup);
             String command = "ferry " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             return new Bench.Options(dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
-                    command);
+                    command, !noFloor);
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());
         }
