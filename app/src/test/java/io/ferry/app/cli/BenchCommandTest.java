@@ -24,7 +24,7 @@ class BenchCommandTest {
         StringWriter out = new StringWriter();
         assertThat(run(out, new StringWriter(), "bench", "--help")).isZero();
         assertThat(out.toString()).contains("PostgreSQL -> PostgreSQL, same\nshape", "--rows", "--rate", "--duration", "--backlog",
-                "Ferry only, for now: no Kafka Connect peer", "no PostgreSQL logical-replication floor yet", "Exit codes:");
+                "PostgreSQL's own logical replication", "--no-floor", "No Kafka Connect peer", "Exit codes:");
     }
 
     @Test
