@@ -76,7 +76,7 @@ public final class Bench implements AutoCloseable {
             prepareFloor();
             Phases f = phases(new LogicalReplicationFloor(pg, FLOOR_SOURCE, FLOOR_TARGET), floorSource, floorTarget, FLOOR_TARGET,
                     "the subscription");
-            floor = new BenchResult.Floor("PostgreSQL " + pg.version() + " logical replication: publication and subscription (pgoutput)",
+            floor = new BenchResult.Floor(pg.version() + " logical replication: publication and subscription (pgoutput)",
                     f.snapshot(), f.steady(), f.backlog(), new BenchResult.Ratios(
                             ratio(ferry.snapshot().rowsPerS(), f.snapshot().rowsPerS()),
                             ratio(ferry.backlog().eventsPerS(), f.backlog().eventsPerS()),
