@@ -11,45 +11,75 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** {@code ferry bench} in a small mode, end to end: its own PostgreSQL, embedded Kafka, the three phases, the table and the JSON file. */
+/**
+ * {@code ferry bench} in a small mode, end to end: its own PostgreSQL, Ferry and the Kafka Connect peer each in a child
+ * JVM (one pair), the floor, the three phases, the table and the JSON file.
+ */
 class BenchIT {
 
     @Test
-    void aSmallBenchmarkRunsEveryPhaseAndWritesItsFigures() throws Exception {
+    void aSmallBenchmarkRunsEveryPhaseForFerryThePeerAndTheFloor() throws Exception {
         Path dir = Path.of("target", "bench-it").toAbsolutePath();
         Path json = Path.of("target", "bench-it.json").toAbsolutePath();
         Files.deleteIfExists(json);
         StringWriter out = new StringWriter();
         int code = Ferry.execute(new PrintWriter(out, true), new PrintWriter(System.err, true), "bench", "--rows", "20000", "--rate", "100",
-                "--duration", "10s", "--backlog", "5000", "--data-dir", dir.toString(), "--out", json.toString());
+                "--duration", "10s", "--backlog", "5000", "--pairs", "1", "--ferry-jvm-options", "-Xmx768m", "--data-dir", dir.toString(),
+                "--out", json.toString());
         System.out.print(out);
         assertThat(code).as("ferry bench's exit code").isZero();
-        assertThat(out.toString()).contains("PHASE", "rows/s", "latency p99", "events/s", "peak RSS (VmHWM)", "no Kafka Connect peer");
+        assertThat(out.toString()).contains("RUN", "ferry 1", "peer 1", "snapshot rows/s", "latency p99 ms", "backlog events/s",
+                "peak RSS MiB", "Ferry / peer, each pair", "Kafka Connect 4.1.1 standalone", "-Xmx768m");
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertThat(r.path("scenario").asText()).isEqualTo("postgres-to-postgres");
         assertThat(r.path("command").asText()).startsWith("ferry bench --rows 20000");
         assertThat(r.path("machine").path("cores").asInt()).isPositive();
-        JsonNode snapshot = r.path("snapshot");
-        assertThat(snapshot.path("rows").asLong()).isEqualTo(20_000);
-        assertThat(snapshot.path("rows_per_s").asLong()).isPositive();
-        assertThat(snapshot.path("seconds").asDouble()).isGreaterThan(snapshot.path("service_start_seconds").asDouble());
-        JsonNode steady = r.path("steady");
-        assertThat(steady.path("transactions").asLong()).as("about 10 s at 100/s").isBetween(800L, 1100L);
-        assertThat(steady.path("inserts").asLong() + steady.path("updates").asLong()).isEqualTo(steady.path("transactions").asLong());
-        assertThat(steady.path("achieved_rate").asDouble()).isBetween(80.0, 110.0);
-        JsonNode latency = steady.path("latency_ms");
-        assertThat(latency.path("p50").asDouble()).isPositive();
-        assertThat(latency.path("p95").asDouble()).isGreaterThanOrEqualTo(latency.path("p50").asDouble());
-        assertThat(latency.path("p99").asDouble()).isGreaterThanOrEqualTo(latency.path("p95").asDouble());
-        assertThat(latency.path("max").asDouble()).isGreaterThanOrEqualTo(latency.path("p99").asDouble());
-        assertThat(steady.path("poll_gap_ms").path("p50").asDouble()).as("the probe polls every 10 ms").isBetween(9.0, 100.0);
-        JsonNode backlog = r.path("backlog");
-        assertThat(backlog.path("events").asLong()).isEqualTo(5000);
-        assertThat(backlog.path("inserts").asLong() + backlog.path("updates").asLong()).isEqualTo(5000);
-        assertThat(backlog.path("events_per_s").asLong()).isPositive();
-        assertThat(r.path("process").path("cpu_seconds").asDouble()).isPositive();
-        assertThat(r.path("process").path("peak_rss_mib").asDouble()).isGreaterThan(100.0);
+        assertThat(r.path("pairs").asInt()).isEqualTo(1);
+        JsonNode runs = r.path("runs");
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).path("contender").asText()).isEqualTo("ferry");
+        assertThat(runs.get(1).path("contender").asText()).isEqualTo("peer");
+        for (JsonNode run : runs) {
+            String who = run.path("contender").asText();
+            JsonNode snapshot = run.path("snapshot");
+            assertThat(snapshot.path("rows").asLong()).as(who).isEqualTo(20_000);
+            assertThat(snapshot.path("rows_per_s").asLong()).as(who).isPositive();
+            assertThat(snapshot.path("seconds").asDouble()).as(who).isGreaterThan(snapshot.path("service_start_seconds").asDouble());
+            assertThat(snapshot.path("service_start_seconds").asDouble()).as(who + ": until its JVM said it was up").isPositive();
+            JsonNode steady = run.path("steady");
+            assertThat(steady.path("transactions").asLong()).as(who + ": about 10 s at 100/s").isBetween(800L, 1100L);
+            assertThat(steady.path("inserts").asLong() + steady.path("updates").asLong()).isEqualTo(steady.path("transactions").asLong());
+            assertThat(steady.path("achieved_rate").asDouble()).isBetween(80.0, 110.0);
+            JsonNode latency = steady.path("latency_ms");
+            assertThat(latency.path("p50").asDouble()).as(who).isPositive();
+            assertThat(latency.path("p95").asDouble()).isGreaterThanOrEqualTo(latency.path("p50").asDouble());
+            assertThat(latency.path("p99").asDouble()).isGreaterThanOrEqualTo(latency.path("p95").asDouble());
+            assertThat(latency.path("max").asDouble()).isGreaterThanOrEqualTo(latency.path("p99").asDouble());
+            assertThat(steady.path("poll_gap_ms").path("p50").asDouble()).as("the probe polls every 10 ms").isBetween(9.0, 100.0);
+            JsonNode backlog = run.path("backlog");
+            assertThat(backlog.path("events").asLong()).as(who).isEqualTo(5000);
+            assertThat(backlog.path("inserts").asLong() + backlog.path("updates").asLong()).isEqualTo(5000);
+            assertThat(backlog.path("events_per_s").asLong()).as(who).isPositive();
+            JsonNode process = run.path("process");
+            assertThat(process.path("cpu_seconds").asDouble()).as(who + ": its own JVM's CPU").isPositive();
+            assertThat(process.path("cpu_seconds").asDouble()).as(who + ": CPU over its phases")
+                    .isGreaterThanOrEqualTo(snapshot.path("cpu_seconds").asDouble() + steady.path("cpu_seconds").asDouble());
+            assertThat(process.path("peak_rss_mib").asDouble()).as(who + ": its own JVM's peak RSS").isGreaterThan(100.0);
+        }
+        assertThat(runs.get(0).path("process").path("peak_rss_mib").asDouble()).as("Ferry ran with -Xmx768m, bounded").isLessThan(2048.0);
+
+        JsonNode summaries = r.path("summaries");
+        assertThat(summaries).hasSize(2);
+        assertThat(summaries.get(1).path("what").asText()).contains("JdbcSinkConnector", "upsert", "use.reduction.buffer");
+        assertThat(summaries.get(0).path("snapshot_rows_per_s").path("median").asDouble())
+                .isEqualTo(runs.get(0).path("snapshot").path("rows_per_s").asDouble());
+        JsonNode ratios = r.path("ferry_over_peer");
+        assertThat(ratios).hasSize(1);
+        assertThat(ratios.get(0).path("snapshot_rows_per_s").asDouble()).isEqualTo(Math.round(
+                (double) runs.get(0).path("snapshot").path("rows_per_s").asLong() / runs.get(1).path("snapshot").path("rows_per_s").asLong()
+                        * 100) / 100.0);
+        assertThat(ratios.get(0).path("latency_p99").asDouble()).isPositive();
 
         JsonNode floor = r.path("floor");
         assertThat(floor.path("what").asText()).contains("logical replication");
@@ -59,10 +89,7 @@ class BenchIT {
         assertThat(floor.path("steady").path("latency_ms").path("p99").asDouble()).isPositive();
         assertThat(floor.path("backlog").path("events").asLong()).isEqualTo(5000);
         assertThat(floor.path("backlog").path("events_per_s").asLong()).isPositive();
-        JsonNode ratios = floor.path("ferry_over_floor");
-        assertThat(ratios.path("snapshot_rows_per_s").asDouble()).isEqualTo(
-                Math.round((double) snapshot.path("rows_per_s").asLong() / floor.path("snapshot").path("rows_per_s").asLong() * 100) / 100.0);
-        assertThat(ratios.path("backlog_events_per_s").asDouble()).isPositive();
+        assertThat(floor.path("ferry_over_floor").path("backlog_events_per_s").asDouble()).isPositive();
         assertThat(out.toString()).contains("floor: PostgreSQL", "Ferry / floor");
     }
 }

@@ -6,18 +6,17 @@ import java.nio.file.Path;
 /** The benchmark's pipeline file: public.bench copied 1:1 into another PostgreSQL database through the embedded Kafka. */
 final class BenchPipeline {
 
-    static final String SOURCE_DATABASE = "bench_source";
-    static final String TARGET_DATABASE = "bench_target";
+    static final String NAME = "bench";
 
     private BenchPipeline() {
     }
 
-    static String yaml(Path dataDir, PostgresService pg) {
+    static String yaml(Path dataDir, PostgresService pg, String sourceDatabase, String targetDatabase) {
         return """
                 # Written by `ferry bench`: Ferry's defaults everywhere but continuous validation, which would
                 # compare every row in the middle of a measurement.
                 pipeline:
-                  name: bench
+                  name: %8$s
                   data_dir: %1$s/state     # no kafka section: an embedded Kafka under data_dir
                 source:
                   type: postgres
@@ -38,6 +37,8 @@ final class BenchPipeline {
                     from: public.bench
                 validation:
                   continuous: false
-                """.formatted(dataDir.toAbsolutePath(), pg.host(), pg.port(), pg.user(), pg.password(), SOURCE_DATABASE, TARGET_DATABASE);
+                http:
+                  port: 0                  # any free port: the benchmark reads the database, not /status
+                """.formatted(dataDir.toAbsolutePath(), pg.host(), pg.port(), pg.user(), pg.password(), sourceDatabase, targetDatabase, NAME);
     }
 }

@@ -5,10 +5,16 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /** A run's figures as an aligned table for the terminal and as the JSON file. */
 public final class BenchReport {
 
+    private static final String RUN = "%-8s %16s %9s %28s %17s %7s %9s %9s%n";
+    private static final String SUMMARY = "%-18s %-28s %-28s %s%n";
     private static final String ROW = "%-9s %-48s %18s%n";
 
     private BenchReport() {
@@ -16,43 +22,51 @@ public final class BenchReport {
 
     public static String table(BenchResult r) {
         BenchResult.Machine m = r.machine();
-        BenchResult.Snapshot s = r.snapshot();
-        BenchResult.Steady st = r.steady();
-        BenchResult.Backlog b = r.backlog();
         StringBuilder t = new StringBuilder();
         t.append(String.format("ferry bench: %s -> %s, same shape; %d cores, %.1f GiB, Java %s; load average %.2f at the start%n",
                 m.source(), m.target(), m.cores(), m.memoryGib(), m.java(), m.loadAverageBefore()));
-        t.append("compared with: ").append(r.comparedWith()).append(System.lineSeparator()).append(System.lineSeparator());
-        t.append(String.format(ROW, "PHASE", "MEASURE", "VALUE"));
-        t.append(String.format(ROW, "snapshot", "rows", String.format("%,d", s.rows())));
-        t.append(String.format(ROW, "snapshot", "service start until the target has every row", seconds(s.seconds())));
-        t.append(String.format(ROW, "snapshot", "  of which the service's start", seconds(s.serviceStartSeconds())));
-        t.append(String.format(ROW, "snapshot", "rows/s", String.format("%,d", s.rowsPerS())));
-        t.append(String.format(ROW, "steady", "transactions/s: target", String.format("%,d", st.targetRate())));
-        t.append(String.format(ROW, "steady", "transactions/s: achieved", String.format("%,.1f", st.achievedRate())));
-        t.append(String.format(ROW, "steady", String.format("transactions measured (%.0f s, after %.0f s warm-up)", st.seconds(),
-                st.warmupSeconds()), String.format("%,d", st.transactions())));
-        t.append(String.format(ROW, "steady", "latency p50 (commit -> visible in target)", millis(st.latencyMs().p50())));
-        t.append(String.format(ROW, "steady", "latency p95", millis(st.latencyMs().p95())));
-        t.append(String.format(ROW, "steady", "latency p99", millis(st.latencyMs().p99())));
-        t.append(String.format(ROW, "steady", "latency max", millis(st.latencyMs().max())));
-        t.append(String.format(ROW, "steady", "probe poll gap p99 / max (the latencies' error)", String.format("%.1f / %.1f ms",
-                st.pollGapMs().p99(), st.pollGapMs().max())));
-        t.append(String.format(ROW, "backlog", String.format("events queued while stopped (%d per tx)", b.transactionRows()),
-                String.format("%,d", b.events())));
-        t.append(String.format(ROW, "backlog", "service start until the target caught up", seconds(b.seconds())));
-        t.append(String.format(ROW, "backlog", "  of which the service's start", seconds(b.serviceStartSeconds())));
-        t.append(String.format(ROW, "backlog", "events/s", String.format("%,d", b.eventsPerS())));
-        t.append(String.format(ROW, "process", "CPU seconds: snapshot / steady / backlog", String.format("%.0f / %.0f / %.0f",
-                s.cpuSeconds(), st.cpuSeconds(), b.cpuSeconds())));
-        t.append(String.format(ROW, "process", "CPU seconds: the whole run", String.format("%.0f", r.process().cpuSeconds())));
-        t.append(String.format(ROW, "process", "peak RSS (VmHWM)", String.format("%,.0f MiB", r.process().peakRssMib())));
-        t.append("(").append(r.process().note()).append(")").append(System.lineSeparator());
+        t.append("compared with: ").append(r.comparedWith()).append(System.lineSeparator());
+        for (BenchResult.Summary s : r.summaries()) {
+            t.append(s.contender()).append(": ").append(s.what()).append(System.lineSeparator());
+        }
+        t.append(System.lineSeparator());
+        t.append(String.format(RUN, "RUN", "SNAPSHOT rows/s", "(start)", "STEADY p50 / p95 / p99", "BACKLOG events/s", "(start)", "CPU s",
+                "PEAK RSS"));
+        for (BenchResult.Run run : r.runs()) {
+            BenchResult.Percentiles l = run.steady().latencyMs();
+            t.append(String.format(RUN, run.contender() + " " + run.pair(), String.format("%,d", run.snapshot().rowsPerS()),
+                    seconds(run.snapshot().serviceStartSeconds()), String.format("%.0f / %.0f / %.0f ms", l.p50(), l.p95(), l.p99()),
+                    String.format("%,d", run.backlog().eventsPerS()), seconds(run.backlog().serviceStartSeconds()),
+                    String.format("%.0f", run.process().cpuSeconds()), String.format("%,.0f MiB", run.process().peakRssMib())));
+        }
+        BenchResult.Run first = r.runs().get(0);
+        t.append(String.format("(%,d rows; steady: %,d transactions/s for %.0f s after a %.0f s warm-up, achieved %.1f/s in the first run;"
+                + " backlog: %,d changes, %d per transaction; start: until the contender said it was up)%n", first.snapshot().rows(),
+                first.steady().targetRate(), first.steady().seconds(), first.steady().warmupSeconds(), first.steady().achievedRate(),
+                first.backlog().events(), first.backlog().transactionRows()));
+        t.append(System.lineSeparator());
+        List<BenchResult.Summary> s = r.summaries();
+        BenchResult.Summary peer = s.size() > 1 ? s.get(1) : null;
+        t.append(String.format(SUMMARY, "MEASURE", "Ferry: min / median / max", peer == null ? "" : "peer: min / median / max",
+                peer == null ? "" : "Ferry / peer, each pair"));
+        summaryRow(t, "snapshot rows/s", s, BenchResult.Summary::snapshotRowsPerS, r.ferryOverPeer(), BenchResult.PairRatios::snapshotRowsPerS);
+        summaryRow(t, "backlog events/s", s, BenchResult.Summary::backlogEventsPerS, r.ferryOverPeer(),
+                BenchResult.PairRatios::backlogEventsPerS);
+        summaryRow(t, "latency p50 ms", s, BenchResult.Summary::latencyP50Ms, List.of(), null);
+        summaryRow(t, "latency p95 ms", s, BenchResult.Summary::latencyP95Ms, List.of(), null);
+        summaryRow(t, "latency p99 ms", s, BenchResult.Summary::latencyP99Ms, r.ferryOverPeer(), BenchResult.PairRatios::latencyP99);
+        summaryRow(t, "CPU s (whole run)", s, BenchResult.Summary::cpuSeconds, r.ferryOverPeer(), BenchResult.PairRatios::cpuSeconds);
+        summaryRow(t, "peak RSS MiB", s, BenchResult.Summary::peakRssMib, r.ferryOverPeer(), BenchResult.PairRatios::peakRssMib);
+        t.append("(CPU and RSS: ").append(FerryContender.NOTE);
+        if (peer != null) {
+            t.append("; peer: ").append(KafkaConnectPeer.NOTE);
+        }
+        t.append(". PostgreSQL runs as separate processes, not counted.)").append(System.lineSeparator());
         BenchResult.Floor f = r.floor();
         if (f != null) {
             BenchResult.Ratios x = f.ferryOverFloor();
             t.append(System.lineSeparator()).append("floor: ").append(f.what()).append(System.lineSeparator());
-            t.append(String.format(ROW, "PHASE", "MEASURE: floor (Ferry / floor)", "VALUE"));
+            t.append(String.format(ROW, "PHASE", "MEASURE: floor (Ferry's median / floor)", "VALUE"));
             t.append(String.format(ROW, "snapshot", String.format("rows/s (Ferry / floor: %.2f)", x.snapshotRowsPerS()),
                     String.format("%,d", f.snapshot().rowsPerS())));
             t.append(String.format(ROW, "snapshot", "subscription made until the target has every row", seconds(f.snapshot().seconds())));
@@ -65,6 +79,22 @@ public final class BenchReport {
                     String.format("%,d", f.backlog().eventsPerS())));
         }
         return t.toString();
+    }
+
+    private static void summaryRow(StringBuilder t, String measure, List<BenchResult.Summary> s,
+            Function<BenchResult.Summary, BenchResult.Spread> spread, List<BenchResult.PairRatios> pairs,
+            ToDoubleFunction<BenchResult.PairRatios> ratio) {
+        String ratios = ratio == null ? "" : pairs.stream().map(p -> String.format("%.2f", ratio.applyAsDouble(p)))
+                .collect(Collectors.joining("  "));
+        t.append(String.format(SUMMARY, measure, spread(spread.apply(s.get(0))), s.size() > 1 ? spread(spread.apply(s.get(1))) : "", ratios));
+    }
+
+    private static String spread(BenchResult.Spread s) {
+        return String.format("%s / %s / %s", number(s.min()), number(s.median()), number(s.max()));
+    }
+
+    private static String number(double v) {
+        return v >= 100 ? String.format("%,.0f", v) : String.format("%.1f", v);
     }
 
     public static void writeJson(BenchResult r, Path file) throws IOException {

@@ -1,17 +1,27 @@
 package io.ferry.app.bench;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * What one {@code ferry bench} run measured; written as JSON with snake_case names (README.md, Performance).
  * Times in seconds, latencies in milliseconds, memory in MiB.
  */
-public record BenchResult(String scenario, String comparedWith, String command, String startedAt, Machine machine,
-        Snapshot snapshot, Steady steady, Backlog backlog, ProcessUse process, Floor floor) {
+public record BenchResult(String scenario, String comparedWith, String command, String startedAt, Machine machine, int pairs,
+        List<Run> runs, List<Summary> summaries, List<PairRatios> ferryOverPeer, Floor floor) {
+
+    static final String FERRY = "ferry";
+    static final String PEER = "peer";
 
     /** {@code loadAverageBefore}: the 1-minute load average as the run began; well above 0, something else was running. */
     public record Machine(int cores, double memoryGib, String java, String os, String source, String target, double loadAverageBefore) {
     }
 
-    /** From the service's start until the target has every row; the start (embedded Kafka included) is in it. */
+    /** One contender through the three phases, on databases of its own; {@code pair} counts from 1 (A B A B ...). */
+    public record Run(String contender, int pair, Snapshot snapshot, Steady steady, Backlog backlog, ProcessUse process) {
+    }
+
+    /** From the contender's start until the target has every row; its start (Ferry's embedded Kafka, Connect's worker) is in it. */
     public record Snapshot(long rows, double seconds, long rowsPerS, double serviceStartSeconds, double cpuSeconds) {
     }
 
@@ -26,23 +36,52 @@ public record BenchResult(String scenario, String comparedWith, String command, 
     public record Percentiles(double p50, double p95, double p99, double max, double mean) {
     }
 
-    /** Changes queued while the service was stopped; timed from the new service's start until the target has them all. */
+    /** Changes queued while the contender was stopped; timed from its new start until the target has them all. */
     public record Backlog(long events, int transactionRows, long inserts, long updates, double writeSeconds, double seconds,
             long eventsPerS, double serviceStartSeconds, double cpuSeconds) {
     }
 
-    /** This JVM: Ferry with its embedded Kafka, the benchmark's own clients; PostgreSQL is another process, not counted. */
+    /** The contender's own JVMs (every start), not the benchmark's; PostgreSQL is another process, not counted. */
     public record ProcessUse(double cpuSeconds, double peakRssMib, String note) {
     }
 
+    /** One contender's figures over its runs. */
+    public record Summary(String contender, String what, Spread snapshotRowsPerS, Spread backlogEventsPerS, Spread latencyP50Ms,
+            Spread latencyP95Ms, Spread latencyP99Ms, Spread cpuSeconds, Spread peakRssMib) {
+    }
+
+    public record Spread(double min, double median, double max) {
+
+        static Spread of(List<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            if (v.length == 0) {
+                return new Spread(0, 0, 0);
+            }
+            double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return new Spread(v[0], Math.round(median * 10) / 10.0, v[v.length - 1]);
+        }
+
+        static Spread of(double... values) {
+            return of(Arrays.stream(values).boxed().toList());
+        }
+    }
+
     /**
-     * The same phases through PostgreSQL's own logical replication (null with {@code --no-floor}); its CPU seconds are this
-     * JVM's (the load generator and probes): the replication runs in PostgreSQL's processes.
+     * Ferry's figure divided by the peer's, within one pair (run back to back, so the machine's noise weighs on both):
+     * throughputs higher is better; latency, CPU and memory lower is better.
+     */
+    public record PairRatios(int pair, double snapshotRowsPerS, double backlogEventsPerS, double latencyP99, double cpuSeconds,
+            double peakRssMib) {
+    }
+
+    /**
+     * The same phases through PostgreSQL's own logical replication (null with {@code --no-floor}), once; the ratios take
+     * Ferry's median.
      */
     public record Floor(String what, Snapshot snapshot, Steady steady, Backlog backlog, Ratios ferryOverFloor) {
     }
 
-    /** Ferry's figure divided by the floor's: snapshot and backlog throughput (higher is better), p99 latency (lower is better). */
+    /** Ferry's median divided by the floor's: snapshot and backlog throughput (higher is better), p99 latency (lower is better). */
     public record Ratios(double snapshotRowsPerS, double backlogEventsPerS, double latencyP99) {
     }
 }

@@ -2,17 +2,27 @@ package io.ferry.app.bench;
 
 /**
  * What the benchmark measures: something that copies the source's {@code bench} table into a target database and
- * keeps it in sync. Ferry is one; PostgreSQL's own logical replication, the floor, another.
+ * keeps it in sync. Ferry is one; Debezium's connectors in Kafka Connect, the peer, another; PostgreSQL's own logical
+ * replication, the floor, a third.
  */
 interface Contender extends AutoCloseable {
 
-    /** Starts copying (the first time: the snapshot; later: from where it stopped); returns the seconds the start took. */
+    /** Starts copying (the first time: the snapshot; later: from where it stopped); returns the seconds until it said it was up. */
     double start() throws BenchAborted;
 
     /** Stops copying, keeping its position, so changes queue at the source (the backlog phase). */
     void stop();
 
-    /** Stops and removes what it made at the source (slots, publications); idempotent. */
+    /** Fails when the contender died on its own: a phase waiting for it would only time out. */
+    default void checkAlive() throws BenchAborted {
+    }
+
+    /** CPU seconds and peak RSS of the contender's own processes so far; null where it runs inside PostgreSQL (the floor). */
+    default BenchResult.ProcessUse process() {
+        return null;
+    }
+
+    /** Stops; idempotent. */
     @Override
     void close();
 }

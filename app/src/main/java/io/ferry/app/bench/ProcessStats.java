@@ -22,8 +22,17 @@ final class ProcessStats {
 
     /** The peak resident set size so far ({@code VmHWM}), in MiB; -1 where /proc/self/status is missing. */
     static double peakRssMib() {
+        return peakRss(Path.of("/proc/self/status"));
+    }
+
+    /** The same for another process of this machine (a contender's JVM). */
+    static double peakRssMib(long pid) {
+        return peakRss(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    private static double peakRss(Path status) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmHWM:")) {
                     long kib = Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
                     return Math.round(kib / 1024.0 * 10) / 10.0;

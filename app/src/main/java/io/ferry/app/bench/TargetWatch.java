@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * Waits until the target satisfies a check, asked every 200 ms over one connection. The moment returned is
+ * Waits until the target satisfies a check, asked every 200 ms over one connection, while the contender lives. The moment returned is
  * the start of the first check that passed: at most one interval (or the previous check's duration, when
  * longer) after the target got there.
  */
@@ -21,9 +21,12 @@ final class TargetWatch {
     }
 
     private final Connection target;
+    private final Contender contender;
 
-    TargetWatch(Connection target) {
+    /** {@code contender}: asked at every check whether it is still alive, so a dead one fails the phase at once. */
+    TargetWatch(Connection target, Contender contender) {
         this.target = target;
+        this.contender = contender;
     }
 
     /**
@@ -37,6 +40,7 @@ final class TargetWatch {
             if (passes(check)) {
                 return at;
             }
+            contender.checkAlive();
             if (at > deadline) {
                 throw new BenchAborted(phase + " did not complete within " + timeout.toSeconds() + " s (--timeout)");
             }

@@ -10,6 +10,7 @@ import io.ferry.core.config.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,24 +18,29 @@ import picocli.CommandLine.Spec;
 
 /** {@code ferry bench}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks Ferry end to end on this machine, PostgreSQL -> PostgreSQL, same",
-            "shape (one table of ~200-byte rows copied 1:1): devstack's PostgreSQL, the",
-            "embedded Kafka and the whole pipeline in this process. Three phases:",
-            "  1. snapshot: --rows rows; time from the service's start until count(*) on the",
+        description = {"Benchmarks Ferry end to end on this machine against Debezium's own pipeline, PostgreSQL",
+            "-> PostgreSQL, same shape (one table of ~200-byte rows copied 1:1), on devstack's",
+            "PostgreSQL. Ferry runs as `ferry run` in its own JVM (embedded Kafka); the peer is",
+            "Kafka Connect standalone in its own JVM with Debezium's PostgreSQL source and JDBC",
+            "sink connectors (upsert, batch.size 5000, use.reduction.buffer), against a broker",
+            "the benchmark starts for it. They alternate, Ferry then the peer, --pairs times,",
+            "each on fresh databases, through three phases:",
+            "  1. snapshot: --rows rows; time from the contender's start until count(*) on the",
             "     target has them all (polled every 200 ms), and rows/s;",
             "  2. steady: --rate single-row transactions a second (inserts and updates) for",
             "     --duration after --warmup; latency from each source commit returning until",
             "     its row is visible in the target (polled every 10 ms): p50/p95/p99/max;",
-            "  3. backlog: the service stopped, --backlog changes queued, a new service",
-            "     started on the same data directory; time until the target has them all.",
-            "Also this JVM's CPU seconds and peak RSS (PostgreSQL runs as separate",
-            "processes, not counted).",
-            "Then the floor: the same phases through PostgreSQL's own logical replication",
-            "(a publication and a subscription, between two more databases of the same",
-            "server), and Ferry's figures as a fraction of it (--no-floor leaves it out).",
-            "No Kafka Connect peer (Debezium's connectors in Kafka Connect) yet.",
+            "  3. backlog: the contender stopped (SIGTERM), --backlog changes queued, started",
+            "     again; time until the target has them all.",
+            "Also each contender JVM's CPU seconds and peak RSS (PostgreSQL not counted).",
+            "Each figure as min / median / max per contender, and Ferry / peer per pair.",
+            "Then the floor, once: the same phases through PostgreSQL's own logical",
+            "replication (a publication and a subscription), and Ferry's medians as a",
+            "fraction of it. --no-peer and --no-floor leave them out.",
+            "The peer's classpath comes from the bench-peer module's build",
+            "(bench-peer/target/peer.classpath, found beside Ferry's build; --peer-classpath).",
             "Prints a table and writes the figures as JSON to --out. Exit 0 when every phase",
-            "completed; 3 when a server or the service did not start, or a phase did not",
+            "completed; 3 when a server or a contender did not start, or a phase did not",
             "complete within --timeout."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -73,6 +79,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-floor", description = "Leave out the PostgreSQL logical-replication floor (measured by default).")
     boolean noFloor;
 
+    @Option(names = "--no-peer", description = "Leave out the Kafka Connect peer (measured by default).")
+    boolean noPeer;
+
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "3", description = "Ferry and peer runs, alternating (default 3 pairs).")
+    int pairs;
+
+    @Option(names = "--peer-classpath", paramLabel = "FILE",
+            description = "The peer's classpath file (default: bench-peer/target/peer.classpath beside Ferry's build).")
+    Path peerClasspath;
+
+    @Option(names = "--ferry-jvm-options", paramLabel = "OPTIONS", defaultValue = "",
+            description = "JVM options of Ferry's process, space-separated, e.g. -Xmx768m (default: none, the JVM's defaults).")
+    String ferryJvmOptions;
+
     @Override
     public Integer call() throws Exception {
         Bench.Options options = options();
@@ -108,15 +128,16 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Bench.Options options() {
-        if (rows < 1000 || rate < 1 || rate > 100_000 || backlog < 2 || backlogTransaction < 1) {
+        if (rows < 1000 || rate < 1 || rate > 100_000 || backlog < 2 || backlogTransaction < 1 || pairs < 1 || pairs > 20) {
             throw new Ferry.UsageProblem("--rows must be at least 1000, --rate between 1 and 100000, --backlog at least 2,"
-                    + " --backlog-transaction at least 1");
+                    + " --backlog-transaction at least 1, --pairs between 1 and 20");
         }
         try {
             Duration warm = warmup.trim().matches("0+\\s*(ms|s|m|h)?") ? Duration.ZERO : Durations.parse(warmup);
             String command = "ferry " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             return new Bench.Options(dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
-                    command, !noFloor);
+                    command, !noFloor, !noPeer, pairs, peerClasspath,
+                    ferryJvmOptions.isBlank() ? List.of() : List.of(ferryJvmOptions.trim().split("\\s+")));
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());
         }

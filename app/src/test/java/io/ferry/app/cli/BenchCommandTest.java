@@ -20,11 +20,22 @@ class BenchCommandTest {
     }
 
     @Test
-    void helpSaysWhatIsMeasuredAndWhatIsNotYet() {
+    void helpSaysWhatIsMeasured() {
         StringWriter out = new StringWriter();
         assertThat(run(out, new StringWriter(), "bench", "--help")).isZero();
-        assertThat(out.toString()).contains("PostgreSQL -> PostgreSQL, same\nshape", "--rows", "--rate", "--duration", "--backlog",
-                "PostgreSQL's own logical replication", "--no-floor", "No Kafka Connect peer", "Exit codes:");
+        assertThat(out.toString()).contains("PostgreSQL\n-> PostgreSQL, same shape", "--rows", "--rate", "--duration", "--backlog",
+                "PostgreSQL's own logical\nreplication", "--no-floor", "Kafka Connect standalone", "--pairs", "--peer-classpath",
+                "--no-peer", "--ferry-jvm-options", "Exit codes:");
+    }
+
+    @Test
+    void aMissingPeerClasspathSaysHowToBuildItBeforeAnyServerStarts() {
+        StringWriter err = new StringWriter();
+        Path missing = dir.resolve("none").resolve("peer.classpath");
+        assertThat(run(new StringWriter(), err, "bench", "--data-dir", dir.resolve("bench").toString(), "--peer-classpath",
+                missing.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains(missing + " does not exist", "bench-peer", "--no-peer");
+        assertThat(dir.resolve("bench").resolve("servers")).doesNotExist();
     }
 
     @Test
@@ -32,6 +43,9 @@ class BenchCommandTest {
         StringWriter err = new StringWriter();
         assertThat(run(new StringWriter(), err, "bench", "--rows", "10")).isEqualTo(2);
         assertThat(err.toString()).contains("--rows must be at least 1000");
+        StringWriter err3 = new StringWriter();
+        assertThat(run(new StringWriter(), err3, "bench", "--pairs", "0")).isEqualTo(2);
+        assertThat(err3.toString()).contains("--pairs between 1 and 20");
         StringWriter err2 = new StringWriter();
         assertThat(run(new StringWriter(), err2, "bench", "--duration", "60")).isEqualTo(2);
         assertThat(err2.toString()).contains("expected a duration with a unit");

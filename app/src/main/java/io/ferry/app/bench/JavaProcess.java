@@ -1,0 +1,143 @@
+package io.ferry.app.bench;
+
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A contender's JVM, started as a child of the benchmark so its CPU time and peak memory are its own (not the load
+ * generator's, nor the other contender's); output appended to a log file. The figures survive restarts: each stop
+ * adds the stopped JVM's CPU time and keeps the highest peak RSS.
+ */
+final class JavaProcess {
+
+    private static final long STOP_SECONDS = 60;
+
+    private final String name;
+    private final String classpath;
+    private final String mainClass;
+    private final List<String> jvmOptions;
+    private final List<String> args;
+    private final Path log;
+    private Process process;
+    private long logOffset;
+    private long startedAt;
+    private double cpuSecondsBefore;
+    private double peakRssMib = -1;
+
+    JavaProcess(String name, String classpath, String mainClass, List<String> jvmOptions, List<String> args, Path log) {
+        this.name = name;
+        this.classpath = classpath;
+        this.mainClass = mainClass;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.args = List.copyOf(args);
+        this.log = log;
+    }
+
+    void start() throws BenchAborted {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
+            startedAt = System.nanoTime();
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        } catch (IOException e) {
+            throw new BenchAborted(name + " did not start (" + mainClass + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the process's output since its start contains {@code line} (it says it is up) and returns the seconds since
+     * the start.
+     *
+     * @throws BenchAborted when it exits first, or {@code timeout} passes
+     */
+    double awaitLine(String line, Duration timeout) throws BenchAborted, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (Files.exists(log)) {
+                    try (SeekableByteChannel ch = Files.newByteChannel(log)) {
+                        ch.position(logOffset);
+                        String out = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+                        if (out.contains(line)) {
+                            return (System.nanoTime() - startedAt) / 1e9;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new BenchAborted("cannot read " + log + ": " + e.getMessage(), e);
+            }
+            checkAlive();
+            if (System.nanoTime() > deadline) {
+                throw new BenchAborted(name + " did not say '" + line + "' within " + timeout.toSeconds() + " s; see " + log);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Fails when the process ended on its own: a contender that died cannot finish a phase. */
+    void checkAlive() throws BenchAborted {
+        if (process != null && !process.isAlive()) {
+            throw new BenchAborted(name + " exited with code " + process.exitValue() + " in the middle of the benchmark; see " + log);
+        }
+    }
+
+    /** SIGTERM (a clean stop: offsets committed), SIGKILL after a minute; the process's figures are kept first. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        if (process.isAlive()) {
+            sample();
+            process.destroy();
+            try {
+                if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        process = null;
+    }
+
+    private void sample() {
+        cpuSecondsBefore += liveCpuSeconds();
+        peakRssMib = Math.max(peakRssMib, ProcessStats.peakRssMib(process.pid()));
+    }
+
+    private double liveCpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
+    /** CPU seconds of every JVM started so far, the running one included. */
+    double cpuSeconds() {
+        return cpuSecondsBefore + (process != null && process.isAlive() ? liveCpuSeconds() : 0);
+    }
+
+    /** The highest {@code VmHWM} of the JVMs started so far, in MiB; -1 where unknown. */
+    double peakRssMib() {
+        double live = process != null && process.isAlive() ? ProcessStats.peakRssMib(process.pid()) : -1;
+        return Math.max(peakRssMib, live);
+    }
+
+    Path log() {
+        return log;
+    }
+}
