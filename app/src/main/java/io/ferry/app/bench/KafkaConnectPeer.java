@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * target table exists beforehand, as for Ferry's sink it would be created with the same types. Stopping is SIGTERM (the
  * worker commits its offsets and stops its tasks); starting again runs a new worker on the same offsets file.
  */
-final class KafkaConnectPeer implements Contender {
+final class KafkaConnectPeer extends JvmContender {
 
     static final String NAME = "ferry_bench_peer";
     static final String WHAT = "Kafka Connect %s standalone: Debezium %s PostgresConnector (pgoutput) + JdbcSinkConnector (upsert,"
@@ -32,9 +32,6 @@ final class KafkaConnectPeer implements Contender {
     /** Kafka's {@code connect-standalone.sh} default ({@code KAFKA_HEAP_OPTS}). */
     static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx2g");
     static final String NOTE = "the Kafka Connect JVM; its broker runs in the benchmark's JVM, not counted";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-
-    private final JavaProcess process;
     private final Path dir;
     private final PostgresService pg;
     private final String sourceDatabase;
@@ -42,16 +39,20 @@ final class KafkaConnectPeer implements Contender {
     private final String bootstrapServers;
 
     KafkaConnectPeer(Path dir, String classpath, PostgresService pg, String sourceDatabase, String targetDatabase, String bootstrapServers) {
+        super(new JavaProcess("Kafka Connect", classpath, "org.apache.kafka.connect.cli.ConnectStandalone", jvmOptions(dir),
+                List.of(dir.resolve("worker.properties").toString(), dir.resolve("source.properties").toString(),
+                        dir.resolve("sink.properties").toString()), dir.resolve("connect.log")), "Kafka Connect started", NOTE);
         this.dir = dir;
         this.pg = pg;
         this.sourceDatabase = sourceDatabase;
         this.targetDatabase = targetDatabase;
         this.bootstrapServers = bootstrapServers;
-        List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+    }
+
+    private static List<String> jvmOptions(Path dir) {
+        List<String> jvm = new ArrayList<>(JVM_OPTIONS);
         jvm.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
-        this.process = new JavaProcess("Kafka Connect", classpath, "org.apache.kafka.connect.cli.ConnectStandalone", jvm,
-                List.of(dir.resolve("worker.properties").toString(), dir.resolve("source.properties").toString(),
-                        dir.resolve("sink.properties").toString()), dir.resolve("connect.log"));
+        return jvm;
     }
 
     /** The description in the report, with the versions. */
@@ -60,18 +61,11 @@ final class KafkaConnectPeer implements Contender {
     }
 
     @Override
-    public double start() throws BenchAborted {
+    void beforeStart() throws BenchAborted {
         try {
             writeFiles();
         } catch (UncheckedIOException e) {
             throw new BenchAborted("cannot write Kafka Connect's configuration under " + dir + ": " + e.getMessage(), e);
-        }
-        process.start();
-        try {
-            return process.awaitLine("Kafka Connect started", START_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchAborted("interrupted while Kafka Connect started", e);
         }
     }
 
@@ -163,25 +157,5 @@ final class KafkaConnectPeer implements Contender {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    @Override
-    public void checkAlive() throws BenchAborted {
-        process.checkAlive();
-    }
-
-    @Override
-    public BenchResult.ProcessUse process() {
-        return new BenchResult.ProcessUse(Math.round(process.cpuSeconds() * 10) / 10.0, process.peakRssMib(), NOTE + "; log " + process.log());
-    }
-
-    @Override
-    public void close() {
-        process.stop();
     }
 }
