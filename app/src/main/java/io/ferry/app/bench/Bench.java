@@ -7,7 +7,6 @@ import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Provider;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.local.LocalKafka;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Runs {@code ferry bench}: devstack's PostgreSQL, then Ferry and the peer (Debezium's connectors in Kafka Connect) in
@@ -116,9 +113,8 @@ public final class Bench implements AutoCloseable {
             Phases p = phases(ferry, source, target, "Ferry");
             return new BenchResult.Run(BenchResult.FERRY, pair, p.snapshot(), p.steady(), p.backlog(), ferry.process());
         } finally {
-            ferry.close();
             dropDatabases(source, target);
-            deleteTree(runDir.resolve("state"));
+            ScratchDirectory.delete(runDir.resolve("state"));
         }
     }
 
@@ -135,11 +131,10 @@ public final class Bench implements AutoCloseable {
             Phases p = phases(peer, source, target, "Kafka Connect");
             return new BenchResult.Run(BenchResult.PEER, pair, p.snapshot(), p.steady(), p.backlog(), peer.process());
         } finally {
-            peer.close();
             peerKafka.close();
             peerKafka = null;
             dropDatabases(source, target);
-            deleteTree(runDir.resolve("kafka"));
+            ScratchDirectory.delete(runDir.resolve("kafka"));
         }
     }
 
@@ -159,7 +154,7 @@ public final class Bench implements AutoCloseable {
         }
     }
 
-    /** The three phases against one contender, which is closed afterwards. */
+    /** The three phases against one contender, which is closed (stopped) afterwards, whatever happens. */
     private Phases phases(Contender contender, String sourceDatabase, String targetDatabase, String who) throws Exception {
         current = contender;
         try (contender; Connection from = connect(sourceDatabase); Connection to = connect(targetDatabase)) {
@@ -275,17 +270,6 @@ public final class Bench implements AutoCloseable {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

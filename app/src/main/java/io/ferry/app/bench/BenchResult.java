@@ -1,6 +1,5 @@
 package io.ferry.app.bench;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,10 +58,6 @@ public record BenchResult(String scenario, String comparedWith, String command, 
             }
             double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
             return new Spread(v[0], Math.round(median * 10) / 10.0, v[v.length - 1]);
-        }
-
-        static Spread of(double... values) {
-            return of(Arrays.stream(values).boxed().toList());
         }
     }
 

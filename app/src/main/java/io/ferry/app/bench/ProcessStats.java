@@ -5,7 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time and peak resident memory of this JVM, and the machine's size; Linux's /proc for the memory. */
+/** Peak resident memory of a contender's JVM (Linux's /proc), the machine's size and load. */
 final class ProcessStats {
 
     private ProcessStats() {
@@ -15,17 +15,7 @@ final class ProcessStats {
         return (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     }
 
-    /** CPU time of every thread of this process so far (user and system); child processes are not in it. */
-    static double cpuSeconds() {
-        return os().getProcessCpuTime() / 1e9;
-    }
-
-    /** The peak resident set size so far ({@code VmHWM}), in MiB; -1 where /proc/self/status is missing. */
-    static double peakRssMib() {
-        return peakRss(Path.of("/proc/self/status"));
-    }
-
-    /** The same for another process of this machine (a contender's JVM). */
+    /** The peak resident set size so far ({@code VmHWM}) of a process of this machine (a contender's JVM), in MiB; -1 where unknown. */
     static double peakRssMib(long pid) {
         return peakRss(Path.of("/proc", Long.toString(pid), "status"));
     }

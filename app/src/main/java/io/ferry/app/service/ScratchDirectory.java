@@ -8,22 +8,26 @@ import java.util.stream.Stream;
 
 /**
  * A directory a self-contained run (the demo, the benchmark) owns: wiped before each run, but only when it is
- * empty or holds a previous run's pipeline file, so a mistyped path never deletes someone's data.
+ * empty or marked as a previous run's, so a mistyped path never deletes someone's data.
  */
 public final class ScratchDirectory {
 
-    /** The file every run writes first; its presence marks the directory as a previous run's. */
+    /** The demo's pipeline file, at the top of its directory. */
     public static final String PIPELINE_FILE = "pipeline.yaml";
+    /** What {@link #prepare} leaves in every directory it owns. */
+    static final String MARKER = ".ferry-scratch";
 
     private ScratchDirectory() {
     }
 
     /**
+     * Empties {@code dir} (or makes it) and marks it as this kind of run's.
+     *
      * @param owner what owns such directories, for the error ("demo", "benchmark")
      * @throws IllegalArgumentException when {@code dir} holds something other than a previous run
      */
     public static void prepare(Path dir, String owner) throws IOException {
-        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(PIPELINE_FILE))) {
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER)) && !Files.exists(dir.resolve(PIPELINE_FILE))) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
                     throw new IllegalArgumentException(dir + " is not empty and no earlier " + owner
@@ -31,13 +35,20 @@ public final class ScratchDirectory {
                 }
             }
         }
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
+        delete(dir);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by ferry " + owner + "; wiped by the next one\n");
+    }
+
+    /** Deletes {@code path} and everything under it; nothing when it does not exist. */
+    public static void delete(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
-        Files.createDirectories(dir);
     }
 }

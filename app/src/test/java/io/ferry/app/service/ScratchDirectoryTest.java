@@ -1,0 +1,53 @@
+package io.ferry.app.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScratchDirectoryTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aPreviousRunsDirectoryIsWipedEvenWithoutAPipelineFileAtItsTop() throws Exception {
+        Path dir = tmp.resolve("bench");
+        ScratchDirectory.prepare(dir, "benchmark");
+        Path left = Files.createDirectories(dir.resolve("runs").resolve("ferry-1"));
+        Files.writeString(left.resolve("ferry.log"), "a run's log");
+
+        ScratchDirectory.prepare(dir, "benchmark");
+
+        assertThat(dir.resolve("runs")).doesNotExist();
+        assertThat(dir).isDirectory();
+    }
+
+    @Test
+    void aDirectoryOfSomethingElseIsRefusedAndKept() throws Exception {
+        Path keep = Files.writeString(tmp.resolve("precious.txt"), "keep me");
+        assertThatThrownBy(() -> ScratchDirectory.prepare(tmp, "demo")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no earlier demo's directory");
+        assertThat(keep).hasContent("keep me");
+    }
+
+    @Test
+    void anEarlierVersionsRunWithItsPipelineFileIsStillRecognised() throws Exception {
+        Files.writeString(tmp.resolve(ScratchDirectory.PIPELINE_FILE), "pipeline: {}");
+        Files.writeString(tmp.resolve("other"), "x");
+        ScratchDirectory.prepare(tmp, "demo");
+        assertThat(tmp.resolve("other")).doesNotExist();
+    }
+
+    @Test
+    void deleteRemovesATreeAndIgnoresAMissingPath() throws Exception {
+        Path tree = Files.createDirectories(tmp.resolve("a").resolve("b"));
+        Files.writeString(tree.resolve("f"), "x");
+        ScratchDirectory.delete(tmp.resolve("a"));
+        ScratchDirectory.delete(tmp.resolve("a"));
+        assertThat(tmp.resolve("a")).doesNotExist();
+    }
+}
