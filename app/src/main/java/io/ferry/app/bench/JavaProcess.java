@@ -68,15 +68,19 @@ final class JavaProcess {
      */
     double awaitLine(String line, Duration timeout) throws BenchAborted, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int overlap = line.getBytes(StandardCharsets.UTF_8).length;
+        long from = logOffset;
         while (true) {
             try {
                 if (Files.exists(log)) {
                     try (SeekableByteChannel ch = Files.newByteChannel(log)) {
-                        ch.position(logOffset);
-                        String out = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-                        if (out.contains(line)) {
+                        ch.position(from);
+                        byte[] read = Channels.newInputStream(ch).readAllBytes();
+                        if (new String(read, StandardCharsets.UTF_8).contains(line)) {
                             return (System.nanoTime() - startedAt) / 1e9;
                         }
+                        // only what came since, plus enough of the end to catch the line written across two reads
+                        from = Math.max(from, from + read.length - overlap);
                     }
                 }
             } catch (IOException e) {
