@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ferry bench} in a small mode, end to end: its own PostgreSQL, Ferry and the Kafka Connect peer each in a child
- * JVM (one pair), the floor, the three phases, the table and the JSON file.
+ * JVM (one pair), the floor, every phase (near the maximum and Ferry's validation included), the table and the JSON file.
  */
 class BenchIT {
 
@@ -24,7 +24,7 @@ class BenchIT {
         Files.deleteIfExists(json);
         StringWriter out = new StringWriter();
         int code = Ferry.execute(new PrintWriter(out, true), new PrintWriter(System.err, true), "bench", "--rows", "20000", "--rate", "100",
-                "--duration", "10s", "--backlog", "5000", "--pairs", "1", "--ferry-jvm-options", "-Xmx768m", "--data-dir", dir.toString(),
+                "--duration", "10s", "--warmup", "2s", "--backlog", "5000", "--pairs", "1", "--ferry-jvm-options", "-Xmx768m", "--data-dir", dir.toString(),
                 "--out", json.toString());
         System.out.print(out);
         assertThat(code).as("ferry bench's exit code").isZero();
@@ -66,7 +66,16 @@ class BenchIT {
             assertThat(process.path("cpu_seconds").asDouble()).as(who + ": CPU over its phases")
                     .isGreaterThanOrEqualTo(snapshot.path("cpu_seconds").asDouble() + steady.path("cpu_seconds").asDouble());
             assertThat(process.path("peak_rss_mib").asDouble()).as(who + ": its own JVM's peak RSS").isGreaterThan(100.0);
+            assertNearMax(who, run);
         }
+        JsonNode validation = runs.get(0).path("validation");
+        assertThat(validation.path("clean").asBoolean()).as("Ferry's validation after the last phase: " + validation).isTrue();
+        assertThat(validation.path("source_rows").asLong()).as("the snapshot's rows and every insert since")
+                .isGreaterThan(20_000 + runs.get(0).path("backlog").path("inserts").asLong());
+        assertThat(validation.path("target_rows").asLong()).isEqualTo(validation.path("source_rows").asLong());
+        assertThat(validation.path("rows_per_s").asLong()).isPositive();
+        assertThat(runs.get(1).path("validation").isNull()).as("the peer has no validation").isTrue();
+        assertThat(out.toString()).contains("NEAR MAX 50 %", "VALIDATION rows/s", "(match)", "p99 ms at 80 % max");
         assertThat(runs.get(0).path("process").path("peak_rss_mib").asDouble()).as("Ferry ran with -Xmx768m, bounded").isLessThan(2048.0);
 
         JsonNode summaries = r.path("summaries");
@@ -90,6 +99,21 @@ class BenchIT {
         assertThat(floor.path("backlog").path("events").asLong()).isEqualTo(5000);
         assertThat(floor.path("backlog").path("events_per_s").asLong()).isPositive();
         assertThat(floor.path("ferry_over_floor").path("backlog_events_per_s").asDouble()).isPositive();
+        assertNearMax("the floor", floor);
         assertThat(out.toString()).contains("floor: PostgreSQL", "Ferry / floor");
+    }
+
+    /** The steady phase again at 50 % and 80 % of the contender's own backlog drain rate. */
+    static void assertNearMax(String who, JsonNode run) {
+        JsonNode near = run.path("near_max");
+        assertThat(near).as(who).hasSize(2);
+        long drain = run.path("backlog").path("events_per_s").asLong();
+        assertThat(near.get(0).path("target_rate").asLong()).as(who + ": 50 %").isEqualTo(Math.max(1, Math.round(drain * 0.5)));
+        assertThat(near.get(1).path("target_rate").asLong()).as(who + ": 80 %").isEqualTo(Math.max(1, Math.round(drain * 0.8)));
+        for (JsonNode steady : near) {
+            assertThat(steady.path("target_rate_from").asText()).as(who).contains("of its backlog drain's");
+            assertThat(steady.path("transactions").asLong()).as(who).isPositive();
+            assertThat(steady.path("latency_ms").path("p99").asDouble()).as(who).isPositive();
+        }
     }
 }

@@ -7,18 +7,18 @@ import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Provider;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.local.LocalKafka;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Runs {@code ferry bench}: devstack's PostgreSQL, then Ferry and the peer (Debezium's connectors in Kafka Connect) in
@@ -28,10 +28,12 @@ import java.util.List;
 public final class Bench implements AutoCloseable {
 
     /** See {@code ferry bench --help}; {@code peerClasspath} null: looked for beside Ferry's build ({@link PeerClasspath}). */
-    public record Options(Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog, int backlogTransaction,
+    public record Options(BenchScenario scenario, Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog, int backlogTransaction,
             Duration timeout, String command, boolean floor, boolean peer, int pairs, Path peerClasspath, List<String> ferryJvmOptions) {
     }
 
+    /** The steady phase again at these percentages of the contender's own backlog events/s. */
+    private static final int[] NEAR_MAX_PERCENT = {50, 80};
     private static final String FLOOR_SOURCE = "bench_floor_source";
     private static final String FLOOR_TARGET = "bench_floor_target";
     private static final String FERRY_WHAT = "Ferry %s: `ferry run`, every role in one JVM with its embedded Kafka, Ferry's defaults%s";
@@ -60,7 +62,7 @@ public final class Bench implements AutoCloseable {
         double load = ProcessStats.loadAverage();
         Path dir = options.dataDir().toAbsolutePath();
         String peerClasspath = options.peer() ? PeerClasspath.read(options.peerClasspath()) : null;
-        prepareServer(dir);
+        prepareServers(dir);
         List<BenchResult.Run> runs = new ArrayList<>();
         for (int pair = 1; pair <= options.pairs(); pair++) {
             runs.add(ferry(dir, pair));
@@ -76,9 +78,9 @@ public final class Bench implements AutoCloseable {
         }
         BenchResult.Floor floor = options.floor() ? floor(summaries.get(0)) : null;
         BenchResult.Machine machine = new BenchResult.Machine(Runtime.getRuntime().availableProcessors(), ProcessStats.memoryGib(),
-                System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"), pg.version(),
-                pg.version(), load);
-        return new BenchResult("postgres-to-postgres", comparedWith(), options.command(), startedAt, machine, options.pairs(), runs,
+                System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                devstack.get(options.scenario().source()).version(), devstack.get(options.scenario().target()).version(), load);
+        return new BenchResult(options.scenario().id(), comparedWith(), options.command(), startedAt, machine, options.pairs(), runs,
                 summaries, options.peer() ? pairRatios(runs) : List.of(), floor);
     }
 
@@ -94,27 +96,66 @@ public final class Bench implements AutoCloseable {
         return what.isEmpty() ? "nothing (--no-peer --no-floor)" : String.join("; ", what);
     }
 
-    /** What one contender did in the three phases. */
-    private record Phases(BenchResult.Snapshot snapshot, BenchResult.Steady steady, BenchResult.Backlog backlog) {
+    /** What one contender did in the phases; {@code validation} null where there was none (not Ferry). */
+    private record Phases(BenchResult.Snapshot snapshot, BenchResult.Steady steady, BenchResult.Backlog backlog,
+            List<BenchResult.Steady> nearMax, BenchResult.Validation validation) {
     }
 
     /** Ferry's run of a pair: its own source and target databases, pipeline file and data directory. */
     private BenchResult.Run ferry(Path dir, int pair) throws Exception {
-        String source = "bench_ferry" + pair + "_source";
-        String target = "bench_ferry" + pair + "_target";
+        String sourceName = "bench_ferry" + pair + "_source";
+        BenchSource source = source(sourceName);
+        BenchTarget target = target("bench_ferry" + pair + "_target");
         Path runDir = dir.resolve("runs").resolve("ferry-" + pair);
         say(String.format("pair %d: Ferry (its data and log under %s)", pair, runDir));
-        prepareDatabases(source, target, false);
-        Files.createDirectories(runDir);
-        Path file = runDir.resolve(ScratchDirectory.PIPELINE_FILE);
-        Files.writeString(file, BenchPipeline.yaml(runDir, pg, source, target));
-        FerryContender ferry = new FerryContender(BenchPipeline.NAME, file, options.ferryJvmOptions(), runDir.resolve("ferry.log"));
         try {
-            Phases p = phases(ferry, source, target, "Ferry");
-            return new BenchResult.Run(BenchResult.FERRY, pair, p.snapshot(), p.steady(), p.backlog(), ferry.process());
+            fill(source, sourceName);
+            target.create(false);
+            Files.createDirectories(runDir);
+            Path file = runDir.resolve(ScratchDirectory.PIPELINE_FILE);
+            int httpPort = freePort();
+            Files.writeString(file, BenchPipeline.yaml(runDir, source, target, httpPort));
+            FerryContender ferry = new FerryContender(BenchPipeline.NAME, file, options.ferryJvmOptions(), runDir.resolve("ferry.log"));
+            Phases p = phases(ferry, source, target, "Ferry", httpPort);
+            return new BenchResult.Run(BenchResult.FERRY, pair, p.snapshot(), p.steady(), p.backlog(), p.nearMax(), p.validation(),
+                    ferry.process());
         } finally {
-            dropDatabases(source, target);
-            ScratchDirectory.delete(runDir.resolve("state"));
+            try {
+                source.drop();
+                target.drop();
+            } finally {
+                target.close();
+                ScratchDirectory.delete(runDir.resolve("state"));
+            }
+        }
+    }
+
+    private BenchSource source(String database) {
+        return switch (options.scenario().source()) {
+            case POSTGRES -> new PostgresBenchSource(pg, database);
+            case MARIADB -> new MariaDbBenchSource(devstack.mariadb(), database);
+            default -> throw new IllegalStateException("no benchmark source for " + options.scenario().source());
+        };
+    }
+
+    private BenchTarget target(String database) {
+        return switch (options.scenario().target()) {
+            case POSTGRES -> new PostgresBenchTarget(pg, database);
+            case CASSANDRA -> new CassandraBenchTarget(devstack.cassandra(), database);
+            case MONGODB -> new MongoBenchTarget(devstack.mongodb(), database);
+            default -> throw new IllegalStateException("no benchmark target for " + options.scenario().target());
+        };
+    }
+
+    private void fill(BenchSource source, String name) throws SQLException {
+        say(String.format("filling %s's bench table with %,d rows of ~200 bytes ...", name, options.rows()));
+        source.create(options.rows());
+    }
+
+    /** A port nothing listens on now, for Ferry's status server (the benchmark asks it to validate). */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 
@@ -124,16 +165,22 @@ public final class Bench implements AutoCloseable {
         String target = "bench_peer" + pair + "_target";
         Path runDir = dir.resolve("runs").resolve("peer-" + pair);
         say(String.format("pair %d: the peer, Kafka Connect (its configuration and log under %s)", pair, runDir));
-        prepareDatabases(source, target, true);
-        peerKafka = LocalKafka.open(runDir.resolve("kafka"), 0);
-        KafkaConnectPeer peer = new KafkaConnectPeer(runDir, classpath, pg, source, target, peerKafka.bootstrapServers());
+        PostgresBenchSource from = new PostgresBenchSource(pg, source);
+        PostgresBenchTarget to = new PostgresBenchTarget(pg, target);
         try {
-            Phases p = phases(peer, source, target, "Kafka Connect");
-            return new BenchResult.Run(BenchResult.PEER, pair, p.snapshot(), p.steady(), p.backlog(), peer.process());
+            fill(from, source);
+            to.create(true);
+            peerKafka = LocalKafka.open(runDir.resolve("kafka"), 0);
+            KafkaConnectPeer peer = new KafkaConnectPeer(runDir, classpath, pg, source, target, peerKafka.bootstrapServers());
+            Phases p = phases(peer, from, to, "Kafka Connect", 0);
+            return new BenchResult.Run(BenchResult.PEER, pair, p.snapshot(), p.steady(), p.backlog(), p.nearMax(), null, peer.process());
         } finally {
-            peerKafka.close();
-            peerKafka = null;
-            dropDatabases(source, target);
+            if (peerKafka != null) {
+                peerKafka.close();
+                peerKafka = null;
+            }
+            from.drop();
+            to.drop();
             ScratchDirectory.delete(runDir.resolve("kafka"));
         }
     }
@@ -141,36 +188,54 @@ public final class Bench implements AutoCloseable {
     /** The floor, once, after the pairs; its ratios take Ferry's medians. */
     private BenchResult.Floor floor(BenchResult.Summary ferry) throws Exception {
         say(String.format("floor: the same phases through PostgreSQL's logical replication (%s -> %s)", FLOOR_SOURCE, FLOOR_TARGET));
-        prepareDatabases(FLOOR_SOURCE, FLOOR_TARGET, true);
+        PostgresBenchSource from = new PostgresBenchSource(pg, FLOOR_SOURCE);
+        PostgresBenchTarget to = new PostgresBenchTarget(pg, FLOOR_TARGET);
         try {
-            Phases f = phases(new LogicalReplicationFloor(pg, FLOOR_SOURCE, FLOOR_TARGET), FLOOR_SOURCE, FLOOR_TARGET, "the subscription");
+            fill(from, FLOOR_SOURCE);
+            to.create(true);
+            Phases f = phases(new LogicalReplicationFloor(pg, FLOOR_SOURCE, FLOOR_TARGET), from, to, "the subscription", 0);
             return new BenchResult.Floor(pg.version() + " logical replication: publication and subscription (pgoutput)", f.snapshot(),
-                    f.steady(), f.backlog(), new BenchResult.Ratios(
+                    f.steady(), f.backlog(), f.nearMax(), new BenchResult.Ratios(
                             ratio(ferry.snapshotRowsPerS().median(), f.snapshot().rowsPerS()),
                             ratio(ferry.backlogEventsPerS().median(), f.backlog().eventsPerS()),
                             ratio(ferry.latencyP99Ms().median(), f.steady().latencyMs().p99())));
         } finally {
-            dropDatabases(FLOOR_SOURCE, FLOOR_TARGET);
+            from.drop();
+            to.drop();
         }
     }
 
-    /** The three phases against one contender, which is closed (stopped) afterwards, whatever happens. */
-    private Phases phases(Contender contender, String sourceDatabase, String targetDatabase, String who) throws Exception {
+    /**
+     * The phases against one contender, which is closed (stopped) afterwards, whatever happens: snapshot, steady at --rate,
+     * backlog, steady again near the contender's maximum and, with {@code validationPort} (Ferry's status server), a validation.
+     */
+    private Phases phases(Contender contender, BenchSource source, BenchTarget target, String who, int validationPort) throws Exception {
         current = contender;
-        try (contender; Connection from = connect(sourceDatabase); Connection to = connect(targetDatabase)) {
-            TargetWatch watch = new TargetWatch(to, contender);
+        try (contender; Connection from = track(source.connect()); BenchTarget.Reader reader = target.reader()) {
+            TargetWatch watch = new TargetWatch(reader, contender);
             BenchResult.Snapshot snapshot = snapshot(watch, contender, who);
             LoadGenerator generator = new LoadGenerator(from, options.rows());
-            BenchResult.Steady steady = steady(watch, generator, contender, targetDatabase);
+            BenchResult.Steady steady = steady(watch, generator, contender, target, options.rate(), "--rate");
             BenchResult.Backlog backlog = backlog(watch, generator, contender, who);
-            return new Phases(snapshot, steady, backlog);
+            List<BenchResult.Steady> nearMax = new ArrayList<>();
+            for (int percent : NEAR_MAX_PERCENT) {
+                int rate = (int) Math.max(1, Math.round(backlog.eventsPerS() * percent / 100.0));
+                nearMax.add(steady(watch, generator, contender, target, rate,
+                        String.format("%d %% of its backlog drain's %,d events/s", percent, backlog.eventsPerS())));
+            }
+            BenchResult.Validation validation = null;
+            if (validationPort > 0) {
+                say("validation: Ferry compares every source row with the target (POST /validate) ...");
+                validation = FerryValidation.run(validationPort, options.timeout());
+                say(String.format("validation: %,d rows in %.1f s, %s", validation.sourceRows(), validation.seconds(), validation.summary()));
+            }
+            return new Phases(snapshot, steady, backlog, nearMax, validation);
         } finally {
             current = null;
         }
     }
 
-    private Connection connect(String database) throws SQLException {
-        Connection c = pg.connect(database);
+    private Connection track(Connection c) {
         synchronized (open) {
             open.add(c);
         }
@@ -185,6 +250,9 @@ public final class Bench implements AutoCloseable {
                 BenchResult.Spread.of(mine.stream().map(r -> r.steady().latencyMs().p50()).toList()),
                 BenchResult.Spread.of(mine.stream().map(r -> r.steady().latencyMs().p95()).toList()),
                 BenchResult.Spread.of(mine.stream().map(r -> r.steady().latencyMs().p99()).toList()),
+                BenchResult.Spread.of(mine.stream().map(r -> r.nearMax().get(0).latencyMs().p99()).toList()),
+                BenchResult.Spread.of(mine.stream().map(r -> r.nearMax().get(1).latencyMs().p99()).toList()),
+                BenchResult.Spread.of(mine.stream().filter(r -> r.validation() != null).map(r -> (double) r.validation().rowsPerS()).toList()),
                 BenchResult.Spread.of(mine.stream().map(r -> r.process().cpuSeconds()).toList()),
                 BenchResult.Spread.of(mine.stream().map(r -> r.process().peakRssMib()).toList()));
     }
@@ -210,62 +278,24 @@ public final class Bench implements AutoCloseable {
         return b == 0 ? 0 : Math.round(a / b * 100) / 100.0;
     }
 
-    private void prepareServer(Path dir) throws BenchAborted {
-        say("starting PostgreSQL (devstack, data under " + dir.resolve("servers") + ") ...");
+    /** Starts the scenario's servers, and PostgreSQL for the peer and the floor. */
+    private void prepareServers(Path dir) throws BenchAborted {
+        List<Service> services = new ArrayList<>(options.scenario().services());
+        if (!services.contains(Service.POSTGRES) && (options.peer() || options.floor())) {
+            services.add(Service.POSTGRES);
+        }
+        String names = services.stream().map(Service::displayName).collect(Collectors.joining(" and "));
+        say("starting " + names + " (devstack, data under " + dir.resolve("servers") + ") ...");
         try {
             devstack = Devstack.create(Provider.LOCAL, dir.resolve("servers"));
-            devstack.ensure(List.of(Service.POSTGRES));
-            pg = devstack.postgres();
+            devstack.ensure(services);
+            pg = services.contains(Service.POSTGRES) ? devstack.postgres() : null;
         } catch (DevstackException e) {
-            throw new BenchAborted("PostgreSQL did not start: " + e.getMessage(), e);
+            throw new BenchAborted(names + " did not start: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * A fresh source database filled with the snapshot's rows and an empty target database; with {@code targetTable}, the
-     * target table made beforehand (the peer's sink and the floor's subscription need it; Ferry's sink makes its own).
-     */
-    private void prepareDatabases(String source, String target, boolean targetTable) throws SQLException {
-        dropDatabases(source, target);
-        pg.createDatabase(source);
-        pg.createDatabase(target);
-        say(String.format("filling %s's public.bench with %,d rows of ~200 bytes ...", source, options.rows()));
-        try (Connection s = pg.connect(source)) {
-            BenchTable.createAndFill(s, options.rows());
-        }
-        if (targetTable) {
-            try (Connection t = pg.connect(target)) {
-                BenchTable.create(t);
-            }
-        }
-    }
-
-    /** Drops a run's databases, and first the replication slots left in its source (a slot keeps its database). */
-    private void dropDatabases(String... databases) throws SQLException {
-        try (Connection admin = pg.connect("postgres"); Statement s = admin.createStatement()) {
-            for (String db : databases) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (true) {
-                    try (ResultSet rs = s.executeQuery("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '"
-                            + db + "'")) {
-                        while (rs.next()) {
-                            // each row dropped one
-                        }
-                        break;
-                    } catch (SQLException e) {
-                        // still in use by a walsender that is going away
-                        if (System.nanoTime() > deadline) {
-                            throw e;
-                        }
-                        sleep(500);
-                    }
-                }
-                s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -281,7 +311,7 @@ public final class Bench implements AutoCloseable {
         say(String.format("snapshot: %s started in %.1f s; waiting until the target has %,d rows ...", who, start, options.rows()));
         long[] lastSaid = {System.nanoTime()};
         long done = watch.await("the snapshot", options.timeout(), c -> {
-            long rows = count(c);
+            long rows = c.count();
             if (System.nanoTime() - lastSaid[0] > 5_000_000_000L && rows < options.rows()) {
                 lastSaid[0] = System.nanoTime();
                 say(String.format("snapshot: %,d of %,d rows in the target", rows, options.rows()));
@@ -300,22 +330,23 @@ public final class Bench implements AutoCloseable {
         return p == null ? 0 : p.cpuSeconds();
     }
 
-    /** Phase 2: the load generator at a fixed rate, each transaction watched until it is visible in the target. */
-    private BenchResult.Steady steady(TargetWatch watch, LoadGenerator generator, Contender contender, String targetDatabase)
-            throws Exception {
+    /** Phase 2 (and the phases near the maximum): the load generator at a fixed rate, each transaction watched until it is visible. */
+    private BenchResult.Steady steady(TargetWatch watch, LoadGenerator generator, Contender contender, BenchTarget target, int rate,
+            String rateFrom) throws Exception {
         double cpu = cpu(contender);
-        say(String.format("steady: %d transactions/s (single-row inserts and updates) for %d s after a %d s warm-up ...", options.rate(),
-                options.duration().toSeconds(), options.warmup().toSeconds()));
-        try (Connection probeConnection = pg.connect(targetDatabase); VisibilityProbe probe = new VisibilityProbe(probeConnection)) {
+        say(String.format("steady: %,d transactions/s (%s; single-row inserts and updates) for %d s after a %d s warm-up ...", rate,
+                rateFrom, options.duration().toSeconds(), options.warmup().toSeconds()));
+        try (BenchTarget.Reader probeReader = target.reader(); VisibilityProbe probe = new VisibilityProbe(probeReader)) {
             probe.start();
-            LoadGenerator.SteadyRun run = generator.steady(options.rate(), options.warmup(), options.duration(), probe);
+            LoadGenerator.SteadyRun run = generator.steady(rate, options.warmup(), options.duration(), probe);
             watch.await("the steady phase (its last transactions reaching the target)", options.timeout(), c -> probe.pendingCount() == 0);
             probe.close();
             LatencyRecorder.Summary l = probe.latencies().summary();
-            say(String.format("steady: %,d transactions measured, latency p50 %.1f ms, p99 %.1f ms", l.count(), l.p50Ms(), l.p99Ms()));
-            return new BenchResult.Steady(options.rate(), round(run.achievedRate()), round(run.seconds()), options.warmup().toSeconds(),
+            say(String.format("steady: %,d transactions measured (%.1f/s achieved), latency p50 %.1f ms, p99 %.1f ms", l.count(),
+                    run.achievedRate(), l.p50Ms(), l.p99Ms()));
+            return new BenchResult.Steady(rate, round(run.achievedRate()), round(run.seconds()), options.warmup().toSeconds(),
                     run.transactions(), run.inserts(), run.updates(), l.percentiles(), VisibilityProbe.INTERVAL.toMillis(),
-                    probe.gaps().summary().percentiles(), round(cpu(contender) - cpu));
+                    probe.gaps().summary().percentiles(), round(cpu(contender) - cpu), rateFrom);
         }
     }
 
@@ -328,30 +359,12 @@ public final class Bench implements AutoCloseable {
         say(String.format("backlog: %,d changes written in %.1f s while stopped; starting %s again ...", b.events(), b.seconds(), who));
         long t0 = System.nanoTime();
         double start = contender.start();
-        long done = watch.await("the backlog drain", options.timeout(), c -> backlogApplied(c, b));
+        ExpectedNames expected = ExpectedNames.of(b);
+        long done = watch.await("the backlog drain", options.timeout(), expected::seenIn);
         double seconds = (done - t0) / 1e9;
         say(String.format("backlog: the target caught up %.1f s after the start", seconds));
         return new BenchResult.Backlog(b.events(), options.backlogTransaction(), b.insertTo() - b.insertFrom() + 1, b.updates(),
                 round(b.seconds()), round(seconds), Math.round(b.events() / seconds), round(start), round(cpu(contender) - cpu));
-    }
-
-    private static long count(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BenchTable.COUNT); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static boolean backlogApplied(Connection c, LoadGenerator.BacklogRun b) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(BenchTable.BACKLOG_APPLIED)) {
-            ps.setLong(1, b.insertFrom());
-            ps.setLong(2, b.insertTo());
-            ps.setLong(3, b.updates());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) == b.insertTo() - b.insertFrom() + 1 && rs.getLong(2) == b.updates();
-            }
-        }
     }
 
     private void say(String line) {
@@ -359,7 +372,7 @@ public final class Bench implements AutoCloseable {
         out.flush();
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 

@@ -1,9 +1,8 @@
 package io.ferry.app.bench;
 
-import io.ferry.devstack.PostgresService;
 import java.nio.file.Path;
 
-/** The benchmark's pipeline file: public.bench copied 1:1 into another PostgreSQL database through the embedded Kafka. */
+/** The benchmark's pipeline file: the source's bench table copied 1:1 into the target through the embedded Kafka. */
 final class BenchPipeline {
 
     static final String NAME = "bench";
@@ -11,34 +10,23 @@ final class BenchPipeline {
     private BenchPipeline() {
     }
 
-    static String yaml(Path dataDir, PostgresService pg, String sourceDatabase, String targetDatabase) {
+    static String yaml(Path dataDir, BenchSource source, BenchTarget target, int httpPort) {
         return """
                 # Written by `ferry bench`: Ferry's defaults everywhere but continuous validation, which would
-                # compare every row in the middle of a measurement.
+                # compare every row in the middle of a measurement (the benchmark asks for one validation at the end).
                 pipeline:
-                  name: %8$s
-                  data_dir: %1$s/state     # no kafka section: an embedded Kafka under data_dir
+                  name: %s
+                  data_dir: %s/state     # no kafka section: an embedded Kafka under data_dir
                 source:
-                  type: postgres
-                  host: %2$s
-                  port: %3$d
-                  database: %6$s
-                  user: %4$s
-                  password: %5$s
-                  tables: [public.bench]
+                %s  tables: [%s]
                 sinks:
-                  - name: pg
-                    type: postgres
-                    url: jdbc:postgresql://%2$s:%3$d/%7$s
-                    user: %4$s
-                    password: %5$s
-                mappings:
+                %smappings:
                   - to: bench
-                    from: public.bench
+                    from: %s
                 validation:
                   continuous: false
                 http:
-                  port: 0                  # any free port: the benchmark reads the database, not /status
-                """.formatted(dataDir.toAbsolutePath(), pg.host(), pg.port(), pg.user(), pg.password(), sourceDatabase, targetDatabase, NAME);
+                  port: %d
+                """.formatted(NAME, dataDir.toAbsolutePath(), source.yaml(), source.table(), target.sinkYaml(), source.table(), httpPort);
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 public final class BenchReport {
 
     private static final String RUN = "%-8s %16s %9s %28s %17s %7s %9s %9s%n";
+    private static final String NEAR = "%-8s %30s %30s %26s%n";
     private static final String SUMMARY = "%-18s %-28s %-28s %s%n";
     private static final String ROW = "%-9s %-48s %18s%n";
 
@@ -23,8 +24,8 @@ public final class BenchReport {
     public static String table(BenchResult r) {
         BenchResult.Machine m = r.machine();
         StringBuilder t = new StringBuilder();
-        t.append(String.format("ferry bench: %s -> %s, same shape; %d cores, %.1f GiB, Java %s; load average %.2f at the start%n",
-                m.source(), m.target(), m.cores(), m.memoryGib(), m.java(), m.loadAverageBefore()));
+        t.append(String.format("ferry bench %s: %s -> %s, same shape; %d cores, %.1f GiB, Java %s; load average %.2f at the start%n",
+                r.scenario(), m.source(), m.target(), m.cores(), m.memoryGib(), m.java(), m.loadAverageBefore()));
         t.append("compared with: ").append(r.comparedWith()).append(System.lineSeparator());
         for (BenchResult.Summary s : r.summaries()) {
             t.append(s.contender()).append(": ").append(s.what()).append(System.lineSeparator());
@@ -45,6 +46,15 @@ public final class BenchReport {
                 first.steady().targetRate(), first.steady().seconds(), first.steady().warmupSeconds(), first.steady().achievedRate(),
                 first.backlog().events(), first.backlog().transactionRows()));
         t.append(System.lineSeparator());
+        t.append(String.format(NEAR, "RUN", "NEAR MAX 50 %: rate, p50 / p99", "80 %: rate, p50 / p99", "VALIDATION rows/s"));
+        for (BenchResult.Run run : r.runs()) {
+            BenchResult.Validation v = run.validation();
+            t.append(String.format(NEAR, run.contender() + " " + run.pair(), near(run.nearMax().get(0)), near(run.nearMax().get(1)),
+                    v == null ? "-" : String.format("%,d (%s)", v.rowsPerS(), v.clean() ? "match" : "DIFFERENCES")));
+        }
+        t.append("(near max: the steady phase again at 50 % and 80 % of the contender's own backlog events/s, achieved rate shown;"
+                + " validation: Ferry's, of every row, after the last phase)").append(System.lineSeparator());
+        t.append(System.lineSeparator());
         List<BenchResult.Summary> s = r.summaries();
         BenchResult.Summary peer = s.size() > 1 ? s.get(1) : null;
         t.append(String.format(SUMMARY, "MEASURE", "Ferry: min / median / max", peer == null ? "" : "peer: min / median / max",
@@ -55,6 +65,9 @@ public final class BenchReport {
         summaryRow(t, "latency p50 ms", s, BenchResult.Summary::latencyP50Ms, List.of(), null);
         summaryRow(t, "latency p95 ms", s, BenchResult.Summary::latencyP95Ms, List.of(), null);
         summaryRow(t, "latency p99 ms", s, BenchResult.Summary::latencyP99Ms, r.ferryOverPeer(), BenchResult.PairRatios::latencyP99);
+        summaryRow(t, "p99 ms at 50 % max", s, BenchResult.Summary::latencyP99At50Ms, List.of(), null);
+        summaryRow(t, "p99 ms at 80 % max", s, BenchResult.Summary::latencyP99At80Ms, List.of(), null);
+        summaryRow(t, "validation rows/s", s.subList(0, 1), BenchResult.Summary::validationRowsPerS, List.of(), null);
         summaryRow(t, "CPU s (whole run)", s, BenchResult.Summary::cpuSeconds, r.ferryOverPeer(), BenchResult.PairRatios::cpuSeconds);
         summaryRow(t, "peak RSS MiB", s, BenchResult.Summary::peakRssMib, r.ferryOverPeer(), BenchResult.PairRatios::peakRssMib);
         t.append("(CPU and RSS: ").append(FerryContender.NOTE);
@@ -77,6 +90,8 @@ public final class BenchReport {
             t.append(String.format(ROW, "backlog", "subscription enabled until the target caught up", seconds(f.backlog().seconds())));
             t.append(String.format(ROW, "backlog", String.format("events/s (Ferry / floor: %.2f)", x.backlogEventsPerS()),
                     String.format("%,d", f.backlog().eventsPerS())));
+            t.append(String.format(ROW, "near max", "50 %: rate, p50 / p99", near(f.nearMax().get(0))));
+            t.append(String.format(ROW, "near max", "80 %: rate, p50 / p99", near(f.nearMax().get(1))));
         }
         return t.toString();
     }
@@ -104,6 +119,11 @@ public final class BenchReport {
         }
         ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n");
+    }
+
+    /** A near-maximum steady phase: its achieved rate and latency. */
+    private static String near(BenchResult.Steady steady) {
+        return String.format("%,.0f/s, %.0f / %.0f ms", steady.achievedRate(), steady.latencyMs().p50(), steady.latencyMs().p99());
     }
 
     private static String seconds(double s) {

@@ -16,8 +16,16 @@ public record BenchResult(String scenario, String comparedWith, String command, 
     public record Machine(int cores, double memoryGib, String java, String os, String source, String target, double loadAverageBefore) {
     }
 
-    /** One contender through the three phases, on databases of its own; {@code pair} counts from 1 (A B A B ...). */
-    public record Run(String contender, int pair, Snapshot snapshot, Steady steady, Backlog backlog, ProcessUse process) {
+    /**
+     * One contender through the phases, on databases of its own; {@code pair} counts from 1 (A B A B ...). {@code nearMax}: the
+     * steady phase again at 50 % and 80 % of the contender's own backlog events/s; {@code validation}: Ferry's, null for the others.
+     */
+    public record Run(String contender, int pair, Snapshot snapshot, Steady steady, Backlog backlog, List<Steady> nearMax,
+            Validation validation, ProcessUse process) {
+    }
+
+    /** One validation of the whole target by the running Ferry ({@code POST /validate}), after the last phase. */
+    public record Validation(long sourceRows, long targetRows, double seconds, long rowsPerS, boolean clean, String summary) {
     }
 
     /** From the contender's start until the target has every row; its start (Ferry's embedded Kafka, Connect's worker) is in it. */
@@ -29,7 +37,7 @@ public record BenchResult(String scenario, String comparedWith, String command, 
      * after the warm-up; {@code pollGapMs}, the time between two probe queries, bounds each latency's error.
      */
     public record Steady(int targetRate, double achievedRate, double seconds, double warmupSeconds, long transactions, long inserts,
-            long updates, Percentiles latencyMs, double pollIntervalMs, Percentiles pollGapMs, double cpuSeconds) {
+            long updates, Percentiles latencyMs, double pollIntervalMs, Percentiles pollGapMs, double cpuSeconds, String targetRateFrom) {
     }
 
     public record Percentiles(double p50, double p95, double p99, double max, double mean) {
@@ -46,7 +54,8 @@ public record BenchResult(String scenario, String comparedWith, String command, 
 
     /** One contender's figures over its runs. */
     public record Summary(String contender, String what, Spread snapshotRowsPerS, Spread backlogEventsPerS, Spread latencyP50Ms,
-            Spread latencyP95Ms, Spread latencyP99Ms, Spread cpuSeconds, Spread peakRssMib) {
+            Spread latencyP95Ms, Spread latencyP99Ms, Spread latencyP99At50Ms, Spread latencyP99At80Ms, Spread validationRowsPerS,
+            Spread cpuSeconds, Spread peakRssMib) {
     }
 
     public record Spread(double min, double median, double max) {
@@ -73,7 +82,7 @@ public record BenchResult(String scenario, String comparedWith, String command, 
      * The same phases through PostgreSQL's own logical replication (null with {@code --no-floor}), once; the ratios take
      * Ferry's median.
      */
-    public record Floor(String what, Snapshot snapshot, Steady steady, Backlog backlog, Ratios ferryOverFloor) {
+    public record Floor(String what, Snapshot snapshot, Steady steady, Backlog backlog, List<Steady> nearMax, Ratios ferryOverFloor) {
     }
 
     /** Ferry's median divided by the floor's: snapshot and backlog throughput (higher is better), p99 latency (lower is better). */

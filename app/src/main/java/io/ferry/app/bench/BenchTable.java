@@ -21,39 +21,58 @@ final class BenchTable {
     static final String COUNT = "SELECT count(*) FROM bench";
     /** Rows among the given ids, with their name: how a steady-phase change is seen in the target. */
     static final String NAMES_OF = "SELECT id, name FROM bench WHERE id = ANY(?)";
-    /** Backlog inserts present in [?, ?], and backlog updates applied to rows [1, ?]. */
-    static final String BACKLOG_APPLIED = "SELECT (SELECT count(*) FROM bench WHERE id BETWEEN ? AND ?),"
-            + " (SELECT count(*) FROM bench WHERE id BETWEEN 1 AND ? AND name = 'name ' || id || ' b')";
 
     private static final int FILL_CHUNK = 100_000;
 
     private BenchTable() {
     }
 
-    /** Creates the table (again, when it exists) and fills it with rows 1..rows. */
-    static void createAndFill(Connection c, long rows) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            create(s);
-            for (long from = 1; from <= rows; from += FILL_CHUNK) {
-                s.execute("INSERT INTO bench SELECT g, 'name ' || g, 'user' || g || '@example.com', (g % 100000) / 100.0,"
-                        + " timestamp '2024-01-01' + g * interval '1 second', repeat(md5(g::text), 3)"
-                        + " FROM generate_series(" + from + ", " + Math.min(from + FILL_CHUNK - 1, rows) + ") g");
-            }
-            s.execute("ANALYZE bench");
+    /** The source engines' SQL for the table and its fill. */
+    enum Dialect {
+        POSTGRES("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, amount numeric(12,2), created_at timestamp,"
+                + " payload text)",
+                "INSERT INTO bench SELECT g, 'name ' || g, 'user' || g || '@example.com', (g %% 100000) / 100.0,"
+                + " timestamp '2024-01-01' + g * interval '1 second', repeat(md5(g::text), 3) FROM generate_series(%d, %d) g",
+                "ANALYZE bench"),
+        /** {@code seq_<from>_to_<to>} is MariaDB's Sequence engine, built in. */
+        MARIADB("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, amount decimal(12,2), created_at datetime(6),"
+                + " payload text)",
+                "INSERT INTO bench SELECT seq, concat('name ', seq), concat('user', seq, '@example.com'), (seq %% 100000) / 100.0,"
+                + " timestamp '2024-01-01 00:00:00' + interval seq second, repeat(md5(seq), 3) FROM seq_%d_to_%d",
+                "ANALYZE TABLE bench");
+
+        private final String create;
+        private final String fill;
+        private final String analyze;
+
+        Dialect(String create, String fill, String analyze) {
+            this.create = create;
+            this.fill = fill;
+            this.analyze = analyze;
         }
     }
 
-    /** Creates the table empty (again, when it exists): the floor's subscription needs it in the target. */
+    /** Creates the table (again, when it exists) and fills it with rows 1..rows. */
+    static void createAndFill(Connection c, long rows, Dialect dialect) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            create(s, dialect);
+            for (long from = 1; from <= rows; from += FILL_CHUNK) {
+                s.execute(String.format(dialect.fill, from, Math.min(from + FILL_CHUNK - 1, rows)));
+            }
+            s.execute(dialect.analyze);
+        }
+    }
+
+    /** Creates the table empty in PostgreSQL (again, when it exists): the peer's sink and the floor's subscription need it. */
     static void create(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            create(s);
+            create(s, Dialect.POSTGRES);
         }
     }
 
-    private static void create(Statement s) throws SQLException {
+    private static void create(Statement s, Dialect dialect) throws SQLException {
         s.execute("DROP TABLE IF EXISTS bench");
-        s.execute("CREATE TABLE bench (id bigint PRIMARY KEY, name text, email text, amount numeric(12,2), created_at timestamp,"
-                + " payload text)");
+        s.execute(dialect.create);
     }
 
     static String insertedName(long id) {

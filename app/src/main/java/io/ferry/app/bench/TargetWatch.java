@@ -1,7 +1,5 @@
 package io.ferry.app.bench;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -12,19 +10,17 @@ import java.time.Duration;
 final class TargetWatch {
 
     static final Duration INTERVAL = Duration.ofMillis(200);
-    /** PostgreSQL's undefined_table: the sink has not created the table yet. */
-    private static final String UNDEFINED_TABLE = "42P01";
 
     /** One look at the target; true once it has what the phase waits for. */
     interface Check {
-        boolean done(Connection target) throws SQLException;
+        boolean done(BenchTarget.Reader target) throws Exception;
     }
 
-    private final Connection target;
+    private final BenchTarget.Reader target;
     private final Contender contender;
 
     /** {@code contender}: asked at every check whether it is still alive, so a dead one fails the phase at once. */
-    TargetWatch(Connection target, Contender contender) {
+    TargetWatch(BenchTarget.Reader target, Contender contender) {
         this.target = target;
         this.contender = contender;
     }
@@ -33,11 +29,11 @@ final class TargetWatch {
      * @return {@link System#nanoTime()} at the start of the check that passed
      * @throws BenchAborted when {@code timeout} passes first
      */
-    long await(String phase, Duration timeout, Check check) throws BenchAborted, SQLException, InterruptedException {
+    long await(String phase, Duration timeout, Check check) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long at = System.nanoTime();
-            if (passes(check)) {
+            if (check.done(target)) {
                 return at;
             }
             contender.checkAlive();
@@ -48,17 +44,6 @@ final class TargetWatch {
             if (rest > 0) {
                 Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
             }
-        }
-    }
-
-    private boolean passes(Check check) throws SQLException {
-        try {
-            return check.done(target);
-        } catch (SQLException e) {
-            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
-                return false;
-            }
-            throw e;
         }
     }
 }

@@ -1,11 +1,7 @@
 package io.ferry.app.bench;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -13,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sees the steady phase's transactions arrive in the target: every 10 ms, one query fetches the rows of
+ * Sees the steady phase's transactions arrive in the target: every 10 ms, one look fetches the rows of
  * every transaction still on its way; a transaction has arrived when its row carries the name it wrote.
  * Its latency is the query's start minus the moment its commit returned: at most one poll gap (10 ms, or
  * the previous query's duration when longer) above the truth, and below it by no more than the time from
@@ -27,14 +23,14 @@ final class VisibilityProbe implements LoadGenerator.Tracker, AutoCloseable {
     private record Pending(String name, long committedNanos, boolean measured) {
     }
 
-    private final Connection target;
+    private final BenchTarget.Reader target;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final LatencyRecorder latencies = new LatencyRecorder();
     private final LatencyRecorder gaps = new LatencyRecorder();
     private volatile boolean running;
     private Thread thread;
 
-    VisibilityProbe(Connection target) {
+    VisibilityProbe(BenchTarget.Reader target) {
         this.target = target;
     }
 
@@ -72,36 +68,26 @@ final class VisibilityProbe implements LoadGenerator.Tracker, AutoCloseable {
     private void poll() {
         long next = System.nanoTime();
         long previous = 0;
-        try (PreparedStatement ps = target.prepareStatement(BenchTable.NAMES_OF)) {
-            while (running) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                long seenAt = System.nanoTime();
-                if (previous != 0) {
-                    gaps.record(seenAt - previous);
-                }
-                previous = seenAt;
-                next = Math.max(seenAt, next) + INTERVAL.toNanos();
-                Object[] ids = pending.keySet().toArray();
-                if (ids.length == 0) {
-                    continue;
-                }
-                try {
-                    Array array = target.createArrayOf("bigint", ids);
-                    ps.setArray(1, array);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            arrived(rs.getLong(1), rs.getString(2), seenAt);
-                        }
-                    }
-                } catch (SQLException e) {
-                    log.warn("bench probe: {} (polling again)", e.getMessage());
-                }
+        while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
             }
-        } catch (SQLException e) {
-            log.error("bench probe stopped", e);
+            long seenAt = System.nanoTime();
+            if (previous != 0) {
+                gaps.record(seenAt - previous);
+            }
+            previous = seenAt;
+            next = Math.max(seenAt, next) + INTERVAL.toNanos();
+            Long[] ids = pending.keySet().toArray(Long[]::new);
+            if (ids.length == 0) {
+                continue;
+            }
+            try {
+                target.names(Arrays.asList(ids)).forEach((id, name) -> arrived(id, name, seenAt));
+            } catch (Exception e) {
+                log.warn("bench probe: {} (polling again)", e.getMessage());
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.ferry.app.bench.BenchAborted;
 import io.ferry.app.service.ScratchDirectory;
 import io.ferry.app.bench.BenchReport;
 import io.ferry.app.bench.BenchResult;
+import io.ferry.app.bench.BenchScenario;
 import io.ferry.core.ExitCode;
 import io.ferry.core.config.Durations;
 import java.io.PrintWriter;
@@ -18,20 +19,26 @@ import picocli.CommandLine.Spec;
 
 /** {@code ferry bench}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks Ferry end to end on this machine against Debezium's own pipeline, PostgreSQL",
-            "-> PostgreSQL, same shape (one table of ~200-byte rows copied 1:1), on devstack's",
-            "PostgreSQL. Ferry runs as `ferry run` in its own JVM (embedded Kafka); the peer is",
-            "Kafka Connect standalone in its own JVM with Debezium's PostgreSQL source and JDBC",
-            "sink connectors (upsert, batch.size 5000, use.reduction.buffer), against a broker",
-            "the benchmark starts for it. They alternate, Ferry then the peer, --pairs times,",
-            "each on fresh databases, through three phases:",
-            "  1. snapshot: --rows rows; time from the contender's start until count(*) on the",
-            "     target has them all (polled every 200 ms), and rows/s;",
+        description = {"Benchmarks Ferry end to end on this machine. --scenario postgres-to-postgres",
+            "(the default) compares it with Debezium's own pipeline: PostgreSQL ->",
+            "PostgreSQL, same shape (one table of ~200-byte rows copied 1:1), on devstack's",
+            "PostgreSQL;",
+            "postgres-to-cassandra and mariadb-to-mongodb copy the same table into devstack's",
+            "Cassandra or MongoDB-protocol server, Ferry alone (no peer, no floor).",
+            "Ferry runs as `ferry run` in its own JVM (embedded Kafka); the peer is Kafka",
+            "Connect standalone in its own JVM with Debezium's PostgreSQL source and JDBC",
+            "sink connectors (upsert, batch.size 5000, use.reduction.buffer), against a",
+            "broker the benchmark starts for it. They alternate, Ferry then the peer,",
+            "--pairs times, each on fresh databases, through these phases:",
+            "  1. snapshot: --rows rows; time from the contender's start until the target",
+            "     has them all (row count polled every 200 ms), and rows/s;",
             "  2. steady: --rate single-row transactions a second (inserts and updates) for",
             "     --duration after --warmup; latency from each source commit returning until",
             "     its row is visible in the target (polled every 10 ms): p50/p95/p99/max;",
             "  3. backlog: the contender stopped (SIGTERM), --backlog changes queued, started",
-            "     again; time until the target has them all.",
+            "     again; time until the target has them all, and events/s;",
+            "  4. near max: phase 2 again at 50 %% and at 80 %% of that events/s;",
+            "  5. Ferry only: one validation of every row (POST /validate), timed: rows/s.",
             "Also each contender JVM's CPU seconds and peak RSS (PostgreSQL not counted).",
             "Each figure as min / median / max per contender, and Ferry / peer per pair.",
             "Then the floor, once: the same phases through PostgreSQL's own logical",
@@ -40,12 +47,17 @@ import picocli.CommandLine.Spec;
             "The peer's classpath comes from the bench-peer module's build",
             "(bench-peer/target/peer.classpath, found beside Ferry's build; --peer-classpath).",
             "Prints a table and writes the figures as JSON to --out. Exit 0 when every phase",
-            "completed; 3 when a server or a contender did not start, or a phase did not",
-            "complete within --timeout."})
+            "completed and every validation matched; 1 when a validation found differences;",
+            "3 when a server or a contender did not start, or a phase did not complete within",
+            "--timeout."})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "postgres-to-postgres",
+            description = "postgres-to-postgres (default; with the peer and the floor), postgres-to-cassandra or mariadb-to-mongodb (Ferry alone).")
+    String scenario;
 
     @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Rows in the source table before the snapshot (default 1,000,000).")
     long rows;
@@ -113,7 +125,11 @@ final class BenchCommand implements Callable<Integer> {
             stdout.print(BenchReport.table(result));
             stdout.println("JSON: " + json.toAbsolutePath());
             stdout.flush();
-            return ExitCode.OK.code();
+            boolean differences = result.runs().stream().anyMatch(r -> r.validation() != null && !r.validation().clean());
+            if (differences) {
+                spec.commandLine().getErr().println("ferry bench: a validation found differences between source and target (see the table)");
+            }
+            return differences ? ExitCode.NOT_READY.code() : ExitCode.OK.code();
         } catch (BenchAborted e) {
             spec.commandLine().getErr().println("ferry bench: " + e.getMessage());
             return ExitCode.UNKNOWN.code();
@@ -132,11 +148,21 @@ final class BenchCommand implements Callable<Integer> {
             throw new Ferry.UsageProblem("--rows must be at least 1000, --rate between 1 and 100000, --backlog at least 2,"
                     + " --backlog-transaction at least 1, --pairs between 1 and 20");
         }
+        BenchScenario chosen;
+        try {
+            chosen = BenchScenario.of(scenario);
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem("--scenario: " + e.getMessage());
+        }
+        if (!chosen.comparable() && (!noPeer || !noFloor)) {
+            spec.commandLine().getOut().println("[bench] " + chosen.id() + ": Ferry alone (the peer and the floor copy PostgreSQL into"
+                    + " PostgreSQL only); --pairs " + pairs + " runs of Ferry");
+        }
         try {
             Duration warm = warmup.trim().matches("0+\\s*(ms|s|m|h)?") ? Duration.ZERO : Durations.parse(warmup);
             String command = "ferry " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-            return new Bench.Options(dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
-                    command, !noFloor, !noPeer, pairs, peerClasspath,
+            return new Bench.Options(chosen, dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
+                    command, chosen.comparable() && !noFloor, chosen.comparable() && !noPeer, pairs, peerClasspath,
                     ferryJvmOptions.isBlank() ? List.of() : List.of(ferryJvmOptions.trim().split("\\s+")));
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());

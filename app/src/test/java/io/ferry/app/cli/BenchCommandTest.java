@@ -23,8 +23,9 @@ class BenchCommandTest {
     void helpSaysWhatIsMeasured() {
         StringWriter out = new StringWriter();
         assertThat(run(out, new StringWriter(), "bench", "--help")).isZero();
-        assertThat(out.toString()).contains("PostgreSQL\n-> PostgreSQL, same shape", "--rows", "--rate", "--duration", "--backlog",
-                "PostgreSQL's own logical\nreplication", "--no-floor", "Kafka Connect standalone", "--pairs", "--peer-classpath",
+        assertThat(out.toString()).contains("PostgreSQL ->\nPostgreSQL, same shape", "postgres-to-cassandra", "mariadb-to-mongodb",
+                "Ferry alone", "--scenario", "at 80 % of that", "POST /validate", "--rows", "--rate", "--duration", "--backlog",
+                "PostgreSQL's own logical\nreplication", "--no-floor", "Kafka\nConnect standalone", "--pairs", "--peer-classpath",
                 "--no-peer", "--ferry-jvm-options", "Exit codes:");
     }
 
@@ -49,6 +50,10 @@ class BenchCommandTest {
         StringWriter err2 = new StringWriter();
         assertThat(run(new StringWriter(), err2, "bench", "--duration", "60")).isEqualTo(2);
         assertThat(err2.toString()).contains("expected a duration with a unit");
+        StringWriter err4 = new StringWriter();
+        assertThat(run(new StringWriter(), err4, "bench", "--scenario", "postgres-to-oracle")).isEqualTo(2);
+        assertThat(err4.toString()).contains("--scenario: unknown scenario 'postgres-to-oracle'",
+                "known: postgres-to-postgres, postgres-to-cassandra, mariadb-to-mongodb");
     }
 
     @Test

@@ -1,0 +1,40 @@
+package io.ferry.app.bench;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The target database of one run, as the benchmark sees it: a sink for Ferry's pipeline file, and readers that tell what
+ * arrived. A table the contender has not made yet reads as empty, not as an error.
+ */
+interface BenchTarget extends AutoCloseable {
+
+    /** Makes the target empty (dropping what an earlier run left); with {@code table}, the {@code bench} table too. */
+    void create(boolean table) throws Exception;
+
+    /** Ferry's entry in {@code sinks:}, indented for the pipeline file. */
+    String sinkYaml();
+
+    /** A reader for one thread; the benchmark opens one per watcher. */
+    Reader reader() throws Exception;
+
+    /** Drops the target database, keyspace or collection. */
+    void drop() throws Exception;
+
+    /** Closes what the target keeps open (driver sessions). */
+    @Override
+    void close();
+
+    /** Looks at the target's {@code bench} table. */
+    interface Reader extends AutoCloseable {
+
+        /** Rows in the table; 0 while it does not exist. */
+        long count() throws Exception;
+
+        /** The {@code name} of each of these rows that the target has, by id. */
+        Map<Long, String> names(Collection<Long> ids) throws Exception;
+
+        @Override
+        void close();
+    }
+}

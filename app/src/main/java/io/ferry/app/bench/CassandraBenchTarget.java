@@ -1,0 +1,120 @@
+package io.ferry.app.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.ServerError;
+import io.ferry.devstack.CassandraService;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A keyspace of devstack's Cassandra as the target. {@code count(*)} scans the table (seconds at a million rows): the
+ * snapshot's end is seen up to one count late, which the snapshot's figure includes. Rows by id are read with
+ * {@code IN} lists of at most {@value #IN_LIST} partition keys.
+ */
+final class CassandraBenchTarget implements BenchTarget {
+
+    private static final int IN_LIST = 100;
+    private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(5);
+
+    private final CassandraService cassandra;
+    private final String keyspace;
+    private CqlSession session;
+
+    CassandraBenchTarget(CassandraService cassandra, String keyspace) {
+        this.cassandra = cassandra;
+        this.keyspace = keyspace;
+    }
+
+    private synchronized CqlSession session() {
+        if (session == null) {
+            session = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
+                    .withLocalDatacenter(cassandra.localDatacenter()).build();
+        }
+        return session;
+    }
+
+    @Override
+    public void create(boolean table) {
+        if (table) {
+            throw new UnsupportedOperationException("only Ferry writes into Cassandra here; it makes its own table");
+        }
+        drop(); // Ferry's sink makes the keyspace and the table
+    }
+
+    @Override
+    public String sinkYaml() {
+        return """
+                  - name: cassandra
+                    type: cassandra
+                    contact_points: [%s:%d]
+                    local_datacenter: %s
+                    keyspace: %s
+                    replication_factor: 1
+                """.formatted(cassandra.host(), cassandra.port(), cassandra.localDatacenter(), keyspace);
+    }
+
+    @Override
+    public Reader reader() {
+        CqlSession s = session();
+        return new Reader() {
+            private PreparedStatement names;
+
+            @Override
+            public long count() {
+                try {
+                    Row row = s.execute(SimpleStatement.newInstance("SELECT count(*) FROM " + keyspace + "." + BenchTable.NAME)
+                            .setTimeout(SCAN_TIMEOUT)).one();
+                    return row == null ? 0 : row.getLong(0);
+                } catch (InvalidQueryException | ServerError e) {
+                    return 0; // no keyspace or table yet, or the table is being made ("Unknown CF" while its schema spreads)
+                }
+            }
+
+            @Override
+            public Map<Long, String> names(Collection<Long> ids) {
+                Map<Long, String> out = new HashMap<>();
+                try {
+                    if (names == null) {
+                        names = s.prepare("SELECT id, name FROM " + keyspace + "." + BenchTable.NAME + " WHERE id IN ?");
+                    }
+                    List<Long> all = new ArrayList<>(ids);
+                    for (int from = 0; from < all.size(); from += IN_LIST) {
+                        for (Row r : s.execute(names.bind(all.subList(from, Math.min(from + IN_LIST, all.size()))))) {
+                            out.put(r.getLong(0), r.getString(1));
+                        }
+                    }
+                } catch (InvalidQueryException | ServerError e) {
+                    // no keyspace or table yet, or being made: nothing arrived
+                }
+                return out;
+            }
+
+            @Override
+            public void close() {
+                // the session is the target's
+            }
+        };
+    }
+
+    @Override
+    public void drop() {
+        session().execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(SCAN_TIMEOUT));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+}
