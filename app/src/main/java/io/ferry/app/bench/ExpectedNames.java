@@ -49,14 +49,10 @@ final class ExpectedNames {
                     missing.add(id);
                 }
             }
-            int size = chunk.size();
             chunk.clear();
             remaining.addAll(0, missing);
             if (!missing.isEmpty()) {
                 return false;
-            }
-            if (size == 0) {
-                break;
             }
         }
         return true;

@@ -1,0 +1,75 @@
+package io.ferry.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExpectedNamesTest {
+
+    /** A target as a map of id to name, counting the ids each look asks for. */
+    private static final class MapTarget implements BenchTarget.Reader {
+        final Map<Long, String> rows = new HashMap<>();
+        final List<Integer> asked = new ArrayList<>();
+
+        @Override
+        public long count() {
+            return rows.size();
+        }
+
+        @Override
+        public Map<Long, String> names(Collection<Long> ids) {
+            asked.add(ids.size());
+            Map<Long, String> out = new HashMap<>();
+            ids.forEach(id -> {
+                if (rows.containsKey(id)) {
+                    out.put(id, rows.get(id));
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** 3,000 inserts (ids 10,001..13,000) and 2,000 updates (rows 1..2,000). */
+    private static final LoadGenerator.BacklogRun BACKLOG = new LoadGenerator.BacklogRun(5000, 10_001, 13_000, 2000, 1.0);
+
+    @Test
+    void aLookWhileTheLastRowsAreMissingAsksForOneChunkOnly() throws Exception {
+        ExpectedNames expected = ExpectedNames.of(BACKLOG);
+        MapTarget target = new MapTarget();
+        for (long id = 10_001; id <= 12_500; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(target.asked).containsExactly(1000);
+        assertThat(expected.remaining()).as("the 500 missing inserts stay, the 500 found are not asked for again").isEqualTo(4500);
+    }
+
+    @Test
+    void passesOnlyOnceEveryInsertAndEveryUpdatedNameArrived() throws Exception {
+        ExpectedNames expected = ExpectedNames.of(BACKLOG);
+        MapTarget target = new MapTarget();
+        for (long id = 10_001; id <= 13_000; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        for (long id = 1; id <= 2000; id++) {
+            target.rows.put(id, id == 1500 ? BenchTable.insertedName(id) : BenchTable.backlogName(id));
+        }
+        assertThat(expected.seenIn(target)).as("row 1500 still has its old name").isFalse();
+        assertThat(expected.remaining()).as("every other row was seen").isEqualTo(1);
+
+        target.rows.put(1500L, BenchTable.backlogName(1500));
+        target.asked.clear();
+        assertThat(expected.seenIn(target)).isTrue();
+        assertThat(target.asked).as("only the rows not seen before").containsExactly(1);
+        assertThat(expected.remaining()).isZero();
+    }
+}
