@@ -75,6 +75,8 @@ class BenchIT {
         assertThat(validation.path("target_rows").asLong()).isEqualTo(validation.path("source_rows").asLong());
         assertThat(validation.path("rows_per_s").asLong()).isPositive();
         assertThat(runs.get(1).path("validation").isNull()).as("the peer has no validation").isTrue();
+        assertThat(runs.get(1).path("process").path("note").asText()).as("the peer's broker is counted with it")
+                .contains("broker's JVM", "added");
         assertThat(out.toString()).contains("NEAR MAX 50 %", "VALIDATION rows/s", "(match)", "p99 ms at 80 % max");
         assertThat(runs.get(0).path("process").path("peak_rss_mib").asDouble()).as("Ferry ran with -Xmx768m, bounded").isLessThan(2048.0);
 

@@ -6,7 +6,6 @@ import io.ferry.devstack.DevstackException;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Provider;
 import io.ferry.devstack.Service;
-import io.ferry.devstack.local.LocalKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -43,7 +42,6 @@ public final class Bench implements AutoCloseable {
     private Devstack devstack;
     private PostgresService pg;
     private Contender current;
-    private LocalKafka peerKafka;
     private final List<Connection> open = new ArrayList<>();
     private boolean closed;
 
@@ -159,7 +157,7 @@ public final class Bench implements AutoCloseable {
         }
     }
 
-    /** The peer's run of a pair: its own databases, a broker of its own in this JVM, Kafka Connect in a child JVM. */
+    /** The peer's run of a pair: its own databases, its own broker and Kafka Connect, each in a child JVM. */
     private BenchResult.Run peer(Path dir, int pair, String classpath) throws Exception {
         String source = "bench_peer" + pair + "_source";
         String target = "bench_peer" + pair + "_target";
@@ -167,17 +165,18 @@ public final class Bench implements AutoCloseable {
         say(String.format("pair %d: the peer, Kafka Connect (its configuration and log under %s)", pair, runDir));
         PostgresBenchSource from = new PostgresBenchSource(pg, source);
         PostgresBenchTarget to = new PostgresBenchTarget(pg, target);
+        KafkaConnectPeer peer = null;
         try {
             fill(from, source);
             to.create(true);
-            peerKafka = LocalKafka.open(runDir.resolve("kafka"), 0);
-            KafkaConnectPeer peer = new KafkaConnectPeer(runDir, classpath, pg, source, target, peerKafka.bootstrapServers());
+            peer = new KafkaConnectPeer(runDir, classpath, pg, source, target, freePort());
+            current = peer;
+            peer.startBroker();
             Phases p = phases(peer, from, to, "Kafka Connect", 0);
             return new BenchResult.Run(BenchResult.PEER, pair, p.snapshot(), p.steady(), p.backlog(), p.nearMax(), null, peer.process());
         } finally {
-            if (peerKafka != null) {
-                peerKafka.close();
-                peerKafka = null;
+            if (peer != null) {
+                peer.close(); // its broker too; the phases closed it already unless the broker did not start
             }
             from.drop();
             to.drop();
@@ -394,9 +393,6 @@ public final class Bench implements AutoCloseable {
                     // the server is stopping anyway
                 }
             }
-        }
-        if (peerKafka != null) {
-            peerKafka.close();
         }
         if (devstack != null) {
             devstack.close();

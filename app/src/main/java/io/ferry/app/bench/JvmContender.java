@@ -1,6 +1,8 @@
 package io.ferry.app.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A contender that is one JVM of its own (Ferry, the peer): started until it says it is up, stopped with SIGTERM. */
 abstract class JvmContender implements Contender {
@@ -10,11 +12,20 @@ abstract class JvmContender implements Contender {
     private final JavaProcess process;
     private final String readyLine;
     private final String note;
+    private final List<JavaProcess> companions = new ArrayList<>();
 
     JvmContender(JavaProcess process, String readyLine, String note) {
         this.process = process;
         this.readyLine = readyLine;
         this.note = note;
+    }
+
+    /**
+     * Adds a JVM that runs beside the contender's for the whole run (the peer's broker): its CPU seconds and its peak RSS
+     * are added to the contender's, it is watched with it, and {@link #close()} stops it.
+     */
+    final void companion(JavaProcess process) {
+        companions.add(process);
     }
 
     /** Anything to do before each start (files to write). */
@@ -41,15 +52,27 @@ abstract class JvmContender implements Contender {
     @Override
     public final void checkAlive() throws BenchAborted {
         process.checkAlive();
+        for (JavaProcess c : companions) {
+            c.checkAlive();
+        }
     }
 
     @Override
     public final BenchResult.ProcessUse process() {
-        return new BenchResult.ProcessUse(Math.round(process.cpuSeconds() * 10) / 10.0, process.peakRssMib(), note + "; log " + process.log());
+        double cpu = process.cpuSeconds();
+        double rss = process.peakRssMib();
+        for (JavaProcess c : companions) {
+            cpu += c.cpuSeconds();
+            rss += Math.max(0, c.peakRssMib());
+        }
+        return new BenchResult.ProcessUse(Math.round(cpu * 10) / 10.0, rss, note + "; log " + process.log());
     }
 
     @Override
     public final void close() {
         process.stop();
+        for (JavaProcess c : companions) {
+            c.stop();
+        }
     }
 }
