@@ -20,15 +20,17 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Runs {@code ferry bench}: devstack's PostgreSQL, then Ferry and the peer (Debezium's connectors in Kafka Connect) in
- * alternation, A B A B, each through three phases (snapshot, steady stream, backlog drain) on databases of its own and
- * timed on the target itself; then the floor (PostgreSQL's own logical replication) once.
+ * Runs {@code ferry bench}: devstack's servers for the scenario, then Ferry and, PostgreSQL to PostgreSQL, the peer (Debezium's
+ * connectors in Kafka Connect) in alternation, A B A B, each through its phases (snapshot, steady stream, backlog drain, the
+ * steady stream near its maximum, Ferry's validation) on databases of its own and timed on the target itself; then the floor
+ * (PostgreSQL's own logical replication) once.
  */
 public final class Bench implements AutoCloseable {
 
     /** See {@code ferry bench --help}; {@code peerClasspath} null: looked for beside Ferry's build ({@link PeerClasspath}). */
-    public record Options(BenchScenario scenario, Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog, int backlogTransaction,
-            Duration timeout, String command, boolean floor, boolean peer, int pairs, Path peerClasspath, List<String> ferryJvmOptions) {
+    public record Options(BenchScenario scenario, Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog,
+            int backlogTransaction, Duration timeout, String command, boolean floor, boolean peer, int pairs, Path peerClasspath,
+            List<String> ferryJvmOptions) {
     }
 
     /** The steady phase again at these percentages of the contender's own backlog events/s. */
@@ -302,20 +304,22 @@ public final class Bench implements AutoCloseable {
         }
     }
 
-    /** Phase 1: from the contender's start until count(*) on the target reaches the snapshot's rows. */
+    /** Phase 1: from the contender's start until the target has every row of the snapshot ({@link ExpectedNames}). */
     private BenchResult.Snapshot snapshot(TargetWatch watch, Contender contender, String who) throws Exception {
         double cpu = cpu(contender);
         long t0 = System.nanoTime();
         double start = contender.start();
         say(String.format("snapshot: %s started in %.1f s; waiting until the target has %,d rows ...", who, start, options.rows()));
         long[] lastSaid = {System.nanoTime()};
+        ExpectedNames expected = ExpectedNames.snapshot(options.rows());
         long done = watch.await("the snapshot", options.timeout(), c -> {
-            long rows = c.count();
-            if (System.nanoTime() - lastSaid[0] > 5_000_000_000L && rows < options.rows()) {
+            boolean all = expected.seenIn(c);
+            if (System.nanoTime() - lastSaid[0] > 5_000_000_000L && !all) {
                 lastSaid[0] = System.nanoTime();
-                say(String.format("snapshot: %,d of %,d rows in the target", rows, options.rows()));
+                say(String.format("snapshot: %,d of %,d rows in the target (counted in order of their ids)", expected.seen(),
+                        options.rows()));
             }
-            return rows >= options.rows();
+            return all;
         });
         double seconds = (done - t0) / 1e9;
         say(String.format("snapshot: the target has every row after %.1f s", seconds));

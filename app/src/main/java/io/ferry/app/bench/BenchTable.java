@@ -18,7 +18,6 @@ final class BenchTable {
     static final String NAME = "bench";
     static final String INSERT = "INSERT INTO bench (id, name, email, amount, created_at, payload) VALUES (?, ?, ?, ?, ?, ?)";
     static final String UPDATE = "UPDATE bench SET name = ?, amount = ?, created_at = ? WHERE id = ?";
-    static final String COUNT = "SELECT count(*) FROM bench";
     /** Rows among the given ids, with their name: how a steady-phase change is seen in the target. */
     static final String NAMES_OF = "SELECT id, name FROM bench WHERE id = ANY(?)";
 

@@ -28,9 +28,6 @@ interface BenchTarget extends AutoCloseable {
     /** Looks at the target's {@code bench} table. */
     interface Reader extends AutoCloseable {
 
-        /** Rows in the table; 0 while it does not exist. */
-        long count() throws Exception;
-
         /** The {@code name} of each of these rows that the target has, by id. */
         Map<Long, String> names(Collection<Long> ids) throws Exception;
 

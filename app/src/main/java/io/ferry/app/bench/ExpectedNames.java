@@ -3,39 +3,51 @@ package io.ferry.app.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
- * Rows the target must come to hold, each with the name it must carry: the backlog's inserts and updates. Each look asks the
- * target only for rows it has not seen yet, a chunk at a time and the last written first; it stops at the first chunk with a
- * row still missing. So a look while the drain runs costs one small query, and the look that passes has seen every row.
+ * Rows the target must come to hold, each with the name it must carry: the snapshot's rows, or the backlog's inserts and
+ * updates. Each look asks the target only for rows it has not seen yet, a chunk at a time in the order they were written, and
+ * stops at the first chunk with a row still missing. Rows arrive roughly in that order, so each look while a phase runs costs a
+ * query or two (a look sees the chunks completed since the last one), and the look that passes asks for the last rows only. No
+ * row count: a {@code count(*)} scans the whole table on every look, which on Cassandra takes seconds and competes with the
+ * contender for the same cores.
  */
 final class ExpectedNames {
 
     private static final int CHUNK = 1_000;
 
-    /** Ids still to be seen, the last written first; the name each must have. */
+    /** Ids still to be seen, in the order they were written. */
     private final List<Long> remaining;
-    private final Map<Long, String> names;
+    private final LongFunction<String> nameOf;
+    private final long total;
 
-    /** {@code idsLastFirst}: every id of {@code names}, in the order to look for them. */
-    ExpectedNames(List<Long> idsLastFirst, Map<Long, String> names) {
-        this.remaining = new ArrayList<>(idsLastFirst);
-        this.names = names;
+    /** {@code ids}: in the order to look for them; {@code nameOf}: the name each must have. */
+    ExpectedNames(List<Long> ids, LongFunction<String> nameOf) {
+        this.remaining = new ArrayList<>(ids);
+        this.nameOf = nameOf;
+        this.total = ids.size();
     }
 
-    /** The backlog's: its inserts, the highest id first, then its updates. */
+    /** The snapshot's rows 1..rows, as the source was filled. */
+    static ExpectedNames snapshot(long rows) {
+        List<Long> ids = new ArrayList<>();
+        for (long id = 1; id <= rows; id++) {
+            ids.add(id);
+        }
+        return new ExpectedNames(ids, BenchTable::insertedName);
+    }
+
+    /** The backlog's: its inserts in id order, then its updates (their ids are below every insert's). */
     static ExpectedNames of(LoadGenerator.BacklogRun b) {
         List<Long> ids = new ArrayList<>();
-        Map<Long, String> names = new java.util.HashMap<>();
-        for (long id = b.insertTo(); id >= b.insertFrom(); id--) {
+        for (long id = b.insertFrom(); id <= b.insertTo(); id++) {
             ids.add(id);
-            names.put(id, BenchTable.insertedName(id));
         }
         for (long id = 1; id <= b.updates(); id++) {
             ids.add(id);
-            names.put(id, BenchTable.backlogName(id));
         }
-        return new ExpectedNames(ids, names);
+        return new ExpectedNames(ids, id -> id >= b.insertFrom() ? BenchTable.insertedName(id) : BenchTable.backlogName(id));
     }
 
     /** True once the target held every row with its name (rows seen in an earlier look are not asked for again). */
@@ -45,7 +57,7 @@ final class ExpectedNames {
             Map<Long, String> found = target.names(chunk);
             List<Long> missing = new ArrayList<>();
             for (Long id : chunk) {
-                if (!names.get(id).equals(found.get(id))) {
+                if (!nameOf.apply(id).equals(found.get(id))) {
                     missing.add(id);
                 }
             }
@@ -60,5 +72,10 @@ final class ExpectedNames {
 
     int remaining() {
         return remaining.size();
+    }
+
+    /** Rows seen so far. */
+    long seen() {
+        return total - remaining.size();
     }
 }

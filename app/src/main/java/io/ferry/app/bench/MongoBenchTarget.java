@@ -53,11 +53,6 @@ final class MongoBenchTarget implements BenchTarget {
         MongoCollection<Document> bench = client().getDatabase(database).getCollection(BenchTable.NAME);
         return new Reader() {
             @Override
-            public long count() {
-                return bench.countDocuments();
-            }
-
-            @Override
             public Map<Long, String> names(Collection<Long> ids) {
                 Map<Long, String> out = new HashMap<>();
                 for (Document d : bench.find(Filters.in("_id", ids)).projection(Projections.include("name"))) {

@@ -50,19 +50,6 @@ final class PostgresBenchTarget implements BenchTarget {
         Connection c = pg.connect(database);
         return new Reader() {
             @Override
-            public long count() throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement(BenchTable.COUNT); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                } catch (SQLException e) {
-                    if (UNDEFINED_TABLE.equals(e.getSQLState())) {
-                        return 0;
-                    }
-                    throw e;
-                }
-            }
-
-            @Override
             public Map<Long, String> names(Collection<Long> ids) throws SQLException {
                 Map<Long, String> out = new HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(BenchTable.NAMES_OF)) {

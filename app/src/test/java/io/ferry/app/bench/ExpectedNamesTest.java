@@ -17,11 +17,6 @@ class ExpectedNamesTest {
         final List<Integer> asked = new ArrayList<>();
 
         @Override
-        public long count() {
-            return rows.size();
-        }
-
-        @Override
         public Map<Long, String> names(Collection<Long> ids) {
             asked.add(ids.size());
             Map<Long, String> out = new HashMap<>();
@@ -42,15 +37,21 @@ class ExpectedNamesTest {
     private static final LoadGenerator.BacklogRun BACKLOG = new LoadGenerator.BacklogRun(5000, 10_001, 13_000, 2000, 1.0);
 
     @Test
-    void aLookWhileTheLastRowsAreMissingAsksForOneChunkOnly() throws Exception {
+    void aLookAsksForTheChunksCompletedSinceTheLastAndStopsAtTheFirstRowMissing() throws Exception {
         ExpectedNames expected = ExpectedNames.of(BACKLOG);
         MapTarget target = new MapTarget();
         for (long id = 10_001; id <= 12_500; id++) {
             target.rows.put(id, BenchTable.insertedName(id));
         }
         assertThat(expected.seenIn(target)).isFalse();
-        assertThat(target.asked).containsExactly(1000);
-        assertThat(expected.remaining()).as("the 500 missing inserts stay, the 500 found are not asked for again").isEqualTo(4500);
+        assertThat(target.asked).as("two whole chunks, then the third with 500 missing").containsExactly(1000, 1000, 1000);
+        assertThat(expected.remaining()).as("the 500 missing inserts and the updates").isEqualTo(500 + 2000);
+        assertThat(expected.seen()).isEqualTo(2500);
+
+        target.asked.clear();
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(target.asked).as("the 500 still missing and the 500 next in line, none seen before").containsExactly(1000);
+        assertThat(expected.remaining()).isEqualTo(500 + 2000);
     }
 
     @Test
@@ -71,5 +72,18 @@ class ExpectedNamesTest {
         assertThat(expected.seenIn(target)).isTrue();
         assertThat(target.asked).as("only the rows not seen before").containsExactly(1);
         assertThat(expected.remaining()).isZero();
+    }
+
+    @Test
+    void theSnapshotExpectsEveryRowWithItsFilledName() throws Exception {
+        ExpectedNames expected = ExpectedNames.snapshot(2500);
+        MapTarget target = new MapTarget();
+        for (long id = 1; id <= 2500; id++) {
+            target.rows.put(id, id == 2500 ? "something else" : BenchTable.insertedName(id));
+        }
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(expected.seen()).isEqualTo(2499);
+        target.rows.put(2500L, BenchTable.insertedName(2500));
+        assertThat(expected.seenIn(target)).isTrue();
     }
 }
