@@ -316,8 +316,7 @@ public final class Bench implements AutoCloseable {
             boolean all = expected.seenIn(c);
             if (System.nanoTime() - lastSaid[0] > 5_000_000_000L && !all) {
                 lastSaid[0] = System.nanoTime();
-                say(String.format("snapshot: %,d of %,d rows in the target (counted in order of their ids)", expected.seen(),
-                        options.rows()));
+                say(String.format("snapshot: %,d of %,d rows seen in the target", expected.seen(), options.rows()));
             }
             return all;
         });

@@ -2,6 +2,7 @@ package io.ferry.app.bench;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -15,6 +16,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A keyspace of devstack's Cassandra as the target. Rows by id are read with {@code IN} lists of at most {@value #IN_LIST}
@@ -77,8 +80,12 @@ final class CassandraBenchTarget implements BenchTarget {
                         names = s.prepare("SELECT id, name FROM " + keyspace + "." + BenchTable.NAME + " WHERE id IN ?");
                     }
                     List<Long> all = new ArrayList<>(ids);
+                    List<CompletionStage<AsyncResultSet>> pending = new ArrayList<>();
                     for (int from = 0; from < all.size(); from += IN_LIST) {
-                        for (Row r : s.execute(names.bind(all.subList(from, Math.min(from + IN_LIST, all.size()))))) {
+                        pending.add(s.executeAsync(names.bind(new ArrayList<>(all.subList(from, Math.min(from + IN_LIST, all.size()))))));
+                    }
+                    for (CompletionStage<AsyncResultSet> p : pending) {
+                        for (Row r : join(p).currentPage()) { // at most IN_LIST rows: one page
                             out.put(r.getLong(0), r.getString(1));
                         }
                     }
@@ -94,6 +101,14 @@ final class CassandraBenchTarget implements BenchTarget {
                 // the session is the target's
             }
         };
+    }
+
+    private static AsyncResultSet join(CompletionStage<AsyncResultSet> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     @Override

@@ -7,20 +7,25 @@ import java.util.function.LongFunction;
 
 /**
  * Rows the target must come to hold, each with the name it must carry: the snapshot's rows, or the backlog's inserts and
- * updates. Each look asks the target only for rows it has not seen yet, a chunk at a time in the order they were written, and
- * stops at the first chunk with a row still missing. Rows arrive roughly in that order, so each look while a phase runs costs a
- * query or two (a look sees the chunks completed since the last one), and the look that passes asks for the last rows only. No
- * row count: a {@code count(*)} scans the whole table on every look, which on Cassandra takes seconds and competes with the
- * contender for the same cores.
+ * updates. Each look asks the target for at most {@value #CHUNKS_PER_LOOK} chunks of {@value #CHUNK} ids it has not seen yet,
+ * going on from where the last look stopped (round and round the ids still missing), and forgets the rows it found. A look's
+ * cost is bounded whatever the order rows arrive in (a contender writes its partitions independently); once everything
+ * arrived, the cursor comes round within a few looks, and the look that passes asks only for the rows no earlier look saw.
+ * So the moment taken (the start of that look) is late by at most the time the cursor needs to come round the rows missing
+ * at the end, and early by at most that look's own duration. No row count: a {@code count(*)} scans the whole table on every
+ * look, which on Cassandra takes seconds and competes with the contender for the same cores.
  */
 final class ExpectedNames {
 
     private static final int CHUNK = 1_000;
+    private static final int CHUNKS_PER_LOOK = 10;
 
     /** Ids still to be seen, in the order they were written. */
     private final List<Long> remaining;
     private final LongFunction<String> nameOf;
     private final long total;
+    /** Where the next look goes on in {@link #remaining}. */
+    private int cursor;
 
     /** {@code ids}: in the order to look for them; {@code nameOf}: the name each must have. */
     ExpectedNames(List<Long> ids, LongFunction<String> nameOf) {
@@ -52,8 +57,13 @@ final class ExpectedNames {
 
     /** True once the target held every row with its name (rows seen in an earlier look are not asked for again). */
     boolean seenIn(BenchTarget.Reader target) throws Exception {
-        while (!remaining.isEmpty()) {
-            List<Long> chunk = remaining.subList(0, Math.min(CHUNK, remaining.size()));
+        int budget = Math.min(remaining.size(), CHUNKS_PER_LOOK * CHUNK);
+        while (budget > 0 && !remaining.isEmpty()) {
+            if (cursor >= remaining.size()) {
+                cursor = 0;
+            }
+            int size = Math.min(Math.min(CHUNK, budget), remaining.size() - cursor);
+            List<Long> chunk = remaining.subList(cursor, cursor + size);
             Map<Long, String> found = target.names(chunk);
             List<Long> missing = new ArrayList<>();
             for (Long id : chunk) {
@@ -62,12 +72,11 @@ final class ExpectedNames {
                 }
             }
             chunk.clear();
-            remaining.addAll(0, missing);
-            if (!missing.isEmpty()) {
-                return false;
-            }
+            remaining.addAll(cursor, missing);
+            cursor += missing.size();
+            budget -= size;
         }
-        return true;
+        return remaining.isEmpty();
     }
 
     int remaining() {

@@ -37,21 +37,35 @@ class ExpectedNamesTest {
     private static final LoadGenerator.BacklogRun BACKLOG = new LoadGenerator.BacklogRun(5000, 10_001, 13_000, 2000, 1.0);
 
     @Test
-    void aLookAsksForTheChunksCompletedSinceTheLastAndStopsAtTheFirstRowMissing() throws Exception {
+    void eachLookAsksForEveryRowNotSeenYetOnceAtMostAndForgetsTheRowsItFound() throws Exception {
         ExpectedNames expected = ExpectedNames.of(BACKLOG);
         MapTarget target = new MapTarget();
         for (long id = 10_001; id <= 12_500; id++) {
             target.rows.put(id, BenchTable.insertedName(id));
         }
         assertThat(expected.seenIn(target)).isFalse();
-        assertThat(target.asked).as("two whole chunks, then the third with 500 missing").containsExactly(1000, 1000, 1000);
-        assertThat(expected.remaining()).as("the 500 missing inserts and the updates").isEqualTo(500 + 2000);
+        assertThat(target.asked).as("5,000 rows, in chunks of 1,000").containsExactly(1000, 1000, 1000, 1000, 1000);
+        assertThat(expected.remaining()).as("the 500 missing inserts and the 2,000 updates").isEqualTo(500 + 2000);
         assertThat(expected.seen()).isEqualTo(2500);
 
         target.asked.clear();
         assertThat(expected.seenIn(target)).isFalse();
-        assertThat(target.asked).as("the 500 still missing and the 500 next in line, none seen before").containsExactly(1000);
-        assertThat(expected.remaining()).isEqualTo(500 + 2000);
+        assertThat(target.asked).as("only the 2,500 rows not seen before, each once").containsExactly(1000, 1000, 500);
+    }
+
+    @Test
+    void aLookAsksForTenChunksAtMostAndTheNextGoesOnWhereItStopped() throws Exception {
+        ExpectedNames expected = ExpectedNames.snapshot(25_000);
+        MapTarget target = new MapTarget();
+        for (long id = 1; id <= 25_000; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(target.asked).hasSize(10);
+        assertThat(expected.seen()).isEqualTo(10_000);
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(expected.seenIn(target)).as("the last 5,000").isTrue();
+        assertThat(target.asked).hasSize(25);
     }
 
     @Test
