@@ -28,6 +28,14 @@ interface BenchTarget extends AutoCloseable {
     /** Looks at the target's {@code bench} table. */
     interface Reader extends AutoCloseable {
 
+        /**
+         * How many ids one look of {@link ExpectedNames} may ask for: what the target answers in a few tens of milliseconds,
+         * so the benchmark's looks do not take the cores from the contender.
+         */
+        default int idsPerLook() {
+            return 10_000;
+        }
+
         /** The {@code name} of each of these rows that the target has, by id. */
         Map<Long, String> names(Collection<Long> ids) throws Exception;
 

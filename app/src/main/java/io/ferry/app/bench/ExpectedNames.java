@@ -7,8 +7,9 @@ import java.util.function.LongFunction;
 
 /**
  * Rows the target must come to hold, each with the name it must carry: the snapshot's rows, or the backlog's inserts and
- * updates. Each look asks the target for at most {@value #CHUNKS_PER_LOOK} chunks of {@value #CHUNK} ids it has not seen yet,
- * going on from where the last look stopped (round and round the ids still missing), and forgets the rows it found. A look's
+ * updates. Each look asks the target for at most {@link BenchTarget.Reader#idsPerLook()} ids it has not seen yet (chunks of
+ * {@value #CHUNK}), going on from where the last look stopped (round and round the ids still missing), and forgets the rows
+ * it found. A look's
  * cost is bounded whatever the order rows arrive in (a contender writes its partitions independently); once everything
  * arrived, the cursor comes round within a few looks, and the look that passes asks only for the rows no earlier look saw.
  * So the moment taken (the start of that look) is late by at most the time the cursor needs to come round the rows missing
@@ -18,7 +19,6 @@ import java.util.function.LongFunction;
 final class ExpectedNames {
 
     private static final int CHUNK = 1_000;
-    private static final int CHUNKS_PER_LOOK = 10;
 
     /** Ids still to be seen, in the order they were written. */
     private final List<Long> remaining;
@@ -57,7 +57,7 @@ final class ExpectedNames {
 
     /** True once the target held every row with its name (rows seen in an earlier look are not asked for again). */
     boolean seenIn(BenchTarget.Reader target) throws Exception {
-        int budget = Math.min(remaining.size(), CHUNKS_PER_LOOK * CHUNK);
+        int budget = Math.min(remaining.size(), target.idsPerLook());
         while (budget > 0 && !remaining.isEmpty()) {
             if (cursor >= remaining.size()) {
                 cursor = 0;
