@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,8 +100,10 @@ public final class Capture implements AutoCloseable {
         Preflight preflight;
         try (Connection c = dialect.connect()) {
             preflight = dialect.preflight(c);
-            if (!preflight.problems().isEmpty()) {
-                throw new CaptureException(preflight.problems(), null);
+            List<String> problems = new ArrayList<>(preflight.problems());
+            problems.addAll(dialect.wholeRowProblems(c, settings.wholeRows()));
+            if (!problems.isEmpty()) {
+                throw new CaptureException(problems, null);
             }
             preflight.notes().forEach(n -> log.info("preflight: {}", n));
             if (!settings.source().readOnly()) {

@@ -2,6 +2,7 @@ package io.ferry.app.service;
 
 import io.ferry.capture.Capture;
 import io.ferry.capture.CaptureSettings;
+import io.ferry.transform.direct.DirectMappings;
 import io.ferry.capture.SnapshotProgress;
 import io.ferry.core.event.Marker;
 import java.time.Duration;
@@ -124,7 +125,8 @@ final class CaptureStage implements Stage {
         Duration backoff = Duration.ofSeconds(1);
         while (running && leader && capture == null) {
             try {
-                capture = Capture.start(CaptureSettings.from(context.config(), context.bootstrapServers()), context.registry());
+                capture = Capture.start(CaptureSettings.from(context.config(), context.bootstrapServers(),
+                        DirectMappings.tables(DirectMappings.of(context.config()))), context.registry());
                 problem = "";
             } catch (RuntimeException e) {
                 problem = e.getMessage();

@@ -3,9 +3,15 @@ package io.ferry.app.service;
 import io.ferry.core.config.SinkSettings;
 import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.SinkFactories;
+import io.ferry.sinks.runtime.DirectDecoder;
 import io.ferry.sinks.runtime.RuntimeSinkContext;
 import io.ferry.sinks.runtime.SinkMetrics;
 import io.ferry.sinks.runtime.SinkRunner;
+import io.ferry.transform.direct.DirectMapper;
+import io.ferry.transform.direct.DirectMappings;
+import io.ferry.transform.mapping.TargetMapping;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The sink role for one sink of the pipeline: its consumer group spreads the target topics' partitions
@@ -32,7 +38,28 @@ final class SinkStage implements Stage {
                 settings.options(), () -> shapes.forSink(settings.name())));
         runner = new SinkRunner(context.pipeline(), settings.name(), sink, settings.options(), context.clientBase(), metrics);
         runner.awaitTables(() -> shapes.forSink(settings.name()).keySet());
+        List<TargetMapping> direct = DirectMappings.forSink(DirectMappings.of(context.config()), settings.name());
+        if (!direct.isEmpty()) {
+            runner.readDirect(decoder(new DirectMapper(context.pipeline(), context.config().source().timeZone(), direct)));
+        }
         runner.start();
+    }
+
+    /** The direct mappings' decoder, handed to the sink runner (the sinks module does not know the mappings). */
+    private static DirectDecoder decoder(DirectMapper mapper) {
+        return new DirectDecoder() {
+            @Override
+            public Set<String> topics() {
+                return mapper.topics();
+            }
+
+            @Override
+            public Decoded decode(String topic, byte[] key, byte[] value) {
+                DirectMapper.Result r = mapper.map(topic, key, value);
+                return new Decoded(r.events(), r.failures().stream()
+                        .map(f -> new DirectDecoder.Rejection(f.mapping(), f.reason(), f.error())).toList());
+            }
+        };
     }
 
     String name() {

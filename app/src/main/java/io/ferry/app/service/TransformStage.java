@@ -46,6 +46,8 @@ final class TransformStage implements Stage {
     private Set<Cascade> cascades = Set.of();
     private TransformRunner runner;
     private boolean closed;
+    /** Every mapping is direct: the stage has nothing to run. */
+    private boolean idle;
 
     TransformStage(ServiceContext context, SchemaCatalog catalog) {
         this.context = context;
@@ -64,6 +66,11 @@ final class TransformStage implements Stage {
     private void launch(Map<TableId, TableSchema> schemas) {
         cascades = Set.copyOf(Cascade.of(context.config().source().type(), schemas.values()));
         TransformSpec spec = TransformSpec.of(context.config(), List.copyOf(cascades));
+        if (spec.mappings().targets().isEmpty()) {
+            idle = true;
+            log.info("transform: every mapping takes the direct path (transform.direct); nothing to run");
+            return;
+        }
         createTopics(spec);
         runner = new TransformRunner(spec, context.bootstrapServers(), stateDir, context.config().kafka().properties());
         if (!sameCluster()) {
@@ -177,7 +184,7 @@ final class TransformStage implements Stage {
     private void schemasChanged(Map<TableId, TableSchema> schemas) {
         Set<Cascade> now = new HashSet<>(Cascade.of(context.config().source().type(), schemas.values()));
         synchronized (lock) {
-            if (closed || now.equals(cascades)) {
+            if (closed || idle || now.equals(cascades)) {
                 return;
             }
             log.info("transform: the source's cascading foreign keys changed ({} now); restarting the topology", now.size());
@@ -191,6 +198,9 @@ final class TransformStage implements Stage {
         TransformRunner r;
         synchronized (lock) {
             r = runner;
+            if (idle) {
+                return new StageStatus("transform", "RUNNING", "every mapping takes the direct path");
+            }
         }
         if (r == null) {
             return new StageStatus("transform", "STARTING", "");

@@ -88,6 +88,29 @@ final class PostgresDialect implements SourceDialect {
         return new Preflight(tables, problems, notes);
     }
 
+    @Override
+    public List<String> wholeRowProblems(Connection c, java.util.Set<TableId> tables) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (TableId t : tables) {
+            String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = to_regclass(?)", quoted(t));
+            if (identity != null && !"f".equals(identity)) {
+                problems.add("transform.direct: " + t + " has REPLICA IDENTITY " + identityName(identity) + ", so its updates and"
+                        + " deletes do not carry the whole row, and the direct path keeps no state to fill it in: ALTER TABLE " + t
+                        + " REPLICA IDENTITY FULL, or set transform.direct: false");
+            }
+        }
+        return problems;
+    }
+
+    private static String identityName(String code) {
+        return switch (code) {
+            case "d" -> "DEFAULT";
+            case "n" -> "NOTHING";
+            case "i" -> "USING INDEX";
+            default -> code;
+        };
+    }
+
     private static String quoted(TableId t) {
         return "\"" + t.namespace().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
     }

@@ -40,6 +40,14 @@ public interface SourceDialect {
     /** Checks the server and the configured tables; never throws for a finding, only for a lost connection. */
     Preflight preflight(Connection c) throws SQLException;
 
+    /**
+     * What stops these tables' changes from carrying the whole row before and after them (as {@code transform.direct}
+     * needs); MySQL and MariaDB log whole rows (preflight requires binlog_row_image=FULL).
+     */
+    default List<String> wholeRowProblems(Connection c, java.util.Set<TableId> tables) throws SQLException {
+        return List.of();
+    }
+
     /** Creates Ferry's schema, heartbeat and signal tables when missing. */
     void createFootprint(Connection c) throws SQLException;
 

@@ -9,7 +9,8 @@ import java.util.List;
  *     is on the classpath, or null when the file has no mappings
  */
 public record PipelineConfig(String file, PipelineSettings pipeline, KafkaSettings kafka, SourceSettings source,
-        Object mappings, List<SinkSettings> sinks, ValidationSettings validation, HttpSettings http, List<ConfigValues> sections) {
+        Object mappings, List<SinkSettings> sinks, TransformSettings transform, ValidationSettings validation, HttpSettings http,
+        List<ConfigValues> sections) {
 
     public PipelineConfig {
         sinks = List.copyOf(sinks);

@@ -72,6 +72,7 @@ public final class PipelineLoader {
         ConfigValues pipeline = section(PipelineOptions.PIPELINE, top, problems);
         ConfigValues kafka = section(PipelineOptions.KAFKA, top, problems);
         ConfigValues source = section(PipelineOptions.SOURCE, top, problems);
+        ConfigValues transform = section(PipelineOptions.TRANSFORM, top, problems);
         ConfigValues validation = section(PipelineOptions.VALIDATION, top, problems);
         ConfigValues http = section(PipelineOptions.HTTP, top, problems);
         List<SinkSettings> sinks = sinks(top, problems);
@@ -83,10 +84,12 @@ public final class PipelineLoader {
 
         List<ConfigValues> sections = new ArrayList<>(List.of(pipeline, kafka, source));
         sinks.forEach(s -> sections.add(s.options()));
+        sections.add(transform);
         sections.add(validation);
         sections.add(http);
         PipelineConfig config = new PipelineConfig(fileName, pipelineSettings, KafkaSettings.from(kafka),
-                SourceSettings.from(source, pipelineSettings.name()), mappings, sinks, ValidationSettings.from(validation),
+                SourceSettings.from(source, pipelineSettings.name()), mappings, sinks, TransformSettings.from(transform),
+                ValidationSettings.from(validation),
                 HttpSettings.from(http), sections);
         if (mappings != null) {
             mappingsSchema.ifPresent(schema -> schema.check(mappings, config, problems));

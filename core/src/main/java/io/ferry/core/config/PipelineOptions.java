@@ -107,6 +107,14 @@ public final class PipelineOptions {
             LAG_THRESHOLD, STABLE_FOR, MAX_VALIDATION_AGE, LAG_INTERVAL, WARN_LAG, CRITICAL_LAG, SEGMENT_ROWS, VALIDATION_INTERVAL, CONTINUOUS,
             TOLERANCES, PUSH_DOWN);
 
+    // transform
+    public static final Option<Boolean> TRANSFORM_DIRECT = withDefault("direct", OptionTypes.bool(), false,
+            "PostgreSQL sources: a mapping that reads one table only (no related, no nest, no pattern) skips the transform stage; its"
+                    + " sinks read the table's change topic and map each change themselves (one Kafka hop, no state store, no"
+                    + " exactly-once commit to wait for). Its tables need REPLICA IDENTITY FULL (capture refuses to start without it),"
+                    + " since no state fills what the log leaves out. false: every mapping goes through the transform stage.");
+    public static final Section TRANSFORM = Section.of("transform", "the mapping stage", false, TRANSFORM_DIRECT);
+
     // http
     public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,
             "Serve /health, /ready, /status, /metrics and the status page.");
@@ -152,9 +160,9 @@ public final class PipelineOptions {
     }
 
     /** The top-level keys of a pipeline file, in the order the reference lists them. */
-    public static final List<String> TOP_LEVEL_KEYS = List.of("pipeline", "kafka", "source", "mappings", "sinks", "validation",
-            "http");
+    public static final List<String> TOP_LEVEL_KEYS = List.of("pipeline", "kafka", "source", "mappings", "sinks", "transform",
+            "validation", "http");
 
     /** The core sections, for binding and for the reference. */
-    public static final List<Section> CORE_SECTIONS = List.of(PIPELINE, KAFKA, SOURCE, VALIDATION, HTTP);
+    public static final List<Section> CORE_SECTIONS = List.of(PIPELINE, KAFKA, SOURCE, TRANSFORM, VALIDATION, HTTP);
 }

@@ -74,6 +74,7 @@ public final class SinkRunner implements AutoCloseable {
     private volatile Throwable failure;
     private long pendingSince;
     private volatile Supplier<Set<String>> knownTables;
+    private volatile DirectDecoder direct;
     private final Set<String> waitingFor = new HashSet<>();
 
     /** What has been applied on one partition since this runner started. */
@@ -150,6 +151,14 @@ public final class SinkRunner implements AutoCloseable {
         this.knownTables = known;
     }
 
+    /**
+     * Also reads the change topics of the direct mappings and applies the target events the decoder makes of them
+     * (their markers included). Call before {@link #start()}.
+     */
+    public void readDirect(DirectDecoder decoder) {
+        this.direct = decoder;
+    }
+
     public void start() {
         thread.start();
     }
@@ -165,7 +174,7 @@ public final class SinkRunner implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(names.targetPattern(name), new ConsumerRebalanceListener() {
+            consumer.subscribe(subscription(), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
                     if (flushing) {
@@ -223,6 +232,18 @@ public final class SinkRunner implements AutoCloseable {
         }
     }
 
+    /** The target topics of this sink, and the change topics it reads directly. */
+    private java.util.regex.Pattern subscription() {
+        java.util.regex.Pattern targets = names.targetPattern(name);
+        DirectDecoder d = direct;
+        if (d == null || d.topics().isEmpty()) {
+            return targets;
+        }
+        StringBuilder p = new StringBuilder("(?:").append(targets.pattern()).append(')');
+        d.topics().forEach(t -> p.append("|").append(java.util.regex.Pattern.quote(t)));
+        return java.util.regex.Pattern.compile(p.toString());
+    }
+
     /** Writes what is pending, then commits and publishes positions; no-op when nothing is pending. */
     private void flush() {
         if (pending.isEmpty()) {
@@ -243,7 +264,12 @@ public final class SinkRunner implements AutoCloseable {
         List<TargetEvent> events = new ArrayList<>(records.size());
         List<ConsumerRecord<byte[], byte[]>> origins = new ArrayList<>(records.size());
         List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        DirectDecoder decoder = direct;
         for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (decoder != null && decoder.topics().contains(r.topic())) {
+                decodeDirect(decoder, r, events, origins, deadLetters);
+                continue;
+            }
             try {
                 events.add(TargetEventCodec.decode(r.value()));
                 origins.add(r);
@@ -285,6 +311,26 @@ public final class SinkRunner implements AutoCloseable {
         commitAndPublish(records, events, origins);
         pending.clear();
         metrics.batch(Math.max(written, 0), deadLetters.size(), System.nanoTime() - t0);
+    }
+
+    /** Maps a change record of a direct mapping; what does not map goes to the dead-letter topic under the mapping's name. */
+    private void decodeDirect(DirectDecoder d, ConsumerRecord<byte[], byte[]> r, List<TargetEvent> events,
+            List<ConsumerRecord<byte[], byte[]>> origins, List<ProducerRecord<byte[], byte[]>> deadLetters) {
+        DirectDecoder.Decoded decoded;
+        try {
+            decoded = d.decode(r.topic(), r.key(), r.value());
+        } catch (EventFormatException e) {
+            deadLetters.add(deadLetter(r, DeadLetter.Stage.TRANSFORM, name, "malformed change event", e.getMessage()));
+            return;
+        }
+        for (TargetEvent e : decoded.events()) {
+            events.add(e);
+            origins.add(r);
+        }
+        for (DirectDecoder.Rejection x : decoded.rejections()) {
+            log.error("sink {}: a change of {} does not map ({}); it goes to the dead-letter topic", name, r.topic(), x.error());
+            deadLetters.add(deadLetter(r, DeadLetter.Stage.TRANSFORM, x.mapping(), x.reason(), x.error()));
+        }
     }
 
     /** Waits (polling, paused) until every table of the batch is known; false when the runner stops or loses partitions first. */
@@ -462,7 +508,12 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String error) {
-        DeadLetter letter = new DeadLetter(pipeline, DeadLetter.Stage.SINK, name, reason, error, Instant.now(), r.topic(), r.partition(),
+        return deadLetter(r, DeadLetter.Stage.SINK, name, reason, error);
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, DeadLetter.Stage stage, String component,
+            String reason, String error) {
+        DeadLetter letter = new DeadLetter(pipeline, stage, component, reason, error, Instant.now(), r.topic(), r.partition(),
                 r.offset(), r.key(), r.value());
         return new ProducerRecord<>(names.deadLetters(), r.key(), TopicRecords.deadLetterValue(letter));
     }

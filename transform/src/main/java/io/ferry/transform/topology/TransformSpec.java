@@ -19,13 +19,17 @@ public record TransformSpec(String pipeline, int partitions, List<String> sinks,
     }
 
     /**
+     * The transform stage's work: the pipeline's mappings but the direct ones ({@code transform.direct}).
+     *
      * @throws IllegalArgumentException when the file has no mappings section (the caller checks first)
      */
     public static TransformSpec of(PipelineConfig config, List<Cascade> cascades) {
         if (!(config.mappings() instanceof Mappings m)) {
             throw new IllegalArgumentException(config.file() + ": no 'mappings' section; the transform stage needs one");
         }
+        // the direct mappings are applied by the sinks themselves
+        Mappings mine = io.ferry.transform.direct.DirectMappings.remaining(m, io.ferry.transform.direct.DirectMappings.of(config));
         return new TransformSpec(config.pipeline().name(), config.kafka().partitions(),
-                config.sinks().stream().map(SinkSettings::name).toList(), config.source().timeZone(), m, cascades);
+                config.sinks().stream().map(SinkSettings::name).toList(), config.source().timeZone(), mine, cascades);
     }
 }

@@ -1,0 +1,243 @@
+package io.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ferry.app.service.FerryService;
+import io.ferry.app.service.Role;
+import io.ferry.app.service.StageStatus;
+import io.ferry.core.config.PipelineConfig;
+import io.ferry.core.config.PipelineLoader;
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.DeadLetter;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.core.topic.TopicRecords;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code transform.direct}: a one-table mapping skips the transform stage and its sink maps the change topic itself,
+ * next to a mapping with a lookup that stays on the transform, on a real PostgreSQL source and target and the
+ * embedded Kafka: snapshot, live inserts, updates that leave a TOASTed value out of the log, a row leaving the
+ * filter, a key change, a delete, a row that does not map (dead-lettered, then fixed), lag through the markers,
+ * validation. And capture's refusal to start on a table without REPLICA IDENTITY FULL.
+ */
+@WithServices(Service.POSTGRES)
+class DirectPathIT {
+
+    private static final String SRC = "direct_src";
+    private static final String DST = "direct_dst";
+
+    @Test
+    void oneTableMappingsSkipTheTransformAndKeepEveryContract(PostgresService pg) throws Exception {
+        pg.createDatabase(SRC);
+        pg.createDatabase(DST);
+        sql(pg, SRC, "DROP TABLE IF EXISTS notes, accounts",
+                "CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL, name text, bio text, status text NOT NULL,"
+                        + " score text)",
+                "ALTER TABLE accounts REPLICA IDENTITY FULL",
+                "CREATE TABLE notes (id integer PRIMARY KEY, account_id integer NOT NULL, body text)",
+                // bio: ~20 kB of incompressible text, stored out of line (TOAST); left out of an update's log record
+                // when unchanged, unless REPLICA IDENTITY FULL puts the old row in
+                "INSERT INTO accounts SELECT g, 'User' || g || '@Example.com', 'user ' || g,"
+                        + " (SELECT string_agg(md5(g::text || '-' || i), '') FROM generate_series(1, 600) i),"
+                        + " CASE WHEN g % 10 = 0 THEN 'closed' ELSE 'open' END, (g % 100)::text FROM generate_series(1, 400) g",
+                "INSERT INTO notes SELECT g, 1 + g % 400, 'note ' || g FROM generate_series(1, 800) g");
+        sql(pg, DST, "DROP TABLE IF EXISTS accounts, account_notes");
+        Path dataDir = UsersPipeline.freshDir("direct-it-data");
+        PipelineConfig config = config(pg, dataDir, SRC, DST);
+
+        try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(actual(pg)).isEqualTo(expected(pg)));
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(notesActual(pg)).isEqualTo(notesExpected(pg)));
+            assertThat(service.stages()).extracting(StageStatus::stage).contains("capture", "transform", "sink pg");
+
+            sql(pg, SRC, "INSERT INTO accounts VALUES (1001, 'New@Example.com', 'new', 'short bio', 'open', '5')",
+                    "UPDATE accounts SET name = 'renamed' WHERE id = 7", // bio unchanged: out of line, not in the new tuple
+                    "UPDATE accounts SET status = 'closed' WHERE id = 8", // leaves the filter: deleted from the target
+                    "UPDATE accounts SET id = 2001 WHERE id = 9", // a key change: the old target row goes
+                    "DELETE FROM accounts WHERE id = 11",
+                    "UPDATE accounts SET score = 'many' WHERE id = 12", // does not cast to integer: dead-lettered
+                    "INSERT INTO notes VALUES (5001, 7, 'one more')");
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+                List<String> expected = expected(pg);
+                expected.removeIf(r -> r.startsWith("12|")); // the row that does not map keeps its last good version
+                List<String> actual = actual(pg);
+                actual.removeIf(r -> r.startsWith("12|"));
+                assertThat(actual).isEqualTo(expected);
+                assertThat(notesActual(pg)).isEqualTo(notesExpected(pg));
+            });
+            assertThat(actual(pg)).contains("12|user12@example.com|user 12|" + md5Of(pg, 12) + "|12");
+            String bio7 = md5Of(pg, 7);
+            assertThat(actual(pg)).anyMatch(r -> r.startsWith("7|user7@example.com|renamed|" + bio7 + "|"));
+            assertThat(actual(pg)).noneMatch(r -> r.startsWith("8|") || r.startsWith("9|") || r.startsWith("11|"));
+            List<DeadLetter> letters = deadLetters(service.bootstrapServers(), config.pipeline().name());
+            assertThat(letters).singleElement().satisfies(l -> {
+                assertThat(l.stage()).isEqualTo(DeadLetter.Stage.TRANSFORM);
+                assertThat(l.component()).isEqualTo("accounts");
+                assertThat(l.reason()).isEqualTo("cannot map row for target 'accounts'");
+                assertThat(l.error()).contains("many");
+                assertThat(l.originTopic()).isEqualTo(new TopicNames(config.pipeline().name()).change(new TableId("public", "accounts")));
+            });
+
+            // the fix arrives as a new change, and the target agrees with the source again
+            sql(pg, SRC, "UPDATE accounts SET score = '77' WHERE id = 12");
+            long drained = service.drain(Duration.ofMinutes(1));
+            assertThat(actual(pg)).isEqualTo(expected(pg));
+            // the markers reach the direct mapping's sink through the change topic: its lag is known
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
+                    .filteredOn(l -> l.table().equals("accounts")).singleElement().satisfies(l -> {
+                        assertThat(l.known()).isTrue();
+                        assertThat(l.markerId()).isGreaterThanOrEqualTo(drained);
+                    }));
+            assertThat(service.validate().clean()).isTrue();
+        }
+    }
+
+    @Test
+    void captureRefusesATableWithoutFullReplicaIdentityAndSaysHowToFixIt(PostgresService pg) throws Exception {
+        pg.createDatabase("direct_plain_src");
+        pg.createDatabase("direct_plain_dst");
+        sql(pg, "direct_plain_src", "DROP TABLE IF EXISTS notes, accounts",
+                "CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL, name text, bio text, status text NOT NULL,"
+                        + " score text)",
+                "CREATE TABLE notes (id integer PRIMARY KEY, account_id integer NOT NULL, body text)");
+        Path dataDir = UsersPipeline.freshDir("direct-plain-it-data");
+        PipelineConfig config = config(pg, dataDir, "direct_plain_src", "direct_plain_dst");
+        try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(service.stages())
+                    .filteredOn(s -> s.stage().equals("capture")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).contains("transform.direct: public.accounts has REPLICA IDENTITY DEFAULT",
+                            "ALTER TABLE public.accounts REPLICA IDENTITY FULL", "set transform.direct: false")
+                            .doesNotContain("public.notes")));
+        }
+    }
+
+    private static PipelineConfig config(PostgresService pg, Path dataDir, String source, String target) throws Exception {
+        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                pipeline: {name: direct-it, data_dir: %s}
+                kafka: {partitions: 2}
+                source:
+                  type: postgres
+                  host: %s
+                  port: %d
+                  database: %s
+                  user: %s
+                  password: %s
+                  tables: [public.accounts, public.notes]
+                  heartbeat: {interval: 1s}
+                transform: {direct: true}
+                mappings:
+                  - to: accounts
+                    from: public.accounts
+                    filter: "status <> 'closed'"
+                    columns:
+                      id: id
+                      email: lower(email)
+                      name: name
+                      bio: bio
+                      score: {expr: score, cast: integer}
+                  - to: account_notes
+                    from: public.accounts
+                    related:
+                      notes: {from: public.notes, on: {account_id: id}}
+                    columns:
+                      id: id
+                      notes: count(notes)
+                sinks:
+                  - {name: pg, type: postgres, url: '%s', user: %s, password: %s}
+                validation: {lag_threshold: 10s, stable_for: 2s, lag_interval: 1s, continuous: false}
+                http: {enabled: false}
+                """.formatted(dataDir, pg.host(), pg.port(), source, pg.user(), pg.password(), pg.jdbcUrl(target), pg.user(),
+                pg.password()));
+        return PipelineLoader.standard().load(file);
+    }
+
+    private static List<String> expected(PostgresService pg) throws SQLException {
+        return rows(pg, SRC, "SELECT id, lower(email), name, md5(bio), score FROM accounts WHERE status <> 'closed' ORDER BY id");
+    }
+
+    private static List<String> actual(PostgresService pg) throws SQLException {
+        try {
+            return rows(pg, DST, "SELECT id, email, name, md5(bio), score FROM accounts ORDER BY id");
+        } catch (SQLException e) {
+            return List.of("(no table yet: " + e.getMessage() + ")");
+        }
+    }
+
+    private static List<String> notesExpected(PostgresService pg) throws SQLException {
+        return rows(pg, SRC, "SELECT a.id, count(n.id), '', '', '' FROM accounts a LEFT JOIN notes n ON n.account_id = a.id"
+                + " GROUP BY a.id ORDER BY a.id");
+    }
+
+    private static List<String> notesActual(PostgresService pg) throws SQLException {
+        try {
+            return rows(pg, DST, "SELECT id, notes, '', '', '' FROM account_notes ORDER BY id");
+        } catch (SQLException e) {
+            return List.of("(no table yet: " + e.getMessage() + ")");
+        }
+    }
+
+    private static String md5Of(PostgresService pg, int id) throws SQLException {
+        return rows(pg, SRC, "SELECT md5(bio), '', '', '', '' FROM accounts WHERE id = " + id).get(0).split("\\|")[0];
+    }
+
+    private static List<String> rows(PostgresService pg, String database, String query) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            while (r.next()) {
+                out.add(r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4) + "|" + r.getString(5));
+            }
+        }
+        return out;
+    }
+
+    private static void sql(PostgresService pg, String database, String... statements) throws SQLException {
+        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+            for (String q : statements) {
+                s.execute(q);
+            }
+        }
+    }
+
+    private static List<DeadLetter> deadLetters(String bootstrap, String pipeline) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        List<DeadLetter> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            String topic = new TopicNames(pipeline).deadLetters();
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(TopicRecords.deadLetter(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
