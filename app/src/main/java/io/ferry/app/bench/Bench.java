@@ -30,7 +30,7 @@ public final class Bench implements AutoCloseable {
     /** See {@code ferry bench --help}; {@code peerClasspath} null: looked for beside Ferry's build ({@link PeerClasspath}). */
     public record Options(BenchScenario scenario, Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog,
             int backlogTransaction, Duration timeout, String command, boolean floor, boolean peer, int pairs, Path peerClasspath,
-            List<String> ferryJvmOptions) {
+            List<String> ferryJvmOptions, boolean direct) {
     }
 
     /** The steady phase again at these percentages of the contender's own backlog events/s. */
@@ -71,8 +71,9 @@ public final class Bench implements AutoCloseable {
             }
         }
         List<BenchResult.Summary> summaries = new ArrayList<>();
-        summaries.add(summary(BenchResult.FERRY, String.format(FERRY_WHAT, Versions.ferry(), options.ferryJvmOptions().isEmpty() ? ""
-                : ", JVM options " + String.join(" ", options.ferryJvmOptions())), runs));
+        summaries.add(summary(BenchResult.FERRY, String.format(FERRY_WHAT, Versions.ferry(), (direct() ? ", the direct path (transform.direct)"
+                : ", through the transform stage") + (options.ferryJvmOptions().isEmpty() ? ""
+                : ", JVM options " + String.join(" ", options.ferryJvmOptions()))), runs));
         if (options.peer()) {
             summaries.add(summary(BenchResult.PEER, KafkaConnectPeer.what(Versions.kafka(), Versions.debezium()), runs));
         }
@@ -82,6 +83,11 @@ public final class Bench implements AutoCloseable {
                 devstack.get(options.scenario().source()).version(), devstack.get(options.scenario().target()).version(), load);
         return new BenchResult(options.scenario().id(), comparedWith(), options.command(), startedAt, machine, options.pairs(), runs,
                 summaries, options.peer() ? pairRatios(runs) : List.of(), floor);
+    }
+
+    /** Whether Ferry's mapping takes the direct path: asked for, and the source is PostgreSQL. */
+    private boolean direct() {
+        return options.direct() && options.scenario().source() == io.ferry.devstack.Service.POSTGRES;
     }
 
     private String comparedWith() {
@@ -114,7 +120,7 @@ public final class Bench implements AutoCloseable {
             Files.createDirectories(runDir);
             Path file = runDir.resolve(ScratchDirectory.PIPELINE_FILE);
             int httpPort = freePort();
-            Files.writeString(file, BenchPipeline.yaml(runDir, source, target, httpPort));
+            Files.writeString(file, BenchPipeline.yaml(runDir, source, target, httpPort, options.direct()));
             FerryContender ferry = new FerryContender(BenchPipeline.NAME, file, options.ferryJvmOptions(), runDir.resolve("ferry.log"));
             Phases p = phases(ferry, source, target, "Ferry", httpPort);
             return new BenchResult.Run(BenchResult.FERRY, pair, p.snapshot(), p.steady(), p.backlog(), p.nearMax(), p.validation(),
@@ -132,7 +138,7 @@ public final class Bench implements AutoCloseable {
 
     private BenchSource source(String database) {
         return switch (options.scenario().source()) {
-            case POSTGRES -> new PostgresBenchSource(pg, database);
+            case POSTGRES -> new PostgresBenchSource(pg, database, options.direct());
             case MARIADB -> new MariaDbBenchSource(devstack.mariadb(), database);
             default -> throw new IllegalStateException("no benchmark source for " + options.scenario().source());
         };
@@ -165,7 +171,7 @@ public final class Bench implements AutoCloseable {
         String target = "bench_peer" + pair + "_target";
         Path runDir = dir.resolve("runs").resolve("peer-" + pair);
         say(String.format("pair %d: the peer, Kafka Connect (its configuration and log under %s)", pair, runDir));
-        PostgresBenchSource from = new PostgresBenchSource(pg, source);
+        PostgresBenchSource from = new PostgresBenchSource(pg, source, options.direct());
         PostgresBenchTarget to = new PostgresBenchTarget(pg, target);
         KafkaConnectPeer peer = null;
         try {
@@ -189,7 +195,7 @@ public final class Bench implements AutoCloseable {
     /** The floor, once, after the pairs; its ratios take Ferry's medians. */
     private BenchResult.Floor floor(BenchResult.Summary ferry) throws Exception {
         say(String.format("floor: the same phases through PostgreSQL's logical replication (%s -> %s)", FLOOR_SOURCE, FLOOR_TARGET));
-        PostgresBenchSource from = new PostgresBenchSource(pg, FLOOR_SOURCE);
+        PostgresBenchSource from = new PostgresBenchSource(pg, FLOOR_SOURCE, options.direct());
         PostgresBenchTarget to = new PostgresBenchTarget(pg, FLOOR_TARGET);
         try {
             fill(from, FLOOR_SOURCE);

@@ -10,7 +10,11 @@ final class BenchPipeline {
     private BenchPipeline() {
     }
 
-    static String yaml(Path dataDir, BenchSource source, BenchTarget target, int httpPort) {
+    /**
+     * @param direct the mapping takes the direct path ({@code transform.direct}; only PostgreSQL sources have it, the
+     *     source table then has REPLICA IDENTITY FULL)
+     */
+    static String yaml(Path dataDir, BenchSource source, BenchTarget target, int httpPort, boolean direct) {
         return """
                 # Written by `ferry bench`: Ferry's defaults everywhere but continuous validation, which would
                 # compare every row in the middle of a measurement (the benchmark asks for one validation at the end).
@@ -23,10 +27,12 @@ final class BenchPipeline {
                 %smappings:
                   - to: bench
                     from: %s
+                transform:
+                  direct: %s
                 validation:
                   continuous: false
                 http:
                   port: %d
-                """.formatted(NAME, dataDir.toAbsolutePath(), source.yaml(), source.table(), target.sinkYaml(), source.table(), httpPort);
+                """.formatted(NAME, dataDir.toAbsolutePath(), source.yaml(), source.table(), target.sinkYaml(), source.table(), direct, httpPort);
     }
 }

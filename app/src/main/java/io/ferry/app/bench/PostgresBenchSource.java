@@ -12,10 +12,16 @@ final class PostgresBenchSource implements BenchSource {
 
     private final PostgresService pg;
     private final String database;
+    private final boolean wholeRows;
 
-    PostgresBenchSource(PostgresService pg, String database) {
+    /**
+     * @param wholeRows REPLICA IDENTITY FULL on the table, as Ferry's direct path needs: then every contender's updates and
+     *     deletes log the whole old row
+     */
+    PostgresBenchSource(PostgresService pg, String database, boolean wholeRows) {
         this.pg = pg;
         this.database = database;
+        this.wholeRows = wholeRows;
     }
 
     @Override
@@ -24,6 +30,11 @@ final class PostgresBenchSource implements BenchSource {
         pg.createDatabase(database);
         try (Connection c = pg.connect(database)) {
             BenchTable.createAndFill(c, rows, BenchTable.Dialect.POSTGRES);
+            if (wholeRows) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE bench REPLICA IDENTITY FULL");
+                }
+            }
         }
     }
 

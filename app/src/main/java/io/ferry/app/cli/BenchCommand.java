@@ -88,6 +88,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "The JSON report (default: <data-dir>/bench.json).")
     Path out;
 
+    @Option(names = "--no-direct", description = "Run Ferry's mapping through the transform stage, not the direct path"
+            + " (transform.direct), and leave the PostgreSQL source table's REPLICA IDENTITY at DEFAULT (the direct path needs FULL,"
+            + " set for every contender by default).")
+    boolean noDirect;
+
     @Option(names = "--no-floor", description = "Leave out the PostgreSQL logical-replication floor (measured by default).")
     boolean noFloor;
 
@@ -163,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             String command = "ferry " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             return new Bench.Options(chosen, dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
                     command, chosen.comparable() && !noFloor, chosen.comparable() && !noPeer, pairs, peerClasspath,
-                    ferryJvmOptions.isBlank() ? List.of() : List.of(ferryJvmOptions.trim().split("\\s+")));
+                    ferryJvmOptions.isBlank() ? List.of() : List.of(ferryJvmOptions.trim().split("\\s+")), !noDirect);
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());
         }
