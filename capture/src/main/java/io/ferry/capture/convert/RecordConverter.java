@@ -266,6 +266,7 @@ public final class RecordConverter {
 
     /** PostgreSQL's textual LSN, e.g. {@code 0/16B3748}. */
     static String lsn(long lsn) {
-        return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
+        // PostgreSQL's notation; String.format was a visible share of capture's time per change
+        return Long.toHexString(lsn >>> 32).toUpperCase(Locale.ROOT) + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(Locale.ROOT);
     }
 }

@@ -33,6 +33,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ChangePublisher implements AutoCloseable {
 
+    /** Change topic names by table: a name is built with regular expressions, once per table is enough. */
+    private final java.util.Map<io.ferry.core.event.TableId, String> topics = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String pipeline;
     private final TopicLayout layout;
     private final Admin admin;
@@ -124,7 +127,7 @@ public final class ChangePublisher implements AutoCloseable {
     public void addRow(Batch batch, ChangeEvent.RowChange event) {
         byte[] key = ChangeEventCodec.key(event);
         byte[] value = ChangeEventCodec.value(event);
-        String topic = layout.names().change(event.table());
+        String topic = topics.computeIfAbsent(event.table(), t -> layout.names().change(t));
         if (value.length > TopicSpec.MAX_RECORD_BYTES) {
             addDeadLetter(batch, new DeadLetter(pipeline, DeadLetter.Stage.CAPTURE, event.table().toString(),
                     "change too large for Kafka", "the change event of " + event.table() + " at " + event.source().pos() + " is "

@@ -149,4 +149,11 @@ class ConnectConversionTest {
         // read by the snapshot: its time is when it was read, and changes committed before that are streamed after it
         assertThat(heartbeat.apply("r")).isInstanceOf(Converted.Skip.class);
     }
+
+    @Test
+    void lsnsAreWrittenInPostgresNotation() {
+        org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn((0x16B3748L << 32) | 0xABCDEFL)).isEqualTo("16B3748/ABCDEF");
+        org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn(0)).isEqualTo("0/0");
+        org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn(-1)).isEqualTo("FFFFFFFF/FFFFFFFF");
+    }
 }
