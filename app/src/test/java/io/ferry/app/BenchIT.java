@@ -83,6 +83,7 @@ class BenchIT {
         JsonNode summaries = r.path("summaries");
         assertThat(summaries).hasSize(2);
         assertThat(summaries.get(1).path("what").asText()).contains("JdbcSinkConnector", "upsert", "use.reduction.buffer");
+        assertThat(summaries.get(0).path("what").asText()).contains("the direct path (transform.direct)");
         assertThat(summaries.get(0).path("snapshot_rows_per_s").path("median").asDouble())
                 .isEqualTo(runs.get(0).path("snapshot").path("rows_per_s").asDouble());
         JsonNode ratios = r.path("ferry_over_peer");
