@@ -75,16 +75,20 @@ class DirectPathIT {
                     "UPDATE accounts SET status = 'closed' WHERE id = 8", // leaves the filter: deleted from the target
                     "UPDATE accounts SET id = 2001 WHERE id = 9", // a key change: the old target row goes
                     "DELETE FROM accounts WHERE id = 11",
-                    "UPDATE accounts SET score = 'many' WHERE id = 12", // does not cast to integer: dead-lettered
                     "INSERT INTO notes VALUES (5001, 7, 'one more')");
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
-                List<String> expected = expected(pg);
-                expected.removeIf(r -> r.startsWith("12|")); // the row that does not map keeps its last good version
-                List<String> actual = actual(pg);
-                actual.removeIf(r -> r.startsWith("12|"));
-                assertThat(actual).isEqualTo(expected);
+                assertThat(actual(pg)).isEqualTo(expected(pg));
                 assertThat(notesActual(pg)).isEqualTo(notesExpected(pg));
             });
+            // a change that does not map, alone in the sink's batch (with heartbeats only): dead-lettered, and the sink
+            // goes on committing (a drain returns) instead of holding the batch for ever
+            sql(pg, SRC, "UPDATE accounts SET score = 'many' WHERE id = 12");
+            service.drain(Duration.ofMinutes(1));
+            List<String> expectedNow = expected(pg);
+            expectedNow.removeIf(r -> r.startsWith("12|")); // the row that does not map keeps its last good version
+            List<String> actualNow = actual(pg);
+            actualNow.removeIf(r -> r.startsWith("12|"));
+            assertThat(actualNow).isEqualTo(expectedNow);
             assertThat(actual(pg)).contains("12|user12@example.com|user 12|" + md5Of(pg, 12) + "|12");
             String bio7 = md5Of(pg, 7);
             assertThat(actual(pg)).anyMatch(r -> r.startsWith("7|user7@example.com|renamed|" + bio7 + "|"));

@@ -367,12 +367,14 @@ public final class SinkRunner implements AutoCloseable {
     /** Writes with retries; returns the number of events written, or -1 when abandoned because the runner is stopping. */
     private int write(List<BatchCompactor.Indexed> toWrite, List<ConsumerRecord<byte[], byte[]>> origins,
             List<ProducerRecord<byte[], byte[]>> deadLetters) {
+        // dead letters of records that never reached the sink (undecodable, unmappable) are not this write's rejections
+        int rejectedBefore = deadLetters.size();
         List<BatchCompactor.Indexed> remaining = new ArrayList<>(toWrite);
         Duration backoff = Duration.ofMillis(100);
         while (!remaining.isEmpty()) {
             try {
                 sink.write(remaining.stream().map(BatchCompactor.Indexed::event).toList());
-                return toWrite.size() - deadLetters.size();
+                return toWrite.size() - (deadLetters.size() - rejectedBefore);
             } catch (SinkWriteException e) {
                 if (e.retryable()) {
                     metrics.retry();
@@ -410,7 +412,7 @@ public final class SinkRunner implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
         }
-        return toWrite.size() - deadLetters.size();
+        return toWrite.size() - (deadLetters.size() - rejectedBefore);
     }
 
     /**

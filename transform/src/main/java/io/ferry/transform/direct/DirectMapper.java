@@ -108,6 +108,13 @@ public final class DirectMapper {
             }
         }
         Optional<Row> mapped = now == null ? Optional.empty() : mapper.map(m, now, NO_LOOKUP);
+        if (change.op() == ChangeEvent.Op.UPDATE && before == null && mapped.isEmpty()) {
+            // logged before the table had REPLICA IDENTITY FULL (a change-topic history replayed into a direct sink):
+            // the row left the filter, but where it was in the target is unknown, so say so instead of leaving it there
+            throw new MappingException("mapping '" + m.name() + "': an update of " + change.table() + " came without the row"
+                    + " before it and no longer matches the filter, so whether the target holds the row is unknown: the direct"
+                    + " path needs REPLICA IDENTITY FULL from the pipeline's start");
+        }
         Row newKey = mapped.isPresent() ? RowMapper.key(m, mapped.get(), sourceKey) : null;
         if (old.isPresent()) {
             Row oldKey = RowMapper.key(m, old.get(), sourceKey);

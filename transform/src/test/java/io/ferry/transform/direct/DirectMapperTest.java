@@ -127,6 +127,11 @@ class DirectMapperTest {
         // a delete without its row (REPLICA IDENTITY not FULL) cannot be keyed: reported, not lost
         DirectMapper.Result keyless = map(ChangeEvent.RowChange.delete(ITEMS, key(4), null, source(), 1));
         assertThat(keyless.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("REPLICA IDENTITY FULL"));
+        // nor an update logged without its old row that leaves the filter: where the row was is unknown
+        DirectMapper.Result unknown = map(ChangeEvent.RowChange.update(ITEMS, key(5), null,
+                row("{\"id\":5,\"name\":\"e\",\"status\":\"retired\",\"body\":\"b\",\"qty\":\"1\"}"), source(), 1));
+        assertThat(unknown.events()).isEmpty();
+        assertThat(unknown.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("no longer matches the filter"));
     }
 
     @Test
