@@ -13,12 +13,16 @@ import java.util.function.LongFunction;
  * cost is bounded whatever the order rows arrive in (a contender writes its partitions independently); once everything
  * arrived, the cursor comes round within a few looks, and the look that passes asks only for the rows no earlier look saw.
  * So the moment taken (the start of that look) is late by at most the time the cursor needs to come round the rows missing
- * at the end, and early by at most that look's own duration. No row count: a {@code count(*)} scans the whole table on every
- * look, which on Cassandra takes seconds and competes with the contender for the same cores.
+ * at the end, and early by at most that look's own duration. A look that found every id it asked for lets the next ask
+ * for twice as many (up to {@value #MAX_WIDEN} times the target's {@code idsPerLook}), so a contender faster than one look's
+ * share per interval is still seen when it gets there; a look that misses any id falls back to the target's own share,
+ * which bounds what looking costs while rows are still missing. No row count: a {@code count(*)} scans the whole table on
+ * every look, which on Cassandra takes seconds and competes with the contender for the same cores.
  */
 final class ExpectedNames {
 
     private static final int CHUNK = 1_000;
+    private static final int MAX_WIDEN = 32;
 
     /** Ids still to be seen, in the order they were written. */
     private final List<Long> remaining;
@@ -26,6 +30,8 @@ final class ExpectedNames {
     private final long total;
     /** Where the next look goes on in {@link #remaining}. */
     private int cursor;
+    /** The next look asks for this many times the target's {@code idsPerLook}. */
+    private int widen = 1;
 
     /** {@code ids}: in the order to look for them; {@code nameOf}: the name each must have. */
     ExpectedNames(List<Long> ids, LongFunction<String> nameOf) {
@@ -57,7 +63,8 @@ final class ExpectedNames {
 
     /** True once the target held every row with its name (rows seen in an earlier look are not asked for again). */
     boolean seenIn(BenchTarget.Reader target) throws Exception {
-        int budget = Math.min(remaining.size(), target.idsPerLook());
+        int budget = (int) Math.min(remaining.size(), (long) target.idsPerLook() * widen);
+        boolean missed = false;
         while (budget > 0 && !remaining.isEmpty()) {
             if (cursor >= remaining.size()) {
                 cursor = 0;
@@ -71,11 +78,13 @@ final class ExpectedNames {
                     missing.add(id);
                 }
             }
+            missed |= !missing.isEmpty();
             chunk.clear();
             remaining.addAll(cursor, missing);
             cursor += missing.size();
             budget -= size;
         }
+        widen = missed ? 1 : Math.min(widen * 2, MAX_WIDEN);
         return remaining.isEmpty();
     }
 

@@ -57,15 +57,33 @@ class ExpectedNamesTest {
     void aLookAsksForTenChunksAtMostAndTheNextGoesOnWhereItStopped() throws Exception {
         ExpectedNames expected = ExpectedNames.snapshot(25_000);
         MapTarget target = new MapTarget();
-        for (long id = 1; id <= 25_000; id++) {
+        for (long id = 1; id <= 12_000; id++) {
             target.rows.put(id, BenchTable.insertedName(id));
         }
         assertThat(expected.seenIn(target)).isFalse();
         assertThat(target.asked).hasSize(10);
         assertThat(expected.seen()).isEqualTo(10_000);
-        assertThat(expected.seenIn(target)).isFalse();
-        assertThat(expected.seenIn(target)).as("the last 5,000").isTrue();
-        assertThat(target.asked).hasSize(25);
+        assertThat(expected.seenIn(target)).as("found all it asked for: this look asks for twice as many").isFalse();
+        assertThat(target.asked).hasSize(10 + 15);
+        assertThat(expected.seen()).isEqualTo(12_000);
+        assertThat(expected.seenIn(target)).as("missed some: back to ten chunks").isFalse();
+        assertThat(target.asked).hasSize(10 + 15 + 10);
+    }
+
+    @Test
+    void looksWidenWhileTheyFindEverythingSoAFastTargetIsSeenWhenItGetsThere() throws Exception {
+        ExpectedNames expected = ExpectedNames.snapshot(1_000_000);
+        MapTarget target = new MapTarget();
+        for (long id = 1; id <= 1_000_000; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        int looks = 0;
+        while (!expected.seenIn(target)) {
+            looks++;
+        }
+        // 10k, 20k, 40k, 80k, 160k, 320k: 630k; then the remaining 370k in the 7th look (at most 320k each: an 8th)
+        assertThat(looks + 1).isEqualTo(8);
+        assertThat(target.asked.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1_000_000);
     }
 
     @Test
