@@ -135,6 +135,114 @@ class DirectPathIT {
         }
     }
 
+    @Test
+    void aTableOnlyDirectMappingsReadIsCopiedInBulkWhileChangesGoOn(PostgresService pg) throws Exception {
+        String src = "copy_src";
+        String dst = "copy_dst";
+        pg.createDatabase(src);
+        pg.createDatabase(dst);
+        sql(pg, src, "DROP TABLE IF EXISTS items",
+                "CREATE TABLE items (id integer PRIMARY KEY, email text NOT NULL, name text, status text NOT NULL, score text)",
+                "ALTER TABLE items REPLICA IDENTITY FULL",
+                "INSERT INTO items SELECT g, 'Item' || g || '@Example.com', 'item ' || g,"
+                        + " CASE WHEN g % 10 = 0 THEN 'closed' ELSE 'open' END, (g % 100)::text FROM generate_series(1, 20000) g",
+                "UPDATE items SET score = 'many' WHERE id = 12"); // does not map: dead-lettered by the copy
+        sql(pg, dst, "DROP TABLE IF EXISTS items");
+        Path dataDir = UsersPipeline.freshDir("copy-it-data");
+        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.writeString(file, """
+                pipeline: {name: copy-it, data_dir: %s}
+                kafka: {partitions: 2}
+                source: {type: postgres, host: %s, port: %d, database: %s, user: %s, password: %s, tables: [public.items],
+                  heartbeat: {interval: 1s}}
+                transform: {direct: true}
+                mappings:
+                  - to: items
+                    from: public.items
+                    filter: "status <> 'closed'"
+                    columns: {id: id, email: lower(email), name: name, score: {expr: score, cast: integer}}
+                sinks:
+                  - {name: pg, type: postgres, url: '%s', user: %s, password: %s}
+                validation: {lag_threshold: 10s, stable_for: 2s, lag_interval: 1s, continuous: false}
+                http: {enabled: false}
+                """.formatted(dataDir, pg.host(), pg.port(), src, pg.user(), pg.password(), pg.jdbcUrl(dst), pg.user(), pg.password()));
+        PipelineConfig config = PipelineLoader.standard().load(file);
+        String expectedQuery = "SELECT id, lower(email), name, score, '' FROM items WHERE status <> 'closed' AND id <> 12 ORDER BY id";
+        String actualQuery = "SELECT id, email, name, score, '' FROM items WHERE id <> 12 ORDER BY id";
+
+        // changes of every kind go on while the service starts, copies and catches up
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            java.util.Random random = new java.util.Random(7);
+            try (Connection c = pg.connect(src); Statement st = c.createStatement()) {
+                for (int n = 1; writing.get(); n++) {
+                    int id = 13 + random.nextInt(19_000);
+                    st.execute(switch (n % 5) {
+                        case 0 -> "UPDATE items SET name = 'changed " + n + "' WHERE id = " + id;
+                        case 1 -> "DELETE FROM items WHERE id = " + id;
+                        case 2 -> "INSERT INTO items VALUES (" + (100_000 + n) + ", 'New" + n + "@Example.com', 'new', 'open', '1')";
+                        case 3 -> "UPDATE items SET id = " + (200_000 + n) + " WHERE id = " + id; // a key move
+                        default -> "UPDATE items SET status = CASE WHEN status = 'open' THEN 'closed' ELSE 'open' END WHERE id = " + id;
+                    });
+                    changes.incrementAndGet();
+                    Thread.sleep(5);
+                }
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "copy-it-writer");
+        writer.start();
+        try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                StageStatus sink = service.stages().stream().filter(x -> x.stage().equals("sink pg")).findFirst().orElseThrow();
+                seen.add(sink.state() + " " + sink.detail());
+                return sink.state().equals("RUNNING") && seen.stream().anyMatch(x -> x.startsWith("SNAPSHOTTING bulk copy"));
+            });
+            Thread.sleep(2_000);
+            writing.set(false);
+            writer.join();
+            assertThat(changes.get()).isGreaterThan(100);
+            service.drain(Duration.ofMinutes(2));
+            assertThat(rows(pg, dst, actualQuery)).isEqualTo(rows(pg, src, expectedQuery));
+
+            // the table went to the target without its rows passing through Kafka: the change topic holds the changes and
+            // the one row capture's snapshot read for the schema
+            TopicNames names = new TopicNames(config.pipeline().name());
+            String topic = names.change(new TableId("public", "items"));
+            Properties p = new Properties();
+            p.put("bootstrap.servers", service.bootstrapServers());
+            p.put("group.id", names.sinkGroup("pg"));
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+                long records = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                assertThat(records).isLessThan(changes.get() + 1_000L); // heartbeats pass through it too
+                assertThat(c.committed(new java.util.HashSet<>(parts)).values()).allSatisfy(o -> {
+                    if (o != null) {
+                        assertThat(o.metadata()).isEmpty(); // no copy in progress
+                    }
+                });
+            }
+            assertThat(deadLetters(service.bootstrapServers(), config.pipeline().name())).singleElement().satisfies(l -> {
+                assertThat(l.stage()).isEqualTo(DeadLetter.Stage.TRANSFORM);
+                assertThat(l.reason()).isEqualTo("cannot map row for target 'items'");
+                assertThat(l.error()).contains("many");
+                assertThat(l.originTopic()).isEqualTo(topic);
+                assertThat(l.originOffset()).isEqualTo(-1);
+                assertThat(new String(l.originValue(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"id\":12");
+            });
+            sql(pg, src, "UPDATE items SET score = '12' WHERE id = 12");
+            service.drain(Duration.ofMinutes(1));
+            assertThat(rows(pg, dst, actualQuery.replace(" WHERE id <> 12", "")))
+                    .isEqualTo(rows(pg, src, expectedQuery.replace(" AND id <> 12", "")));
+            assertThat(service.validate().clean()).isTrue();
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+    }
+
     private static PipelineConfig config(PostgresService pg, Path dataDir, String source, String target) throws Exception {
         Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
         Files.createDirectories(file.getParent());

@@ -14,9 +14,11 @@ import java.util.Set;
  *
  * @param wholeRows tables whose every change must carry the whole row before and after it (the tables of
  *     {@code transform.direct} mappings): preflight refuses to start when the source would leave columns out
+ * @param copied tables the sinks copy themselves ({@code transform.bulk_copy}): the snapshot reads one row of each, enough to
+ *     publish the table's schema, instead of the whole table
  */
 public record CaptureSettings(String pipeline, SourceSettings source, KafkaSettings kafka, String bootstrapServers,
-        Set<TableId> wholeRows) {
+        Set<TableId> wholeRows, Set<TableId> copied) {
 
     public CaptureSettings {
         Objects.requireNonNull(pipeline, "pipeline");
@@ -24,14 +26,15 @@ public record CaptureSettings(String pipeline, SourceSettings source, KafkaSetti
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         wholeRows = Set.copyOf(wholeRows);
+        copied = Set.copyOf(copied);
     }
 
     public CaptureSettings(String pipeline, SourceSettings source, KafkaSettings kafka, String bootstrapServers) {
-        this(pipeline, source, kafka, bootstrapServers, Set.of());
+        this(pipeline, source, kafka, bootstrapServers, Set.of(), Set.of());
     }
 
-    public static CaptureSettings from(PipelineConfig config, String bootstrapServers, Set<TableId> wholeRows) {
-        return new CaptureSettings(config.pipeline().name(), config.source(), config.kafka(), bootstrapServers, wholeRows);
+    public static CaptureSettings from(PipelineConfig config, String bootstrapServers, Set<TableId> wholeRows, Set<TableId> copied) {
+        return new CaptureSettings(config.pipeline().name(), config.source(), config.kafka(), bootstrapServers, wholeRows, copied);
     }
 
     public TopicLayout layout() {

@@ -37,6 +37,16 @@ final class DebeziumProperties {
             p.put("heartbeat.interval.ms", Long.toString(settings.source().heartbeatInterval().toMillis()));
         }
         p.put("table.include.list", String.join(",", include));
+        if (!settings.copied().isEmpty()) {
+            // The sinks copy these tables themselves (transform.bulk_copy). One row each is enough for the schema, which
+            // capture publishes with a table's first change and from which the sinks' target tables are shaped.
+            List<String> overridden = new ArrayList<>();
+            for (TableId t : settings.copied()) {
+                overridden.add(t.toString());
+                p.put("snapshot.select.statement.overrides." + t, "SELECT * FROM " + quoted(t) + " LIMIT 1");
+            }
+            p.put("snapshot.select.statement.overrides", String.join(",", overridden));
+        }
 
         p.put("offset.storage", ClosingKafkaOffsetStore.class.getName());
         p.put("offset.storage.topic", names.captureOffsets());
@@ -71,5 +81,9 @@ final class DebeziumProperties {
 
     private static String literal(TableId table) {
         return table.namespace() + "\\." + table.name().replace(".", "\\.");
+    }
+
+    private static String quoted(TableId t) {
+        return "\"" + t.namespace().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
     }
 }

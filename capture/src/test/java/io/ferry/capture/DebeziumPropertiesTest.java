@@ -45,6 +45,17 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void tablesTheSinksCopyAreSnapshottedOneRowEachForTheirSchema() {
+        CaptureSettings base = settings(false);
+        CaptureSettings copying = new CaptureSettings(base.pipeline(), base.source(), base.kafka(), base.bootstrapServers(),
+                java.util.Set.of(TableId.parse("public.users")), java.util.Set.of(TableId.parse("public.users")));
+        Properties p = DebeziumProperties.of(copying, SourceDialect.of(copying.source()));
+        assertThat(p).containsEntry("snapshot.select.statement.overrides", "public.users")
+                .containsEntry("snapshot.select.statement.overrides.public.users", "SELECT * FROM \"public\".\"users\" LIMIT 1");
+        assertThat(DebeziumProperties.of(base, SourceDialect.of(base.source()))).doesNotContainKey("snapshot.select.statement.overrides");
+    }
+
+    @Test
     void aReadOnlySourceGetsNoFootprintAndDebeziumsHeartbeats() {
         Properties p = DebeziumProperties.of(settings(true), SourceDialect.of(settings(true).source()));
         assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+");

@@ -71,7 +71,7 @@ public final class Bench implements AutoCloseable {
             }
         }
         List<BenchResult.Summary> summaries = new ArrayList<>();
-        summaries.add(summary(BenchResult.FERRY, String.format(FERRY_WHAT, Versions.ferry(), (direct() ? ", the direct path (transform.direct)"
+        summaries.add(summary(BenchResult.FERRY, String.format(FERRY_WHAT, Versions.ferry(), (direct() ? ", the direct path (transform.direct) with its bulk copy of the snapshot"
                 : ", through the transform stage") + (options.ferryJvmOptions().isEmpty() ? ""
                 : ", JVM options " + String.join(" ", options.ferryJvmOptions()))), runs));
         if (options.peer()) {

@@ -2,9 +2,9 @@ package io.ferry.app.service;
 
 import io.ferry.capture.Capture;
 import io.ferry.capture.CaptureSettings;
-import io.ferry.transform.direct.DirectMappings;
 import io.ferry.capture.SnapshotProgress;
 import io.ferry.core.event.Marker;
+import io.ferry.transform.direct.DirectMappings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -126,7 +126,8 @@ final class CaptureStage implements Stage {
         while (running && leader && capture == null) {
             try {
                 capture = Capture.start(CaptureSettings.from(context.config(), context.bootstrapServers(),
-                        DirectMappings.tables(DirectMappings.of(context.config()))), context.registry());
+                        DirectMappings.tables(DirectMappings.of(context.config())), DirectMappings.copied(context.config())),
+                        context.registry());
                 problem = "";
             } catch (RuntimeException e) {
                 problem = e.getMessage();

@@ -77,7 +77,7 @@ public final class FerryService implements AutoCloseable {
             }
             if (roles.contains(Role.SINK)) {
                 for (SinkSettings s : config.sinks()) {
-                    SinkStage stage = new SinkStage(context, s, shapes);
+                    SinkStage stage = new SinkStage(context, s, shapes, catalog);
                     sinks.add(stage);
                     stages.add(stage);
                 }

@@ -1,9 +1,9 @@
 package io.ferry.app.service;
 
 import io.ferry.core.config.SinkSettings;
+import io.ferry.core.event.TableId;
 import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.SinkFactories;
-import io.ferry.sinks.runtime.DirectDecoder;
 import io.ferry.sinks.runtime.RuntimeSinkContext;
 import io.ferry.sinks.runtime.SinkMetrics;
 import io.ferry.sinks.runtime.SinkRunner;
@@ -22,13 +22,15 @@ final class SinkStage implements Stage {
     private final ServiceContext context;
     private final SinkSettings settings;
     private final TargetShapesView shapes;
+    private final SchemaCatalog catalog;
     private final SinkMetrics metrics;
     private SinkRunner runner;
 
-    SinkStage(ServiceContext context, SinkSettings settings, TargetShapesView shapes) {
+    SinkStage(ServiceContext context, SinkSettings settings, TargetShapesView shapes, SchemaCatalog catalog) {
         this.context = context;
         this.settings = settings;
         this.shapes = shapes;
+        this.catalog = catalog;
         this.metrics = new SinkMetrics(context.registry(), context.pipeline(), settings.name());
     }
 
@@ -40,26 +42,14 @@ final class SinkStage implements Stage {
         runner.awaitTables(() -> shapes.forSink(settings.name()).keySet());
         List<TargetMapping> direct = DirectMappings.forSink(DirectMappings.of(context.config()), settings.name());
         if (!direct.isEmpty()) {
-            runner.readDirect(decoder(new DirectMapper(context.pipeline(), context.config().source().timeZone(), direct)));
+            runner.readDirect(new DirectMapper(context.pipeline(), context.config().source().timeZone(), direct));
+            Set<TableId> copied = DirectMappings.copied(context.config());
+            List<TargetMapping> copies = direct.stream().filter(m -> copied.contains(m.entity().from().exact().orElseThrow())).toList();
+            if (!copies.isEmpty()) {
+                runner.copyFirst(new DirectCopy(context.config(), settings, catalog, shapes, copies));
+            }
         }
         runner.start();
-    }
-
-    /** The direct mappings' decoder, handed to the sink runner (the sinks module does not know the mappings). */
-    private static DirectDecoder decoder(DirectMapper mapper) {
-        return new DirectDecoder() {
-            @Override
-            public Set<String> topics() {
-                return mapper.topics();
-            }
-
-            @Override
-            public Decoded decode(String topic, byte[] key, byte[] value) {
-                DirectMapper.Result r = mapper.map(topic, key, value);
-                return new Decoded(r.events(), r.failures().stream()
-                        .map(f -> new DirectDecoder.Rejection(f.mapping(), f.reason(), f.error())).toList());
-            }
-        };
     }
 
     String name() {
@@ -77,7 +67,10 @@ final class SinkStage implements Stage {
             return new StageStatus(stage, "STARTING", "");
         }
         if (runner.isRunning()) {
-            return new StageStatus(stage, "RUNNING", "");
+            List<String> copying = runner.copyStatus();
+            // a table being copied is a snapshot in progress: the gate waits for it
+            return copying.isEmpty() ? new StageStatus(stage, "RUNNING", "")
+                    : new StageStatus(stage, "SNAPSHOTTING", "bulk copy: " + String.join("; ", copying));
         }
         return new StageStatus(stage, "FAILED", runner.failure().map(Throwable::getMessage).orElse("stopped"));
     }

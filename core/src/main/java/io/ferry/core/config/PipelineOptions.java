@@ -113,7 +113,13 @@ public final class PipelineOptions {
                     + " sinks read the table's change topic and map each change themselves (one Kafka hop, no state store, no"
                     + " exactly-once commit to wait for). Its tables need REPLICA IDENTITY FULL (capture refuses to start without it),"
                     + " since no state fills what the log leaves out. false: every mapping goes through the transform stage.");
-    public static final Section TRANSFORM = Section.of("transform", "the mapping stage", false, TRANSFORM_DIRECT);
+    public static final Option<Boolean> TRANSFORM_BULK_COPY = withDefault("bulk_copy", OptionTypes.bool(), true,
+            "With direct: true and source.snapshot: initial, a table that only direct mappings read is not snapshotted through"
+                    + " Kafka: each sink copies it itself (the source table read over JDBC in one transaction, mapped, written in large"
+                    + " batches), then applies the table's changes from where its change topic ended when the copy began. The sink"
+                    + " reports SNAPSHOTTING until its copies are done. false: Debezium's snapshot of the table goes through the change"
+                    + " topic like any other.");
+    public static final Section TRANSFORM = Section.of("transform", "the mapping stage", false, TRANSFORM_DIRECT, TRANSFORM_BULK_COPY);
 
     // http
     public static final Option<Boolean> HTTP_ENABLED = withDefault("enabled", OptionTypes.bool(), true,

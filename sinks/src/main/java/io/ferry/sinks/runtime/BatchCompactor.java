@@ -3,11 +3,13 @@ package io.ferry.sinks.runtime;
 import io.ferry.core.event.KeyCodec;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.TargetEvent;
+import io.ferry.core.spi.SinkWriteException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Collapses a batch to what must be written: per table and key, the last upsert or delete, then the
@@ -62,5 +64,27 @@ public final class BatchCompactor {
         byte[] t = table.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] k = KeyCodec.encode(key);
         return ByteBuffer.allocate(t.length + 1 + k.length).put(t).put((byte) 0).put(k).flip();
+    }
+
+    /**
+     * What is left of a batch the sink refused in part: the events it did not name; each one it named goes to
+     * {@code refused} with its reason.
+     *
+     * @throws IllegalStateException when the sink named none (nothing could be written again without it)
+     */
+    public static List<Indexed> unrefused(List<Indexed> written, SinkWriteException e, BiConsumer<Indexed, String> refused) {
+        List<Indexed> kept = new ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+            String reason = e.rejected().get(i);
+            if (reason == null) {
+                kept.add(written.get(i));
+            } else {
+                refused.accept(written.get(i), reason);
+            }
+        }
+        if (kept.size() == written.size()) {
+            throw new IllegalStateException("the sink rejected a batch without naming a record", e);
+        }
+        return kept;
     }
 }

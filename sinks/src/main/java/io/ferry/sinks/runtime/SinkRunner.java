@@ -6,6 +6,7 @@ import io.ferry.core.event.Marker;
 import io.ferry.core.event.SourceInfo;
 import io.ferry.core.event.TargetEvent;
 import io.ferry.core.event.TargetEventCodec;
+import io.ferry.core.spi.DirectDecoder;
 import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.SinkWriteException;
 import io.ferry.core.topic.AppliedPosition;
@@ -76,6 +77,54 @@ public final class SinkRunner implements AutoCloseable {
     private volatile Supplier<Set<String>> knownTables;
     private volatile DirectDecoder direct;
     private final Set<String> waitingFor = new HashSet<>();
+    private volatile BulkCopy bulk;
+    /** Copied change topics whose copy is done (their committed offsets say so): their records are applied. */
+    private final Set<String> copied = new HashSet<>();
+    private final Map<String, CopyTask> copies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> nextCopyCheck = new HashMap<>();
+    private volatile List<String> copyStatus = List.of();
+    private java.util.concurrent.ExecutorService copier;
+
+    /** Committed-offset metadata of a change topic whose copy has begun and not finished: the offsets are where it ended then. */
+    static final String COPY_IN_PROGRESS = "ferry:bulk-copy-in-progress";
+
+    /** One copy running on the copy thread. */
+    private final class CopyTask implements BulkCopy.Progress {
+        final String topic;
+        final Map<TopicPartition, OffsetAndMetadata> noted;
+        final List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> deadLetters =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile boolean cancelled;
+        volatile long rows;
+        volatile String status = "starting";
+        java.util.concurrent.Future<?> future;
+
+        CopyTask(String topic, Map<TopicPartition, OffsetAndMetadata> noted) {
+            this.topic = topic;
+            this.noted = noted;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled || !running;
+        }
+
+        @Override
+        public void copied(long n) {
+            rows = n;
+        }
+
+        @Override
+        public void status(String text) {
+            status = text;
+        }
+
+        @Override
+        public void rejected(DeadLetter.Stage stage, String component, String reason, String error, byte[] key, byte[] value) {
+            DeadLetter letter = new DeadLetter(pipeline, stage, component, reason, error, Instant.now(), topic, -1, -1, key, value);
+            deadLetters.add(producer.send(new ProducerRecord<>(names.deadLetters(), key, TopicRecords.deadLetterValue(letter))));
+        }
+    }
 
     /** What has been applied on one partition since this runner started. */
     private static final class PartitionState {
@@ -159,6 +208,24 @@ public final class SinkRunner implements AutoCloseable {
         this.direct = decoder;
     }
 
+    /**
+     * Copies the tables of these change topics in bulk before applying their changes. A topic's copy is run by the member
+     * that holds its partition 0; before it begins, that member commits where the topic ends, marked
+     * {@link #COPY_IN_PROGRESS}, for every partition; the other members hold their partitions of the topic until the mark
+     * is gone. When the copy is done the offsets are committed again without the mark and everyone applies the changes
+     * from there: those before are in the copy, which read the source after they were committed. A copy that stops
+     * half-way (crash, rebalance) is done again from the start, from the same offsets. A topic with offsets committed
+     * without the mark is not copied again. Call before {@link #start()}.
+     */
+    public void copyFirst(BulkCopy copy) {
+        this.bulk = copy;
+    }
+
+    /** One line per copied table not yet applied by this runner: copying (with the rows written) or waiting. */
+    public List<String> copyStatus() {
+        return copyStatus;
+    }
+
     public void start() {
         thread.start();
     }
@@ -189,6 +256,7 @@ public final class SinkRunner implements AutoCloseable {
                         }
                     }
                     revoked.forEach(partitions::remove);
+                    stopCopiesOf(revoked);
                 }
 
                 @Override
@@ -197,20 +265,30 @@ public final class SinkRunner implements AutoCloseable {
                     lostDuringFlush = flushing;
                     pending.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
                     lost.forEach(partitions::remove);
+                    stopCopiesOf(lost);
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
                     assigned.forEach(tp -> partitions.computeIfAbsent(tp, k -> new PartitionState()));
+                    consumer.pause(assigned.stream().filter(tp -> held(tp.topic())).toList());
                 }
             });
             while (running) {
+                Map<TopicPartition, Long> heldBack = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(linger)) {
+                    if (held(r.topic())) {
+                        heldBack.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+                        continue;
+                    }
                     if (pending.isEmpty()) {
                         pendingSince = System.nanoTime();
                     }
                     pending.add(r);
                 }
+                // a held partition was resumed (a retry's pause ends with a resume): its records are read again later
+                heldBack.forEach(consumer::seek);
+                manageCopies();
                 if (pending.size() >= batchRows || (!pending.isEmpty() && System.nanoTime() - pendingSince >= linger.toNanos())) {
                     flush();
                 }
@@ -226,10 +304,187 @@ public final class SinkRunner implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("sink {}: the last batch was not finished ({}); it is written again after a restart", name, e.toString());
             }
+            stopCopiesOf(consumer.assignment().stream().filter(tp -> tp.partition() == 0).toList());
+            if (copier != null) {
+                copier.shutdownNow();
+            }
             consumer.close(Duration.ofSeconds(10));
             producer.close(Duration.ofSeconds(10));
             stopped.countDown();
         }
+    }
+
+    /** True for a copied change topic whose copy this runner has not seen finished: its records wait. */
+    private boolean held(String topic) {
+        BulkCopy b = bulk;
+        return b != null && b.topics().contains(topic) && !copied.contains(topic);
+    }
+
+    /**
+     * Moves each copied topic on: starts its copy when this runner holds partition 0 and the group has no offsets for it
+     * (or offsets marked as a copy in progress); finishes a copy that ended; releases a topic whose offsets say it is done.
+     */
+    private void manageCopies() {
+        BulkCopy b = bulk;
+        if (b == null) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        List<String> status = new ArrayList<>();
+        long now = System.nanoTime();
+        for (String topic : b.topics()) {
+            if (copied.contains(topic)) {
+                continue;
+            }
+            List<TopicPartition> owned = assigned.stream().filter(tp -> tp.topic().equals(topic)).toList();
+            consumer.pause(owned);
+            CopyTask task = copies.get(topic);
+            if (task != null) {
+                if (task.future.isDone()) {
+                    copies.remove(topic);
+                    finishCopy(task, owned);
+                } else {
+                    status.add(String.format("%s: copying (%s), %,d rows written", topic, task.status, task.rows));
+                }
+                continue;
+            }
+            if (owned.isEmpty()) {
+                continue;
+            }
+            if (now < nextCopyCheck.getOrDefault(topic, 0L)) {
+                status.add(topic + ": waiting for the copy");
+                continue;
+            }
+            nextCopyCheck.put(topic, now + Duration.ofSeconds(1).toNanos());
+            try {
+                startOrRelease(b, topic, owned, status);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                // the group is rebalancing, the coordinator moved, a timeout: look again in a second
+                log.warn("sink {}: cannot read or commit the offsets of {} for its bulk copy ({}); trying again", name, topic, e.toString());
+                status.add(topic + ": waiting for the group's offsets");
+            }
+        }
+        copyStatus = List.copyOf(status);
+    }
+
+    /** Reads the topic's committed offsets: releases it when its copy is done, or starts the copy when this runner holds partition 0. */
+    private void startOrRelease(BulkCopy b, String topic, List<TopicPartition> owned, List<String> status) {
+        Set<TopicPartition> all = new HashSet<>();
+        consumer.partitionsFor(topic).forEach(pi -> all.add(new TopicPartition(topic, pi.partition())));
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(all);
+        switch (CopyMark.of(committed)) {
+            case DONE -> release(topic, owned, committed);
+            case NONE, IN_PROGRESS -> {
+                if (!owned.contains(new TopicPartition(topic, 0))) {
+                    status.add(topic + ": waiting for the copy by the member that holds partition 0");
+                    return;
+                }
+                Map<TopicPartition, OffsetAndMetadata> noted = new HashMap<>();
+                if (CopyMark.of(committed) == CopyMark.NONE) {
+                    // every change already in the topic was committed at the source before the copy reads it
+                    consumer.endOffsets(all).forEach((tp, end) -> noted.put(tp, new OffsetAndMetadata(end, COPY_IN_PROGRESS)));
+                    consumer.commitSync(noted);
+                    log.info("sink {}: copying the table of {} in bulk; its changes are applied afterwards from offsets {}", name,
+                            topic, offsetsOf(noted));
+                } else {
+                    all.forEach(tp -> noted.put(tp, committed.get(tp) != null ? committed.get(tp)
+                            : new OffsetAndMetadata(0, COPY_IN_PROGRESS)));
+                    log.info("sink {}: the bulk copy of {}'s table did not finish before; copying it again, then applying its"
+                            + " changes from offsets {}", name, topic, offsetsOf(noted));
+                }
+                CopyTask t = new CopyTask(topic, noted);
+                if (copier == null) {
+                    copier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "ferry-copy-" + name));
+                }
+                t.future = copier.submit(() -> {
+                    b.copy(topic, t);
+                    return null;
+                });
+                copies.put(topic, t);
+                status.add(topic + ": copying");
+            }
+        }
+    }
+
+    /** A copy ended: done (its dead letters sent, the offsets committed without the mark), or to be tried again. */
+    private void finishCopy(CopyTask task, List<TopicPartition> owned) {
+        Throwable failed = null;
+        try {
+            task.future.get();
+            synchronized (task.deadLetters) {
+                for (var f : task.deadLetters) {
+                    f.get();
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            failed = e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = e;
+        }
+        if (failed instanceof IllegalStateException ise) {
+            throw ise; // the sink cannot work as configured: stop, as a write would
+        }
+        if (failed != null || task.cancelled()) {
+            if (running && !task.cancelled()) {
+                log.warn("sink {}: the bulk copy of {}'s table failed ({}); copying it again in 5 s", name, task.topic,
+                        failed == null ? "stopped" : failed.toString());
+                nextCopyCheck.put(task.topic, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+            }
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        task.noted.forEach((tp, o) -> done.put(tp, new OffsetAndMetadata(o.offset())));
+        try {
+            consumer.commitSync(done);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // the copy is written, but the group does not know: whoever holds partition 0 next copies again (idempotent)
+            log.warn("sink {}: the bulk copy of {}'s table is done, but committing that failed ({}); it is copied again", name,
+                    task.topic, e.toString());
+            nextCopyCheck.put(task.topic, System.nanoTime() + Duration.ofSeconds(1).toNanos());
+            return;
+        }
+        log.info("sink {}: bulk copy of {}'s table done, {} rows; applying its changes from offsets {}", name, task.topic, task.rows,
+                offsetsOf(done));
+        release(task.topic, owned, done);
+    }
+
+    /** The topic's copy is done: its partitions here read on from the committed offsets. */
+    private void release(String topic, List<TopicPartition> owned, Map<TopicPartition, OffsetAndMetadata> committed) {
+        copied.add(topic);
+        for (TopicPartition tp : owned) {
+            OffsetAndMetadata o = committed.get(tp);
+            if (o != null) {
+                consumer.seek(tp, o.offset());
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+        consumer.resume(owned);
+    }
+
+    /** Stops (and waits for) the copies whose partition 0 this runner no longer holds. */
+    private void stopCopiesOf(Collection<TopicPartition> gone) {
+        for (TopicPartition tp : gone) {
+            CopyTask task = tp.partition() == 0 ? copies.remove(tp.topic()) : null;
+            if (task == null) {
+                continue;
+            }
+            task.cancelled = true;
+            try {
+                task.future.get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("the copy of {} ended with {}", tp.topic(), e.toString());
+            }
+            log.info("sink {}: the bulk copy of {}'s table stopped ({} rows written); whoever holds its partition 0 copies it again",
+                    name, tp.topic(), task.rows);
+        }
+    }
+
+    private static String offsetsOf(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<Integer, Long> byPartition = new java.util.TreeMap<>();
+        offsets.forEach((tp, o) -> byPartition.put(tp.partition(), o.offset()));
+        return byPartition.toString();
     }
 
     /** The target topics of this sink, and the change topics it reads directly. */
@@ -385,22 +640,12 @@ public final class SinkRunner implements AutoCloseable {
                     backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
                     continue;
                 }
-                List<BatchCompactor.Indexed> kept = new ArrayList<>();
-                for (int i = 0; i < remaining.size(); i++) {
-                    String reason = e.rejected().get(i);
-                    if (reason == null) {
-                        kept.add(remaining.get(i));
-                    } else {
-                        ConsumerRecord<byte[], byte[]> origin = origins.get(remaining.get(i).index());
-                        log.error("sink {}: a record of {} can never be written ({}); it goes to the dead-letter topic", name,
-                                origin.topic(), reason);
-                        deadLetters.add(deadLetter(origin, reason, e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-                    }
-                }
-                if (kept.size() == remaining.size()) {
-                    throw new IllegalStateException("sink " + name + " rejected a batch without naming a record", e);
-                }
-                remaining = kept;
+                remaining = BatchCompactor.unrefused(remaining, e, (event, reason) -> {
+                    ConsumerRecord<byte[], byte[]> origin = origins.get(event.index());
+                    log.error("sink {}: a record of {} can never be written ({}); it goes to the dead-letter topic", name, origin.topic(),
+                            reason);
+                    deadLetters.add(deadLetter(origin, reason, e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                });
             } catch (IllegalStateException e) {
                 throw e; // the sink cannot work as configured (missing table, evolution: fail, ...): stop
             } catch (RuntimeException e) {

@@ -64,4 +64,17 @@ class BatchCompactorTest {
         List<TargetEvent> upsertLast = List.of(patch(1, "p1"), upsert("docs", 1, "u2"));
         assertThat(BatchCompactor.compact(upsertLast)).extracting(BatchCompactor.Indexed::index).containsExactly(1);
     }
+
+    @Test
+    void whatTheSinkRefusedGoesAsideWithItsReasonAndTheRestIsWrittenAgain() {
+        List<BatchCompactor.Indexed> batch = BatchCompactor.compact(List.of(upsert("t", 1, "a"), upsert("t", 2, "b"), upsert("t", 3, "c")));
+        var refusal = io.ferry.core.spi.SinkWriteException.rejected(java.util.Map.of(1, "value too long"), null);
+        java.util.Map<Integer, String> refused = new java.util.HashMap<>();
+        List<BatchCompactor.Indexed> kept = BatchCompactor.unrefused(batch, refusal, (e, reason) -> refused.put(e.index(), reason));
+        assertThat(kept).extracting(BatchCompactor.Indexed::index).containsExactly(0, 2);
+        assertThat(refused).containsExactly(java.util.Map.entry(1, "value too long"));
+        var namesNone = io.ferry.core.spi.SinkWriteException.rejected(java.util.Map.of(7, "not in this batch"), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatchCompactor.unrefused(batch, namesNone, (e, reason) -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("without naming a record");
+    }
 }

@@ -10,6 +10,7 @@ import io.ferry.core.event.SourceInfo;
 import io.ferry.core.event.TargetEvent;
 import io.ferry.core.event.TargetEventCodec;
 import io.ferry.core.schema.Column;
+import io.ferry.core.spi.DirectDecoder;
 import io.ferry.core.spi.TargetTable;
 import io.ferry.core.topic.AppliedPosition;
 import io.ferry.core.topic.DeadLetter;
@@ -175,6 +176,145 @@ class SinkRunnerIT {
             assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("500750.00"); // sum of id + 0.25 for 1..1000
         }
         assertThat(metrics.retries()).as("writes were retried while the lock was held").isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * The bulk copy of a direct mapping's table with two members in the sink's group: exactly one copies at a time (the
+     * holder of partition 0), neither applies the table's changes until the copy is done, then both apply those after
+     * the offsets noted when it began, and none before them (the copy holds those).
+     */
+    @Test
+    void aBulkCopyHoldsEveryMembersChangesUntilItIsDone(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_copy");
+        String pipeline = "copy-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        String change = names.change(new io.ferry.core.event.TableId("public", "items"));
+        createTopics(kafka, names);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, List.of(new TopicLayout(names, 2, Optional.empty(), Optional.empty())
+                    .change(new io.ferry.core.event.TableId("public", "items"))));
+        }
+        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_copy") + "\nuser: postgres\nbatch_rows: 50\n");
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        // changes logged before the copy begins: the copy holds their rows (with balance 2.00), so they must not be applied
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int id = 1; id <= 100; id++) {
+                TargetEvent e = upsert(id, "1.00");
+                producer.send(new ProducerRecord<>(change, id % 2, TargetEventCodec.key(e, 0), TargetEventCodec.value(e)));
+            }
+            producer.flush();
+        }
+        DirectDecoder decoder = new DirectDecoder() {
+            @Override
+            public java.util.Set<String> topics() {
+                return java.util.Set.of(change);
+            }
+
+            @Override
+            public Decoded decode(String topic, byte[] key, byte[] value) {
+                return new Decoded(List.of(TargetEventCodec.decode(value)), List.of());
+            }
+        };
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger copiesDone = new java.util.concurrent.atomic.AtomicInteger();
+        BulkCopy copy = new BulkCopy() {
+            @Override
+            public java.util.Set<String> topics() {
+                return java.util.Set.of(change);
+            }
+
+            @Override
+            public void copy(String topic, Progress progress) throws InterruptedException {
+                mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try (var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)))) {
+                    List<TargetEvent> rows = new ArrayList<>();
+                    for (int id = 1; id <= 100; id++) {
+                        rows.add(upsert(id, "2.00"));
+                    }
+                    sink.write(rows);
+                    progress.copied(rows.size());
+                    while (!release.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        if (progress.cancelled()) {
+                            throw new InterruptedException("cancelled");
+                        }
+                    }
+                    copiesDone.incrementAndGet();
+                } catch (io.ferry.core.spi.SinkWriteException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    running.decrementAndGet();
+                }
+            }
+        };
+        List<SinkRunner> runners = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+                SinkRunner r = new SinkRunner(pipeline, "pg", sink, options, client, new SinkMetrics(null, pipeline, "pg"));
+                r.readDirect(decoder);
+                r.copyFirst(copy);
+                r.start();
+                runners.add(r);
+            }
+            await("one member copies, the other waits for it").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(runners).extracting(r -> String.join(";", r.copyStatus()))
+                        .anySatisfy(x -> assertThat(x).contains(change + ": copying"))
+                        .anySatisfy(x -> assertThat(x).contains("waiting for the copy by the member that holds partition 0"));
+                assertThat(balances(pg)).hasSize(100).containsOnlyKeys(java.util.stream.LongStream.rangeClosed(1, 100).boxed()
+                        .toArray(Long[]::new)).allSatisfy((id, b) -> assertThat(b).isEqualByComparingTo("2.00"));
+            });
+            // changes logged during the copy, on both partitions: held by both members until the copy is done
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int id = 1; id <= 10; id++) {
+                    TargetEvent e = upsert(id, "3.00");
+                    producer.send(new ProducerRecord<>(change, id % 2, TargetEventCodec.key(e, 0), TargetEventCodec.value(e)));
+                }
+                producer.flush();
+            }
+            Thread.sleep(3_000);
+            assertThat(balances(pg).values()).as("nothing applied during the copy").allSatisfy(b -> assertThat(b).isEqualByComparingTo("2.00"));
+            release.countDown();
+            await("both members apply what came after the copy began").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(balances(pg)).hasSize(100).allSatisfy((id, b) -> assertThat(b)
+                            .isEqualByComparingTo(id <= 10 ? "3.00" : "2.00")));
+            assertThat(mostAtOnce.get()).as("never two copies at once").isEqualTo(1);
+            assertThat(copiesDone.get()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runners).allSatisfy(r -> assertThat(r.copyStatus()).isEmpty()));
+        } finally {
+            release.countDown();
+            runners.forEach(SinkRunner::close);
+        }
+        try (var c = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, names.sinkGroup("pg")), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var committed = c.committed(java.util.Set.of(new org.apache.kafka.common.TopicPartition(change, 0),
+                    new org.apache.kafka.common.TopicPartition(change, 1)));
+            assertThat(committed.values()).allSatisfy(o -> {
+                assertThat(o).isNotNull();
+                assertThat(o.offset()).as("past the changes of both phases").isEqualTo(55);
+                assertThat(o.metadata()).isEmpty();
+            });
+        }
+    }
+
+    private static Map<Long, java.math.BigDecimal> balances(PostgresService pg) throws Exception {
+        Map<Long, java.math.BigDecimal> out = new java.util.TreeMap<>();
+        if (count(pg, "runner_copy") < 0) {
+            return out;
+        }
+        try (Connection c = pg.connect("runner_copy"); ResultSet rs = c.createStatement().executeQuery("SELECT id, balance FROM accounts")) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getBigDecimal(2));
+            }
+        }
+        return out;
     }
 
     /** The pipeline's topics and the target topic of pg/accounts, two partitions. */

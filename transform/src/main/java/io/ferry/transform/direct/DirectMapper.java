@@ -6,6 +6,7 @@ import io.ferry.core.event.ChangeEventCodec;
 import io.ferry.core.event.EventFormatException;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.TargetEvent;
+import io.ferry.core.spi.DirectDecoder;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.transform.mapping.MappingException;
 import io.ferry.transform.mapping.RowLookup;
@@ -28,7 +29,7 @@ import java.util.Set;
  * capture's stamps, which grow strictly along each partition, as Cassandra's write timestamps need. A row that does
  * not map is reported, not dropped: the caller dead-letters it and leaves the target row as it was.
  */
-public final class DirectMapper {
+public final class DirectMapper implements DirectDecoder {
 
     private static final RowLookup NO_LOOKUP = (table, columns, values) -> List.of();
 
@@ -47,30 +48,24 @@ public final class DirectMapper {
     }
 
     /** The change topics this sink reads directly. */
+    @Override
     public Set<String> topics() {
         return byTopic.keySet();
-    }
-
-    /** A row that did not map for one mapping. */
-    public record Failure(String mapping, String reason, String error) {
-    }
-
-    /** What one change record gives: the target events in order, and the mappings it failed for. */
-    public record Result(List<TargetEvent> events, List<Failure> failures) {
     }
 
     /**
      * @throws EventFormatException when the record is not a change event
      */
-    public Result map(String topic, byte[] key, byte[] value) {
+    @Override
+    public Decoded decode(String topic, byte[] key, byte[] value) {
         List<TargetMapping> mappings = byTopic.getOrDefault(topic, List.of());
         ChangeEvent event = ChangeEventCodec.decode(key, value);
         if (event instanceof ChangeEvent.MarkerEvent m) {
-            return new Result(List.of(new TargetEvent.MarkerPassage(m.marker(), m.source())), List.of());
+            return new Decoded(List.of(new TargetEvent.MarkerPassage(m.marker(), m.source())), List.of());
         }
         ChangeEvent.RowChange change = (ChangeEvent.RowChange) event;
         List<TargetEvent> events = new ArrayList<>();
-        List<Failure> failures = new ArrayList<>();
+        List<Rejection> failures = new ArrayList<>();
         for (TargetMapping m : mappings) {
             if (!m.entity().from().exact().map(change.table()::equals).orElse(false)) {
                 continue;
@@ -78,10 +73,10 @@ public final class DirectMapper {
             try {
                 apply(m, change, events);
             } catch (MappingException e) {
-                failures.add(new Failure(m.name(), "cannot map row for target '" + m.to() + "'", e.getMessage()));
+                failures.add(new Rejection(m.name(), "cannot map row for target '" + m.to() + "'", e.getMessage()));
             }
         }
-        return new Result(events, failures);
+        return new Decoded(events, failures);
     }
 
     private void apply(TargetMapping m, ChangeEvent.RowChange change, List<TargetEvent> out) {

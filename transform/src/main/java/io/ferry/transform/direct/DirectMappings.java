@@ -2,6 +2,8 @@ package io.ferry.transform.direct;
 
 import io.ferry.core.config.PipelineConfig;
 import io.ferry.core.event.TableId;
+import io.ferry.transform.mapping.ColumnSpec;
+import io.ferry.transform.mapping.Entity;
 import io.ferry.transform.mapping.Mappings;
 import io.ferry.transform.mapping.TargetMapping;
 import java.util.ArrayList;
@@ -48,6 +50,41 @@ public final class DirectMappings {
         Set<TableId> out = new LinkedHashSet<>();
         direct.forEach(m -> out.add(m.entity().from().exact().orElseThrow()));
         return out;
+    }
+
+    /**
+     * The tables the sinks copy in bulk instead of Debezium's snapshot ({@code transform.bulk_copy}): with the direct path
+     * on and an initial snapshot, the tables that direct mappings read and no other mapping reads (not by a pattern, not as
+     * a related or nested table), since the transform stage would never see their rows otherwise.
+     */
+    public static Set<TableId> copied(PipelineConfig config) {
+        List<TargetMapping> direct = of(config);
+        if (direct.isEmpty() || !config.transform().bulkCopy() || !"initial".equals(config.source().snapshot())) {
+            return Set.of();
+        }
+        Set<TableId> out = new LinkedHashSet<>(tables(direct));
+        for (TargetMapping m : remaining((Mappings) config.mappings(), direct).targets()) {
+            out.removeIf(t -> reads(m.entity(), t));
+        }
+        return out;
+    }
+
+    /** True when the entity reads this table: as its own table (exact or by pattern), a related one, or a nested child's. */
+    private static boolean reads(Entity e, TableId table) {
+        if (e.from().matches(table) || e.related().values().stream().anyMatch(r -> r.table().equals(table))) {
+            return true;
+        }
+        return e.columns().stream().anyMatch(c -> reads(c, table));
+    }
+
+    private static boolean reads(ColumnSpec c, TableId table) {
+        if (c instanceof ColumnSpec.Group g) {
+            return g.columns().stream().anyMatch(x -> reads(x, table));
+        }
+        if (c instanceof ColumnSpec.Nest n) {
+            return n.table().equals(table) || reads(n.child(), table);
+        }
+        return false;
     }
 
     /** The direct mappings one sink applies. */

@@ -13,6 +13,7 @@ import io.ferry.core.event.Row;
 import io.ferry.core.event.SourceInfo;
 import io.ferry.core.event.TableId;
 import io.ferry.core.event.TargetEvent;
+import io.ferry.core.spi.DirectDecoder;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.transform.mapping.TargetMapping;
 import io.ferry.transform.topology.TransformSpec;
@@ -116,46 +117,46 @@ class DirectMapperTest {
 
     @Test
     void whatDoesNotMapIsReportedWithItsMappingNotDropped() {
-        DirectMapper.Result bad = map(ChangeEvent.RowChange.insert(ITEMS, key(3),
+        DirectDecoder.Decoded bad = map(ChangeEvent.RowChange.insert(ITEMS, key(3),
                 row("{\"id\":3,\"name\":\"c\",\"status\":\"active\",\"body\":\"b\",\"qty\":\"three\"}"), source(), 1));
         assertThat(bad.events()).isEmpty();
-        assertThat(bad.failures()).singleElement().satisfies(f -> {
+        assertThat(bad.rejections()).singleElement().satisfies(f -> {
             assertThat(f.mapping()).isEqualTo("active_items");
             assertThat(f.reason()).isEqualTo("cannot map row for target 'active_items'");
             assertThat(f.error()).contains("three");
         });
         // a delete without its row (REPLICA IDENTITY not FULL) cannot be keyed: reported, not lost
-        DirectMapper.Result keyless = map(ChangeEvent.RowChange.delete(ITEMS, key(4), null, source(), 1));
-        assertThat(keyless.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("REPLICA IDENTITY FULL"));
+        DirectDecoder.Decoded keyless = map(ChangeEvent.RowChange.delete(ITEMS, key(4), null, source(), 1));
+        assertThat(keyless.rejections()).singleElement().satisfies(f -> assertThat(f.error()).contains("REPLICA IDENTITY FULL"));
         // nor an update logged without its old row that leaves the filter: where the row was is unknown
-        DirectMapper.Result unknown = map(ChangeEvent.RowChange.update(ITEMS, key(5), null,
+        DirectDecoder.Decoded unknown = map(ChangeEvent.RowChange.update(ITEMS, key(5), null,
                 row("{\"id\":5,\"name\":\"e\",\"status\":\"retired\",\"body\":\"b\",\"qty\":\"1\"}"), source(), 1));
         assertThat(unknown.events()).isEmpty();
-        assertThat(unknown.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("no longer matches the filter"));
+        assertThat(unknown.rejections()).singleElement().satisfies(f -> assertThat(f.error()).contains("no longer matches the filter"));
     }
 
     @Test
     void markersPassAsTheyCameAndEventsKeepCapturesStamps() {
         SourceInfo at = source();
         ChangeEvent.MarkerEvent marker = new ChangeEvent.MarkerEvent(new Marker(42, 7, Marker.Kind.HEARTBEAT), at);
-        DirectMapper.Result r = mapper.map(topic, ChangeEventCodec.key(marker, 0), ChangeEventCodec.value(marker));
+        DirectDecoder.Decoded r = mapper.decode(topic, ChangeEventCodec.key(marker, 0), ChangeEventCodec.value(marker));
         assertThat(r.events()).singleElement().isInstanceOfSatisfying(TargetEvent.MarkerPassage.class, m -> {
             assertThat(m.marker().id()).isEqualTo(42);
             assertThat(m.origins()).isEqualTo(1);
         });
         SourceInfo s = source();
-        DirectMapper.Result row = map(ChangeEvent.RowChange.insert(ITEMS, key(5),
+        DirectDecoder.Decoded row = map(ChangeEvent.RowChange.insert(ITEMS, key(5),
                 row("{\"id\":5,\"name\":\"e\",\"status\":\"active\",\"body\":\"b\",\"qty\":\"1\"}"), s, 1));
         assertThat(row.events()).singleElement().satisfies(e -> assertThat(e.source().stampUs()).isEqualTo(s.stampUs()));
     }
 
-    private DirectMapper.Result map(ChangeEvent.RowChange change) {
-        return mapper.map(topic, ChangeEventCodec.key(change), ChangeEventCodec.value(change));
+    private DirectDecoder.Decoded map(ChangeEvent.RowChange change) {
+        return mapper.decode(topic, ChangeEventCodec.key(change), ChangeEventCodec.value(change));
     }
 
     private List<String> events(ChangeEvent.RowChange change) {
-        DirectMapper.Result r = map(change);
-        assertThat(r.failures()).isEmpty();
+        DirectDecoder.Decoded r = map(change);
+        assertThat(r.rejections()).isEmpty();
         List<String> out = new ArrayList<>();
         for (TargetEvent e : r.events()) {
             out.add(e.match(u -> "upsert " + u.table() + " " + json(u.key()) + " " + json(u.row()),

@@ -28,9 +28,10 @@ import java.util.function.Consumer;
  * Reads source tables with JDBC, as canonical values equal to what capture emits (docs/types.md). It reuses the
  * relational sinks' {@link RowReader} pointed at the source database, one per namespace (PostgreSQL schema, MySQL
  * database), with a "target table" made from each source table's schema: that reader turns every column type into
- * its canonical form the same way capture does (checked by {@code SourceRowsIT}). Not thread-safe.
+ * its canonical form the same way capture does (checked by {@code SourceRowsIT}). Also what the sinks' bulk copies read.
+ * Not thread-safe.
  */
-final class SourceRows implements AutoCloseable {
+public final class SourceRows implements AutoCloseable {
 
     private final String pipeline;
     private final SourceSettings source;
@@ -38,7 +39,7 @@ final class SourceRows implements AutoCloseable {
     private final SinkFactories factories;
     private final Map<String, Sink> readers = new HashMap<>();
 
-    SourceRows(String pipeline, SourceSettings source, Map<TableId, TableSchema> schemas, SinkFactories factories) {
+    public SourceRows(String pipeline, SourceSettings source, Map<TableId, TableSchema> schemas, SinkFactories factories) {
         this.pipeline = pipeline;
         this.source = source;
         this.schemas = Map.copyOf(schemas);
@@ -59,7 +60,7 @@ final class SourceRows implements AutoCloseable {
      *
      * @throws SinkWriteException retryable when the source is unreachable
      */
-    void read(TableId table, Consumer<Row> rows) throws SinkWriteException {
+    public void read(TableId table, Consumer<Row> rows) throws SinkWriteException {
         read(table, KeyRange.ALL, rows);
     }
 

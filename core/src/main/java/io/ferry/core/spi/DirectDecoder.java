@@ -1,4 +1,4 @@
-package io.ferry.sinks.runtime;
+package io.ferry.core.spi;
 
 import io.ferry.core.event.TargetEvent;
 import java.util.List;
@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Turns the records of topics a sink reads directly (the change topics of {@code transform.direct} mappings) into the
- * target events it applies. The mapping lives outside the sinks module; the service hands it in.
+ * target events it applies. Implemented by the transform module's direct mapper, applied by the sinks' runtime, which
+ * do not know each other; the service hands one to the other.
  */
 public interface DirectDecoder {
 
