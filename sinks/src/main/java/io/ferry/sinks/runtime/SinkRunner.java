@@ -61,7 +61,9 @@ public final class SinkRunner implements AutoCloseable {
     private final int batchRows;
     private final Duration linger;
     private final Duration maxBackoff;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Properties consumerConfig;
+    /** Made by {@link #start()}, which knows whether change topics are read directly. */
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final SinkMetrics metrics;
     private final Thread thread;
@@ -182,7 +184,7 @@ public final class SinkRunner implements AutoCloseable {
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name);
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumerConfig = c;
         Properties p = new Properties();
         p.putAll(clientBase);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -227,6 +229,13 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     public void start() {
+        DirectDecoder d = direct;
+        if (d != null && !d.topics().isEmpty()) {
+            // capture makes the change topics as it starts: a direct sink (and its bulk copy) finds them within a second
+            // instead of five (the pattern subscription fetches the metadata of every topic at this interval)
+            consumerConfig.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
+        }
+        consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread.start();
     }
 
@@ -769,7 +778,14 @@ public final class SinkRunner implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c == null) {
+            // never started: nothing to finish
+            producer.close(Duration.ofSeconds(10));
+            sink.close();
+            return;
+        }
+        c.wakeup();
         try {
             if (!stopped.await(60, TimeUnit.SECONDS)) {
                 log.warn("sink {} did not stop within 60 s", name);
