@@ -32,21 +32,33 @@ final class ExpectedNames {
     private int cursor;
     /** The next look asks for this many times the target's {@code idsPerLook}. */
     private int widen = 1;
+    /** Whether a look that missed makes the next one start again at the first id it missed (rows arriving in order). */
+    private final boolean inOrder;
 
     /** {@code ids}: in the order to look for them; {@code nameOf}: the name each must have. */
     ExpectedNames(List<Long> ids, LongFunction<String> nameOf) {
+        this(ids, nameOf, false);
+    }
+
+    private ExpectedNames(List<Long> ids, LongFunction<String> nameOf, boolean inOrder) {
         this.remaining = new ArrayList<>(ids);
         this.nameOf = nameOf;
         this.total = ids.size();
+        this.inOrder = inOrder;
     }
 
-    /** The snapshot's rows 1..rows, as the source was filled. */
+    /**
+     * The snapshot's rows 1..rows, as the source was filled. Every contender reads the table in about key order (the
+     * peer's rows then spread over six partitions), so a look that misses rows makes the next start again at the first
+     * it missed: the looks stay at the front of what has arrived instead of going on through the ids still to come, and
+     * the one that passes follows the last rows closely.
+     */
     static ExpectedNames snapshot(long rows) {
         List<Long> ids = new ArrayList<>();
         for (long id = 1; id <= rows; id++) {
             ids.add(id);
         }
-        return new ExpectedNames(ids, BenchTable::insertedName);
+        return new ExpectedNames(ids, BenchTable::insertedName, true);
     }
 
     /** The backlog's: its inserts in id order, then its updates (their ids are below every insert's). */
@@ -65,6 +77,7 @@ final class ExpectedNames {
     boolean seenIn(BenchTarget.Reader target) throws Exception {
         int budget = (int) Math.min(remaining.size(), (long) target.idsPerLook() * widen);
         boolean missed = false;
+        Long firstMissed = null;
         while (budget > 0 && !remaining.isEmpty()) {
             if (cursor >= remaining.size()) {
                 cursor = 0;
@@ -78,6 +91,9 @@ final class ExpectedNames {
                     missing.add(id);
                 }
             }
+            if (firstMissed == null && !missing.isEmpty()) {
+                firstMissed = missing.get(0);
+            }
             missed |= !missing.isEmpty();
             chunk.clear();
             remaining.addAll(cursor, missing);
@@ -85,6 +101,9 @@ final class ExpectedNames {
             budget -= size;
         }
         widen = missed ? 1 : Math.min(widen * 2, MAX_WIDEN);
+        if (inOrder && firstMissed != null) {
+            cursor = remaining.indexOf(firstMissed);
+        }
         return remaining.isEmpty();
     }
 

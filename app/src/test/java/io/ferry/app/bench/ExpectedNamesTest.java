@@ -15,10 +15,18 @@ class ExpectedNamesTest {
     private static final class MapTarget implements BenchTarget.Reader {
         final Map<Long, String> rows = new HashMap<>();
         final List<Integer> asked = new ArrayList<>();
+        final List<Long> firstAsked = new ArrayList<>();
+        int perLook = 10_000;
+
+        @Override
+        public int idsPerLook() {
+            return perLook;
+        }
 
         @Override
         public Map<Long, String> names(Collection<Long> ids) {
             asked.add(ids.size());
+            firstAsked.add(ids.iterator().next());
             Map<Long, String> out = new HashMap<>();
             ids.forEach(id -> {
                 if (rows.containsKey(id)) {
@@ -84,6 +92,36 @@ class ExpectedNamesTest {
         // 10k, 20k, 40k, 80k, 160k, 320k: 630k; then the remaining 370k in the 7th look (at most 320k each: an 8th)
         assertThat(looks + 1).isEqualTo(8);
         assertThat(target.asked.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void theSnapshotsLooksStartAgainAtTheFirstRowTheyMissedSinceRowsArriveInKeyOrder() throws Exception {
+        ExpectedNames expected = ExpectedNames.snapshot(100_000);
+        MapTarget target = new MapTarget();
+        for (long id = 1; id <= 30_000; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        assertThat(expected.seenIn(target)).isFalse(); // 10,000 asked, all there
+        assertThat(expected.seenIn(target)).isFalse(); // 20,000 asked, all there
+        assertThat(expected.seenIn(target)).isFalse(); // 40,000 asked from 30,001: none there
+        for (long id = 30_001; id <= 45_000; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        target.firstAsked.clear();
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(target.firstAsked).as("back at the first row missed, not on at 70,001").startsWith(30_001L);
+        assertThat(expected.seen()).isEqualTo(40_000);
+
+        ExpectedNames backlog = ExpectedNames.of(BACKLOG);
+        MapTarget other = new MapTarget();
+        other.perLook = 2_000;
+        for (long id = 10_001; id <= 11_000; id++) {
+            other.rows.put(id, BenchTable.insertedName(id));
+        }
+        assertThat(backlog.seenIn(other)).isFalse(); // 10,001..12,000 asked, 11,001.. missing
+        other.firstAsked.clear();
+        assertThat(backlog.seenIn(other)).isFalse();
+        assertThat(other.firstAsked).as("the backlog's changes come in any order: its looks go on round").startsWith(12_001L);
     }
 
     @Test
