@@ -12,8 +12,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +62,11 @@ public final class TopicAdmin {
                 .map(s -> new NewTopic(s.name(), java.util.Optional.of(s.partitions()), s.replicationFactor()).configs(s.configs()))
                 .toList();
         var results = admin.createTopics(topics).values();
+        List<TopicSpec> created = new ArrayList<>();
         for (var entry : results.entrySet()) {
             try {
                 entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                missing.stream().filter(s -> s.name().equals(entry.getKey())).forEach(created::add);
                 log.info("created topic {}", entry.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -69,6 +75,39 @@ public final class TopicAdmin {
                 // another Ferry process created it a moment ago: fine, its policy is checked below
                 verifyWhenKnown(admin, missing.stream().filter(s -> s.name().equals(entry.getKey())).toList());
             }
+        }
+        awaitLeaders(admin, created);
+    }
+
+    /**
+     * The controller answers a creation once it is decided, before the brokers have taken it in: a producer's first batch
+     * to a partition whose leader does not host it yet is answered NOT_LEADER_OR_FOLLOWER, and Kafka 4.1.1 then refused an
+     * idempotent producer's retried first batch with OUT_OF_ORDER_SEQUENCE_NUMBER for ever (capture's producer is one). So
+     * new topics are returned only once every partition's leader answers for it: a DescribeProducers request is answered
+     * by the same partition state a produce request needs.
+     */
+    private static void awaitLeaders(Admin admin, List<TopicSpec> created) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        List<TopicPartition> partitions = created.stream()
+                .flatMap(s -> java.util.stream.IntStream.range(0, s.partitions()).mapToObj(p -> new TopicPartition(s.name(), p)))
+                .toList();
+        if (partitions.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                admin.describeProducers(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                boolean notYet = e.getCause() instanceof NotLeaderOrFollowerException
+                        || e.getCause() instanceof UnknownTopicOrPartitionException
+                        || e.getCause() instanceof LeaderNotAvailableException;
+                if (!notYet || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -84,7 +123,7 @@ public final class TopicAdmin {
                 verifyPolicies(admin, specs);
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
                     throw e;
                 }

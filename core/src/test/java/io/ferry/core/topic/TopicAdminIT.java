@@ -47,6 +47,29 @@ class TopicAdminIT {
     }
 
     @Test
+    void everyPartitionOfATopicItMadeTakesAProducersFirstBatch(KafkaService kafka) throws Exception {
+        String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
+        TopicLayout layout = new TopicLayout(new TopicNames(pipeline), 6, Optional.empty(), Optional.empty());
+        TopicSpec spec = layout.change(TableId.parse("public.orders"));
+        // No retries: a partition whose leader does not host it yet would fail its first send.
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", "false",
+                "retries", "0", "acks", "all", "max.block.ms", "30000");
+        try (Admin admin = admin(kafka);
+                var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(config,
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.StringSerializer())) {
+            TopicAdmin.ensure(admin, List.of(spec));
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
+            for (int p = 0; p < 6; p++) {
+                sent.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(spec.name(), p, "k", "v" + p)));
+            }
+            for (int p = 0; p < 6; p++) {
+                assertThat(sent.get(p).get(30, TimeUnit.SECONDS).partition()).isEqualTo(p);
+            }
+        }
+    }
+
+    @Test
     void refusesAnExistingTopicThatWouldExpireRecordsAndAcceptsOtherPartitionCounts(KafkaService kafka) throws Exception {
         String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
         TopicNames names = new TopicNames(pipeline);
