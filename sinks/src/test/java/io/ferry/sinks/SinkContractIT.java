@@ -52,7 +52,7 @@ public abstract class SinkContractIT {
     private static final SourceInfo SOURCE = new SourceInfo("src", "0/1", 1, "1", 1_700_000_000_000_000L, false);
 
     private final Map<String, TargetTable> tables = new HashMap<>();
-    private Sink sink;
+    protected Sink sink;
     private String suffix;
 
     /** The factory under test. */
@@ -107,7 +107,7 @@ public abstract class SinkContractIT {
         return new Column(name, ColumnType.of(type), true);
     }
 
-    private static Row row(Object... kv) {
+    protected static Row row(Object... kv) {
         Row.Builder b = Row.builder();
         for (int i = 0; i < kv.length; i += 2) {
             Object v = kv[i + 1];
@@ -116,7 +116,7 @@ public abstract class SinkContractIT {
         return b.build();
     }
 
-    private static TargetEvent upsert(String table, Row row) {
+    protected static TargetEvent upsert(String table, Row row) {
         return new TargetEvent.Upsert(table, Row.builder().put("id", row.get("id")).build(), row, SOURCE);
     }
 
@@ -125,13 +125,13 @@ public abstract class SinkContractIT {
     }
 
     /** Every row of the table, in whatever order the target returns them (Cassandra: token order). */
-    private List<Row> readAll(String table) throws SinkWriteException {
+    protected List<Row> readAll(String table) throws SinkWriteException {
         List<Row> rows = new ArrayList<>();
         ((RowReader) sink).read(table, KeyRange.ALL, rows::add);
         return rows;
     }
 
-    private String people() {
+    protected String people() {
         return table("people", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false), col("name", CanonicalType.STRING),
                 col("city", CanonicalType.STRING)), "id");
     }

@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class ChangePublisher implements AutoCloseable {
 
     /** Change topic names by table: a name is built with regular expressions, once per table is enough. */
-    private final java.util.Map<io.ferry.core.event.TableId, String> topics = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TableId, String> topics = new ConcurrentHashMap<>();
 
     private final String pipeline;
     private final TopicLayout layout;
@@ -67,12 +67,17 @@ public final class ChangePublisher implements AutoCloseable {
 
     /** Makes sure a table's change topic exists, so markers reach it from now on. */
     public void ensureChangeTopic(TableId table) {
-        String topic = layout.names().change(table);
+        String topic = topic(table);
         if (!changeTopics.containsKey(topic)) {
             TopicSpec spec = layout.change(table);
             TopicAdmin.ensure(admin, List.of(spec));
             changeTopics.put(topic, partitions(topic));
         }
+    }
+
+    /** A table's change topic name, built once (called for every change). */
+    private String topic(TableId table) {
+        return topics.computeIfAbsent(table, t -> layout.names().change(t));
     }
 
     /** A topic created a moment ago may not be in every broker's metadata yet: its description is retried for a while. */
@@ -127,7 +132,7 @@ public final class ChangePublisher implements AutoCloseable {
     public void addRow(Batch batch, ChangeEvent.RowChange event) {
         byte[] key = ChangeEventCodec.key(event);
         byte[] value = ChangeEventCodec.value(event);
-        String topic = topics.computeIfAbsent(event.table(), t -> layout.names().change(t));
+        String topic = topic(event.table());
         if (value.length > TopicSpec.MAX_RECORD_BYTES) {
             addDeadLetter(batch, new DeadLetter(pipeline, DeadLetter.Stage.CAPTURE, event.table().toString(),
                     "change too large for Kafka", "the change event of " + event.table() + " at " + event.source().pos() + " is "

@@ -173,15 +173,33 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         return table;
     }
 
+    private static boolean hasAll(Row row, List<Column> columns) {
+        for (Column col : columns) {
+            if (!row.has(col.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void writeTable(Connection c, TargetTable table, List<TargetEvent> events) throws SQLException {
         Set<String> ignored = ignoredColumns.getOrDefault(table.name(), Set.of());
         Map<List<Column>, List<Row>> upserts = new LinkedHashMap<>();
         List<Row> deletes = new ArrayList<>();
+        List<Column> written = table.columns().stream().filter(col -> !ignored.contains(col.name())).toList();
+        List<Row> complete = null;
         for (TargetEvent e : events) {
             if (e instanceof TargetEvent.Upsert u) {
+                if (hasAll(u.row(), written)) {
+                    // the common case, without a column list made and hashed per row
+                    if (complete == null) {
+                        complete = upserts.computeIfAbsent(written, k -> new ArrayList<>());
+                    }
+                    complete.add(u.row());
+                    continue;
+                }
                 // A column absent from the row (a TOAST value the source did not send) is left as it is.
-                List<Column> present = table.columns().stream()
-                        .filter(col -> u.row().has(col.name()) && !ignored.contains(col.name())).toList();
+                List<Column> present = written.stream().filter(col -> u.row().has(col.name())).toList();
                 upserts.computeIfAbsent(present, k -> new ArrayList<>()).add(u.row());
             } else if (e instanceof TargetEvent.Delete d) {
                 deletes.add(d.key());

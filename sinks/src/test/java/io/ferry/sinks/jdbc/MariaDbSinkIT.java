@@ -7,7 +7,6 @@ import io.ferry.core.types.ColumnType;
 import io.ferry.devstack.MysqlService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
-import io.ferry.sinks.SinkContractIT;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.SourceInfo;
 import io.ferry.core.event.TargetEvent;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @WithServices(Service.MARIADB)
-class MariaDbSinkIT extends SinkContractIT {
+class MariaDbSinkIT extends JdbcSinkContractIT {
 
     private static MysqlService db;
 

@@ -7,11 +7,10 @@ import io.ferry.core.types.ColumnType;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
-import io.ferry.sinks.SinkContractIT;
 import org.junit.jupiter.api.BeforeAll;
 
 @WithServices(Service.POSTGRES)
-class PostgresSinkIT extends SinkContractIT {
+class PostgresSinkIT extends JdbcSinkContractIT {
 
     private static PostgresService pg;
 
