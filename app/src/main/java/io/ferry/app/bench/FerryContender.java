@@ -1,20 +1,40 @@
 package io.ferry.app.bench;
 
+import io.ferry.app.cli.ClassArchive;
 import io.ferry.app.cli.Ferry;
+import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Ferry as an operator runs it: {@code ferry run --config FILE} in its own JVM (every role, the embedded Kafka in it), so
  * its CPU time and peak RSS are its own. Stopping is SIGTERM (the service closes cleanly); starting again runs a new JVM
- * on the same data directory.
+ * on the same data directory. Like {@code bin/ferry}, it launches Ferry with the class archive beside its jar
+ * ({@link ClassArchive}): a run that finds none writes it when it stops, so the first start of a fresh build goes without.
  */
 final class FerryContender extends JvmContender {
 
     static final String NOTE = "Ferry's JVM (`ferry run`, every role, its embedded Kafka included)";
 
     FerryContender(String pipelineName, Path pipelineFile, List<String> jvmOptions, Path log) {
-        super(new JavaProcess("ferry run", System.getProperty("java.class.path"), Ferry.class.getName(), jvmOptions,
+        super(new JavaProcess("ferry run", classpath(), Ferry.class.getName(), jvmOptions, FerryContender::classArchive,
                 List.of("run", "--config", pipelineFile.toString()), log), "pipeline " + pipelineName + " running", NOTE);
+    }
+
+    /** The benchmark's own class path, absolute (a class archive is valid only for the class path it was written with). */
+    private static String classpath() {
+        return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /** As {@code bin/ferry} runs it: with the class archive beside the jar when there is one, writing it otherwise. */
+    private static List<String> classArchive() {
+        String cp = classpath();
+        if (cp.contains(File.pathSeparator)) {
+            return List.of();
+        }
+        return ClassArchive.launchOptions(Path.of(cp), Path.of(System.getProperty("java.home")));
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A contender's JVM, started as a child of the benchmark so its CPU time and peak memory are its own (not the load
@@ -25,6 +26,7 @@ final class JavaProcess {
     private final String mainClass;
     private final List<String> jvmOptions;
     private final List<String> args;
+    private final Supplier<List<String>> startOptions;
     private final Path log;
     private Process process;
     private long logOffset;
@@ -33,7 +35,14 @@ final class JavaProcess {
     private double peakRssMib = -1;
 
     JavaProcess(String name, String classpath, String mainClass, List<String> jvmOptions, List<String> args, Path log) {
+        this(name, classpath, mainClass, jvmOptions, List::of, args, log);
+    }
+
+    /** With {@code startOptions}: JVM options chosen anew at each start (Ferry's class archive appears after its first stop). */
+    JavaProcess(String name, String classpath, String mainClass, List<String> jvmOptions, Supplier<List<String>> startOptions,
+            List<String> args, Path log) {
         this.name = name;
+        this.startOptions = startOptions;
         this.classpath = classpath;
         this.mainClass = mainClass;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -45,6 +54,7 @@ final class JavaProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
+        cmd.addAll(startOptions.get());
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass);

@@ -49,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
         log.info("effective configuration (secrets masked):\n{}", ConfigPrinter.print(pipeline));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stopped = new CountDownLatch(1);
+        long started = System.nanoTime();
         FerryService service = new FerryService(pipeline, chosen, registry);
         AtomicReference<StatusServer> http = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -59,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
             }
             service.close();
             log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            ClassArchive.writeIfAsked(java.time.Duration.ofNanos(System.nanoTime() - started));
             stopped.countDown();
         }, "ferry-shutdown"));
         service.start();

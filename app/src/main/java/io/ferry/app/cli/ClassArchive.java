@@ -1,0 +1,159 @@
+package io.ferry.app.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Class-data sharing for {@code ferry run} (Java 17's dynamic AppCDS archive): a start maps the classes the last run
+ * loaded from one file instead of reading, parsing and verifying them from the jars again (about 1.5 s of a 5.5 s start
+ * on two cores, README, Performance). The archive lives next to the jar ({@code ferry-run-<key>.jsa}, the key being the
+ * Java executable's modification time, so another JDK gets its own); a rebuilt jar makes it stale.
+ *
+ * <p>{@code bin/ferry} and the benchmark launch {@code run} the same way ({@link #launchOptions}): with a fresh archive,
+ * {@code -XX:SharedArchiveFile}; without one, {@code -XX:+RecordDynamicDumpInfo} and the system property
+ * {@value #PROPERTY}, and the run writes the archive when it stops cleanly after at least {@link #MIN_RUN}
+ * ({@link #writeIfAsked}): a run that failed at once would archive too few classes to help. Setting FERRY_CDS=off (or
+ * the system property {@code ferry.cds=off} for the benchmark) leaves it all out. The JVM checks the archive against the
+ * jars and itself when mapping it, and runs without it (silently: its cds log is turned off) when they differ.
+ */
+public final class ClassArchive {
+
+    /** The system property naming the archive a run writes when it stops. */
+    public static final String PROPERTY = "ferry.cds.archive";
+    /** A run shorter than this writes no archive. */
+    static final Duration MIN_RUN = Duration.ofSeconds(20);
+
+    private static final Logger log = LoggerFactory.getLogger(ClassArchive.class);
+
+    private ClassArchive() {
+    }
+
+    /**
+     * The JVM options for launching {@code ferry run} from {@code jar} with the Java at {@code javaHome}: map the archive
+     * when it is fresh, record what is needed to write one otherwise; none when the jar is not a file (a build's classes
+     * directory) or {@code ferry.cds=off}.
+     */
+    public static List<String> launchOptions(Path jar, Path javaHome) {
+        if ("off".equals(System.getProperty("ferry.cds")) || !Files.isRegularFile(jar)) {
+            return List.of();
+        }
+        Optional<Path> archive = archiveFor(jar, javaHome);
+        if (archive.isEmpty()) {
+            return List.of();
+        }
+        Path file = archive.get();
+        List<String> options = new ArrayList<>();
+        if (fresh(file, jar)) {
+            options.add("-XX:SharedArchiveFile=" + file);
+            options.add("-Xlog:cds=off");
+            options.add("-Xlog:cds+dynamic=off");
+        } else if (Files.isWritable(file.getParent())) {
+            options.add("-XX:+RecordDynamicDumpInfo");
+            options.add("-D" + PROPERTY + "=" + file);
+        }
+        return options;
+    }
+
+    /** {@code <jar's directory>/ferry-run-<modification time of javaHome/bin/java, in seconds>.jsa}. */
+    static Optional<Path> archiveFor(Path jar, Path javaHome) {
+        try {
+            long key = Files.getLastModifiedTime(javaHome.resolve("bin").resolve("java")).toMillis() / 1000;
+            return Optional.of(jar.toAbsolutePath().resolveSibling("ferry-run-" + key + ".jsa"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Newer than the jar, the lib directory beside it and every jar in it (what {@code bin/ferry}'s find checks). */
+    static boolean fresh(Path archive, Path jar) {
+        try {
+            if (!Files.isRegularFile(archive)) {
+                return false;
+            }
+            long made = Files.getLastModifiedTime(archive).toMillis();
+            if (Files.getLastModifiedTime(jar).toMillis() > made) {
+                return false;
+            }
+            Path lib = jar.toAbsolutePath().resolveSibling("lib");
+            if (!Files.isDirectory(lib)) {
+                return true;
+            }
+            if (Files.getLastModifiedTime(lib).toMillis() > made) {
+                return false;
+            }
+            try (Stream<Path> jars = Files.list(lib)) {
+                return jars.noneMatch(j -> {
+                    try {
+                        return Files.getLastModifiedTime(j).toMillis() > made;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                });
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes the archive this JVM was asked for ({@value #PROPERTY}) when it ran for at least {@link #MIN_RUN}: first to
+     * a file of its own, then moved into place, so a start never maps a half-written archive. Also removes the archives
+     * of other JDKs beside it. Never throws: without an archive the next start is only slower.
+     */
+    static void writeIfAsked(Duration ranFor) {
+        String target = System.getProperty(PROPERTY);
+        if (target == null || target.isBlank()) {
+            return;
+        }
+        Path file = Path.of(target);
+        if (ranFor.compareTo(MIN_RUN) < 0) {
+            log.info("no class archive written: this run lasted {} s, under {} s", ranFor.toSeconds(), MIN_RUN.toSeconds());
+            return;
+        }
+        Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        long t0 = System.nanoTime();
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "vmCds", new Object[] {new String[] {"dynamic_dump", partial.toString()}},
+                    new String[] {String[].class.getName()});
+            if (!Files.isRegularFile(partial)) {
+                log.warn("the JVM wrote no class archive to {} (is -XX:+RecordDynamicDumpInfo set?)", partial);
+                return;
+            }
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            removeOthers(file);
+            log.info("wrote the class archive {} ({} MiB, {} ms): later starts map their classes from it", file,
+                    Files.size(file) >> 20, (System.nanoTime() - t0) / 1_000_000);
+        } catch (Exception e) {
+            log.warn("could not write the class archive {}: {}", file, e.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // a leftover part file is never mapped
+            }
+        }
+    }
+
+    private static void removeOthers(Path kept) throws IOException {
+        try (Stream<Path> siblings = Files.list(kept.getParent())) {
+            for (Path p : siblings.toList()) {
+                String name = p.getFileName().toString();
+                if (!p.equals(kept) && name.startsWith("ferry-run-") && name.endsWith(".jsa")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}
