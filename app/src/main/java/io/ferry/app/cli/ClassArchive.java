@@ -31,7 +31,7 @@ public final class ClassArchive {
 
     /** The system property naming the archive a run writes when it stops. */
     public static final String PROPERTY = "ferry.cds.archive";
-    /** A run shorter than this writes no archive. */
+    /** A run shorter than this writes no archive (the system property {@code ferry.cds.min_run_seconds} sets it). */
     static final Duration MIN_RUN = Duration.ofSeconds(20);
 
     private static final Logger log = LoggerFactory.getLogger(ClassArchive.class);
@@ -117,8 +117,9 @@ public final class ClassArchive {
             return;
         }
         Path file = Path.of(target);
-        if (ranFor.compareTo(MIN_RUN) < 0) {
-            log.info("no class archive written: this run lasted {} s, under {} s", ranFor.toSeconds(), MIN_RUN.toSeconds());
+        Duration min = Duration.ofSeconds(Long.getLong("ferry.cds.min_run_seconds", MIN_RUN.toSeconds()));
+        if (ranFor.compareTo(min) < 0) {
+            log.info("no class archive written: this run lasted {} s, under {} s", ranFor.toSeconds(), min.toSeconds());
             return;
         }
         Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".part");
