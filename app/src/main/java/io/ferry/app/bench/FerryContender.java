@@ -19,7 +19,7 @@ final class FerryContender extends JvmContender {
     static final String NOTE = "Ferry's JVM (`ferry run`, every role, its embedded Kafka included)";
 
     FerryContender(String pipelineName, Path pipelineFile, List<String> jvmOptions, Path log) {
-        super(new JavaProcess("ferry run", classpath(), Ferry.class.getName(), jvmOptions, FerryContender::classArchive,
+        super(new JavaProcess("ferry run", classpath(), Ferry.class.getName(), jvmOptions, () -> classArchive(jvmOptions),
                 List.of("run", "--config", pipelineFile.toString()), log), "pipeline " + pipelineName + " running", NOTE);
     }
 
@@ -30,11 +30,11 @@ final class FerryContender extends JvmContender {
     }
 
     /** As {@code bin/ferry} runs it: with the class archive beside the jar when there is one, writing it otherwise. */
-    private static List<String> classArchive() {
+    private static List<String> classArchive(List<String> jvmOptions) {
         String cp = classpath();
         if (cp.contains(File.pathSeparator)) {
             return List.of();
         }
-        return ClassArchive.launchOptions(Path.of(cp), Path.of(System.getProperty("java.home")));
+        return ClassArchive.launchOptions(Path.of(cp), Path.of(System.getProperty("java.home")), jvmOptions);
     }
 }

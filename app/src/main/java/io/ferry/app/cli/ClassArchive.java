@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code bin/ferry} and the benchmark launch {@code run} the same way ({@link #launchOptions}): with a fresh archive,
  * {@code -XX:SharedArchiveFile}; without one, {@code -XX:+RecordDynamicDumpInfo} and the system property
- * {@value #PROPERTY}, and the run writes the archive when it stops cleanly after at least {@link #MIN_RUN}
- * ({@link #writeIfAsked}): a run that failed at once would archive too few classes to help. Setting FERRY_CDS=off (or
- * the system property {@code ferry.cds=off} for the benchmark) leaves it all out. The JVM checks the archive against the
- * jars and itself when mapping it, and runs without it (silently: its cds log is turned off) when they differ.
+ * {@value #PROPERTY}, and the run writes the archive in its shutdown hook when it ran for at least {@link #MIN_RUN}
+ * ({@link #writeIfAsked}): a run that failed at once would archive too few classes to help. FERRY_CDS=off (or the
+ * system property {@code ferry.cds=off}) leaves it all out. The JVM checks the archive against the jars and itself when
+ * mapping it, and runs without it (silently: its cds log is turned off) when they differ.
  */
 public final class ClassArchive {
 
@@ -33,6 +33,9 @@ public final class ClassArchive {
     public static final String PROPERTY = "ferry.cds.archive";
     /** A run shorter than this writes no archive (the system property {@code ferry.cds.min_run_seconds} sets it). */
     static final Duration MIN_RUN = Duration.ofSeconds(20);
+    /** JVM options under which Ferry leaves class-data sharing to the user (what bin/ferry's case matches too). */
+    static final List<String> CONFLICTING = List.of("-javaagent", "-agentlib", "-agentpath", "-Xrun", "-Xshare",
+            "SharedArchiveFile", "ArchiveClassesAtExit", "DynamicDumpInfo");
 
     private static final Logger log = LoggerFactory.getLogger(ClassArchive.class);
 
@@ -40,12 +43,20 @@ public final class ClassArchive {
     }
 
     /**
-     * The JVM options for launching {@code ferry run} from {@code jar} with the Java at {@code javaHome}: map the archive
-     * when it is fresh, record what is needed to write one otherwise; none when the jar is not a file (a build's classes
-     * directory) or {@code ferry.cds=off}.
+     * The JVM options for launching {@code ferry run} from {@code jar} with the Java at {@code javaHome}, beside the given
+     * JVM options: map the archive when it is fresh, record what is needed to write one otherwise. None when the jar is
+     * not a file (a build's classes directory), FERRY_CDS or {@code ferry.cds} is {@code off}, the JDK has no default
+     * archive to write a dynamic one on top of, or the JVM options (with JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS) name an
+     * agent or a CDS setting of their own: a JVM recording for a dump refuses agents at start.
      */
-    public static List<String> launchOptions(Path jar, Path javaHome) {
-        if ("off".equals(System.getProperty("ferry.cds")) || !Files.isRegularFile(jar)) {
+    public static List<String> launchOptions(Path jar, Path javaHome, List<String> jvmOptions) {
+        if ("off".equals(System.getProperty("ferry.cds")) || "off".equals(System.getenv("FERRY_CDS")) || !Files.isRegularFile(jar)
+                || !Files.isRegularFile(javaHome.resolve("lib").resolve("server").resolve("classes.jsa"))) {
+            return List.of();
+        }
+        String all = String.join(" ", jvmOptions) + " " + Optional.ofNullable(System.getenv("JAVA_TOOL_OPTIONS")).orElse("")
+                + " " + Optional.ofNullable(System.getenv("JDK_JAVA_OPTIONS")).orElse("");
+        if (CONFLICTING.stream().anyMatch(all::contains)) {
             return List.of();
         }
         Optional<Path> archive = archiveFor(jar, javaHome);
@@ -56,12 +67,15 @@ public final class ClassArchive {
         List<String> options = new ArrayList<>();
         if (fresh(file, jar)) {
             options.add("-XX:SharedArchiveFile=" + file);
-            options.add("-Xlog:cds=off");
-            options.add("-Xlog:cds+dynamic=off");
         } else if (Files.isWritable(file.getParent())) {
             options.add("-XX:+RecordDynamicDumpInfo");
             options.add("-D" + PROPERTY + "=" + file);
+        } else {
+            return List.of();
         }
+        // the JVM warns about every class it cannot archive (picocli's are too old) and about an archive it cannot map
+        options.add("-Xlog:cds=off");
+        options.add("-Xlog:cds+dynamic=off");
         return options;
     }
 
@@ -117,19 +131,18 @@ public final class ClassArchive {
             return;
         }
         Path file = Path.of(target);
-        Duration min = Duration.ofSeconds(Long.getLong("ferry.cds.min_run_seconds", MIN_RUN.toSeconds()));
-        if (ranFor.compareTo(min) < 0) {
-            log.info("no class archive written: this run lasted {} s, under {} s", ranFor.toSeconds(), min.toSeconds());
+        if (!longEnough(ranFor)) {
+            log.info("no class archive written: this run lasted {} s, under {} s", ranFor.toSeconds(), minRun().toSeconds());
             return;
         }
         Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".part");
         long t0 = System.nanoTime();
         try {
-            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+            Object said = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
                     "vmCds", new Object[] {new String[] {"dynamic_dump", partial.toString()}},
                     new String[] {String[].class.getName()});
             if (!Files.isRegularFile(partial)) {
-                log.warn("the JVM wrote no class archive to {} (is -XX:+RecordDynamicDumpInfo set?)", partial);
+                log.warn("the JVM wrote no class archive to {}: {}", partial, String.valueOf(said).strip());
                 return;
             }
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -141,10 +154,21 @@ public final class ClassArchive {
         } finally {
             try {
                 Files.deleteIfExists(partial);
+                // the JVM writes <partial>.temp first: left behind when the dump failed half-way
+                Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".temp"));
             } catch (IOException ignored) {
                 // a leftover part file is never mapped
             }
         }
+    }
+
+    /** Whether a run of this length writes the archive: at least {@link #MIN_RUN} or {@code ferry.cds.min_run_seconds}. */
+    static boolean longEnough(Duration ranFor) {
+        return ranFor.compareTo(minRun()) >= 0;
+    }
+
+    private static Duration minRun() {
+        return Duration.ofSeconds(Long.getLong("ferry.cds.min_run_seconds", MIN_RUN.toSeconds()));
     }
 
     private static void removeOthers(Path kept) throws IOException {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,17 +52,32 @@ class ClassArchiveTest {
     }
 
     @Test
-    void aShortRunOrARunNotAskedWritesNothing() throws Exception {
-        Path archive = dir.resolve("ferry-run-1.jsa");
-        System.setProperty(ClassArchive.PROPERTY, archive.toString());
+    void onlyARunOfAtLeastTheMinimumWritesTheArchive() {
+        assertThat(ClassArchive.longEnough(ClassArchive.MIN_RUN.minus(Duration.ofSeconds(1)))).isFalse();
+        assertThat(ClassArchive.longEnough(ClassArchive.MIN_RUN)).isTrue();
+        System.setProperty("ferry.cds.min_run_seconds", "2");
         try {
-            ClassArchive.writeIfAsked(ClassArchive.MIN_RUN.minus(Duration.ofSeconds(1)));
-            assertThat(archive).doesNotExist();
+            assertThat(ClassArchive.longEnough(Duration.ofSeconds(3))).isTrue();
+            assertThat(ClassArchive.longEnough(Duration.ofSeconds(1))).isFalse();
         } finally {
-            System.clearProperty(ClassArchive.PROPERTY);
+            System.clearProperty("ferry.cds.min_run_seconds");
         }
-        ClassArchive.writeIfAsked(Duration.ofHours(1));
-        assertThat(Files.list(dir)).isEmpty();
+    }
+
+    @Test
+    void optionsNamingAnAgentOrACdsSettingLeaveTheArchiveOut() throws Exception {
+        Path javaHome = Files.createDirectories(dir.resolve("jdk/bin")).getParent();
+        Files.writeString(javaHome.resolve("bin/java"), "");
+        Path jar = Files.writeString(dir.resolve("ferry-app.jar"), "jar");
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of())).as("a JDK without its default archive").isEmpty();
+
+        Files.createDirectories(javaHome.resolve("lib/server"));
+        Files.writeString(javaHome.resolve("lib/server/classes.jsa"), "");
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m"))).contains("-XX:+RecordDynamicDumpInfo");
+        for (String option : List.of("-javaagent:/opt/otel.jar", "-agentlib:jdwp=transport=dt_socket", "-agentpath:/p/libasyncProfiler.so",
+                "-Xshare:off", "-XX:SharedArchiveFile=/tmp/a.jsa", "-XX:ArchiveClassesAtExit=/tmp/b.jsa")) {
+            assertThat(ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m", option))).as(option).isEmpty();
+        }
     }
 
     private static void at(Path p, long seconds) throws Exception {
