@@ -76,7 +76,7 @@ public final class TopicAdmin {
                 verifyWhenKnown(admin, missing.stream().filter(s -> s.name().equals(entry.getKey())).toList());
             }
         }
-        awaitLeaders(admin, created);
+        awaitServed(admin, created);
     }
 
     /**
@@ -86,8 +86,7 @@ public final class TopicAdmin {
      * new topics are returned only once every partition's leader answers for it: a DescribeProducers request is answered
      * by the same partition state a produce request needs.
      */
-    private static void awaitLeaders(Admin admin, List<TopicSpec> created) throws InterruptedException, ExecutionException,
-            TimeoutException {
+    private static void awaitServed(Admin admin, List<TopicSpec> created) throws InterruptedException {
         List<TopicPartition> partitions = created.stream()
                 .flatMap(s -> java.util.stream.IntStream.range(0, s.partitions()).mapToObj(p -> new TopicPartition(s.name(), p)))
                 .toList();
