@@ -30,6 +30,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class LocalKafka implements KafkaService {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The log cleaner's offset map, on the heap of whatever process runs the broker (Ferry's embedded Kafka). */
+    public static final int DEDUPE_BUFFER_BYTES = 16 * 1024 * 1024;
 
     private final Properties config;
     private final int port;
@@ -76,6 +78,10 @@ public final class LocalKafka implements KafkaService {
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // Ferry creates every topic it uses with its own settings; a typo must not create one.
                 Map.entry("auto.create.topics.enable", "false"),
+                // The log cleaner's offset map is one heap buffer of this size, taken at start (Kafka's default: 128 MB,
+                // a quarter of a 512 MB heap, for good). 16 MB maps ~600,000 keys a cleaning pass; a compacted topic with
+                // more keys is cleaned in more passes.
+                Map.entry("log.cleaner.dedupe.buffer.size", Integer.toString(DEDUPE_BUFFER_BYTES)),
                 Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))));
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             format(p, logDir);
