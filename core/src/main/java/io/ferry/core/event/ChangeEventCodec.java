@@ -1,8 +1,5 @@
 package io.ferry.core.event;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * The change topic's record format: key = {@link KeyCodec} of the primary key, or for a marker the
  * reserved key {@code {"__marker": <partition>}} (never null: Kafka Streams drops null-key records in
@@ -30,41 +27,43 @@ public final class ChangeEventCodec {
     }
 
     public static byte[] value(ChangeEvent event) {
-        ObjectNode out = EventJson.NODES.objectNode();
-        event.match(row -> {
-            out.put("op", row.op().code());
-            out.put("table", row.table().toString());
-            out.set("before", row.before() == null ? EventJson.NODES.nullNode() : EventJson.row(row.before()));
-            out.set("after", row.after() == null ? EventJson.NODES.nullNode() : EventJson.row(row.after()));
-            out.set("source", EventJson.source(row.source()));
-            return out.put("schemaVersion", row.schemaVersion());
-        }, marker -> {
-            out.put("op", MARKER_OP);
-            out.set("marker", EventJson.marker(marker.marker()));
-            return out.set("source", EventJson.source(marker.source()));
+        return EventJson.write(g -> {
+            g.writeStartObject();
+            if (event instanceof ChangeEvent.RowChange row) {
+                g.writeStringField("op", row.op().code());
+                g.writeStringField("table", row.table().toString());
+                EventJson.writeRowOrNull(g, "before", row.before());
+                EventJson.writeRowOrNull(g, "after", row.after());
+                EventJson.writeSource(g, row.source());
+                g.writeNumberField("schemaVersion", row.schemaVersion());
+            } else {
+                ChangeEvent.MarkerEvent marker = (ChangeEvent.MarkerEvent) event;
+                g.writeStringField("op", MARKER_OP);
+                EventJson.writeMarker(g, marker.marker());
+                EventJson.writeSource(g, marker.source());
+            }
+            g.writeEndObject();
         });
-        return EventJson.write(out);
     }
 
     /**
      * @throws EventFormatException naming the field that is missing or malformed
      */
     public static ChangeEvent decode(byte[] key, byte[] value) {
-        ObjectNode node = EventJson.readObject(value, "change event value");
-        String op = EventJson.text(node, "op", "op");
+        EventJson.Fields fields = EventJson.Fields.read(value, "change event value");
+        String op = fields.text("op", "op");
         if (MARKER_OP.equals(op)) {
-            return new ChangeEvent.MarkerEvent(EventJson.marker(node), EventJson.source(node));
+            return new ChangeEvent.MarkerEvent(fields.marker(), fields.source());
         }
         ChangeEvent.Op kind = ChangeEvent.Op.fromCode(op);
-        Row after = EventJson.rowOrNull(node, "after");
+        Row after = fields.rowOrNull("after");
         if (kind != ChangeEvent.Op.DELETE && after == null) {
             throw new EventFormatException("'after' is required for op '" + op + "'");
         }
-        JsonNode version = node.get("schemaVersion");
         try {
-            return new ChangeEvent.RowChange(kind, TableId.parse(EventJson.text(node, "table", "table")),
-                    KeyCodec.decode(key), EventJson.rowOrNull(node, "before"), kind == ChangeEvent.Op.DELETE ? null : after,
-                    EventJson.source(node), version == null ? 0 : version.asInt());
+            return new ChangeEvent.RowChange(kind, TableId.parse(fields.text("table", "table")),
+                    KeyCodec.decode(key), fields.rowOrNull("before"), kind == ChangeEvent.Op.DELETE ? null : after,
+                    fields.source(), fields.asInt("schemaVersion", 0));
         } catch (IllegalArgumentException e) {
             throw e instanceof EventFormatException ef ? ef : new EventFormatException(e.getMessage(), e);
         }

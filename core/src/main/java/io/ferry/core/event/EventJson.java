@@ -1,18 +1,33 @@
 package io.ferry.core.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The JSON plumbing the event codecs share: one mapper, and rows, sources and markers as JSON. */
+/**
+ * The JSON plumbing the event codecs share, streamed: records are written field by field from the event and read
+ * token by token into rows, with no JSON tree in between (building and walking the trees was a third of capture's
+ * and half of the sink's time per change). A column's value is still a {@link JsonNode}, as {@link Row} holds it.
+ */
 final class EventJson {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
@@ -26,115 +41,278 @@ final class EventJson {
     private EventJson() {
     }
 
-    static byte[] write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + node, e);
+    /** Writes one record's JSON. */
+    interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an event's JSON", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A row as a JSON object of its columns, in the row's order. */
+    static void writeRow(JsonGenerator g, Row row) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> c : row.asMap().entrySet()) {
+            g.writeFieldName(c.getKey());
+            writeValue(g, c.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    static void writeRowOrNull(JsonGenerator g, String field, Row row) throws IOException {
+        g.writeFieldName(field);
+        if (row == null) {
+            g.writeNull();
+        } else {
+            writeRow(g, row);
         }
     }
 
-    static ObjectNode readObject(byte[] bytes, String what) {
-        if (bytes == null) {
-            throw new EventFormatException(what + " is missing (null)");
+    /** The scalars a row holds most written directly, anything else (JSON columns, arrays) through the mapper. */
+    private static void writeValue(JsonGenerator g, JsonNode v) throws IOException {
+        switch (v.getNodeType()) {
+            case STRING -> g.writeString(v.textValue());
+            case BOOLEAN -> g.writeBoolean(v.booleanValue());
+            case NULL -> g.writeNull();
+            case NUMBER -> {
+                switch (v.numberType()) {
+                    case INT, LONG -> g.writeNumber(v.longValue());
+                    case BIG_INTEGER -> g.writeNumber(v.bigIntegerValue());
+                    case DOUBLE -> g.writeNumber(v.doubleValue());
+                    default -> MAPPER.writeTree(g, v);
+                }
+            }
+            default -> MAPPER.writeTree(g, v);
         }
-        try {
-            JsonNode node = MAPPER.readTree(bytes);
-            if (node == null || !node.isObject()) {
+    }
+
+    static void writeSource(JsonGenerator g, SourceInfo s) throws IOException {
+        g.writeFieldName("source");
+        g.writeStartObject();
+        g.writeStringField("db", s.db());
+        g.writeStringField("pos", s.pos());
+        g.writeNumberField("order", s.order());
+        g.writeStringField("txId", s.txId());
+        g.writeNumberField("txSeq", s.txSeq());
+        g.writeNumberField("tsUs", s.tsUs());
+        g.writeBooleanField("snapshot", s.snapshot());
+        g.writeNumberField("stampUs", s.stampUs());
+        g.writeEndObject();
+    }
+
+    static void writeMarker(JsonGenerator g, Marker m) throws IOException {
+        g.writeFieldName("marker");
+        g.writeStartObject();
+        g.writeNumberField("id", m.id());
+        g.writeNumberField("tsUs", m.tsUs());
+        g.writeStringField("kind", m.kind().wireName());
+        g.writeEndObject();
+    }
+
+    /**
+     * The fields of one record's top-level JSON object, read in one pass: objects as rows, an array as its elements
+     * (objects as rows), anything else as a node. A field whose value has the wrong shape is noticed only when it is
+     * asked for, so the checks name the fields in the order the codec asks, as they always did.
+     */
+    static final class Fields {
+
+        /** An array's element that is not a JSON object. */
+        private static final Object NOT_AN_OBJECT = new Object();
+
+        private final Map<String, ?> values;
+
+        private Fields(Map<String, ?> values) {
+            this.values = values;
+        }
+
+        /**
+         * @throws EventFormatException when the bytes are missing, not JSON or not a JSON object
+         */
+        static Fields read(byte[] bytes, String what) {
+            try (JsonParser p = open(bytes, what)) {
+                Map<String, Object> out = new HashMap<>(16);
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    out.put(name, t == JsonToken.START_OBJECT ? row(p) : t == JsonToken.START_ARRAY ? elements(p) : value(p));
+                }
+                return new Fields(out);
+            } catch (IOException e) {
+                throw new EventFormatException(what + " is not valid JSON: " + e.getMessage(), e);
+            }
+        }
+
+        /** A record that is a row as a whole (a key): its columns, in order. */
+        static Row readRow(byte[] bytes, String what) {
+            try (JsonParser p = open(bytes, what)) {
+                return row(p);
+            } catch (IOException e) {
+                throw new EventFormatException(what + " is not valid JSON: " + e.getMessage(), e);
+            }
+        }
+
+        /** A parser at the start of the record's object. */
+        private static JsonParser open(byte[] bytes, String what) throws IOException {
+            if (bytes == null) {
+                throw new EventFormatException(what + " is missing (null)");
+            }
+            JsonParser p = MAPPER.createParser(bytes);
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                p.close();
                 throw new EventFormatException(what + " must be a JSON object");
             }
-            return (ObjectNode) node;
-        } catch (IOException e) {
-            throw new EventFormatException(what + " is not valid JSON: " + e.getMessage(), e);
+            return p;
         }
-    }
 
-    static ObjectNode row(Row row) {
-        ObjectNode out = NODES.objectNode();
-        row.asMap().forEach(out::set);
-        return out;
-    }
-
-    /** Null for a missing or JSON-null field. */
-    static Row rowOrNull(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
+        private static List<Object> elements(JsonParser p) throws IOException {
+            List<Object> out = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == JsonToken.START_OBJECT) {
+                    out.add(row(p));
+                } else {
+                    p.skipChildren();
+                    out.add(NOT_AN_OBJECT);
+                }
+            }
+            return out;
         }
-        if (!value.isObject()) {
+
+        /** The object the parser is at as a row: columns in order, values normalized as {@link Row} holds them. */
+        private static Row row(JsonParser p) throws IOException {
+            Map<String, JsonNode> columns = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                columns.put(name, value(p));
+            }
+            return Row.ofNormalized(columns);
+        }
+
+        /** The value the parser is at, as Row normalizes it (whole numbers long or big integer, others double). */
+        private static JsonNode value(JsonParser p) throws IOException {
+            return switch (p.currentToken()) {
+                case VALUE_STRING -> NODES.textNode(p.getText());
+                case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? NODES.numberNode(p.getBigIntegerValue()) : NODES.numberNode(p.getLongValue());
+                case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+                case VALUE_TRUE -> BooleanNode.TRUE;
+                case VALUE_FALSE -> BooleanNode.FALSE;
+                case VALUE_NULL -> NullNode.getInstance();
+                case START_OBJECT -> {
+                    ObjectNode object = NODES.objectNode();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        p.nextToken();
+                        object.set(name, value(p));
+                    }
+                    yield object;
+                }
+                case START_ARRAY -> {
+                    ArrayNode array = NODES.arrayNode();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        array.add(value(p));
+                    }
+                    yield array;
+                }
+                default -> throw new EventFormatException("unexpected " + p.currentToken() + " at " + p.currentLocation());
+            };
+        }
+
+        /** Null for a missing or JSON-null field. */
+        Row rowOrNull(String field) {
+            Object v = values.get(field);
+            if (v == null || v instanceof JsonNode n && n.isNull()) {
+                return null;
+            }
+            if (v instanceof Row row) {
+                return row;
+            }
+            if (v instanceof JsonNode n && n.isObject()) {
+                // an object inside an array's element (a patch path step's key)
+                Map<String, JsonNode> columns = new LinkedHashMap<>();
+                n.fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue()));
+                return Row.ofNormalized(columns);
+            }
             throw new EventFormatException("'" + field + "' must be a JSON object of columns");
         }
-        Map<String, JsonNode> columns = new LinkedHashMap<>();
-        value.fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue()));
-        return Row.of(columns);
-    }
 
-    static Row row(JsonNode node, String field) {
-        Row row = rowOrNull(node, field);
-        if (row == null) {
-            throw new EventFormatException("'" + field + "' is required");
+        Row row(String field) {
+            Row row = rowOrNull(field);
+            if (row == null) {
+                throw new EventFormatException("'" + field + "' is required");
+            }
+            return row;
         }
-        return row;
-    }
 
-    static ObjectNode source(SourceInfo s) {
-        ObjectNode out = NODES.objectNode();
-        out.put("db", s.db());
-        out.put("pos", s.pos());
-        out.put("order", s.order());
-        if (s.txId() == null) {
-            out.putNull("txId");
-        } else {
-            out.put("txId", s.txId());
+        String text(String path, String field) {
+            if (!(values.get(field) instanceof JsonNode n) || !n.isTextual()) {
+                throw new EventFormatException("'" + path + "' is required and must be a string");
+            }
+            return n.textValue();
         }
-        out.put("txSeq", s.txSeq());
-        out.put("tsUs", s.tsUs());
-        out.put("snapshot", s.snapshot());
-        out.put("stampUs", s.stampUs());
-        return out;
-    }
 
-    static SourceInfo source(JsonNode node) {
-        JsonNode s = node.get("source");
-        if (s == null || !s.isObject()) {
-            throw new EventFormatException("'source' is required and must be an object");
+        long longValue(String path, String field) {
+            if (!(values.get(field) instanceof JsonNode n) || !n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw new EventFormatException("'" + path + "' is required and must be an integer");
+            }
+            return n.longValue();
         }
-        JsonNode txId = s.get("txId");
-        return new SourceInfo(text(s, "source.db", "db"), text(s, "source.pos", "pos"), s.path("order").asLong(0),
-                txId == null || txId.isNull() ? null : txId.asText(), s.path("txSeq").asLong(0),
-                longValue(s, "source.tsUs", "tsUs"), s.path("snapshot").asBoolean(false), s.path("stampUs").asLong(0));
-    }
 
-    static ObjectNode marker(Marker m) {
-        ObjectNode out = NODES.objectNode();
-        out.put("id", m.id());
-        out.put("tsUs", m.tsUs());
-        out.put("kind", m.kind().wireName());
-        return out;
-    }
-
-    static Marker marker(JsonNode node) {
-        JsonNode m = node.get("marker");
-        if (m == null || !m.isObject()) {
-            throw new EventFormatException("'marker' is required and must be an object");
+        /** The field's value as JsonNode.asLong gives it: {@code otherwise} when absent or not convertible. */
+        long asLong(String field, long otherwise) {
+            return values.get(field) instanceof JsonNode n ? n.asLong(otherwise) : otherwise;
         }
-        return new Marker(longValue(m, "marker.id", "id"), longValue(m, "marker.tsUs", "tsUs"),
-                Marker.Kind.fromWire(text(m, "marker.kind", "kind")));
-    }
 
-    static String text(JsonNode node, String path, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new EventFormatException("'" + path + "' is required and must be a string");
+        int asInt(String field, int otherwise) {
+            return values.get(field) instanceof JsonNode n ? n.asInt(otherwise) : otherwise;
         }
-        return v.textValue();
-    }
 
-    static long longValue(JsonNode node, String path, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
-            throw new EventFormatException("'" + path + "' is required and must be an integer");
+        /** The field's array, each element's fields; null when absent, not an array, or an element is not an object. */
+        List<Fields> objects(String field) {
+            if (!(values.get(field) instanceof List<?> list)) {
+                return null;
+            }
+            List<Fields> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (!(o instanceof Row r)) {
+                    return null;
+                }
+                out.add(new Fields(r.asMap()));
+            }
+            return out;
         }
-        return v.longValue();
+
+        /** A JSON object field's own fields, or null when it is absent or not an object. */
+        private Fields object(String field) {
+            return values.get(field) instanceof Row r ? new Fields(r.asMap()) : null;
+        }
+
+        SourceInfo source() {
+            Fields s = object("source");
+            if (s == null) {
+                throw new EventFormatException("'source' is required and must be an object");
+            }
+            JsonNode txId = (JsonNode) s.values.get("txId");
+            return new SourceInfo(s.text("source.db", "db"), s.text("source.pos", "pos"), s.asLong("order", 0),
+                    txId == null || txId.isNull() ? null : txId.asText(), s.asLong("txSeq", 0),
+                    s.longValue("source.tsUs", "tsUs"), s.values.get("snapshot") instanceof JsonNode b && b.asBoolean(false),
+                    s.asLong("stampUs", 0));
+        }
+
+        Marker marker() {
+            Fields m = object("marker");
+            if (m == null) {
+                throw new EventFormatException("'marker' is required and must be an object");
+            }
+            return new Marker(m.longValue("marker.id", "id"), m.longValue("marker.tsUs", "tsUs"),
+                    Marker.Kind.fromWire(m.text("marker.kind", "kind")));
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.ferry.core.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -16,9 +15,7 @@ public final class KeyCodec {
 
     /** The key of a row that already holds exactly the key columns in key order. */
     public static byte[] encode(Row key) {
-        ObjectNode out = EventJson.NODES.objectNode();
-        key.asMap().forEach(out::set);
-        return EventJson.write(out);
+        return EventJson.write(g -> EventJson.writeRow(g, key));
     }
 
     /** The key of {@code row} by the given key columns, in that order. */
@@ -53,9 +50,6 @@ public final class KeyCodec {
     }
 
     public static Row decode(byte[] bytes) {
-        ObjectNode node = EventJson.readObject(bytes, "record key");
-        Row.Builder key = Row.builder();
-        node.fields().forEachRemaining(e -> key.put(e.getKey(), e.getValue()));
-        return key.build();
+        return EventJson.Fields.readRow(bytes, "record key");
     }
 }

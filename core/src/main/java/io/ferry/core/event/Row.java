@@ -35,6 +35,11 @@ public final class Row {
         return new Row(Collections.unmodifiableMap(copy));
     }
 
+    /** A row over this map as it is: its values normalized already, and nobody changes the map afterwards. */
+    static Row ofNormalized(Map<String, JsonNode> values) {
+        return values.isEmpty() ? EMPTY : new Row(Collections.unmodifiableMap(values));
+    }
+
     public static Builder builder() {
         return new Builder();
     }

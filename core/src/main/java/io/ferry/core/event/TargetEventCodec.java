@@ -1,8 +1,5 @@
 package io.ferry.core.event;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,55 +21,62 @@ public final class TargetEventCodec {
     }
 
     public static byte[] value(TargetEvent event) {
-        ObjectNode out = EventJson.NODES.objectNode();
-        event.match(u -> {
-            out.put("op", "upsert");
-            out.put("table", u.table());
-            out.set("key", EventJson.row(u.key()));
-            return out.set("row", EventJson.row(u.row()));
-        }, d -> {
-            out.put("op", "delete");
-            out.put("table", d.table());
-            return out.set("key", EventJson.row(d.key()));
-        }, p -> {
-            out.put("op", "patch");
-            out.put("table", p.table());
-            out.set("key", EventJson.row(p.key()));
-            ArrayNode path = out.putArray("path");
-            for (TargetEvent.PathStep step : p.path()) {
-                ObjectNode s = path.addObject().put("field", step.field());
-                if (step.elementKey() != null) {
-                    s.set("key", EventJson.row(step.elementKey()));
+        return EventJson.write(g -> {
+            g.writeStartObject();
+            if (event instanceof TargetEvent.Upsert u) {
+                g.writeStringField("op", "upsert");
+                g.writeStringField("table", u.table());
+                EventJson.writeRowOrNull(g, "key", u.key());
+                EventJson.writeRowOrNull(g, "row", u.row());
+            } else if (event instanceof TargetEvent.Delete d) {
+                g.writeStringField("op", "delete");
+                g.writeStringField("table", d.table());
+                EventJson.writeRowOrNull(g, "key", d.key());
+            } else if (event instanceof TargetEvent.Patch p) {
+                g.writeStringField("op", "patch");
+                g.writeStringField("table", p.table());
+                EventJson.writeRowOrNull(g, "key", p.key());
+                g.writeArrayFieldStart("path");
+                for (TargetEvent.PathStep step : p.path()) {
+                    g.writeStartObject();
+                    g.writeStringField("field", step.field());
+                    if (step.elementKey() != null) {
+                        EventJson.writeRowOrNull(g, "key", step.elementKey());
+                    }
+                    g.writeEndObject();
                 }
+                g.writeEndArray();
+                g.writeStringField("action", p.action().wireName());
+                if (p.value() != null) {
+                    EventJson.writeRowOrNull(g, "value", p.value());
+                }
+            } else {
+                TargetEvent.MarkerPassage m = (TargetEvent.MarkerPassage) event;
+                g.writeStringField("op", "marker");
+                g.writeNumberField("origin", m.origin());
+                g.writeNumberField("origins", m.origins());
+                EventJson.writeMarker(g, m.marker());
             }
-            out.put("action", p.action().wireName());
-            return p.value() == null ? out : out.set("value", EventJson.row(p.value()));
-        }, m -> {
-            out.put("op", "marker");
-            out.put("origin", m.origin());
-            out.put("origins", m.origins());
-            return out.set("marker", EventJson.marker(m.marker()));
+            EventJson.writeSource(g, event.source());
+            g.writeEndObject();
         });
-        out.set("source", EventJson.source(event.source()));
-        return EventJson.write(out);
     }
 
     /**
      * @throws EventFormatException naming the field that is missing or malformed
      */
     public static TargetEvent decode(byte[] value) {
-        ObjectNode node = EventJson.readObject(value, "target event value");
-        String op = EventJson.text(node, "op", "op");
-        SourceInfo source = EventJson.source(node);
+        EventJson.Fields fields = EventJson.Fields.read(value, "target event value");
+        String op = fields.text("op", "op");
+        SourceInfo source = fields.source();
         try {
             return switch (op) {
-                case "upsert" -> new TargetEvent.Upsert(EventJson.text(node, "table", "table"), EventJson.row(node, "key"),
-                        EventJson.row(node, "row"), source);
-                case "delete" -> new TargetEvent.Delete(EventJson.text(node, "table", "table"), EventJson.row(node, "key"), source);
-                case "patch" -> new TargetEvent.Patch(EventJson.text(node, "table", "table"), EventJson.row(node, "key"),
-                        path(node), action(EventJson.text(node, "action", "action")), EventJson.rowOrNull(node, "value"), source);
-                case "marker" -> new TargetEvent.MarkerPassage(EventJson.marker(node), source,
-                        node.path("origin").asInt(0), node.path("origins").asInt(1));
+                case "upsert" -> new TargetEvent.Upsert(fields.text("table", "table"), fields.row("key"), fields.row("row"), source);
+                case "delete" -> new TargetEvent.Delete(fields.text("table", "table"), fields.row("key"), source);
+                case "patch" -> new TargetEvent.Patch(fields.text("table", "table"), fields.row("key"), path(fields),
+                        action(fields.text("action", "action")), fields.rowOrNull("value"), source);
+                case "marker" -> new TargetEvent.MarkerPassage(fields.marker(), source, fields.asInt("origin", 0),
+                        fields.asInt("origins", 1));
                 default -> throw new EventFormatException("op must be upsert, delete, patch or marker, got '" + op + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -88,16 +92,14 @@ public final class TargetEventCodec {
         };
     }
 
-    private static List<TargetEvent.PathStep> path(JsonNode node) {
-        JsonNode path = node.get("path");
-        if (path == null || !path.isArray()) {
+    private static List<TargetEvent.PathStep> path(EventJson.Fields fields) {
+        List<EventJson.Fields> path = fields.objects("path");
+        if (path == null) {
             throw new EventFormatException("'path' is required for a patch and must be an array");
         }
         List<TargetEvent.PathStep> steps = new ArrayList<>();
-        for (JsonNode step : path) {
-            String field = EventJson.text(step, "path[].field", "field");
-            Row key = EventJson.rowOrNull(step, "key");
-            steps.add(new TargetEvent.PathStep(field, key));
+        for (EventJson.Fields step : path) {
+            steps.add(new TargetEvent.PathStep(step.text("path[].field", "field"), step.rowOrNull("key")));
         }
         return steps;
     }

@@ -113,6 +113,46 @@ class EventCodecTest {
         assertThat(tree(TargetEventCodec.value(events.get(0))).get("op").asText()).isEqualTo("upsert");
     }
 
+    /** Values whose JSON spelling is easy to get wrong: escapes, surrogate pairs, number edges, nested JSON. */
+    private static Row awkwardRow() {
+        return Row.builder().put("id", F.numberNode(Long.MIN_VALUE)).put("big", F.numberNode(new java.math.BigInteger("18446744073709551615")))
+                .put("text", F.textNode("quote \" backslash \\ tab \t nul \u0000 e\u0301 \u00e9 \ud83d\ude00 \u2028"))
+                .put("x", F.numberNode(1.0486297336216877E17)).put("tiny", F.numberNode(4.9E-324)).put("neg0", F.numberNode(-0.0))
+                .put("f", F.numberNode(0.1)).put("yes", F.booleanNode(true)).put("none", F.nullNode())
+                .put("doc", F.objectNode().put("n", 1.5).put("s", "\u00fc").set("a", F.arrayNode().add(1).add(2.25).addNull()))
+                .put("", F.textNode("")).build();
+    }
+
+    @Test
+    void theStreamedRecordsAreWhatJacksonWritesForTheSameTreeAndReadBackEqual() throws Exception {
+        ObjectMapper doubles = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+        TableId t = TableId.parse("public.t");
+        Row row = awkwardRow();
+        SourceInfo source = new SourceInfo("d\u00e9", "0/1", 7, null, 2, 5, true, 9);
+        List<ChangeEvent> changes = List.of(ChangeEvent.RowChange.update(t, key(1), row, row.with("f", F.numberNode(2)), source, 4),
+                ChangeEvent.RowChange.delete(t, key(1), Row.empty(), SOURCE, 1),
+                new ChangeEvent.MarkerEvent(new Marker(1, 2, Marker.Kind.DRAIN), source));
+        for (ChangeEvent e : changes) {
+            byte[] bytes = ChangeEventCodec.value(e);
+            assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(new String(doubles.writeValueAsBytes(doubles.readTree(bytes)), StandardCharsets.UTF_8));
+            assertThat(ChangeEventCodec.decode(ChangeEventCodec.key(e, 1), bytes)).isEqualTo(e);
+        }
+        TargetEvent patch = new TargetEvent.Patch("c", key(2), List.of(TargetEvent.PathStep.element("o", row),
+                TargetEvent.PathStep.field("p")), TargetEvent.Patch.Action.SET, row, source);
+        for (TargetEvent e : List.of(patch, new TargetEvent.Upsert("u", key(3), row, source),
+                new TargetEvent.MarkerPassage(new Marker(1, 2, Marker.Kind.HEARTBEAT), source, 2, 3))) {
+            byte[] bytes = TargetEventCodec.value(e);
+            assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(new String(doubles.writeValueAsBytes(doubles.readTree(bytes)), StandardCharsets.UTF_8));
+            assertThat(TargetEventCodec.decode(bytes)).isEqualTo(e);
+        }
+        byte[] k = KeyCodec.encode(row);
+        assertThat(new String(k, StandardCharsets.UTF_8)).isEqualTo(new String(doubles.writeValueAsBytes(doubles.readTree(k)), StandardCharsets.UTF_8));
+        assertThat(KeyCodec.decode(k)).isEqualTo(row);
+        assertThat(((ChangeEvent.RowChange) ChangeEventCodec.decode(ChangeEventCodec.key(changes.get(0), 1),
+                ChangeEventCodec.value(changes.get(0)))).before().get("neg0").doubleValue()).isEqualTo(-0.0);
+    }
+
     @Test
     void malformedRecordsNameTheField() {
         assertThatThrownBy(() -> ChangeEventCodec.decode(null, "{\"op\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
@@ -126,5 +166,23 @@ class EventCodecTest {
                 + "\"source\":{\"db\":\"d\",\"pos\":\"p\",\"tsUs\":1}}").getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventFormatException.class).hasMessageContaining("'path' is required");
         assertThatThrownBy(() -> TableId.parse("users")).hasMessageContaining("namespace.name");
+        String source = ",\"source\":{\"db\":\"d\",\"pos\":\"p\",\"tsUs\":1}}";
+        assertThatThrownBy(() -> ChangeEventCodec.decode("{}".getBytes(StandardCharsets.UTF_8),
+                ("{\"op\":\"u\",\"table\":\"a.b\",\"after\":\"x\"" + source).getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("'after' must be a JSON object of columns");
+        assertThatThrownBy(() -> ChangeEventCodec.decode("{}".getBytes(StandardCharsets.UTF_8),
+                "{\"op\":\"c\",\"table\":\"a.b\",\"after\":{},\"source\":{\"db\":\"d\",\"pos\":\"p\",\"tsUs\":1.5}}"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("'source.tsUs' is required and must be an integer");
+        assertThatThrownBy(() -> ChangeEventCodec.decode("[1]".getBytes(StandardCharsets.UTF_8),
+                ("{\"op\":\"c\",\"table\":\"a.b\",\"after\":{}" + source).getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("record key must be a JSON object");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(null, ("{\"op\":\"m\",\"marker\":{\"id\":1,\"tsUs\":2}" + source)
+                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(EventFormatException.class).hasMessageContaining("'marker.kind'");
+        assertThatThrownBy(() -> TargetEventCodec.decode(("{\"op\":\"patch\",\"table\":\"c\",\"key\":{},\"path\":[{\"key\":{}}],"
+                + "\"action\":\"set\"" + source).getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("'path[].field' is required");
+        assertThatThrownBy(() -> ChangeEventCodec.decode(null, "{\"op\":\"c\"".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("not valid JSON");
     }
 }
