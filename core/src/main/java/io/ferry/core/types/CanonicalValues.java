@@ -72,6 +72,18 @@ public final class CanonicalValues {
     }
 
     /** A JSON column's text parsed into a tree, for mappings that reach into it. */
+    /**
+     * A value as the text a target takes it in: a string as it is, a number or boolean as its JSON spelling, a JSON
+     * tree (a mapping's document, an array) as its compact JSON. Not {@code toString()} for scalars: that runs
+     * Jackson's whole serializer for each value, a visible share of a sink's time.
+     */
+    public static String text(JsonNode value) {
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+
     public static JsonNode parseJson(JsonNode canonicalJson) {
         return JsonCodec.parse(canonicalJson.textValue());
     }

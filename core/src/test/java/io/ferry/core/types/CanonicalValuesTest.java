@@ -54,6 +54,18 @@ class CanonicalValuesTest {
     }
 
     @Test
+    void aValuesTextIsItsJsonSpellingAndAStringsTextIsTheStringItself() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<JsonNode> scalars = List.of(f.numberNode(-42L), f.numberNode(new BigInteger("18446744073709551615")), f.numberNode(0.1),
+                f.numberNode(1.0E-7), f.numberNode(1.0486297336216877E17), f.numberNode(-0.0), f.booleanNode(false),
+                f.objectNode().put("a", 1).put("b", "x\"y"), f.arrayNode().add(1).add("two").addNull());
+        for (JsonNode v : scalars) {
+            assertThat(CanonicalValues.text(v)).as("%s", v.getNodeType()).isEqualTo(v.toString());
+        }
+        assertThat(CanonicalValues.text(f.textNode("say \"hi\""))).isEqualTo("say \"hi\"");
+    }
+
+    @Test
     void integersAtTheirLimitsStayExact() {
         assertThat(json(CanonicalType.INT16, Short.MIN_VALUE)).isEqualTo("-32768");
         assertThat(json(CanonicalType.INT32, Integer.MAX_VALUE)).isEqualTo("2147483647");

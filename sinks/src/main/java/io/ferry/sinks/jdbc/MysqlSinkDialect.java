@@ -115,7 +115,7 @@ final class MysqlSinkDialect implements JdbcDialect {
             case TIME -> ps.setString(index, value.textValue());
             case TIMETZ -> ps.setString(index, ((OffsetTime) v).toLocalTime().toString());
             case ARRAY -> ps.setString(index, value.toString());
-            default -> ps.setString(index, value.isTextual() ? value.textValue() : value.toString());
+            default -> ps.setString(index, CanonicalValues.text(value));
         }
     }
 

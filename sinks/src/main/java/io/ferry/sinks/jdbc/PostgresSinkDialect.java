@@ -123,7 +123,7 @@ final class PostgresSinkDialect implements JdbcDialect {
         String text = switch (column.type().kind()) {
             case BYTES -> "\\x" + java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(value.textValue()));
             case ARRAY -> arrayLiteral(value);
-            default -> value.isTextual() ? value.textValue() : value.toString();
+            default -> CanonicalValues.text(value);
         };
         csv.append('"').append(text.replace("\"", "\"\"")).append('"');
     }
@@ -143,7 +143,7 @@ final class PostgresSinkDialect implements JdbcDialect {
             throw new IllegalArgumentException(column.name() + ": a PostgreSQL time holds 00:00:00 to 24:00:00, not " + value.asText()
                     + " (a MySQL duration; map it to an interval with a cast)");
         } else {
-            ps.setString(index, value.isTextual() ? value.textValue() : value.toString());
+            ps.setString(index, CanonicalValues.text(value));
         }
     }
 

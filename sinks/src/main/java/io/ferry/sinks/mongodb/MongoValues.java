@@ -80,7 +80,7 @@ final class MongoValues {
                 yield out;
             }
             case BOOLEAN -> v;
-            default -> value.isTextual() ? value.textValue() : value.toString();
+            default -> CanonicalValues.text(value);
         };
     }
 

@@ -39,6 +39,10 @@ public final class RowMapper {
      * @throws MappingException when a value does not convert
      */
     public Optional<Row> map(TargetMapping mapping, Row row, RowLookup lookup) {
+        Entity entity = mapping.entity();
+        if (entity.allColumns() && entity.drop().isEmpty() && entity.filter().isEmpty() && entity.related().isEmpty()) {
+            return Optional.of(row); // the row as it is (1:1 mappings): rows are immutable, nothing to build
+        }
         try {
             return entity(mapping.entity(), row, lookup).map(RowMapper::toRow);
         } catch (EvaluationException e) {
