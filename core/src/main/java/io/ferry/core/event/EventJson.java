@@ -47,7 +47,12 @@ final class EventJson {
     }
 
     static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        return write(body, 512);
+    }
+
+    /** With room for {@code expectedBytes} at first (a key is a few dozen bytes, an event a few hundred). */
+    static byte[] write(Body body, int expectedBytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(expectedBytes);
         try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
             body.write(g);
         } catch (IOException e) {

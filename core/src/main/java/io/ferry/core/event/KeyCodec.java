@@ -15,7 +15,7 @@ public final class KeyCodec {
 
     /** The key of a row that already holds exactly the key columns in key order. */
     public static byte[] encode(Row key) {
-        return EventJson.write(g -> EventJson.writeRow(g, key));
+        return EventJson.write(g -> EventJson.writeRow(g, key), 64);
     }
 
     /** The key of {@code row} by the given key columns, in that order. */
