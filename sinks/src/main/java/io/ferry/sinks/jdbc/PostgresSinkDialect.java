@@ -30,6 +30,9 @@ final class PostgresSinkDialect implements JdbcDialect {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** Per target table: whether the next batch tries the direct COPY (see {@link #bulkUpsert}). */
+    private final java.util.Map<String, DirectCopyBackoff> directCopies = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
@@ -56,24 +59,31 @@ final class PostgresSinkDialect implements JdbcDialect {
      * inside a savepoint: into an empty key range that is as fast as PostgreSQL loads. When a key already
      * exists (an update, or a replay after a crash) the savepoint is rolled back and the rows go through a
      * temporary staging table shaped like the target (emptied at each commit) and one
-     * {@code INSERT … SELECT … ON CONFLICT} merge. COPY parses the canonical text with the same input
-     * functions as a cast.
+     * {@code INSERT … SELECT … ON CONFLICT} merge. After a direct COPY hit an existing key, that table's next
+     * batches go to staging first ({@link DirectCopyBackoff}: 2, 4, … 64 batches while it keeps hitting one),
+     * so an update-heavy stream does not send each batch twice. COPY parses the canonical text with the same
+     * input functions as a cast.
      */
     @Override
     public boolean bulkUpsert(Connection c, String schema, String table, List<Column> columns, List<String> key,
             List<io.ferry.core.event.Row> rows) throws SQLException {
         String target = table(schema, table);
         String names = columns.stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
-        String csv = csv(columns, rows);
-        java.sql.Savepoint direct = c.setSavepoint();
-        try {
-            copy(c, "COPY " + target + " (" + names + ") FROM STDIN WITH (FORMAT csv)", csv);
-            c.releaseSavepoint(direct);
-            return true;
-        } catch (SQLException e) {
-            c.rollback(direct);
-            if (!"23505".equals(e.getSQLState())) {
-                throw e;
+        byte[] csv = csv(columns, rows).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        DirectCopyBackoff backoff = directCopies.computeIfAbsent(target, t -> new DirectCopyBackoff());
+        if (backoff.tryDirect()) {
+            java.sql.Savepoint direct = c.setSavepoint();
+            try {
+                copy(c, "COPY " + target + " (" + names + ") FROM STDIN WITH (FORMAT csv)", csv);
+                c.releaseSavepoint(direct);
+                backoff.copied();
+                return true;
+            } catch (SQLException e) {
+                c.rollback(direct);
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                backoff.hitExistingKey();
             }
         }
         // named after the column list too, so a table that gained a column gets a staging table of its new shape
@@ -93,9 +103,10 @@ final class PostgresSinkDialect implements JdbcDialect {
         return true;
     }
 
-    private static void copy(Connection c, String sql, String csv) throws SQLException {
+    /** COPY from the CSV's UTF-8 bytes (the driver's Reader path copies and encodes it again in chunks). */
+    private static void copy(Connection c, String sql, byte[] csv) throws SQLException {
         try {
-            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql, new java.io.StringReader(csv));
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql, new java.io.ByteArrayInputStream(csv));
         } catch (java.io.IOException e) {
             throw new SQLException("COPY failed: " + e.getMessage(), "08000", e);
         }
