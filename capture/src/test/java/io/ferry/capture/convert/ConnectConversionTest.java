@@ -155,5 +155,11 @@ class ConnectConversionTest {
         org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn((0x16B3748L << 32) | 0xABCDEFL)).isEqualTo("16B3748/ABCDEF");
         org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn(0)).isEqualTo("0/0");
         org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn(-1)).isEqualTo("FFFFFFFF/FFFFFFFF");
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 10_000; i++) {
+            long lsn = random.nextLong() >>> random.nextInt(64);
+            org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn(lsn))
+                    .isEqualTo(String.format("%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL));
+        }
     }
 }

@@ -127,15 +127,25 @@ public final class Row {
 
     /** Collects columns in insertion order. */
     public static final class Builder {
-        private final Map<String, JsonNode> values = new LinkedHashMap<>();
+        private Map<String, JsonNode> values = new LinkedHashMap<>();
+        /** The map went into a built row: copied before the next put, so that row never changes. */
+        private boolean built;
 
         public Builder put(String column, JsonNode value) {
+            if (built) {
+                values = new LinkedHashMap<>(values);
+                built = false;
+            }
             values.put(Objects.requireNonNull(column, "column name"), normalize(value));
             return this;
         }
 
         public Row build() {
-            return values.isEmpty() ? EMPTY : new Row(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+            if (values.isEmpty()) {
+                return EMPTY;
+            }
+            built = true;
+            return new Row(Collections.unmodifiableMap(values));
         }
     }
 }

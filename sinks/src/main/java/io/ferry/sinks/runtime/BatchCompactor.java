@@ -1,10 +1,8 @@
 package io.ferry.sinks.runtime;
 
-import io.ferry.core.event.KeyCodec;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.TargetEvent;
 import io.ferry.core.spi.SinkWriteException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +25,7 @@ public final class BatchCompactor {
     }
 
     public static List<Indexed> compact(List<TargetEvent> batch) {
-        Map<ByteBuffer, List<Indexed>> byKey = new LinkedHashMap<>();
+        Map<Key, List<Indexed>> byKey = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             TargetEvent e = batch.get(i);
             int index = i;
@@ -41,7 +39,7 @@ public final class BatchCompactor {
         return out;
     }
 
-    private static Object replace(Map<ByteBuffer, List<Indexed>> byKey, ByteBuffer key, Indexed event) {
+    private static Object replace(Map<Key, List<Indexed>> byKey, Key key, Indexed event) {
         List<Indexed> previous = byKey.remove(key);
         Indexed kept = event;
         // A later upsert that leaves columns out (TOAST values the source did not send) keeps the earlier
@@ -60,10 +58,12 @@ public final class BatchCompactor {
         return null;
     }
 
-    private static ByteBuffer key(String table, Row key) {
-        byte[] t = table.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] k = KeyCodec.encode(key);
-        return ByteBuffer.allocate(t.length + 1 + k.length).put(t).put((byte) 0).put(k).flip();
+    /** A row's identity within a batch: its table and key (rows normalize their values, so equal keys are equal). */
+    private record Key(String table, Row key) {
+    }
+
+    private static Key key(String table, Row key) {
+        return new Key(table, key);
     }
 
     /**
