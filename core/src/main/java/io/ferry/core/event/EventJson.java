@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -34,7 +33,6 @@ final class EventJson {
     /** Writes doubles in their shortest form on every JDK (JDK 17's Double.toString is not always shortest). */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .nodeFactory(NODES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
 

@@ -29,9 +29,9 @@ public final class BatchCompactor {
         for (int i = 0; i < batch.size(); i++) {
             TargetEvent e = batch.get(i);
             int index = i;
-            e.match(upsert -> replace(byKey, key(upsert.table(), upsert.key()), new Indexed(index, upsert)),
-                    delete -> replace(byKey, key(delete.table(), delete.key()), new Indexed(index, delete)),
-                    patch -> byKey.computeIfAbsent(key(patch.table(), patch.key()), k -> new ArrayList<>()).add(new Indexed(index, patch)),
+            e.match(upsert -> replace(byKey, new Key(upsert.table(), upsert.key()), new Indexed(index, upsert)),
+                    delete -> replace(byKey, new Key(delete.table(), delete.key()), new Indexed(index, delete)),
+                    patch -> byKey.computeIfAbsent(new Key(patch.table(), patch.key()), k -> new ArrayList<>()).add(new Indexed(index, patch)),
                     marker -> null);
         }
         List<Indexed> out = new ArrayList<>();
@@ -60,10 +60,6 @@ public final class BatchCompactor {
 
     /** A row's identity within a batch: its table and key (rows normalize their values, so equal keys are equal). */
     private record Key(String table, Row key) {
-    }
-
-    private static Key key(String table, Row key) {
-        return new Key(table, key);
     }
 
     /**
