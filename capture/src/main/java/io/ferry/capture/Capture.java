@@ -47,6 +47,8 @@ public final class Capture implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Capture.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long a stop waits for Debezium's tasks to finish starting before it gives up closing the engine. */
+    private static final Duration ENGINE_START_WAIT = Duration.ofSeconds(45);
 
     private final CaptureSettings settings;
     private final SourceDialect dialect;
@@ -297,6 +299,42 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes Debezium's engine. The engine refuses while its tasks are starting (it would leak what they open), and a stop
+     * asked for then (SIGTERM during a start, seen in CI) left the engine running until the process was killed: so the
+     * close is retried until the tasks are up, for at most {@link #ENGINE_START_WAIT}.
+     */
+    private static void closeEngine(DebeziumEngine<?> running) {
+        long deadline = System.nanoTime() + ENGINE_START_WAIT.toNanos();
+        boolean waited = false;
+        while (true) {
+            try {
+                running.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("stopping Debezium failed: its tasks were still starting after {} s: {}",
+                            ENGINE_START_WAIT.toSeconds(), e.getMessage());
+                    return;
+                }
+                if (!waited) {
+                    log.info("capture: Debezium's tasks are starting; the stop waits for them ({})", e.getMessage());
+                    waited = true;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    log.warn("stopping Debezium: interrupted while its tasks were starting");
+                    return;
+                }
+            } catch (Exception e) {
+                log.warn("stopping Debezium failed: {}", e.toString());
+                return;
+            }
+        }
+    }
+
     /** Stops the engine cleanly (Debezium commits its offsets), then the heartbeats, producer and admin client. */
     @Override
     public void close() {
@@ -307,11 +345,7 @@ public final class Capture implements AutoCloseable {
         }
         scheduler.shutdownNow();
         if (running != null) {
-            try {
-                running.close();
-            } catch (Exception e) {
-                log.warn("stopping Debezium failed: {}", e.toString());
-            }
+            closeEngine(running);
         }
         engineThread.shutdown();
         try {
