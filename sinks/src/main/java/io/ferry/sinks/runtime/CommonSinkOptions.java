@@ -15,7 +15,7 @@ public final class CommonSinkOptions {
     public static final Option<Integer> BATCH_ROWS = Option.withDefault("batch_rows", OptionTypes.integer(1, 100_000), 2_000,
             "Most records written in one batch.");
     public static final Option<Duration> BATCH_LINGER = Option.withDefault("batch_linger", OptionTypes.duration(), Duration.ofMillis(50),
-            "Longest wait for a batch to fill before it is written anyway.");
+            "Longest a row waits for its batch to fill while rows keep arriving; a batch is written as soon as the stream pauses (the consumer has no more rows in hand), so batches grow with the load, not with waiting.");
     public static final Option<Duration> MAX_RETRY_BACKOFF = Option.withDefault("max_retry_backoff", OptionTypes.duration(),
             Duration.ofSeconds(30), "Transient write failures are retried with backoff doubling from 100ms up to this, without end.");
     public static final Option<Boolean> CREATE_TABLES = Option.withDefault("create_tables", OptionTypes.bool(), true,

@@ -285,7 +285,9 @@ public final class SinkRunner implements AutoCloseable {
             });
             while (running) {
                 Map<TopicPartition, Long> heldBack = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(linger)) {
+                // Idle, the poll waits for records; with a batch begun, it only takes what the consumer has in hand.
+                boolean more = false;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pending.isEmpty() ? linger : Duration.ZERO)) {
                     if (held(r.topic())) {
                         heldBack.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
                         continue;
@@ -294,11 +296,12 @@ public final class SinkRunner implements AutoCloseable {
                         pendingSince = System.nanoTime();
                     }
                     pending.add(r);
+                    more = true;
                 }
                 // a held partition was resumed (a retry's pause ends with a resume): its records are read again later
                 heldBack.forEach(consumer::seek);
                 manageCopies();
-                if (pending.size() >= batchRows || (!pending.isEmpty() && System.nanoTime() - pendingSince >= linger.toNanos())) {
+                if (flushDue(pending.size(), batchRows, more, System.nanoTime() - pendingSince, linger)) {
                     flush();
                 }
             }
@@ -321,6 +324,19 @@ public final class SinkRunner implements AutoCloseable {
             producer.close(Duration.ofSeconds(10));
             stopped.countDown();
         }
+    }
+
+    /**
+     * Whether the batch in hand is written now: when it is full, when the stream paused (the last poll added nothing: the
+     * consumer had no more records in hand), or when its first row has waited {@code batch_linger}. Batches so grow with
+     * the load instead of with waiting: a lone change is written at once, a backlog in full batches, and a steady stream
+     * in what arrives while the previous batch is written, up to the linger.
+     */
+    static boolean flushDue(int pendingRows, int batchRows, boolean lastPollAdded, long nanosSinceFirstRow, Duration linger) {
+        if (pendingRows == 0) {
+            return false;
+        }
+        return pendingRows >= batchRows || !lastPollAdded || nanosSinceFirstRow >= linger.toNanos();
     }
 
     /** True for a copied change topic whose copy this runner has not seen finished: its records wait. */

@@ -113,6 +113,38 @@ class SinkRunnerIT {
     }
 
     /**
+     * A lone change is written as soon as the consumer has nothing more in hand, not after {@code batch_linger}: the sink
+     * used to hold every partial batch for the whole linger (50 ms by default, on every change of a quiet stream). A
+     * linger of a minute makes the difference plain; the bound is half of it.
+     */
+    @Test
+    void aLoneChangeIsWrittenWithoutWaitingForTheLinger(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_lone");
+        String pipeline = "runner-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        String topic = names.target("pg", "accounts");
+        createTopics(kafka, names);
+        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_lone") + "\nuser: postgres\nbatch_linger: 60s\n");
+        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        try (SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client, new SinkMetrics(null, pipeline, "pg"));
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            runner.start();
+            send(producer, topic, upsert(1, "1.50"));
+            producer.flush();
+            await("the first change").atMost(Duration.ofSeconds(30)).until(() -> count(pg, "runner_lone") == 1);
+            send(producer, topic, upsert(2, "2.50"));
+            producer.flush();
+            await("a second one, alone too").atMost(Duration.ofSeconds(30)).until(() -> count(pg, "runner_lone") == 2);
+        }
+    }
+
+    /**
      * A target that refuses writes for a while (a lock held elsewhere, like a target restarting) while the consumer
      * group rebalances (a broker restart, a member joining and leaving): nothing the consumer fetched during the
      * retries may be skipped. Records fetched by a poll that only waits out the backoff used to be dropped.
