@@ -50,6 +50,9 @@ import org.junit.jupiter.api.Test;
 class SinkRunnerIT {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final TargetTable ACCOUNTS = TargetTable.keyed("accounts", List.of(
+            new Column("id", ColumnType.of(CanonicalType.INT64), false), new Column("balance", ColumnType.decimal(8, 2), true)),
+            List.of("id"));
 
     @Test
     void targetTopicsReachTheDatabaseAndBadRecordsTheDeadLetterTopic(PostgresService pg, KafkaService kafka) throws Exception {
@@ -58,13 +61,11 @@ class SinkRunnerIT {
         TopicNames names = new TopicNames(pipeline);
         String topic = names.target("pg", "accounts");
         createTopics(kafka, names);
-        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
-                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_pg") + "\nuser: postgres\nbatch_rows: 50\n");
         var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
-        Properties client = new Properties();
-        client.put("bootstrap.servers", kafka.bootstrapServers());
+        Properties client = client(kafka);
 
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -124,13 +125,11 @@ class SinkRunnerIT {
         TopicNames names = new TopicNames(pipeline);
         String topic = names.target("pg", "accounts");
         createTopics(kafka, names);
-        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
-                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_lone") + "\nuser: postgres\nbatch_linger: 60s\n");
         var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
-        Properties client = new Properties();
-        client.put("bootstrap.servers", kafka.bootstrapServers());
+        Properties client = client(kafka);
         try (SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client, new SinkMetrics(null, pipeline, "pg"));
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
                         new ByteArraySerializer())) {
@@ -161,14 +160,12 @@ class SinkRunnerIT {
             // the sink's sessions give up on a lock after 100 ms: a transient failure, retried with backoff
             st.execute("ALTER DATABASE runner_rebalance SET lock_timeout = '100ms'");
         }
-        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
-                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_rebalance")
                 + "\nuser: postgres\nbatch_rows: 50\nmax_retry_backoff: 1s\n");
         var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
-        Properties client = new Properties();
-        client.put("bootstrap.servers", kafka.bootstrapServers());
+        Properties client = client(kafka);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int id = 1; id <= 1000; id++) {
@@ -226,12 +223,10 @@ class SinkRunnerIT {
             TopicAdmin.ensure(admin, List.of(new TopicLayout(names, 2, Optional.empty(), Optional.empty())
                     .change(new io.ferry.core.event.TableId("public", "items"))));
         }
-        TargetTable accounts = TargetTable.keyed("accounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
-                new Column("balance", ColumnType.decimal(8, 2), true)), List.of("id"));
+        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_copy") + "\nuser: postgres\nbatch_rows: 50\n");
-        Properties client = new Properties();
-        client.put("bootstrap.servers", kafka.bootstrapServers());
+        Properties client = client(kafka);
         // changes logged before the copy begins: the copy holds their rows (with balance 2.00), so they must not be applied
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
@@ -358,6 +353,12 @@ class SinkRunnerIT {
     private static Map<String, Object> testProducer(KafkaService kafka) {
         return Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", "false",
                 "max.in.flight.requests.per.connection", "1", "acks", "all");
+    }
+
+    private static Properties client(KafkaService kafka) {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        return client;
     }
 
     private static void createTopics(KafkaService kafka, TopicNames names) throws Exception {
