@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ferry.core.config.ConfigValues;
 import io.ferry.core.event.Marker;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.SourceInfo;
@@ -11,6 +12,7 @@ import io.ferry.core.event.TargetEvent;
 import io.ferry.core.event.TargetEventCodec;
 import io.ferry.core.schema.Column;
 import io.ferry.core.spi.DirectDecoder;
+import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.TargetTable;
 import io.ferry.core.topic.AppliedPosition;
 import io.ferry.core.topic.DeadLetter;
@@ -61,10 +63,9 @@ class SinkRunnerIT {
         TopicNames names = new TopicNames(pipeline);
         String topic = names.target("pg", "accounts");
         createTopics(kafka, names);
-        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_pg") + "\nuser: postgres\nbatch_rows: 50\n");
-        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+        var sink = pgSink(factory, pipeline, options);
         Properties client = client(kafka);
 
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka),
@@ -125,10 +126,9 @@ class SinkRunnerIT {
         TopicNames names = new TopicNames(pipeline);
         String topic = names.target("pg", "accounts");
         createTopics(kafka, names);
-        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_lone") + "\nuser: postgres\nbatch_linger: 60s\n");
-        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+        var sink = pgSink(factory, pipeline, options);
         Properties client = client(kafka);
         try (SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client, new SinkMetrics(null, pipeline, "pg"));
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
@@ -160,11 +160,10 @@ class SinkRunnerIT {
             // the sink's sessions give up on a lock after 100 ms: a transient failure, retried with backoff
             st.execute("ALTER DATABASE runner_rebalance SET lock_timeout = '100ms'");
         }
-        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_rebalance")
                 + "\nuser: postgres\nbatch_rows: 50\nmax_retry_backoff: 1s\n");
-        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+        var sink = pgSink(factory, pipeline, options);
         Properties client = client(kafka);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -223,7 +222,6 @@ class SinkRunnerIT {
             TopicAdmin.ensure(admin, List.of(new TopicLayout(names, 2, Optional.empty(), Optional.empty())
                     .change(new io.ferry.core.event.TableId("public", "items"))));
         }
-        TargetTable accounts = ACCOUNTS;
         var factory = new PostgresSinkFactory();
         var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_copy") + "\nuser: postgres\nbatch_rows: 50\n");
         Properties client = client(kafka);
@@ -260,7 +258,7 @@ class SinkRunnerIT {
             @Override
             public void copy(String topic, Progress progress) throws InterruptedException {
                 mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-                try (var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)))) {
+                try (var sink = pgSink(factory, pipeline, options)) {
                     List<TargetEvent> rows = new ArrayList<>();
                     for (int id = 1; id <= 100; id++) {
                         rows.add(upsert(id, "2.00"));
@@ -283,7 +281,7 @@ class SinkRunnerIT {
         List<SinkRunner> runners = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", accounts)));
+                var sink = pgSink(factory, pipeline, options);
                 SinkRunner r = new SinkRunner(pipeline, "pg", sink, options, client, new SinkMetrics(null, pipeline, "pg"));
                 r.readDirect(decoder);
                 r.copyFirst(copy);
@@ -353,6 +351,10 @@ class SinkRunnerIT {
     private static Map<String, Object> testProducer(KafkaService kafka) {
         return Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", "false",
                 "max.in.flight.requests.per.connection", "1", "acks", "all");
+    }
+
+    private static Sink pgSink(PostgresSinkFactory factory, String pipeline, ConfigValues options) {
+        return factory.create(new RuntimeSinkContext(pipeline, "pg", options, () -> Map.of("accounts", ACCOUNTS)));
     }
 
     private static Properties client(KafkaService kafka) {
