@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,7 @@ class BenchIT {
         System.out.print(out);
         assertThat(code).as("ferry bench's exit code").isZero();
         assertThat(out.toString()).contains("RUN", "ferry 1", "peer 1", "snapshot rows/s", "latency p99 ms", "backlog events/s",
-                "peak RSS MiB", "Ferry / peer, each pair", "Kafka Connect 4.1.1 standalone", "-Xmx768m");
+                "peak RSS MiB", "Ferry / peer, each pair", "Kafka Connect " + AppInfoParser.getVersion() + " standalone", "-Xmx768m");
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertThat(r.path("scenario").asText()).isEqualTo("postgres-to-postgres");

@@ -18,7 +18,19 @@ import java.util.List;
  */
 public final class ChildJvm {
 
+    /** The system property {@link #extraOptions()} reads. */
+    public static final String OPTIONS = "ferry.child.jvm.options";
+
     private ChildJvm() {
+    }
+
+    /**
+     * JVM options for every child, from the system property {@value #OPTIONS} (split at spaces), for a look inside
+     * by hand: {@code -Dferry.child.jvm.options=-XX:StartFlightRecording=filename=/tmp/jfr/} records each child.
+     */
+    static List<String> extraOptions() {
+        String options = System.getProperty(OPTIONS, "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     /**
@@ -34,8 +46,9 @@ public final class ChildJvm {
      * (when not null), so a failed test leaves the child's own account behind.
      */
     public static Process start(Class<?> main, String maxHeap, String readyLine, Path log, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap));
+        cmd.addAll(extraOptions());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
