@@ -49,6 +49,13 @@ public final class Capture implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How long a stop waits for Debezium's tasks to finish starting before it gives up closing the engine. */
     private static final Duration ENGINE_START_WAIT = Duration.ofSeconds(45);
+    /**
+     * The whole stop's bound, engine, producer and admin client together: under the 90 s the service waits for it
+     * before a successor may start capture (each step had its own, 45 + 60 + 30 + 10 s).
+     */
+    public static final Duration STOP_WITHIN = Duration.ofSeconds(80);
+    /** Of {@link #STOP_WITHIN}, what the engine's thread leaves for closing the producer and the admin client. */
+    private static final Duration CLIENTS_CLOSE = Duration.ofSeconds(15);
     /** What Debezium's engine says when it refuses to close while its tasks start (the only refusal worth waiting out). */
     private static final String TASKS_STARTING = "tasks are starting";
 
@@ -176,7 +183,7 @@ public final class Capture implements AutoCloseable {
                 state = State.STOPPED;
                 return;
             }
-            closePublisher();
+            closePublisher(Duration.ofSeconds(30));
             if (causedBy(error, ChangePublisher.FencedException.class)) {
                 state = State.FENCED;
                 lastFailure = error;
@@ -204,10 +211,10 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    private void closePublisher() {
+    private void closePublisher(Duration timeout) {
         if (publisher != null) {
             try {
-                publisher.close();
+                publisher.close(timeout);
             } catch (RuntimeException e) {
                 log.debug("closing the publisher failed", e);
             }
@@ -304,10 +311,10 @@ public final class Capture implements AutoCloseable {
     /**
      * Closes Debezium's engine. The engine refuses while its tasks are starting (it would leak what they open), and a stop
      * asked for then (SIGTERM during a start, seen in CI) left the engine running until the process was killed: so the
-     * close is retried until the tasks are up, for at most {@link #ENGINE_START_WAIT}.
+     * close is retried until the tasks are up, for at most {@link #ENGINE_START_WAIT} and not past {@code stopBy}.
      */
-    private static void closeEngine(DebeziumEngine<?> running) {
-        long deadline = System.nanoTime() + ENGINE_START_WAIT.toNanos();
+    private static void closeEngine(DebeziumEngine<?> running, long stopBy) {
+        long deadline = Math.min(System.nanoTime() + ENGINE_START_WAIT.toNanos(), stopBy);
         boolean waited = false;
         while (true) {
             try {
@@ -320,8 +327,8 @@ public final class Capture implements AutoCloseable {
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    log.warn("stopping Debezium failed: its tasks were still starting after {} s: {}",
-                            ENGINE_START_WAIT.toSeconds(), e.getMessage());
+                    log.warn("stopping Debezium failed: its tasks were still starting when the stop's time was up: {}",
+                            e.getMessage());
                     return;
                 }
                 if (!waited) {
@@ -342,9 +349,13 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    /** Stops the engine cleanly (Debezium commits its offsets), then the heartbeats, producer and admin client. */
+    /**
+     * Stops the engine cleanly (Debezium commits its offsets), then the heartbeats, producer and admin client, all within
+     * {@link #STOP_WITHIN}.
+     */
     @Override
     public void close() {
+        long stopBy = System.nanoTime() + STOP_WITHIN.toNanos();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
         synchronized (lifecycle) {
             closing = true;
@@ -352,23 +363,29 @@ public final class Capture implements AutoCloseable {
         }
         scheduler.shutdownNow();
         if (running != null) {
-            closeEngine(running);
+            closeEngine(running, stopBy - CLIENTS_CLOSE.toNanos());
         }
         engineThread.shutdown();
         try {
-            if (!engineThread.awaitTermination(60, TimeUnit.SECONDS)) {
+            if (!engineThread.awaitTermination(left(stopBy - CLIENTS_CLOSE.toNanos()).toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("capture: Debezium's engine did not stop in time; its thread is interrupted");
                 engineThread.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         synchronized (lifecycle) {
-            closePublisher();
+            closePublisher(left(stopBy).dividedBy(2));
             state = State.STOPPED;
         }
         if (heartbeats != null) {
             heartbeats.close();
         }
-        admin.close(Duration.ofSeconds(10));
+        admin.close(left(stopBy));
+    }
+
+    /** The time until {@code stopBy}, at least a second (a client closed with no time at all drops what it sends). */
+    private static Duration left(long stopBy) {
+        return Duration.ofNanos(Math.max(stopBy - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
     }
 }

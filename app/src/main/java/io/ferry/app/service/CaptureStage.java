@@ -32,6 +32,8 @@ final class CaptureStage implements Stage {
 
     private static final Logger log = LoggerFactory.getLogger(CaptureStage.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long a resignation or shutdown waits for capture to stop: its own bound and a margin. */
+    private static final Duration STOP_WAIT = Capture.STOP_WITHIN.plusSeconds(10);
 
     private final ServiceContext context;
     private final KafkaConsumer<byte[], byte[]> election;
@@ -114,7 +116,7 @@ final class CaptureStage implements Stage {
         log.info("capture: stopping ({})", why);
         // wait: the successor must not start while this capture still publishes (it would be fenced, but cleanly is better)
         try {
-            worker.submit(this::stopCapture).get(90, TimeUnit.SECONDS);
+            worker.submit(this::stopCapture).get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("capture: stopping took too long ({})", e.toString());
         }
@@ -211,7 +213,7 @@ final class CaptureStage implements Stage {
         }
         leader = false;
         try {
-            worker.submit(this::stopCapture).get(90, TimeUnit.SECONDS);
+            worker.submit(this::stopCapture).get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("capture: stopping took too long ({})", e.toString());
         }

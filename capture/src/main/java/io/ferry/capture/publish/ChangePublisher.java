@@ -194,7 +194,12 @@ public final class ChangePublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(30));
+        close(java.time.Duration.ofSeconds(30));
+    }
+
+    /** Closes the producer, waiting at most {@code timeout} for what it still sends. */
+    public void close(java.time.Duration timeout) {
+        producer.close(timeout);
     }
 
     /** Another producer with the same transactional id took over; this capture must stop. */

@@ -22,7 +22,7 @@ public final class DockerServers implements ServerFactory {
     static final String POSTGRES_IMAGE = "postgres:17";
     static final String MYSQL_IMAGE = "mysql:8.4";
     static final String MARIADB_IMAGE = "mariadb:11.4";
-    static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
     static final String CASSANDRA_IMAGE = "cassandra:5.0";
     static final String MONGODB_IMAGE = "mongo:7.0";
 
