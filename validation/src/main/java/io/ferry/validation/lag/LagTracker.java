@@ -136,8 +136,14 @@ public final class LagTracker implements AutoCloseable {
     private void run() {
         try {
             TopicPartition positionsTopic = new TopicPartition(names.appliedPositions(), 0);
-            consumer.assign(List.of(positionsTopic));
+            TopicPartition deadLetters = new TopicPartition(names.deadLetters(), 0);
+            // The dead-letter partition is assigned but paused, never fetched: its offsets are asked for every second
+            // (deadLetters()), and a read_committed consumer asked for a partition it is not assigned logs a warning
+            // each time ("Not updating last stable offset ... no longer assigned"): two a second, half of a service's log.
+            consumer.assign(List.of(positionsTopic, deadLetters));
+            consumer.pause(List.of(deadLetters));
             consumer.seekToBeginning(List.of(positionsTopic));
+            consumer.seekToEnd(List.of(deadLetters));
             long nextCompute = 0;
             long nextPublish = System.nanoTime() + config.validation().lagInterval().toNanos();
             while (running) {
