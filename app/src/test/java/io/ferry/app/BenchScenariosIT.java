@@ -14,20 +14,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code ferry bench}'s scenarios other than PostgreSQL → PostgreSQL, small: Ferry alone (no peer, no floor) from devstack's
- * PostgreSQL into its Cassandra, and from its MariaDB into its MongoDB-protocol server, every phase, read on the target itself.
+ * PostgreSQL into its Cassandra, and from its MariaDB into its MongoDB-protocol server, every phase, read on the target itself;
+ * the second with Ferry against a broker of its own ({@code --ferry-kafka external}).
  */
 class BenchScenariosIT {
 
     @ParameterizedTest
-    @CsvSource({"postgres-to-cassandra, PostgreSQL, Cassandra", "mariadb-to-mongodb, MariaDB, mongo"})
-    void ferryAloneRunsEveryPhaseIntoTheTarget(String scenario, String source, String target) throws Exception {
+    @CsvSource({"postgres-to-cassandra, PostgreSQL, Cassandra, embedded", "mariadb-to-mongodb, MariaDB, mongo, external"})
+    void ferryAloneRunsEveryPhaseIntoTheTarget(String scenario, String source, String target, String kafka) throws Exception {
         Path dir = Path.of("target", "bench-" + scenario).toAbsolutePath();
         Path json = Path.of("target", "bench-" + scenario + ".json").toAbsolutePath();
         Files.deleteIfExists(json);
         StringWriter out = new StringWriter();
         int code = Ferry.execute(new PrintWriter(out, true), new PrintWriter(System.err, true), "bench", "--scenario", scenario, "--rows",
                 "5000", "--rate", "50", "--duration", "4s", "--warmup", "1s", "--backlog", "2000", "--pairs", "1", "--ferry-jvm-options",
-                "-Xmx768m", "--data-dir", dir.toString(), "--out", json.toString());
+                "-Xmx768m", "--ferry-kafka", kafka, "--data-dir", dir.toString(), "--out", json.toString());
         System.out.print(out);
         assertThat(code).as("ferry bench's exit code").isZero();
         assertThat(out.toString()).contains("Ferry alone", "ferry 1", "VALIDATION rows/s", "(match)").doesNotContain("peer 1");
@@ -53,5 +54,17 @@ class BenchScenariosIT {
         assertThat(validation.path("source_rows").asLong()).isGreaterThan(5000 + run.path("backlog").path("inserts").asLong());
         assertThat(validation.path("target_rows").asLong()).isEqualTo(validation.path("source_rows").asLong());
         assertThat(run.path("process").path("peak_rss_mib").asDouble()).isGreaterThan(100.0);
+        String pipelineFile = Files.readString(dir.resolve("runs").resolve("ferry-1").resolve("pipeline.yaml"));
+        if (kafka.equals("external")) {
+            // a broker of its own, up while Ferry restarted for the backlog, counted with Ferry
+            assertThat(pipelineFile).contains("bootstrap_servers: 127.0.0.1:");
+            assertThat(run.path("process").path("note").asText()).contains("broker's JVM", "added");
+            assertThat(r.path("summaries").get(0).path("what").asText()).contains("against a broker in a JVM of its own");
+            assertThat(out.toString()).contains("and its broker's JVM");
+        } else {
+            assertThat(pipelineFile).doesNotContain("bootstrap_servers");
+            assertThat(run.path("process").path("note").asText()).contains("its embedded Kafka included");
+            assertThat(r.path("summaries").get(0).path("what").asText()).contains("with its embedded Kafka");
+        }
     }
 }

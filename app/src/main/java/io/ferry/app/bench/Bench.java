@@ -30,14 +30,16 @@ public final class Bench implements AutoCloseable {
     /** See {@code ferry bench --help}; {@code peerClasspath} null: looked for beside Ferry's build ({@link PeerClasspath}). */
     public record Options(BenchScenario scenario, Path dataDir, long rows, int rate, Duration duration, Duration warmup, int backlog,
             int backlogTransaction, Duration timeout, String command, boolean floor, boolean peer, int pairs, Path peerClasspath,
-            List<String> ferryJvmOptions, boolean direct) {
+            List<String> ferryJvmOptions, boolean direct, boolean ferryKafkaExternal) {
     }
 
     /** The steady phase again at these percentages of the contender's own backlog events/s. */
     private static final int[] NEAR_MAX_PERCENT = {50, 80};
     private static final String FLOOR_SOURCE = "bench_floor_source";
     private static final String FLOOR_TARGET = "bench_floor_target";
-    private static final String FERRY_WHAT = "Ferry %s: `ferry run`, every role in one JVM with its embedded Kafka, Ferry's defaults%s";
+    private static final String FERRY_WHAT = "Ferry %s: `ferry run`, every role in one JVM %s, Ferry's defaults%s";
+    private static final String EMBEDDED_KAFKA = "with its embedded Kafka";
+    private static final String EXTERNAL_KAFKA = "against a broker in a JVM of its own (kafka.bootstrap_servers), as the peer's";
 
     private final Options options;
     private final PrintWriter out;
@@ -71,7 +73,8 @@ public final class Bench implements AutoCloseable {
             }
         }
         List<BenchResult.Summary> summaries = new ArrayList<>();
-        summaries.add(summary(BenchResult.FERRY, String.format(FERRY_WHAT, Versions.ferry(), (direct() ? ", the direct path (transform.direct) with its bulk copy of the snapshot"
+        summaries.add(summary(BenchResult.FERRY, String.format(FERRY_WHAT, Versions.ferry(),
+                options.ferryKafkaExternal() ? EXTERNAL_KAFKA : EMBEDDED_KAFKA, (direct() ? ", the direct path (transform.direct) with its bulk copy of the snapshot"
                 : ", through the transform stage") + (options.ferryJvmOptions().isEmpty() ? ""
                 : ", JVM options " + String.join(" ", options.ferryJvmOptions()))), runs));
         if (options.peer()) {
@@ -114,24 +117,40 @@ public final class Bench implements AutoCloseable {
         BenchTarget target = target("bench_ferry" + pair + "_target");
         Path runDir = dir.resolve("runs").resolve("ferry-" + pair);
         say(String.format("pair %d: Ferry (its data and log under %s)", pair, runDir));
+        FerryContender ferry = null;
         try {
             fill(source, sourceName);
             target.create(false);
             Files.createDirectories(runDir);
             Path file = runDir.resolve(ScratchDirectory.PIPELINE_FILE);
             int httpPort = freePort();
-            Files.writeString(file, BenchPipeline.yaml(runDir, source, target, httpPort, options.direct()));
-            FerryContender ferry = new FerryContender(BenchPipeline.NAME, file, options.ferryJvmOptions(), runDir.resolve("ferry.log"));
+            JavaProcess broker = null;
+            String bootstrap = null;
+            if (options.ferryKafkaExternal()) {
+                int port = freePort();
+                broker = BenchBroker.process("Ferry's Kafka broker", runDir, port);
+                bootstrap = "127.0.0.1:" + port;
+            }
+            Files.writeString(file, BenchPipeline.yaml(runDir, source, target, httpPort, options.direct(), bootstrap));
+            ferry = new FerryContender(BenchPipeline.NAME, file, options.ferryJvmOptions(), runDir.resolve("ferry.log"), broker);
+            current = ferry;
+            if (broker != null) {
+                BenchBroker.start(broker);
+            }
             Phases p = phases(ferry, source, target, "Ferry", httpPort);
             return new BenchResult.Run(BenchResult.FERRY, pair, p.snapshot(), p.steady(), p.backlog(), p.nearMax(), p.validation(),
                     ferry.process());
         } finally {
             try {
+                if (ferry != null) {
+                    ferry.close(); // its broker too; the phases closed Ferry already unless the broker did not start
+                }
                 source.drop();
                 target.drop();
             } finally {
                 target.close();
                 ScratchDirectory.delete(runDir.resolve("state"));
+                ScratchDirectory.delete(runDir.resolve("kafka"));
             }
         }
     }

@@ -2,7 +2,7 @@ package io.ferry.app.bench;
 
 import java.nio.file.Path;
 
-/** The benchmark's pipeline file: the source's bench table copied 1:1 into the target through the embedded Kafka. */
+/** The benchmark's pipeline file: the source's bench table copied 1:1 into the target. */
 final class BenchPipeline {
 
     static final String NAME = "bench";
@@ -13,15 +13,17 @@ final class BenchPipeline {
     /**
      * @param direct the mapping takes the direct path ({@code transform.direct}; only PostgreSQL sources have it, the
      *     source table then has REPLICA IDENTITY FULL)
+     * @param bootstrapServers a broker of its own ({@code --ferry-kafka external}); null: Ferry's embedded Kafka
      */
-    static String yaml(Path dataDir, BenchSource source, BenchTarget target, int httpPort, boolean direct) {
+    static String yaml(Path dataDir, BenchSource source, BenchTarget target, int httpPort, boolean direct, String bootstrapServers) {
+        String kafka = bootstrapServers == null ? "" : "kafka:\n  bootstrap_servers: " + bootstrapServers + "\n";
         return """
                 # Written by `ferry bench`: Ferry's defaults everywhere but continuous validation, which would
                 # compare every row in the middle of a measurement (the benchmark asks for one validation at the end).
                 pipeline:
                   name: %s
-                  data_dir: %s/state     # no kafka section: an embedded Kafka under data_dir
-                source:
+                  data_dir: %s/state     # without a kafka section: an embedded Kafka under data_dir
+                %ssource:
                 %s  tables: [%s]
                 sinks:
                 %smappings:
@@ -33,6 +35,6 @@ final class BenchPipeline {
                   continuous: false
                 http:
                   port: %d
-                """.formatted(NAME, dataDir.toAbsolutePath(), source.yaml(), source.table(), target.sinkYaml(), source.table(), direct, httpPort);
+                """.formatted(NAME, dataDir.toAbsolutePath(), kafka, source.yaml(), source.table(), target.sinkYaml(), source.table(), direct, httpPort);
     }
 }

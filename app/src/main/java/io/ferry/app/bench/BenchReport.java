@@ -70,7 +70,8 @@ public final class BenchReport {
         summaryRow(t, "validation rows/s", s.subList(0, 1), BenchResult.Summary::validationRowsPerS, List.of(), null);
         summaryRow(t, "CPU s (whole run)", s, BenchResult.Summary::cpuSeconds, r.ferryOverPeer(), BenchResult.PairRatios::cpuSeconds);
         summaryRow(t, "peak RSS MiB", s, BenchResult.Summary::peakRssMib, r.ferryOverPeer(), BenchResult.PairRatios::peakRssMib);
-        t.append("(CPU and RSS: ").append(FerryContender.NOTE);
+        t.append("(CPU and RSS: ").append(r.runs().stream().filter(x -> x.contender().equals(BenchResult.FERRY) && x.process() != null)
+                .map(x -> x.process().note()).findFirst().orElse(FerryContender.NOTE));
         if (peer != null) {
             t.append("; peer: ").append(KafkaConnectPeer.NOTE);
         }

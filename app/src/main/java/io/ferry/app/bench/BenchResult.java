@@ -48,8 +48,11 @@ public record BenchResult(String scenario, String comparedWith, String command, 
             long eventsPerS, double serviceStartSeconds, double cpuSeconds) {
     }
 
-    /** The contender's own JVMs (every start), not the benchmark's; PostgreSQL is another process, not counted. */
-    public record ProcessUse(double cpuSeconds, double peakRssMib, String note) {
+    /**
+     * The contender's own JVMs (every start; a broker of its own added), not the benchmark's; PostgreSQL is another process, not
+     * counted. {@code note} says which JVMs; {@code log} is the contender's output.
+     */
+    public record ProcessUse(double cpuSeconds, double peakRssMib, String note, String log) {
     }
 
     /** One contender's figures over its runs. */

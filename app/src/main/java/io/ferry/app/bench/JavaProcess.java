@@ -50,6 +50,11 @@ final class JavaProcess {
         this.log = log;
     }
 
+    /** What it is, for messages ("the peer's Kafka broker"). */
+    String name() {
+        return name;
+    }
+
     void start() throws BenchAborted {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -65,7 +65,7 @@ abstract class JvmContender implements Contender {
             cpu += c.cpuSeconds();
             rss += Math.max(0, c.peakRssMib());
         }
-        return new BenchResult.ProcessUse(Math.round(cpu * 10) / 10.0, rss, note + "; log " + process.log());
+        return new BenchResult.ProcessUse(Math.round(cpu * 10) / 10.0, rss, note, process.log().toString());
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,7 @@ import java.util.stream.Collectors;
  * The peer: what a team would deploy instead of Ferry. Kafka Connect in standalone mode (its own JVM, the classpath that
  * the {@code bench-peer} module resolves) running Debezium's PostgreSQL source connector and Debezium's JDBC sink
  * connector, same Kafka and Debezium versions as Ferry, against a broker the benchmark starts for it in a JVM of its own
- * ({@link PeerBroker}, counted with the peer). The sink has the
+ * ({@link BenchBroker}, counted with the peer). The sink has the
  * settings Debezium documents for throughput: upsert, a large {@code batch.size} with the consumer's
  * {@code max.poll.records} raised to match, {@code use.reduction.buffer}; the JDBC URL rewrites batched inserts. The
  * target table exists beforehand, as for Ferry's sink it would be created with the same types. Stopping is SIGTERM (the
@@ -34,11 +33,8 @@ final class KafkaConnectPeer extends JvmContender {
     static final int SINK_TASKS = 2;
     /** Kafka's {@code connect-standalone.sh} default ({@code KAFKA_HEAP_OPTS}). */
     static final List<String> JVM_OPTIONS = List.of("-Xms256m", "-Xmx2g");
-    /** Kafka's {@code kafka-server-start.sh} default ({@code KAFKA_HEAP_OPTS}). */
-    static final List<String> BROKER_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g");
-    static final String NOTE = "the Kafka Connect JVM and its broker's JVM (Kafka's default heap, " + String.join(" ", BROKER_JVM_OPTIONS)
+    static final String NOTE = "the Kafka Connect JVM and its broker's JVM (Kafka's default heap, " + String.join(" ", BenchBroker.JVM_OPTIONS)
             + "), CPU seconds and peak RSS added";
-    private static final Duration BROKER_START = Duration.ofMinutes(2);
     private final Path dir;
     private final PostgresService pg;
     private final String sourceDatabase;
@@ -56,20 +52,13 @@ final class KafkaConnectPeer extends JvmContender {
         this.sourceDatabase = sourceDatabase;
         this.targetDatabase = targetDatabase;
         this.bootstrapServers = "127.0.0.1:" + brokerPort;
-        this.broker = new JavaProcess("the peer's Kafka broker", System.getProperty("java.class.path"), PeerBroker.class.getName(),
-                BROKER_JVM_OPTIONS, List.of(dir.resolve("kafka").toString(), Integer.toString(brokerPort)), dir.resolve("broker.log"));
+        this.broker = BenchBroker.process("the peer's Kafka broker", dir, brokerPort);
         companion(broker);
     }
 
     /** Starts the peer's broker, before the phases: a team's Kafka is up before it deploys connectors, so its start is not timed. */
     void startBroker() throws BenchAborted {
-        broker.start();
-        try {
-            broker.awaitLine(PeerBroker.READY, BROKER_START);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchAborted("interrupted while the peer's broker started", e);
-        }
+        BenchBroker.start(broker);
     }
 
     private static List<String> jvmOptions(Path dir) {
@@ -81,7 +70,7 @@ final class KafkaConnectPeer extends JvmContender {
     /** The description in the report, with the versions. */
     static String what(String kafkaVersion, String debeziumVersion) {
         return String.format(WHAT, kafkaVersion, debeziumVersion, BATCH_SIZE, SINK_TASKS, PARTITIONS, String.join(" ", JVM_OPTIONS),
-                String.join(" ", BROKER_JVM_OPTIONS));
+                String.join(" ", BenchBroker.JVM_OPTIONS));
     }
 
     @Override

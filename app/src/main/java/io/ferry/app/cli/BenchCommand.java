@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             "PostgreSQL;",
             "postgres-to-cassandra and mariadb-to-mongodb copy the same table into devstack's",
             "Cassandra or MongoDB-protocol server, Ferry alone (no peer, no floor).",
-            "Ferry runs as `ferry run` in its own JVM (embedded Kafka); the peer is Kafka",
+            "Ferry runs as `ferry run` in its own JVM (embedded Kafka, or --ferry-kafka",
+            "external: a broker of its own, as the peer's); the peer is Kafka",
             "Connect standalone in its own JVM with Debezium's PostgreSQL source and JDBC",
             "sink connectors (upsert, batch.size 5000, use.reduction.buffer), against a",
             "broker the benchmark starts for it. They alternate, Ferry then the peer,",
@@ -110,6 +111,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "JVM options of Ferry's process, space-separated, e.g. -Xmx768m (default: none, the JVM's defaults).")
     String ferryJvmOptions;
 
+    @Option(names = "--ferry-kafka", paramLabel = "WHERE", defaultValue = "embedded",
+            description = "embedded (default): Ferry's own Kafka in its JVM, restarted with it; external: a broker in a JVM of its own,"
+                    + " started before the phases and up while Ferry restarts, as the peer's (kafka.bootstrap_servers); its CPU and RSS"
+                    + " are added to Ferry's.")
+    String ferryKafka;
+
     @Override
     public Integer call() throws Exception {
         Bench.Options options = options();
@@ -153,6 +160,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new Ferry.UsageProblem("--rows must be at least 1000, --rate between 1 and 100000, --backlog at least 2,"
                     + " --backlog-transaction at least 1, --pairs between 1 and 20");
         }
+        if (!ferryKafka.equals("embedded") && !ferryKafka.equals("external")) {
+            throw new Ferry.UsageProblem("--ferry-kafka: '" + ferryKafka + "' is neither embedded nor external");
+        }
         BenchScenario chosen;
         try {
             chosen = BenchScenario.of(scenario);
@@ -168,7 +178,8 @@ final class BenchCommand implements Callable<Integer> {
             String command = "ferry " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             return new Bench.Options(chosen, dataDir, rows, rate, Durations.parse(duration), warm, backlog, backlogTransaction, Durations.parse(timeout),
                     command, chosen.comparable() && !noFloor, chosen.comparable() && !noPeer, pairs, peerClasspath,
-                    ferryJvmOptions.isBlank() ? List.of() : List.of(ferryJvmOptions.trim().split("\\s+")), !noDirect);
+                    ferryJvmOptions.isBlank() ? List.of() : List.of(ferryJvmOptions.trim().split("\\s+")), !noDirect,
+                    ferryKafka.equals("external"));
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());
         }

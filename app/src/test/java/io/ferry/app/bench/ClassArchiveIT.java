@@ -43,7 +43,7 @@ class ClassArchiveIT {
             port = free.getLocalPort();
         }
         Path file = dir.resolve("pipeline.yaml");
-        Files.writeString(file, BenchPipeline.yaml(dir, source, target, port, true));
+        Files.writeString(file, BenchPipeline.yaml(dir, source, target, port, true, null));
 
         List<String> first = ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m"));
         assertThat(first).as("no archive yet: record what writing one needs").contains("-XX:+RecordDynamicDumpInfo")

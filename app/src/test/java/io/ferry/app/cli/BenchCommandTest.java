@@ -26,7 +26,7 @@ class BenchCommandTest {
         assertThat(out.toString()).contains("PostgreSQL ->\nPostgreSQL, same shape", "postgres-to-cassandra", "mariadb-to-mongodb",
                 "Ferry alone", "--scenario", "at 80 % of that", "POST /validate", "--rows", "--rate", "--duration", "--backlog",
                 "PostgreSQL's own logical\nreplication", "--no-floor", "Kafka\nConnect standalone", "--pairs", "--peer-classpath",
-                "--no-peer", "--ferry-jvm-options", "Exit codes:");
+                "--no-peer", "--ferry-jvm-options", "--ferry-kafka", "Exit codes:");
     }
 
     @Test
@@ -54,6 +54,9 @@ class BenchCommandTest {
         assertThat(run(new StringWriter(), err4, "bench", "--scenario", "postgres-to-oracle")).isEqualTo(2);
         assertThat(err4.toString()).contains("--scenario: unknown scenario 'postgres-to-oracle'",
                 "known: postgres-to-postgres, postgres-to-cassandra, mariadb-to-mongodb");
+        StringWriter err5 = new StringWriter();
+        assertThat(run(new StringWriter(), err5, "bench", "--ferry-kafka", "remote")).isEqualTo(2);
+        assertThat(err5.toString()).contains("--ferry-kafka: 'remote' is neither embedded nor external");
     }
 
     @Test
