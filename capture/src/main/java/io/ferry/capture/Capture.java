@@ -356,6 +356,7 @@ public final class Capture implements AutoCloseable {
     @Override
     public void close() {
         long stopBy = System.nanoTime() + STOP_WITHIN.toNanos();
+        long engineBy = stopBy - CLIENTS_CLOSE.toNanos(); // the rest is for the producer and the admin client
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
         synchronized (lifecycle) {
             closing = true;
@@ -363,11 +364,11 @@ public final class Capture implements AutoCloseable {
         }
         scheduler.shutdownNow();
         if (running != null) {
-            closeEngine(running, stopBy - CLIENTS_CLOSE.toNanos());
+            closeEngine(running, engineBy);
         }
         engineThread.shutdown();
         try {
-            if (!engineThread.awaitTermination(left(stopBy - CLIENTS_CLOSE.toNanos()).toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!engineThread.awaitTermination(left(engineBy).toNanos(), TimeUnit.NANOSECONDS)) {
                 log.warn("capture: Debezium's engine did not stop in time; its thread is interrupted");
                 engineThread.shutdownNow();
             }

@@ -48,7 +48,7 @@ final class TargetWatch {
             } catch (InterruptedException | BenchAborted e) {
                 throw e;
             } catch (Exception e) {
-                lastFailure = String.valueOf(e.getMessage());
+                lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (warnedAt == 0 || at - warnedAt > WARN_EVERY.toNanos()) {
                     log.warn("bench: a look at the target during {} failed: {} (looking again)", phase, lastFailure);
                     warnedAt = at;

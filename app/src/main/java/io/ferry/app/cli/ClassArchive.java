@@ -35,7 +35,7 @@ public final class ClassArchive {
     static final Duration MIN_RUN = Duration.ofSeconds(20);
     /** JVM options under which Ferry leaves class-data sharing to the user (what bin/ferry's case matches too). */
     static final List<String> CONFLICTING = List.of("-javaagent", "-agentlib", "-agentpath", "-Xrun", "-Xshare",
-            "SharedArchiveFile", "ArchiveClassesAtExit", "DynamicDumpInfo");
+            "SharedArchiveFile", "ArchiveClassesAtExit", "DynamicDumpInfo", "AOTCache", "AOTMode", "AOTConfiguration");
 
     private static final Logger log = LoggerFactory.getLogger(ClassArchive.class);
 
@@ -47,7 +47,8 @@ public final class ClassArchive {
      * JVM options: map the archive when it is fresh, record what is needed to write one otherwise. None when the jar is
      * not a file (a build's classes directory), FERRY_CDS or {@code ferry.cds} is {@code off}, the JDK has no default
      * archive to write a dynamic one on top of, or the JVM options (with JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS) name an
-     * agent or a CDS setting of their own: a JVM recording for a dump refuses agents at start.
+     * agent or a CDS setting of their own (Java 25's ahead-of-time cache options among them, which take the archive's
+     * place): a JVM recording for a dump refuses agents at start.
      */
     public static List<String> launchOptions(Path jar, Path javaHome, List<String> jvmOptions) {
         if ("off".equals(System.getProperty("ferry.cds")) || "off".equals(System.getenv("FERRY_CDS")) || !Files.isRegularFile(jar)

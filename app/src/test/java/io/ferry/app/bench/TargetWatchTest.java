@@ -73,6 +73,13 @@ class TargetWatchTest {
     }
 
     @Test
+    void aFailureWithoutAMessageIsNamedByItsClass() {
+        assertThatThrownBy(() -> new TargetWatch(NO_ROWS, ALIVE).await("the snapshot", Duration.ofMillis(300), target -> {
+            throw new NullPointerException();
+        })).isInstanceOf(BenchAborted.class).hasMessageContaining("the last look at the target failed: java.lang.NullPointerException");
+    }
+
+    @Test
     void aContenderThatDiedEndsThePhaseAtOnce() {
         Contender dead = contender(new BenchAborted("Ferry exited with code 1"));
         assertThatThrownBy(() -> new TargetWatch(NO_ROWS, dead).await("the snapshot", Duration.ofMinutes(1), target -> false))

@@ -75,7 +75,9 @@ class ClassArchiveTest {
         Files.writeString(javaHome.resolve("lib/server/classes.jsa"), "");
         assertThat(ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m"))).contains("-XX:+RecordDynamicDumpInfo");
         for (String option : List.of("-javaagent:/opt/otel.jar", "-agentlib:jdwp=transport=dt_socket", "-agentpath:/p/libasyncProfiler.so",
-                "-Xshare:off", "-XX:SharedArchiveFile=/tmp/a.jsa", "-XX:ArchiveClassesAtExit=/tmp/b.jsa")) {
+                "-Xshare:off", "-XX:SharedArchiveFile=/tmp/a.jsa", "-XX:ArchiveClassesAtExit=/tmp/b.jsa",
+                // Java 25's ahead-of-time cache, which takes the place of the class archive (README, Performance)
+                "-XX:AOTCache=/tmp/ferry.aot", "-XX:AOTCacheOutput=/tmp/ferry.aot", "-XX:AOTMode=record", "-XX:AOTConfiguration=/tmp/f.aotconf")) {
             assertThat(ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m", option))).as(option).isEmpty();
         }
     }
