@@ -1,6 +1,7 @@
 package io.ferry.app.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,22 @@ import org.slf4j.LoggerFactory;
  * ({@link #writeIfAsked}): a run that failed at once would archive too few classes to help. FERRY_CDS=off (or the
  * system property {@code ferry.cds=off}) leaves it all out. The JVM checks the archive against the jars and itself when
  * mapping it, and runs without it (silently: its cds log is turned off) when they differ.
+ *
+ * <p>On Java {@value #AOT_FROM} and later the ahead-of-time cache takes the archive's place ({@code ferry-run-<key>.aot}):
+ * besides the classes, loaded and linked, it keeps the JIT's method profiles of the run that wrote it (JEP 483, 515), so a
+ * restarted Ferry compiles its hot paths at once (README, Performance, session 14). A run without a trained cache starts
+ * with {@code -XX:AOTCacheOutput}, and the JVM writes the cache as it exits, after the shutdown hooks: the hook can only
+ * say whether the run was long enough, by writing the marker {@code <cache>.ok} ({@value #AOT_PROPERTY}); a later start
+ * uses the cache only when the marker is fresh and the cache no older than it.
  */
 public final class ClassArchive {
 
     /** The system property naming the archive a run writes when it stops. */
     public static final String PROPERTY = "ferry.cds.archive";
+    /** The system property naming the marker a run on Java 25+ writes when it ran long enough to train the AOT cache. */
+    public static final String AOT_PROPERTY = "ferry.aot.marker";
+    /** The first Java whose AOT cache keeps method profiles and is written by the training run itself (JEP 514, 515). */
+    static final int AOT_FROM = 25;
     /** A run shorter than this writes no archive (the system property {@code ferry.cds.min_run_seconds} sets it). */
     static final Duration MIN_RUN = Duration.ofSeconds(20);
     /** JVM options under which Ferry leaves class-data sharing to the user (what bin/ferry's case matches too). */
@@ -51,8 +63,7 @@ public final class ClassArchive {
      * place): a JVM recording for a dump refuses agents at start.
      */
     public static List<String> launchOptions(Path jar, Path javaHome, List<String> jvmOptions) {
-        if ("off".equals(System.getProperty("ferry.cds")) || "off".equals(System.getenv("FERRY_CDS")) || !Files.isRegularFile(jar)
-                || !Files.isRegularFile(javaHome.resolve("lib").resolve("server").resolve("classes.jsa"))) {
+        if ("off".equals(System.getProperty("ferry.cds")) || "off".equals(System.getenv("FERRY_CDS")) || !Files.isRegularFile(jar)) {
             return List.of();
         }
         String all = String.join(" ", jvmOptions) + " " + Optional.ofNullable(System.getenv("JAVA_TOOL_OPTIONS")).orElse("")
@@ -62,6 +73,12 @@ public final class ClassArchive {
         }
         Optional<Path> archive = archiveFor(jar, javaHome);
         if (archive.isEmpty()) {
+            return List.of();
+        }
+        if (featureVersion(javaHome) >= AOT_FROM) {
+            return aotOptions(aotCacheFor(archive.get()), jar);
+        }
+        if (!Files.isRegularFile(javaHome.resolve("lib").resolve("server").resolve("classes.jsa"))) {
             return List.of();
         }
         Path file = archive.get();
@@ -78,6 +95,57 @@ public final class ClassArchive {
         options.add("-Xlog:cds=off");
         options.add("-Xlog:cds+dynamic=off");
         return options;
+    }
+
+    /** Java 25+: use the cache a long enough run trained, or train it in this run when the directory is writable. */
+    private static List<String> aotOptions(Path cache, Path jar) {
+        Path marker = markerFor(cache);
+        List<String> options = new ArrayList<>();
+        if (trained(cache, marker, jar)) {
+            options.add("-XX:AOTCache=" + cache);
+        } else if (Files.isWritable(cache.getParent())) {
+            options.add("-XX:AOTCacheOutput=" + cache);
+            options.add("-D" + AOT_PROPERTY + "=" + marker);
+        } else {
+            return List.of();
+        }
+        // the JVM warns about classes it cannot cache and code stubs it cannot link, and runs on
+        options.add("-Xlog:aot*=off");
+        options.add("-Xlog:cds*=off");
+        return options;
+    }
+
+    /** The Java's feature version from its {@code release} file ({@code JAVA_VERSION="25.0.3"}: 25); 0 when unknown. */
+    static int featureVersion(Path javaHome) {
+        try (Stream<String> lines = Files.lines(javaHome.resolve("release"))) {
+            return lines.filter(l -> l.startsWith("JAVA_VERSION=")).findFirst()
+                    .map(l -> l.substring("JAVA_VERSION=".length()).replace("\"", "").split("[.+-]")[0])
+                    .filter(v -> v.matches("\\d{1,3}")).map(Integer::parseInt).orElse(0);
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** The AOT cache beside the class archive's name: {@code ferry-run-<key>.aot}. */
+    static Path aotCacheFor(Path archive) {
+        String name = archive.getFileName().toString();
+        return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".aot");
+    }
+
+    static Path markerFor(Path cache) {
+        return cache.resolveSibling(cache.getFileName() + ".ok");
+    }
+
+    /** A long enough run wrote the cache for this jar: the marker fresh ({@link #fresh}), the cache no older than it. */
+    static boolean trained(Path cache, Path marker, Path jar) {
+        if (!Files.isRegularFile(cache) || !fresh(marker, jar)) {
+            return false;
+        }
+        try {
+            return Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(marker)) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** {@code <jar's directory>/ferry-run-<modification time of javaHome/bin/java, in seconds>.jsa}. */
@@ -127,6 +195,7 @@ public final class ClassArchive {
      * of other JDKs beside it. Never throws: without an archive the next start is only slower.
      */
     static void writeIfAsked(Duration ranFor) {
+        markIfAsked(ranFor);
         String target = System.getProperty(PROPERTY);
         if (target == null || target.isBlank()) {
             return;
@@ -160,6 +229,31 @@ public final class ClassArchive {
             } catch (IOException ignored) {
                 // a leftover part file is never mapped
             }
+        }
+    }
+
+    /**
+     * Java 25+: writes the marker this JVM was asked for ({@value #AOT_PROPERTY}) when it ran for at least {@link #MIN_RUN},
+     * so the AOT cache the JVM writes as it exits is used by later starts; removes it otherwise. Never throws.
+     */
+    static void markIfAsked(Duration ranFor) {
+        String target = System.getProperty(AOT_PROPERTY);
+        if (target == null || target.isBlank()) {
+            return;
+        }
+        Path marker = Path.of(target);
+        try {
+            if (!longEnough(ranFor)) {
+                Files.deleteIfExists(marker);
+                log.info("the AOT cache this run writes as it exits will not be used: the run lasted {} s, under {} s",
+                        ranFor.toSeconds(), minRun().toSeconds());
+                return;
+            }
+            Files.writeString(marker, "the run that wrote the AOT cache beside this file lasted " + ranFor.toSeconds() + " s\n");
+            log.info("the JVM writes the AOT cache {} as it exits (this stop takes some seconds longer): later starts begin with"
+                    + " this run's classes and profiles", marker.resolveSibling(marker.getFileName().toString().replaceFirst("\\.ok$", "")));
+        } catch (IOException e) {
+            log.warn("could not mark the AOT cache as trained ({}): later starts train it again", e.toString());
         }
     }
 

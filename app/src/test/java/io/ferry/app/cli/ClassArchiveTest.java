@@ -82,6 +82,63 @@ class ClassArchiveTest {
         }
     }
 
+    @Test
+    void theJavaVersionComesFromTheReleaseFile() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("jdk"));
+        assertThat(ClassArchive.featureVersion(home)).as("no release file").isZero();
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n");
+        assertThat(ClassArchive.featureVersion(home)).isEqualTo(25);
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        assertThat(ClassArchive.featureVersion(home)).isEqualTo(17);
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"26-ea\"\n");
+        assertThat(ClassArchive.featureVersion(home)).isEqualTo(26);
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"garbage\"\n");
+        assertThat(ClassArchive.featureVersion(home)).isZero();
+    }
+
+    @Test
+    void onJava25TheAotCacheIsTrainedByALongRunAndUsedByTheNext() throws Exception {
+        Path javaHome = Files.createDirectories(dir.resolve("jdk25/bin")).getParent();
+        Files.writeString(javaHome.resolve("bin/java"), "");
+        at(javaHome.resolve("bin/java"), 0);
+        Files.writeString(javaHome.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n"); // no classes.jsa: not needed for the cache
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Path jar = Files.writeString(app.resolve("ferry-app.jar"), "jar");
+        at(jar, 1_000);
+        Path cache = app.resolve("ferry-run-1700000000.aot");
+        Path marker = app.resolve("ferry-run-1700000000.aot.ok");
+
+        List<String> first = ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m"));
+        assertThat(first).as("nothing trained yet").contains("-XX:AOTCacheOutput=" + cache, "-Dferry.aot.marker=" + marker, "-Xlog:aot*=off")
+                .noneMatch(o -> o.contains("SharedArchiveFile") || o.contains("DynamicDumpInfo") || o.startsWith("-XX:AOTCache="));
+
+        System.setProperty(ClassArchive.AOT_PROPERTY, marker.toString());
+        try {
+            ClassArchive.markIfAsked(ClassArchive.MIN_RUN.minus(Duration.ofSeconds(1)));
+            assertThat(marker).as("a short run marks nothing").doesNotExist();
+            ClassArchive.markIfAsked(ClassArchive.MIN_RUN);
+            assertThat(marker).exists();
+        } finally {
+            System.clearProperty(ClassArchive.AOT_PROPERTY);
+        }
+        at(marker, 2_000);
+        Files.writeString(cache, "cache"); // the JVM writes it as it exits, after the marker
+        at(cache, 2_010);
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of("-Xmx512m"))).contains("-XX:AOTCache=" + cache)
+                .noneMatch(o -> o.startsWith("-XX:AOTCacheOutput") || o.startsWith("-Dferry.aot.marker"));
+
+        at(cache, 1_500);
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of())).as("a cache older than the marker: not this run's")
+                .contains("-XX:AOTCacheOutput=" + cache);
+        at(cache, 2_010);
+        at(jar, 3_000);
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of())).as("the jar rebuilt since").contains("-XX:AOTCacheOutput=" + cache);
+        at(jar, 1_000);
+        Files.delete(cache);
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of())).as("no cache written").contains("-XX:AOTCacheOutput=" + cache);
+        assertThat(ClassArchive.launchOptions(jar, javaHome, List.of("-XX:AOTCache=/elsewhere.aot"))).as("the user's own cache").isEmpty();
+    }
+
     private static void at(Path p, long seconds) throws Exception {
         Files.setLastModifiedTime(p, FileTime.fromMillis(1_700_000_000_000L + seconds * 1000));
     }
