@@ -57,8 +57,8 @@ public final class ClassArchive {
     /**
      * The JVM options for launching {@code ferry run} from {@code jar} with the Java at {@code javaHome}, beside the given
      * JVM options: map the archive when it is fresh, record what is needed to write one otherwise. None when the jar is
-     * not a file (a build's classes directory), FERRY_CDS or {@code ferry.cds} is {@code off}, the JDK has no default
-     * archive to write a dynamic one on top of, or the JVM options (with JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS) name an
+     * not a file (a build's classes directory), FERRY_CDS or {@code ferry.cds} is {@code off}, a JDK before Java
+     * {@value #AOT_FROM} has no default archive to write a dynamic one on top of, or the JVM options (with JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS) name an
      * agent or a CDS setting of their own (Java 25's ahead-of-time cache options among them, which take the archive's
      * place): a JVM recording for a dump refuses agents at start.
      */
@@ -242,6 +242,7 @@ public final class ClassArchive {
             return;
         }
         Path marker = Path.of(target);
+        Path cache = marker.resolveSibling(marker.getFileName().toString().replaceFirst("\\.ok$", ""));
         try {
             if (!longEnough(ranFor)) {
                 Files.deleteIfExists(marker);
@@ -251,7 +252,7 @@ public final class ClassArchive {
             }
             Files.writeString(marker, "the run that wrote the AOT cache beside this file lasted " + ranFor.toSeconds() + " s\n");
             log.info("the JVM writes the AOT cache {} as it exits (this stop takes some seconds longer): later starts begin with"
-                    + " this run's classes and profiles", marker.resolveSibling(marker.getFileName().toString().replaceFirst("\\.ok$", "")));
+                    + " this run's classes and profiles", cache);
         } catch (IOException e) {
             log.warn("could not mark the AOT cache as trained ({}): later starts train it again", e.toString());
         }
