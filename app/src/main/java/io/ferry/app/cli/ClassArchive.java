@@ -216,7 +216,7 @@ public final class ClassArchive {
                 return;
             }
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            removeOthers(file);
+            removeOthers(file, ".jsa");
             log.info("wrote the class archive {} ({} MiB, {} ms): later starts map their classes from it", file,
                     Files.size(file) >> 20, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception e) {
@@ -251,6 +251,7 @@ public final class ClassArchive {
                 return;
             }
             Files.writeString(marker, "the run that wrote the AOT cache beside this file lasted " + ranFor.toSeconds() + " s\n");
+            removeOthers(cache, ".aot", ".aot.ok");
             log.info("the JVM writes the AOT cache {} as it exits (this stop takes some seconds longer): later starts begin with"
                     + " this run's classes and profiles", cache);
         } catch (IOException e) {
@@ -267,11 +268,19 @@ public final class ClassArchive {
         return Duration.ofSeconds(Long.getLong("ferry.cds.min_run_seconds", MIN_RUN.toSeconds()));
     }
 
-    private static void removeOthers(Path kept) throws IOException {
+    /**
+     * Removes the files of other JDKs beside {@code kept} ({@code ferry-run-<other key><suffix>}): each JDK's archive or
+     * cache is as large as its heap of classes (75-110 MB), and a replaced JDK's would stay for good.
+     */
+    private static void removeOthers(Path kept, String... suffixes) throws IOException {
+        String keptName = kept.getFileName().toString();
+        String keptKey = keptName.substring(0, keptName.indexOf('.'));
         try (Stream<Path> siblings = Files.list(kept.getParent())) {
             for (Path p : siblings.toList()) {
                 String name = p.getFileName().toString();
-                if (!p.equals(kept) && name.startsWith("ferry-run-") && name.endsWith(".jsa")) {
+                int dot = name.indexOf('.');
+                if (name.startsWith("ferry-run-") && dot > 0 && !name.substring(0, dot).equals(keptKey)
+                        && Stream.of(suffixes).anyMatch(s -> name.substring(dot).equals(s))) {
                     Files.deleteIfExists(p);
                 }
             }

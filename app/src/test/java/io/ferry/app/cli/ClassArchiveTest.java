@@ -112,12 +112,19 @@ class ClassArchiveTest {
         assertThat(first).as("nothing trained yet").contains("-XX:AOTCacheOutput=" + cache, "-Dferry.aot.marker=" + marker, "-Xlog:aot*=off")
                 .noneMatch(o -> o.contains("SharedArchiveFile") || o.contains("DynamicDumpInfo") || o.startsWith("-XX:AOTCache="));
 
+        Path otherCache = Files.writeString(app.resolve("ferry-run-1600000000.aot"), "another JDK's cache");
+        Path otherMarker = Files.writeString(app.resolve("ferry-run-1600000000.aot.ok"), "");
+        Path otherArchive = Files.writeString(app.resolve("ferry-run-1600000000.jsa"), "Java 17's archive");
         System.setProperty(ClassArchive.AOT_PROPERTY, marker.toString());
         try {
             ClassArchive.markIfAsked(ClassArchive.MIN_RUN.minus(Duration.ofSeconds(1)));
             assertThat(marker).as("a short run marks nothing").doesNotExist();
+            assertThat(otherCache).as("a short run removes nothing").exists();
             ClassArchive.markIfAsked(ClassArchive.MIN_RUN);
             assertThat(marker).exists();
+            assertThat(otherCache).as("another JDK's cache goes once this one is trained").doesNotExist();
+            assertThat(otherMarker).doesNotExist();
+            assertThat(otherArchive).as("a class archive is the archive's own business").exists();
         } finally {
             System.clearProperty(ClassArchive.AOT_PROPERTY);
         }
