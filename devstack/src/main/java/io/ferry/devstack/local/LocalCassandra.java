@@ -23,6 +23,9 @@ public final class LocalCassandra extends ChildProcessServer implements Cassandr
     /** System property for the child JVM's maximum heap, default {@code 512m}. */
     public static final String HEAP_PROPERTY = "ferry.devstack.cassandra.heap";
 
+    /** System property: more JVM options for the child (split at spaces), e.g. {@code -XX:TieredStopAtLevel=1} in tests. */
+    public static final String JVM_OPTIONS_PROPERTY = "ferry.devstack.cassandra.jvm.options";
+
     private static final String CLASSPATH_RESOURCE = "io/ferry/devstack/cassandra/server.classpath";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
@@ -87,6 +90,10 @@ public final class LocalCassandra extends ChildProcessServer implements Cassandr
         cmd.add("-Xmx" + System.getProperty(HEAP_PROPERTY, "512m"));
         cmd.add("-Xss256k");
         cmd.add("-XX:+UseG1GC");
+        String extra = System.getProperty(JVM_OPTIONS_PROPERTY, "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.addAll(JAVA17_FLAGS);
         cmd.addAll(List.of(
                 "-Dcassandra.config=" + dir.resolve("cassandra.yaml").toUri(),
