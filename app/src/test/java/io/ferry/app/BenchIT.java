@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.utils.AppInfoParser;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,9 +50,8 @@ class BenchIT {
             assertThat(snapshot.path("seconds").asDouble()).as(who).isGreaterThan(snapshot.path("service_start_seconds").asDouble());
             assertThat(snapshot.path("service_start_seconds").asDouble()).as(who + ": until its JVM said it was up").isPositive();
             JsonNode steady = run.path("steady");
-            assertThat(steady.path("transactions").asLong()).as(who + ": about 5 s at 100/s").isBetween(400L, 550L);
+            assertSteady(who, steady, 100, 5);
             assertThat(steady.path("inserts").asLong() + steady.path("updates").asLong()).isEqualTo(steady.path("transactions").asLong());
-            assertThat(steady.path("achieved_rate").asDouble()).isBetween(80.0, 110.0);
             JsonNode latency = steady.path("latency_ms");
             assertThat(latency.path("p50").asDouble()).as(who).isPositive();
             assertThat(latency.path("p95").asDouble()).isGreaterThanOrEqualTo(latency.path("p50").asDouble());
@@ -62,6 +62,7 @@ class BenchIT {
             assertThat(backlog.path("events").asLong()).as(who).isEqualTo(5000);
             assertThat(backlog.path("inserts").asLong() + backlog.path("updates").asLong()).isEqualTo(5000);
             assertThat(backlog.path("events_per_s").asLong()).as(who).isPositive();
+            assertTimeline(who, backlog, true);
             JsonNode process = run.path("process");
             assertThat(process.path("cpu_seconds").asDouble()).as(who + ": its own JVM's CPU").isPositive();
             assertThat(process.path("cpu_seconds").asDouble()).as(who + ": CPU over its phases")
@@ -98,13 +99,47 @@ class BenchIT {
         assertThat(floor.path("what").asText()).contains("logical replication");
         assertThat(floor.path("snapshot").path("rows").asLong()).isEqualTo(20_000);
         assertThat(floor.path("snapshot").path("rows_per_s").asLong()).isPositive();
-        assertThat(floor.path("steady").path("transactions").asLong()).as("about 5 s at 100/s").isBetween(400L, 550L);
+        assertSteady("the floor", floor.path("steady"), 100, 5);
         assertThat(floor.path("steady").path("latency_ms").path("p99").asDouble()).isPositive();
         assertThat(floor.path("backlog").path("events").asLong()).isEqualTo(5000);
         assertThat(floor.path("backlog").path("events_per_s").asLong()).isPositive();
+        assertTimeline("the floor", floor.path("backlog"), false);
         assertThat(floor.path("ferry_over_floor").path("backlog_events_per_s").asDouble()).isPositive();
         assertNearMax("the floor", floor);
         assertThat(out.toString()).contains("floor: PostgreSQL", "Ferry / floor");
+    }
+
+    /**
+     * The steady phase's schedule: it lasts its measured seconds by the clock and never sends ahead of the rate. How far
+     * below the rate it falls is the machine's business (a VM stalled for seconds sends fewer), so no lower bound but one.
+     * A transaction due in the warm-up but sent late, after it, counts as measured (so a phase far above what the source
+     * takes measures something), so after a stall across the warm-up's end up to a warm-up's worth more may count.
+     */
+    static void assertSteady(String who, JsonNode steady, int rate, int seconds) {
+        double measured = steady.path("seconds").asDouble();
+        double warmup = steady.path("warmup_seconds").asDouble();
+        long transactions = steady.path("transactions").asLong();
+        assertThat(measured).as(who + ": the measured window lasts its duration").isGreaterThan(seconds - 0.1);
+        assertThat(transactions).as(who + ": %d s at %d/s, never ahead of the schedule", seconds, rate).isPositive()
+                .isLessThanOrEqualTo(Math.round((measured + warmup + 0.1) * rate) + 1); // seconds are rounded to 0.1
+        assertThat(steady.path("achieved_rate").asDouble()).as(who + ": transactions over the measured seconds")
+                .isCloseTo(transactions / measured, Offset.offset(0.03 * rate));
+    }
+
+    /** The backlog phase second by second: the last point has every row, the server (and a JVM contender) worked. */
+    static void assertTimeline(String who, JsonNode backlog, boolean ownProcess) {
+        JsonNode timeline = backlog.path("timeline");
+        assertThat(timeline).as(who + ": the drain second by second").isNotEmpty();
+        JsonNode last = timeline.get(timeline.size() - 1);
+        assertThat(last.path("rows").asLong()).as(who + ": the last point, taken once the target caught up").isEqualTo(backlog.path("events").asLong());
+        // the drain's seconds end at the start of the look that passed; the last point is taken after it
+        assertThat(last.path("at").asDouble()).as(who + ": seconds since the restart").isGreaterThanOrEqualTo(backlog.path("seconds").asDouble() - 0.2);
+        assertThat(timeline.findValues("server_cores")).as(who + ": the source server's processes worked").anyMatch(c -> c.asDouble() > 0);
+        if (ownProcess) {
+            assertThat(timeline.findValues("contender_cores")).as(who + ": its own JVM worked").anyMatch(c -> c.asDouble() > 0);
+        } else {
+            assertThat(timeline.findValues("contender_cores")).as(who + ": no JVM of its own").allMatch(c -> c.asDouble() == 0);
+        }
     }
 
     /** The steady phase again at 50 % and 80 % of the contender's own backlog drain rate. */

@@ -44,10 +44,11 @@ class BenchScenariosIT {
         JsonNode run = runs.get(0);
         assertThat(run.path("snapshot").path("rows").asLong()).isEqualTo(5000);
         assertThat(run.path("snapshot").path("rows_per_s").asLong()).isPositive();
-        assertThat(run.path("steady").path("transactions").asLong()).as("about 4 s at 50/s").isBetween(150L, 260L);
+        BenchIT.assertSteady(scenario, run.path("steady"), 50, 4);
         assertThat(run.path("steady").path("latency_ms").path("p99").asDouble()).isPositive();
         assertThat(run.path("backlog").path("events").asLong()).isEqualTo(2000);
         assertThat(run.path("backlog").path("events_per_s").asLong()).isPositive();
+        BenchIT.assertTimeline(scenario, run.path("backlog"), true);
         BenchIT.assertNearMax(scenario, run);
         JsonNode validation = run.path("validation");
         assertThat(validation.path("clean").asBoolean()).as("validation: " + validation).isTrue();

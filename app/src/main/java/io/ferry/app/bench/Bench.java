@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -242,7 +243,7 @@ public final class Bench implements AutoCloseable {
             BenchResult.Snapshot snapshot = snapshot(watch, contender, who);
             LoadGenerator generator = new LoadGenerator(from, options.rows());
             BenchResult.Steady steady = steady(watch, generator, contender, target, options.rate(), "--rate");
-            BenchResult.Backlog backlog = backlog(watch, generator, contender, who);
+            BenchResult.Backlog backlog = backlog(watch, generator, contender, who, new ServerCpu(source.serverPid(from)));
             List<BenchResult.Steady> nearMax = new ArrayList<>();
             for (int percent : NEAR_MAX_PERCENT) {
                 int rate = (int) Math.max(1, Math.round(backlog.eventsPerS() * percent / 100.0));
@@ -378,20 +379,30 @@ public final class Bench implements AutoCloseable {
     }
 
     /** Phase 3: stop the contender, queue changes, start it again (Ferry: a new service on the same data directory), time the drain. */
-    private BenchResult.Backlog backlog(TargetWatch watch, LoadGenerator generator, Contender contender, String who) throws Exception {
+    private BenchResult.Backlog backlog(TargetWatch watch, LoadGenerator generator, Contender contender, String who, ServerCpu server)
+            throws Exception {
         double cpu = cpu(contender);
         say("backlog: stopping " + who + " ...");
         contender.stop();
-        LoadGenerator.BacklogRun b = generator.backlog(options.backlog(), options.backlogTransaction());
-        say(String.format("backlog: %,d changes written in %.1f s while stopped; starting %s again ...", b.events(), b.seconds(), who));
-        long t0 = System.nanoTime();
-        double start = contender.start();
-        ExpectedNames expected = ExpectedNames.of(b);
-        long done = watch.await("the backlog drain", options.timeout(), expected::seenIn);
-        double seconds = (done - t0) / 1e9;
-        say(String.format("backlog: the target caught up %.1f s after the start", seconds));
-        return new BenchResult.Backlog(b.events(), options.backlogTransaction(), b.insertTo() - b.insertFrom() + 1, b.updates(),
-                round(b.seconds()), round(seconds), Math.round(b.events() / seconds), round(start), round(cpu(contender) - cpu));
+        AtomicReference<ExpectedNames> expected = new AtomicReference<>();
+        try (DrainTimeline timeline = new DrainTimeline(() -> expected.get() == null ? 0 : expected.get().seen(),
+                contender::cpuSeconds, server)) {
+            LoadGenerator.BacklogRun b = generator.backlog(options.backlog(), options.backlogTransaction());
+            say(String.format("backlog: %,d changes written in %.1f s while stopped; starting %s again ...", b.events(), b.seconds(), who));
+            expected.set(ExpectedNames.of(b));
+            long t0 = System.nanoTime();
+            timeline.restarting();
+            double start = contender.start();
+            long done = watch.await("the backlog drain", options.timeout(), expected.get()::seenIn);
+            double seconds = (done - t0) / 1e9;
+            List<BenchResult.Second> points = timeline.finish();
+            say(String.format("backlog: the target caught up %.1f s after the start; second by second (contender's and the source"
+                    + " server's cores):", seconds));
+            points.forEach(p -> say("  " + DrainTimeline.describe(p)));
+            return new BenchResult.Backlog(b.events(), options.backlogTransaction(), b.insertTo() - b.insertFrom() + 1, b.updates(),
+                    round(b.seconds()), round(seconds), Math.round(b.events() / seconds), round(start), round(cpu(contender) - cpu),
+                    points);
+        }
     }
 
     private void say(String line) {

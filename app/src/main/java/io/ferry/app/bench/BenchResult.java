@@ -1,6 +1,7 @@
 package io.ferry.app.bench;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one {@code ferry bench} run measured; written as JSON with snake_case names (README.md, Performance).
@@ -43,9 +44,20 @@ public record BenchResult(String scenario, String comparedWith, String command, 
     public record Percentiles(double p50, double p95, double p99, double max, double mean) {
     }
 
-    /** Changes queued while the contender was stopped; timed from its new start until the target has them all. */
+    /**
+     * Changes queued while the contender was stopped; timed from its new start until the target has them all. {@code timeline}:
+     * the phase second by second, from the backlog's first write (negative seconds) until the target caught up.
+     */
     public record Backlog(long events, int transactionRows, long inserts, long updates, double writeSeconds, double seconds,
-            long eventsPerS, double serviceStartSeconds, double cpuSeconds) {
+            long eventsPerS, double serviceStartSeconds, double cpuSeconds, List<Second> timeline) {
+    }
+
+    /**
+     * One second of a backlog phase, at {@code at} seconds after the contender's restart: backlog rows the target held, the
+     * cores the contender used over that second, the source server's (PostgreSQL's or MariaDB's processes; in PostgreSQL →
+     * PostgreSQL the target's too, one server) and, by kind of its processes, those that used at least 0.05 of a core.
+     */
+    public record Second(double at, long rows, double contenderCores, double serverCores, Map<String, Double> server) {
     }
 
     /**

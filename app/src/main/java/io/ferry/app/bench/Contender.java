@@ -22,6 +22,12 @@ interface Contender extends AutoCloseable {
         return null;
     }
 
+    /** CPU seconds of the contender's own processes so far, unrounded; 0 where {@link #process()} is null. */
+    default double cpuSeconds() {
+        BenchResult.ProcessUse p = process();
+        return p == null ? 0 : p.cpuSeconds();
+    }
+
     /** Stops; idempotent. */
     @Override
     void close();

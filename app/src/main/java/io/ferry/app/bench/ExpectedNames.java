@@ -32,6 +32,8 @@ final class ExpectedNames {
     private int cursor;
     /** The next look asks for this many times the target's {@code idsPerLook}. */
     private int widen = 1;
+    /** Rows seen by the looks so far (for {@link DrainTimeline}'s thread). */
+    private volatile long seen;
     /** Whether a look that missed makes the next one start again at the first id it missed (rows arriving in order). */
     private final boolean inOrder;
 
@@ -104,6 +106,7 @@ final class ExpectedNames {
         if (inOrder && firstMissed != null) {
             cursor = remaining.indexOf(firstMissed);
         }
+        seen = total - remaining.size();
         return remaining.isEmpty();
     }
 
@@ -111,8 +114,8 @@ final class ExpectedNames {
         return remaining.size();
     }
 
-    /** Rows seen so far. */
+    /** Rows seen so far, as of the last look ended; safe to read from another thread. */
     long seen() {
-        return total - remaining.size();
+        return seen;
     }
 }

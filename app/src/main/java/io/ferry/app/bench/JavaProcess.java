@@ -28,10 +28,11 @@ final class JavaProcess {
     private final List<String> args;
     private final Supplier<List<String>> startOptions;
     private final Path log;
-    private Process process;
+    /** Volatile, as is {@link #cpuSecondsBefore}: {@link #cpuSeconds()} is read from a sampler's thread (DrainTimeline). */
+    private volatile Process process;
     private long logOffset;
     private long startedAt;
-    private double cpuSecondsBefore;
+    private volatile double cpuSecondsBefore;
     private double peakRssMib = -1;
 
     JavaProcess(String name, String classpath, String mainClass, List<String> jvmOptions, List<String> args, Path log) {
@@ -137,17 +138,18 @@ final class JavaProcess {
     }
 
     private void sample() {
-        cpuSecondsBefore += liveCpuSeconds();
+        cpuSecondsBefore += liveCpuSeconds(process);
         peakRssMib = Math.max(peakRssMib, ProcessStats.peakRssMib(process.pid()));
     }
 
-    private double liveCpuSeconds() {
+    private static double liveCpuSeconds(Process process) {
         return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     /** CPU seconds of every JVM started so far, the running one included. */
     double cpuSeconds() {
-        return cpuSecondsBefore + (process != null && process.isAlive() ? liveCpuSeconds() : 0);
+        Process p = process;
+        return cpuSecondsBefore + (p != null && p.isAlive() ? liveCpuSeconds(p) : 0);
     }
 
     /** The highest {@code VmHWM} of the JVMs started so far, in MiB; -1 where unknown. */

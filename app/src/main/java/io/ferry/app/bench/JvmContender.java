@@ -59,13 +59,20 @@ abstract class JvmContender implements Contender {
 
     @Override
     public final BenchResult.ProcessUse process() {
-        double cpu = process.cpuSeconds();
         double rss = process.peakRssMib();
         for (JavaProcess c : companions) {
-            cpu += c.cpuSeconds();
             rss += Math.max(0, c.peakRssMib());
         }
-        return new BenchResult.ProcessUse(Math.round(cpu * 10) / 10.0, rss, note, process.log().toString());
+        return new BenchResult.ProcessUse(Math.round(cpuSeconds() * 10) / 10.0, rss, note, process.log().toString());
+    }
+
+    @Override
+    public final double cpuSeconds() {
+        double cpu = process.cpuSeconds();
+        for (JavaProcess c : companions) {
+            cpu += c.cpuSeconds();
+        }
+        return cpu;
     }
 
     @Override

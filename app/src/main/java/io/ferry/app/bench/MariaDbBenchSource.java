@@ -1,7 +1,11 @@
 package io.ferry.app.bench;
 
 import io.ferry.devstack.MysqlService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -56,5 +60,18 @@ final class MariaDbBenchSource implements BenchSource {
     @Override
     public String table() {
         return database + "." + BenchTable.NAME;
+    }
+
+    /** From the server's pid file, when it is a file of this machine. */
+    @Override
+    public long serverPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@pid_file")) {
+            rs.next();
+            String file = rs.getString(1);
+            long pid = Long.parseLong(Files.readString(Path.of(file)).strip());
+            return BenchSource.runs(pid, "mariadbd", "mysqld") ? pid : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 }

@@ -87,4 +87,17 @@ final class PostgresBenchSource implements BenchSource {
     public String table() {
         return "public." + BenchTable.NAME;
     }
+
+    /** The postmaster: the parent of {@code c}'s backend. */
+    @Override
+    public long serverPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            long backend = rs.getLong(1);
+            if (!BenchSource.runs(backend, "postgres")) {
+                return -1;
+            }
+            return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+        }
+    }
 }
