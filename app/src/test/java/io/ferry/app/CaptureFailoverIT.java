@@ -42,7 +42,7 @@ class CaptureFailoverIT {
         assertThat(stale).doesNotExist();
         FerryService second = new FerryService(b, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
         try {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(3));
             await().atMost(Duration.ofSeconds(30)).until(() -> captureState(first).equals("RUNNING") ^ captureState(second).equals("RUNNING"));
             FerryService leader = captureState(first).equals("RUNNING") ? first : second;
             FerryService standby = leader == first ? second : first;
@@ -53,7 +53,7 @@ class CaptureFailoverIT {
                     "UPDATE users SET name = 'Changed' WHERE user_id = 3",
                     "INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 4, '2031-01-01')");
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(captureState(standby)).isEqualTo("RUNNING"));
-            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(2));
         } finally {
             first.close();
             second.close();

@@ -66,7 +66,7 @@ class FerryServiceIT {
         Path dataDir = UsersPipeline.freshDir("run-it-data");
         PipelineConfig config = pipeline(dataDir);
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(3));
             assertThat(service.stages()).extracting(StageStatus::stage).contains("capture", "transform", "sink pg");
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(service.stages()).allMatch(StageStatus::healthy));
             assertThat(service.snapshot()).extracting(t -> t.table().toString()).contains("public.users", "public.user_sessions");
@@ -76,7 +76,7 @@ class FerryServiceIT {
                     "UPDATE users SET name = 'Renamed' WHERE user_id = 7",
                     "DELETE FROM user_sessions WHERE user_id = 8",
                     "INSERT INTO user_sessions (session_id, user_id, last_activity) VALUES (gen_random_uuid(), 9, '2030-01-01')");
-            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(2));
             assertThat(service.sinkCounts()).singleElement().satisfies(c -> assertThat(c.deadLetters()).isZero());
 
             // a drain returns only once every change committed before it is in the target: no waiting after it
@@ -110,7 +110,7 @@ class FerryServiceIT {
         users.execute("DELETE FROM user_sessions WHERE user_id = 10", "DELETE FROM users WHERE user_id = 10",
                 "UPDATE users SET email = 'changed@example.com' WHERE user_id = 11");
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(3));
         }
     }
 

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +41,13 @@ class ServiceProcessIT {
         String file = users.config("proc", dataDir, "  bootstrap_servers: " + kafka.bootstrapServers(),
                 "http: {port: " + port + "}\nvalidation: {stable_for: 2s, lag_threshold: 10s, continuous: false}").file();
 
-        Process first = ChildJvm.start(Ferry.class, "768m", "pipeline proc running", "run", "--config", file);
+        Path firstLog = dataDir.resolveSibling("proc-it-first.log");
+        Path secondLog = dataDir.resolveSibling("proc-it-second.log");
+        Files.deleteIfExists(firstLog);
+        Files.deleteIfExists(secondLog);
+        Process first = ChildJvm.start(Ferry.class, "768m", "pipeline proc running", firstLog, "run", "--config", file);
         try {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(3), firstLog);
             users.execute("INSERT INTO users (email, name) VALUES ('k1@example.com', 'Before kill')",
                     "UPDATE users SET name = 'Before kill' WHERE user_id = 5");
         } finally {
@@ -52,9 +57,9 @@ class ServiceProcessIT {
                 "DELETE FROM user_sessions WHERE user_id = 6",
                 "UPDATE users SET email = 'moved@example.com' WHERE user_id = 7");
 
-        Process second = ChildJvm.start(Ferry.class, "768m", "pipeline proc running", "run", "--config", file);
+        Process second = ChildJvm.start(Ferry.class, "768m", "pipeline proc running", secondLog, "run", "--config", file);
         try {
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(users.actual()).isEqualTo(users.expected()));
+            users.awaitTargetMatches(Duration.ofMinutes(3), secondLog);
 
             // what scripts and operators ask the running process
             HttpClient client = HttpClient.newHttpClient();

@@ -9,8 +9,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The app tests' migration: PostgreSQL users and sessions into a PostgreSQL users table with a session
@@ -117,6 +122,50 @@ final class UsersPipeline {
     List<String> expected() throws SQLException {
         return rows(source, "SELECT u.user_id, u.email, u.name, count(s.session_id), max(s.last_activity) FROM users u"
                 + " LEFT JOIN user_sessions s ON s.user_id = u.user_id GROUP BY u.user_id, u.email, u.name ORDER BY u.user_id");
+    }
+
+    /**
+     * Waits until the target holds exactly the expected users; on timeout fails with only the rows that differ
+     * (a list of hundreds of rows is cut short in a CI log before the difference shows).
+     */
+    void awaitTargetMatches(Duration within) {
+        awaitTargetMatches(within, null);
+    }
+
+    /** As {@link #awaitTargetMatches(Duration)}; on timeout also quotes the warnings and errors {@code childLog} ends with. */
+    void awaitTargetMatches(Duration within, Path childLog) {
+        try {
+            Awaitility.await().atMost(within).until(() -> actual().equals(expected()));
+        } catch (ConditionTimeoutException e) {
+            String message;
+            try {
+                message = "target " + target + " still differs from the source after " + within + ":\n" + differences(expected(), actual());
+            } catch (SQLException q) {
+                message = "target " + target + " still differs from the source after " + within + " (cannot list how: " + q + ")";
+            }
+            throw new AssertionError(message + (childLog == null ? "" : "\n" + problems(childLog)), e);
+        }
+    }
+
+    /** The expected rows the target lacks and the rows it has that were not expected, at most 20 of each. */
+    static String differences(List<String> expected, List<String> actual) {
+        Set<String> have = new HashSet<>(actual);
+        Set<String> want = new HashSet<>(expected);
+        List<String> missing = expected.stream().filter(r -> !have.contains(r)).toList();
+        List<String> unexpected = actual.stream().filter(r -> !want.contains(r)).toList();
+        return "  " + expected.size() + " rows expected, " + actual.size() + " in the target\n"
+                + "  missing (" + missing.size() + "): " + missing.subList(0, Math.min(20, missing.size())) + "\n"
+                + "  unexpected (" + unexpected.size() + "): " + unexpected.subList(0, Math.min(20, unexpected.size()));
+    }
+
+    /** The last 40 WARN/ERROR lines of a child's log, for a failure message. */
+    private static String problems(Path log) {
+        try (var lines = Files.lines(log)) {
+            List<String> bad = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            return "last warnings and errors of " + log + ":\n  " + String.join("\n  ", bad.subList(Math.max(0, bad.size() - 40), bad.size()));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "(no log at " + log + ": " + e + ")";
+        }
     }
 
     List<String> actual() throws SQLException {
