@@ -5,6 +5,9 @@ import io.ferry.capture.convert.RecordConverter;
 import io.ferry.capture.publish.ChangePublisher;
 import io.ferry.capture.publish.SchemaVersions;
 import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TableId;
 import io.ferry.core.topic.DeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,9 +15,12 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +43,18 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private final io.ferry.capture.publish.Stamper stamper;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile boolean streaming;
+    /** The tables an initial snapshot reads in full: every captured table but those the sinks copy themselves. */
+    private final Set<TableId> snapshotTables;
+    /** The snapshot run under way (its bounds' id), 0 when none. */
+    private long run;
+    /** Whether the run began before anything streamed: an initial snapshot, which reads every table. */
+    private boolean initialRun;
+    private final Set<TableId> runTables = new LinkedHashSet<>();
+    private SourceInfo lastRunSource;
 
     BatchHandler(String pipeline, RecordConverter converter, SchemaVersions versions, ChangePublisher publisher,
-            SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper) {
+            SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper, Set<TableId> snapshotTables) {
+        this.snapshotTables = Set.copyOf(snapshotTables);
         this.stamper = stamper;
         this.pipeline = pipeline;
         this.converter = converter;
@@ -72,9 +87,20 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void add(ChangePublisher.Batch batch, SourceRecord record) {
         Converted converted = converter.convert(record);
+        String snapshotMark = snapshotMark(record);
+        // a row the snapshot read that cannot be converted (a dead letter) is still part of the run
+        boolean inSnapshot = blocking(snapshotMark);
+        boolean snapshotRow = inSnapshot && converted instanceof Converted.Row r && r.event().op() == ChangeEvent.Op.READ;
+        if (run != 0 && !inSnapshot && !(converted instanceof Converted.Skip)) {
+            endRun(batch); // the first event after a snapshot's last row (Debezium's "last" mark ends it sooner)
+        }
         if (converted instanceof Converted.Row row) {
             ChangeEvent.RowChange e = row.event();
             publisher.ensureChangeTopic(e.table());
+            if (snapshotRow) {
+                startTable(batch, e.table(), e.source());
+            }
+            SourceInfo stamped = stamper.stamp(e.source());
             SchemaVersions.Assignment version = versions.assign(row.schema());
             version.toPublish().ifPresent(s -> {
                 publisher.addSchema(batch, s);
@@ -83,7 +109,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 log.debug("schema {}", s);
             });
             publisher.addRow(batch, new ChangeEvent.RowChange(e.op(), e.table(), e.key(), e.before(), e.after(),
-                    stamper.stamp(e.source()), version.version()));
+                    stamped, version.version()));
+            if (snapshotRow && "last".equals(snapshotMark)) {
+                endRun(batch);
+            }
             if (e.op() == ChangeEvent.Op.READ) {
                 progress.rowRead(e.table());
             } else if (!streaming) {
@@ -105,6 +134,60 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     bytes(record.key()), bytes(record.value())));
             count(failure.table().toString(), "dead_letter");
         }
+    }
+
+    /**
+     * Opens the snapshot run at its first row (a run per engine start: an interrupted run is read again in full by the
+     * next) and writes a table's start bound before the first row the run reads of it.
+     */
+    private void startTable(ChangePublisher.Batch batch, TableId table, SourceInfo source) {
+        if (run == 0) {
+            run = Math.max(System.currentTimeMillis() * 1000, stamper.last() + 1);
+            initialRun = !streaming;
+            runTables.clear();
+            log.info("snapshot run {} of {} begins{}", run, pipeline, initialRun ? " (every captured table)" : "");
+        }
+        lastRunSource = source;
+        // a table the sinks copy themselves has one row in the snapshot (for its schema): no bounds, nothing to sweep
+        if (snapshotTables.contains(table) && runTables.add(table)) {
+            publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(
+                    new Marker(run, source.tsUs(), Marker.Kind.SNAPSHOT_START, table), stamper.stamp(source)));
+        }
+    }
+
+    /**
+     * Writes the end bounds of the run: for every table it read and, for an initial snapshot, every table it found empty,
+     * so transform can remove what an interrupted earlier run left of rows the source no longer has.
+     */
+    private void endRun(ChangePublisher.Batch batch) {
+        Set<TableId> ended = new LinkedHashSet<>(runTables);
+        if (initialRun) {
+            ended.addAll(snapshotTables);
+        }
+        for (TableId table : ended) {
+            publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(
+                    new Marker(run, lastRunSource.tsUs(), Marker.Kind.SNAPSHOT_END, table), stamper.stamp(lastRunSource)));
+        }
+        log.info("snapshot run {} of {} ends: {} tables read, {} bounded", run, pipeline, runTables.size(), ended.size());
+        run = 0;
+    }
+
+    /** Debezium's {@code source.snapshot} of a record ({@code true}, {@code first}, {@code last}, {@code incremental}...), or null. */
+    static String snapshotMark(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null) {
+            return null;
+        }
+        Struct source = value.getStruct("source");
+        if (source == null || source.schema().field("snapshot") == null) {
+            return null;
+        }
+        Object mark = source.get("snapshot");
+        return mark == null ? null : mark.toString();
+    }
+
+    /** Whether a snapshot mark is a blocking snapshot's: an incremental snapshot reads chunks between streamed changes. */
+    static boolean blocking(String mark) {
+        return mark != null && !mark.equals("false") && !mark.equals("incremental");
     }
 
     private static byte[] bytes(Object o) {

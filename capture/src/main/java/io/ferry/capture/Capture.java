@@ -164,7 +164,10 @@ public final class Capture implements AutoCloseable {
             RecordConverter converter = new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
                     t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()),
                     t -> Optional.ofNullable(tables.get(t)).map(SourceTable::jsonColumns).orElse(java.util.Set.of()));
-            BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper);
+            java.util.Set<TableId> snapshotTables = preflight.tables().stream().map(SourceTable::id)
+                    .filter(t -> !settings.copied().contains(t)).collect(Collectors.toSet());
+            BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,
+                    snapshotTables);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, dialect))
                     .notifying(handler)

@@ -116,7 +116,7 @@ class CaptureCrashIT {
         CaptureSettings settings = TestSources.postgres("pg-src-restart", pg, "capture_restart", kafka, "public.events");
         String topic = new TopicNames("pg-src-restart").change(TableId.parse("public.events"));
         try (Capture capture = Capture.start(settings, null); TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             insert(pg, "capture_restart", 1, 100);
             pg.restart();
             insert(pg, "capture_restart", 101, 200);

@@ -30,7 +30,7 @@ class FencingIT {
         String topic = new TopicNames("pg-fence").change(TableId.parse("public.items"));
         try (Capture old = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), topic)) {
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Capture newer = Capture.start(settings, null)) {
                 // the old capture's next transaction (a heartbeat at the latest) is refused
                 await().atMost(Duration.ofSeconds(60)).until(() -> old.state() == Capture.State.FENCED);

@@ -58,6 +58,18 @@ class MariaDbCaptureIT {
             assertThat(streamed).extracting(e -> e.op() + " " + e.key().get("order_id").asLong())
                     .containsExactly("create 12", "update 10", "delete 12");
             assertThat(streamed.get(1).after().get("total").asText()).isEqualTo("13.75");
+            // the snapshot's rows are bounded by one run's start and end, the streamed ones come after its end
+            for (int p = 0; p < 3; p++) {
+                int partition = p;
+                List<String> sequence = orders.until(r -> true).stream().filter(x -> x.partition() == partition)
+                        .map(x -> x.event() instanceof ChangeEvent.MarkerEvent m
+                                ? m.marker().kind().wireName() : ((ChangeEvent.RowChange) x.event()).op().code())
+                        .filter(k -> !k.equals("heartbeat")).toList();
+                assertThat(String.join(" ", sequence)).as("partition %d", p).matches("snapshot_start( r)* snapshot_end( [cud])*");
+            }
+            assertThat(orders.until(r -> true).stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent m
+                    && m.marker().kind().snapshotBound()).map(x -> ((ChangeEvent.MarkerEvent) x.event()).marker().id()).distinct())
+                    .hasSize(1);
             assertThat(streamed).allSatisfy(e -> {
                 assertThat(e.source().pos()).matches("mariadb-bin\\.\\d+:\\d+:\\d+:\\d+");
                 assertThat(e.source().txId()).matches("\\d+-\\d+-\\d+");

@@ -73,7 +73,7 @@ class MariaDbTypesIT {
         CaptureSettings settings = TestSources.mariadb("maria-types", db, "types_db", kafka, 6102, "types_db\\.types");
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("maria-types").change(TableId.parse("types_db.types")))) {
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Connection c = db.connect("types_db"); Statement s = c.createStatement()) {
                 // zero dates are only accepted without the strict modes, as legacy applications run
                 s.execute("SET SESSION sql_mode = ''");

@@ -13,6 +13,7 @@ import io.ferry.devstack.junit.WithServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -35,7 +36,7 @@ class PostgresCaptureIT {
                 src.publication(), src.serverId(), src.heartbeatInterval(), src.heartbeatSchema()), base.kafka(), base.bootstrapServers());
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-nodata").change(TableId.parse("public.items")))) {
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Connection c = pg.connect("capture_nodata"); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO items VALUES (3)");
             }
@@ -114,7 +115,7 @@ class PostgresCaptureIT {
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-readonly").change(TableId.parse("public.items")))) {
             // Debezium's own heartbeats stand in: source-side lag only
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Connection c = pg.connect("capture_readonly"); Statement s = c.createStatement()) {
                 var rs = s.executeQuery("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'ferry'");
                 rs.next();
@@ -176,11 +177,31 @@ class PostgresCaptureIT {
             assertThat(tx).extracting(e -> e.source().tsUs()).containsOnly(tx.get(0).source().tsUs());
 
             // Heartbeats arrive as markers on each of the topic's 3 partitions.
-            reader.until(r -> r.stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent)
+            reader.until(r -> r.stream().filter(TopicReader.Received::heartbeat)
                     .map(TopicReader.Received::partition).collect(Collectors.toSet()).size() == 3);
-            assertThat(reader.until(r -> true).stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent)
+            List<TopicReader.Received> all = reader.until(r -> true);
+            assertThat(all.stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent)
                     .map(x -> ((ChangeEvent.MarkerEvent) x.event()).marker().kind()).collect(Collectors.toSet()))
-                    .isEqualTo(Set.of(Marker.Kind.HEARTBEAT));
+                    .isEqualTo(Set.of(Marker.Kind.HEARTBEAT, Marker.Kind.SNAPSHOT_START, Marker.Kind.SNAPSHOT_END));
+            // the snapshot run is bounded on every partition: a start before its rows, an end (same run) after them
+            for (int p = 0; p < 3; p++) {
+                int partition = p;
+                List<ChangeEvent> events = all.stream().filter(x -> x.partition() == partition).map(TopicReader.Received::event).toList();
+                assertThat(events.get(0)).as("partition %d starts with the run's start", p).isInstanceOfSatisfying(ChangeEvent.MarkerEvent.class,
+                        m -> assertThat(m.marker().kind()).isEqualTo(Marker.Kind.SNAPSHOT_START));
+                long run = ((ChangeEvent.MarkerEvent) events.get(0)).marker().id();
+                int end = events.indexOf(events.stream().filter(e -> e instanceof ChangeEvent.MarkerEvent m
+                        && m.marker().kind() == Marker.Kind.SNAPSHOT_END).findFirst().orElseThrow());
+                assertThat(((ChangeEvent.MarkerEvent) events.get(end)).marker()).satisfies(m -> {
+                    assertThat(m.id()).isEqualTo(run);
+                    assertThat(m.table()).isEqualTo(TableId.parse("public.users"));
+                });
+                assertThat(events.subList(0, end)).as("only the snapshot's reads inside the run on partition %d", p)
+                        .allMatch(e -> e instanceof ChangeEvent.RowChange row ? row.op() == ChangeEvent.Op.READ
+                                : ((ChangeEvent.MarkerEvent) e).marker().kind() == Marker.Kind.SNAPSHOT_START);
+                assertThat(events.subList(end + 1, events.size())).as("no read after the run's end on partition %d", p)
+                        .noneMatch(e -> e instanceof ChangeEvent.RowChange row && row.op() == ChangeEvent.Op.READ);
+            }
 
             long drain = capture.writeMarker(Marker.Kind.DRAIN);
             reader.until(r -> r.stream().filter(x -> x.event() instanceof ChangeEvent.MarkerEvent m

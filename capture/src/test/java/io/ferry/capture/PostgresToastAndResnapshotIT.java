@@ -34,7 +34,7 @@ class PostgresToastAndResnapshotIT {
         try (Capture capture = Capture.start(settings, null);
                 TopicReader docs = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("public.docs")));
                 TopicReader full = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("public.docs_full")))) {
-            docs.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            docs.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Connection c = pg.connect("capture_toast"); Statement s = c.createStatement()) {
                 s.execute("UPDATE docs SET title = 'b' WHERE id = 1");
                 s.execute("UPDATE docs_full SET title = 'b' WHERE id = 1");
@@ -60,7 +60,7 @@ class PostgresToastAndResnapshotIT {
         TopicNames names = new TopicNames("pg-huge");
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("public.blobs")))) {
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Connection c = pg.connect("capture_huge"); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO blobs VALUES (1, repeat('x', 17 * 1024 * 1024))");
                 s.execute("INSERT INTO blobs VALUES (2, 'small')");
@@ -95,7 +95,7 @@ class PostgresToastAndResnapshotIT {
         CaptureSettings settings = TestSources.postgres("pg-resnap", pg, "capture_resnap", kafka, "public.items");
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-resnap").change(TableId.parse("public.items")))) {
-            reader.until(r -> reader.rows().size() >= 50 && r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> reader.rows().size() >= 50 && r.stream().anyMatch(TopicReader.Received::heartbeat));
             capture.resnapshot(java.util.List.of("public.items"));
             // the incremental snapshot reads all 50 rows again, while streaming carries on
             try (Connection c = pg.connect("capture_resnap"); Statement s = c.createStatement()) {

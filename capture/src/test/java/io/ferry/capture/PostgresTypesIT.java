@@ -71,7 +71,7 @@ class PostgresTypesIT {
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-types").change(TableId.parse("public.types")))) {
             // then streamed, so the insert path and the update path are checked too: wait for streaming first
-            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent));
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
             try (Connection c = pg.connect("capture_types"); Statement s = c.createStatement()) {
                 s.execute(MATRIX.insertRow(2));
                 s.execute("UPDATE types SET vc = 'y' WHERE id = 2");

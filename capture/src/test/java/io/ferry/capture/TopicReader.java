@@ -19,6 +19,10 @@ final class TopicReader implements AutoCloseable {
 
     /** A decoded change event and the partition it was on. */
     record Received(int partition, ChangeEvent event) {
+        /** Whether this is a heartbeat marker (streaming has begun), not a drain marker or a snapshot bound. */
+        boolean heartbeat() {
+            return event instanceof ChangeEvent.MarkerEvent m && m.marker().kind() == io.ferry.core.event.Marker.Kind.HEARTBEAT;
+        }
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;

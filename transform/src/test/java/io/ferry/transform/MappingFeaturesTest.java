@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.ferry.core.config.ConfigError;
 import io.ferry.core.config.ConfigException;
 import io.ferry.core.config.PipelineLoader;
+import io.ferry.core.event.Marker;
 import io.ferry.core.topic.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,6 +35,70 @@ class MappingFeaturesTest {
             assertThat(h.drain()).containsExactly(
                     "upsert pg.orders {\"id\":1} {\"id\":1,\"total\":\"5.00\"}",
                     "upsert pg.orders {\"id\":2} {\"id\":2,\"total\":\"7.50\"}");
+        }
+    }
+
+    @Test
+    void aSnapshotRunThatEndsDeletesWhatAnInterruptedRunLeft() {
+        String yaml = pipeline(1, "public.items", """
+                  - to: items
+                    from: public.items
+                    sinks: [pg]
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            // run 1 reads three rows, then capture dies before its offsets say the snapshot is done
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 1, "public.items");
+            h.read("public.items", "{\"id\":1,\"name\":\"a\"}");
+            h.read("public.items", "{\"id\":2,\"name\":\"b\"}");
+            h.read("public.items", "{\"id\":3,\"name\":\"c\"}");
+            assertThat(h.drain()).hasSize(3);
+            // item 2 is deleted while capture is down; run 2 reads what is left and streams on
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 2, "public.items");
+            h.read("public.items", "{\"id\":1,\"name\":\"a\"}");
+            h.read("public.items", "{\"id\":3,\"name\":\"c2\"}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.items");
+            assertThat(h.drain()).containsExactly(
+                    "upsert pg.items {\"id\":1} {\"id\":1,\"name\":\"a\"}",
+                    "upsert pg.items {\"id\":3} {\"id\":3,\"name\":\"c2\"}",
+                    "delete pg.items {\"id\":2}");
+            // streamed after the run: belongs to it, and the end's copy coming again sweeps nothing more
+            h.insert("public.items", "{\"id\":4,\"name\":\"d\"}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.items");
+            assertThat(h.drain()).containsExactly("upsert pg.items {\"id\":4} {\"id\":4,\"name\":\"d\"}");
+            // a later run that finds the table empty (it never starts on it) removes everything
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 3, "public.items");
+            assertThat(h.drain()).containsExactlyInAnyOrder("delete pg.items {\"id\":1}", "delete pg.items {\"id\":3}",
+                    "delete pg.items {\"id\":4}");
+        }
+    }
+
+    @Test
+    void aSweptChildRowUpdatesItsParentsAggregate() {
+        String yaml = pipeline(1, "public.users, public.sessions", """
+                  - to: users
+                    from: public.users
+                    sinks: [pg]
+                    related:
+                      sessions: {from: public.sessions, on: {user_id: id}}
+                    columns:
+                      id: id
+                      sessions: count(sessions)
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 1, "public.users");
+            h.read("public.users", "{\"id\":1}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 1, "public.sessions");
+            h.read("public.sessions", "{\"id\":10,\"user_id\":1}");
+            h.read("public.sessions", "{\"id\":11,\"user_id\":1}");
+            assertThat(h.drain()).last().isEqualTo("upsert pg.users {\"id\":1} {\"id\":1,\"sessions\":2}");
+            // run 2: the first run's first snapshot bound came first, so the first run never ended; session 11 is gone
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 2, "public.users");
+            h.read("public.users", "{\"id\":1}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 2, "public.sessions");
+            h.read("public.sessions", "{\"id\":10,\"user_id\":1}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.users");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.sessions");
+            assertThat(h.drain()).last().isEqualTo("upsert pg.users {\"id\":1} {\"id\":1,\"sessions\":1}");
         }
     }
 

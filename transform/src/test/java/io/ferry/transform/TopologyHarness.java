@@ -143,6 +143,15 @@ final class TopologyHarness implements AutoCloseable {
         }
     }
 
+    /** A snapshot run's bound for a table, as capture writes it into every partition of the table's change topic. */
+    void snapshotBound(Marker.Kind kind, long run, String table) {
+        long stamp = nextStamp();
+        TableId id = TableId.parse(table);
+        ChangeEvent.MarkerEvent m = new ChangeEvent.MarkerEvent(new Marker(run, stamp, kind, id),
+                new SourceInfo("db", "0/" + order, order, null, 0, stamp, true, stamp));
+        input(id).pipeInput(ChangeEventCodec.key(m, 0), ChangeEventCodec.value(m));
+    }
+
     /**
      * What the next heartbeat does in a pipeline: a funneled group applies a change once every input has delivered
      * something stamped at least as late, so before reading outputs every table's input is moved past everything sent,

@@ -158,6 +158,16 @@ public final class ChangePublisher implements AutoCloseable {
         });
     }
 
+    /** A marker for one table (a snapshot bound) into every partition of that table's change topic. */
+    public void addTableMarker(Batch batch, TableId table, ChangeEvent.MarkerEvent marker) {
+        ensureChangeTopic(table);
+        String topic = topic(table);
+        byte[] value = ChangeEventCodec.value(marker);
+        for (int p = 0; p < changeTopics.get(topic); p++) {
+            batch.records.add(new ProducerRecord<>(topic, p, ChangeEventCodec.key(marker, p), value));
+        }
+    }
+
     public void addDeadLetter(Batch batch, DeadLetter letter) {
         batch.records.add(new ProducerRecord<>(layout.names().deadLetters(), letter.originKey(), TopicRecords.deadLetterValue(letter)));
     }

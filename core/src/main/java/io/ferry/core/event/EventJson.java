@@ -116,6 +116,9 @@ final class EventJson {
         g.writeNumberField("id", m.id());
         g.writeNumberField("tsUs", m.tsUs());
         g.writeStringField("kind", m.kind().wireName());
+        if (m.table() != null) {
+            g.writeStringField("table", m.table().toString());
+        }
         g.writeEndObject();
     }
 
@@ -314,8 +317,17 @@ final class EventJson {
             if (m == null) {
                 throw new EventFormatException("'marker' is required and must be an object");
             }
-            return new Marker(m.longValue("marker.id", "id"), m.longValue("marker.tsUs", "tsUs"),
-                    Marker.Kind.fromWire(m.text("marker.kind", "kind")));
+            Marker.Kind kind = Marker.Kind.fromWire(m.text("marker.kind", "kind"));
+            return new Marker(m.longValue("marker.id", "id"), m.longValue("marker.tsUs", "tsUs"), kind,
+                    kind.snapshotBound() ? markerTable(m.text("marker.table", "table")) : null);
+        }
+
+        private static TableId markerTable(String table) {
+            try {
+                return TableId.parse(table);
+            } catch (IllegalArgumentException e) {
+                throw new EventFormatException("'marker.table' " + e.getMessage());
+            }
         }
     }
 }

@@ -47,13 +47,27 @@ class EventCodecTest {
                 ChangeEvent.RowChange.delete(users, key(1), key(1), SOURCE, 2),
                 ChangeEvent.RowChange.read(users, key(1), row, new SourceInfo("shop", "0/1", null, 5, true), 1),
                 new ChangeEvent.MarkerEvent(new Marker(42, 1732200000000000L, Marker.Kind.HEARTBEAT), SOURCE),
-                new ChangeEvent.MarkerEvent(new Marker(43, 1732200000000001L, Marker.Kind.DRAIN), SOURCE));
+                new ChangeEvent.MarkerEvent(new Marker(43, 1732200000000001L, Marker.Kind.DRAIN), SOURCE),
+                new ChangeEvent.MarkerEvent(new Marker(44, 1732200000000002L, Marker.Kind.SNAPSHOT_START, users), SOURCE),
+                new ChangeEvent.MarkerEvent(new Marker(44, 1732200000000003L, Marker.Kind.SNAPSHOT_END, users), SOURCE));
         for (ChangeEvent e : events) {
             assertThat(ChangeEventCodec.decode(ChangeEventCodec.key(e, 2), ChangeEventCodec.value(e))).isEqualTo(e);
         }
         // markers are never keyless: Kafka Streams would drop them
         assertThat(new String(ChangeEventCodec.key(events.get(5), 2), StandardCharsets.UTF_8)).isEqualTo("{\"__marker\":2}");
         assertThat(KeyCodec.isMarkerKey(KeyCodec.decode(ChangeEventCodec.key(events.get(5), 2)))).isTrue();
+    }
+
+    @Test
+    void aSnapshotBoundNamesItsTable() {
+        assertThatThrownBy(() -> new Marker(1, 2, Marker.Kind.SNAPSHOT_END)).hasMessageContaining("snapshot_end marker needs table");
+        assertThatThrownBy(() -> new Marker(1, 2, Marker.Kind.HEARTBEAT, TableId.parse("public.t")))
+                .hasMessageContaining("heartbeat marker has no table");
+        byte[] key = "{\"__marker\":0}".getBytes(StandardCharsets.UTF_8);
+        byte[] value = ("{\"op\":\"m\",\"marker\":{\"id\":1,\"tsUs\":2,\"kind\":\"snapshot_start\",\"table\":\"users\"},"
+                + "\"source\":{\"db\":\"shop\",\"pos\":\"0/1\",\"tsUs\":5}}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ChangeEventCodec.decode(key, value)).isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("'marker.table'").hasMessageContaining("namespace.name");
     }
 
     @Test

@@ -61,7 +61,9 @@ public final class DirectMapper implements DirectDecoder {
         List<TargetMapping> mappings = byTopic.getOrDefault(topic, List.of());
         ChangeEvent event = ChangeEventCodec.decode(key, value);
         if (event instanceof ChangeEvent.MarkerEvent m) {
-            return new Decoded(List.of(new TargetEvent.MarkerPassage(m.marker(), m.source())), List.of());
+            // snapshot bounds are transform's (its state sweeps what an interrupted run left); the sinks never see them
+            return m.marker().kind().snapshotBound() ? new Decoded(List.of(), List.of())
+                    : new Decoded(List.of(new TargetEvent.MarkerPassage(m.marker(), m.source())), List.of());
         }
         ChangeEvent.RowChange change = (ChangeEvent.RowChange) event;
         List<TargetEvent> events = new ArrayList<>();

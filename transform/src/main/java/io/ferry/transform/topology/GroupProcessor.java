@@ -33,6 +33,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stateful heart of a mapping group. For each change it finds the root rows whose target rows or
@@ -41,6 +43,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * documents. Unlogged cascades are synthesized first; markers pass once every input has delivered them.
  */
 final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupProcessor.class);
 
     private final MappingGroup group;
     private final TransformSpec spec;
@@ -51,6 +55,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private ProcessorContext<byte[], byte[]> context;
     private GroupState state;
     private MarkerAligner aligner;
+    private SnapshotRuns runs;
     private OutputStamps stamps;
     /** Funneled groups only: puts the inputs' changes back into source order. */
     private SourceOrder order;
@@ -95,6 +100,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         this.aligner = new MarkerAligner(context.getStateStore(stores.markers()), expected);
         this.stamps = new OutputStamps(context.getStateStore(stores.markers()));
+        this.runs = new SnapshotRuns(context.getStateStore(stores.markers()));
         this.order = group.funnel() ? new SourceOrder(context.getStateStore(stores.order()), expected) : null;
         this.origin = group.funnel() ? 0 : partition;
         this.origins = group.funnel() ? 1 : spec.partitions();
@@ -116,7 +122,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             process(event, record, in);
             return;
         }
-        boolean snapshot = event.match(row -> row.op() == ChangeEvent.Op.READ, marker -> false);
+        // a snapshot's bounds pass as its rows do (at once unless something older waits)
+        boolean snapshot = event.match(row -> row.op() == ChangeEvent.Op.READ, marker -> marker.marker().kind().snapshotBound());
         for (SourceOrder.Released r : order.offer(in.topic(), in.partition(), in.offset(), stamp, snapshot, record)) {
             Input at = new Input(r.topic(), r.partition(), r.offset());
             if (r.record() == record) {
@@ -134,12 +141,67 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     && !group.pattern().get().matches(row.table())) {
                 return null;
             }
+            state.writingIn(runs.runOf(in.input()));
             onRow(row, record, in);
             return null;
         }, marker -> {
-            aligner.marker(in.input(), marker.marker()).ifPresent(m -> passMarker(m, marker.source(), record));
+            if (marker.marker().kind().snapshotBound()) {
+                onSnapshotBound(marker.marker(), marker.source(), record, in);
+            } else {
+                aligner.marker(in.input(), marker.marker()).ifPresent(m -> passMarker(m, marker.source(), record));
+            }
             return null;
         });
+    }
+
+    /**
+     * A snapshot run's bound ({@link SnapshotRuns}): a start makes the input's rows belong to the run; an end that
+     * completes the run for its table deletes the table's rows the run did not read, through the same path a source
+     * delete takes (so aggregates, relations and nested documents follow).
+     */
+    private void onSnapshotBound(Marker marker, SourceInfo source, Record<byte[], byte[]> record, Input in) {
+        TableId table = marker.table();
+        if (!group.tables().contains(table) && (group.pattern().isEmpty() || !group.pattern().get().matches(table))) {
+            return;
+        }
+        long run = marker.id();
+        if (marker.kind() == Marker.Kind.SNAPSHOT_START) {
+            runs.started(in.input(), table, run, () -> state.hasRows(table));
+            return;
+        }
+        if (!runs.ended(in.input(), table, run, inputsOf(table, in))) {
+            return; // other inputs of the table are still in the run, or it was swept already
+        }
+        if (!runs.mayHoldLeftovers(table, run, () -> state.hasRows(table))) {
+            runs.swept(table, run);
+            return;
+        }
+        state.writingIn(run);
+        int removed = 0;
+        for (GroupState.Entry leftover : state.rowsNotIn(table, run)) {
+            Row old = state.get(table, leftover.key());
+            if (old != null) { // not already removed by a cascade of an earlier leftover
+                change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, source, record, in);
+                removed++;
+            }
+        }
+        runs.swept(table, run);
+        if (removed > 0) {
+            log.warn("transform {}: snapshot run {} of {} ended without {} rows an earlier, interrupted run had read; deleted"
+                    + " them as the source no longer has them", group.name(), run, table, removed);
+        }
+    }
+
+    /** The inputs of this task that carry a table's rows: every partition behind a funnel, else this task's own. */
+    private List<String> inputsOf(TableId table, Input in) {
+        if (!group.funnel()) {
+            return List.of(in.input());
+        }
+        List<String> inputs = new ArrayList<>();
+        for (int p = 0; p < spec.partitions(); p++) {
+            inputs.add(names.change(table) + ":" + p);
+        }
+        return inputs;
     }
 
     private void onRow(ChangeEvent.RowChange row, Record<byte[], byte[]> record, Input in) {

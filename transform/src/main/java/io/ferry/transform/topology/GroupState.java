@@ -7,6 +7,7 @@ import io.ferry.core.event.TableId;
 import io.ferry.transform.mapping.RowLookup;
 import io.ferry.transform.mapping.RowMapper;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,10 +23,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A group's state: the full current row of every source table it reads (keyed by table and primary key),
  * and the indexes its relations and nests look rows up by. PostgreSQL updates carry no old row and may
  * leave unchanged TOAST values out; both come from here.
+ *
+ * <p>A row written while a snapshot run is open on its input carries the run's id ({@link #writingIn}), so that when
+ * the run ends the rows it did not read can be found ({@link #rowsNotIn}). Stored as {@code 0x01, run (8 bytes), JSON};
+ * a row written outside any run is its JSON alone (which starts with {@code '{'}).
  */
 final class GroupState implements RowLookup {
 
     private static final byte SEP = 0;
+    private static final byte TAGGED = 1;
 
     /** A stored row with its primary key. */
     record Entry(TableId table, Row key, Row row) {
@@ -35,15 +41,62 @@ final class GroupState implements RowLookup {
     private final KeyValueStore<Bytes, byte[]> index;
     private final Map<TableId, List<IndexSpec>> indexes;
 
+    /** The snapshot run rows written now belong to, 0 for none. */
+    private long run;
+
     GroupState(KeyValueStore<Bytes, byte[]> rows, KeyValueStore<Bytes, byte[]> index, Map<TableId, List<IndexSpec>> indexes) {
         this.rows = rows;
         this.index = index;
         this.indexes = indexes;
     }
 
+    /** Rows written from now on belong to this snapshot run (0: none), until told otherwise. */
+    void writingIn(long run) {
+        this.run = run;
+    }
+
     Row get(TableId table, Row key) {
         byte[] v = rows.get(rowKey(table, KeyCodec.encode(key)));
-        return v == null ? null : RowJson.read(v);
+        return v == null ? null : row(v);
+    }
+
+    /** Whether any row of the table is held. */
+    boolean hasRows(TableId table) {
+        try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(tablePrefix(table), new BytesSerializer())) {
+            return it.hasNext();
+        }
+    }
+
+    /** The rows of a table not written in this snapshot run (read by an earlier run, or streamed before this one). */
+    List<Entry> rowsNotIn(TableId table, long run) {
+        Bytes prefix = tablePrefix(table);
+        List<Entry> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(prefix, new BytesSerializer())) {
+            while (it.hasNext()) {
+                var e = it.next();
+                if (runOf(e.value) != run) {
+                    byte[] k = e.key.get();
+                    out.add(new Entry(table, KeyCodec.decode(Arrays.copyOfRange(k, prefix.get().length, k.length)), row(e.value)));
+                }
+            }
+        }
+        return out;
+    }
+
+    static long runOf(byte[] stored) {
+        return stored.length > 9 && stored[0] == TAGGED ? ByteBuffer.wrap(stored, 1, 8).getLong() : 0L;
+    }
+
+    static Row row(byte[] stored) {
+        return stored.length > 9 && stored[0] == TAGGED ? RowJson.read(Arrays.copyOfRange(stored, 9, stored.length)) : RowJson.read(stored);
+    }
+
+    static byte[] stored(Row row, long run) {
+        byte[] json = RowJson.write(row);
+        if (run == 0) {
+            return json;
+        }
+        return ByteBuffer.allocate(9 + json.length).put(TAGGED).putLong(run).put(json).array();
     }
 
     /** Replaces (or with {@code row == null} removes) a row, keeping every index of its table in step. */
@@ -62,7 +115,7 @@ final class GroupState implements RowLookup {
         if (row == null) {
             rows.delete(rowKey(table, pk));
         } else {
-            rows.put(rowKey(table, pk), RowJson.write(row));
+            rows.put(rowKey(table, pk), stored(row, run));
         }
     }
 
@@ -85,7 +138,7 @@ final class GroupState implements RowLookup {
                 byte[] pk = Arrays.copyOfRange(k, prefix.length, k.length);
                 byte[] row = rows.get(rowKey(table, pk));
                 if (row != null) {
-                    out.add(new Entry(table, KeyCodec.decode(pk), RowJson.read(row)));
+                    out.add(new Entry(table, KeyCodec.decode(pk), row(row)));
                 }
             }
         }
@@ -111,6 +164,10 @@ final class GroupState implements RowLookup {
             }
         }
         return Boolean.compare(x.hasNext(), y.hasNext());
+    }
+
+    private static Bytes tablePrefix(TableId table) {
+        return rowKey(table, new byte[0]);
     }
 
     private static Bytes rowKey(TableId table, byte[] pk) {
