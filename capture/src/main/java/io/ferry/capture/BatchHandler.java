@@ -88,11 +88,18 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private void add(ChangePublisher.Batch batch, SourceRecord record) {
         Converted converted = converter.convert(record);
         String snapshotMark = snapshotMark(record);
-        // a row the snapshot read that cannot be converted (a dead letter) is still part of the run
+        // Any record the snapshot read belongs to the run, whatever it became: a row that is dead-lettered, the heartbeat
+        // row (skipped), which comes last when the heartbeat table is the last one read, as on every restart.
         boolean inSnapshot = blocking(snapshotMark);
         boolean snapshotRow = inSnapshot && converted instanceof Converted.Row r && r.event().op() == ChangeEvent.Op.READ;
-        if (run != 0 && !inSnapshot && !(converted instanceof Converted.Skip)) {
-            endRun(batch); // the first event after a snapshot's last row (Debezium's "last" mark ends it sooner)
+        if (run != 0 && !inSnapshot) {
+            endRun(batch); // the first event after a snapshot whose last record carried no "last" mark
+        }
+        if (inSnapshot) {
+            SourceInfo at = RecordConverter.sourceOf(record);
+            if (at != null) {
+                openRun(at);
+            }
         }
         if (converted instanceof Converted.Row row) {
             ChangeEvent.RowChange e = row.event();
@@ -110,9 +117,6 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             });
             publisher.addRow(batch, new ChangeEvent.RowChange(e.op(), e.table(), e.key(), e.before(), e.after(),
                     stamped, version.version()));
-            if (snapshotRow && "last".equals(snapshotMark)) {
-                endRun(batch);
-            }
             if (e.op() == ChangeEvent.Op.READ) {
                 progress.rowRead(e.table());
             } else if (!streaming) {
@@ -134,13 +138,16 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     bytes(record.key()), bytes(record.value())));
             count(failure.table().toString(), "dead_letter");
         }
+        if (run != 0 && "last".equals(snapshotMark)) {
+            endRun(batch); // in the same transaction as the record whose offsets say the snapshot is done
+        }
     }
 
     /**
-     * Opens the snapshot run at its first row (a run per engine start: an interrupted run is read again in full by the
-     * next) and writes a table's start bound before the first row the run reads of it.
+     * Opens the snapshot run at its first record (a run per engine start: an interrupted run is read again in full by the
+     * next) and notes the position of its latest record, which its end bounds carry.
      */
-    private void startTable(ChangePublisher.Batch batch, TableId table, SourceInfo source) {
+    private void openRun(SourceInfo source) {
         if (run == 0) {
             run = Math.max(System.currentTimeMillis() * 1000, stamper.last() + 1);
             initialRun = !streaming;
@@ -148,6 +155,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             log.info("snapshot run {} of {} begins{}", run, pipeline, initialRun ? " (every captured table)" : "");
         }
         lastRunSource = source;
+    }
+
+    /** Writes a table's start bound before the first row the open run reads of it. */
+    private void startTable(ChangePublisher.Batch batch, TableId table, SourceInfo source) {
         // a table the sinks copy themselves has one row in the snapshot (for its schema): no bounds, nothing to sweep
         if (snapshotTables.contains(table) && runTables.add(table)) {
             publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(

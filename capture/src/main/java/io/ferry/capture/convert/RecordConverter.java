@@ -192,6 +192,14 @@ public final class RecordConverter {
     }
 
     /** The change's place within its transaction, from Debezium's transaction metadata (total_order counts from 1). */
+    /** The position of any Debezium record with a source block (a heartbeat row the snapshot read, too), or null. */
+    public static SourceInfo sourceOf(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null || value.getStruct("source") == null) {
+            return null;
+        }
+        return sourceInfo(value.getStruct("source"), record.sourceOffset());
+    }
+
     private static SourceInfo withTxSeq(SourceInfo info, Struct value) {
         if (value.schema().field("transaction") == null || value.getStruct("transaction") == null) {
             return info;

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -45,6 +46,11 @@ import org.slf4j.LoggerFactory;
 final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(GroupProcessor.class);
+    /** How often the punctuator goes on with a sweep, and how many rows of state one slice looks at. */
+    private static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(200);
+    private static final int SWEEP_SLICE = 5_000;
+    /** The source db of the deletes a sweep makes (no source event caused them). */
+    private static final String SWEEP_DB = "ferry-snapshot-sweep";
 
     private final MappingGroup group;
     private final TransformSpec spec;
@@ -56,6 +62,10 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private GroupState state;
     private MarkerAligner aligner;
     private SnapshotRuns runs;
+    /** The snapshot run rows written by the change being applied belong to (their input's). */
+    private long writingRun;
+    /** Whether a sweep is under way in this task (the punctuator has work). */
+    private boolean sweeping;
     private OutputStamps stamps;
     /** Funneled groups only: puts the inputs' changes back into source order. */
     private SourceOrder order;
@@ -101,6 +111,12 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         this.aligner = new MarkerAligner(context.getStateStore(stores.markers()), expected);
         this.stamps = new OutputStamps(context.getStateStore(stores.markers()));
         this.runs = new SnapshotRuns(context.getStateStore(stores.markers()));
+        this.sweeping = !runs.sweeps().isEmpty();
+        context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (sweeping) {
+                continueSweeps();
+            }
+        });
         this.order = group.funnel() ? new SourceOrder(context.getStateStore(stores.order()), expected) : null;
         this.origin = group.funnel() ? 0 : partition;
         this.origins = group.funnel() ? 1 : spec.partitions();
@@ -141,12 +157,12 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     && !group.pattern().get().matches(row.table())) {
                 return null;
             }
-            state.writingIn(runs.runOf(in.input()));
+            writingRun = runs.runOf(in.input());
             onRow(row, record, in);
             return null;
         }, marker -> {
             if (marker.marker().kind().snapshotBound()) {
-                onSnapshotBound(marker.marker(), marker.source(), record, in);
+                onSnapshotBound(marker.marker(), marker.source(), in);
             } else {
                 aligner.marker(in.input(), marker.marker()).ifPresent(m -> passMarker(m, marker.source(), record));
             }
@@ -156,39 +172,63 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
 
     /**
      * A snapshot run's bound ({@link SnapshotRuns}): a start makes the input's rows belong to the run; an end that
-     * completes the run for its table deletes the table's rows the run did not read, through the same path a source
-     * delete takes (so aggregates, relations and nested documents follow).
+     * completes the run for its table begins a sweep of the table's rows the run did not write, deleted through the same
+     * path a source delete takes (so aggregates, relations and nested documents follow), a slice now and the rest
+     * from the punctuator, so no transaction grows without bound.
      */
-    private void onSnapshotBound(Marker marker, SourceInfo source, Record<byte[], byte[]> record, Input in) {
+    private void onSnapshotBound(Marker marker, SourceInfo source, Input in) {
         TableId table = marker.table();
         if (!group.tables().contains(table) && (group.pattern().isEmpty() || !group.pattern().get().matches(table))) {
             return;
         }
         long run = marker.id();
         if (marker.kind() == Marker.Kind.SNAPSHOT_START) {
-            runs.started(in.input(), table, run, () -> state.hasRows(table));
+            runs.started(in.input(), run);
             return;
         }
         if (!runs.ended(in.input(), table, run, inputsOf(table, in))) {
-            return; // other inputs of the table are still in the run, or it was swept already
+            return; // other inputs of the table are still in the run (or already in a later one), or it is swept
         }
         if (!runs.mayHoldLeftovers(table, run, () -> state.hasRows(table))) {
             runs.swept(table, run);
             return;
         }
-        state.writingIn(run);
-        int removed = 0;
-        for (GroupState.Entry leftover : state.rowsNotIn(table, run)) {
+        runs.beginSweep(table, run, source.tsUs(), source.stampUs());
+        sweeping = true;
+        runs.sweep(table).ifPresent(this::sweepSlice);
+    }
+
+    private void continueSweeps() {
+        List<SnapshotRuns.Sweep> sweeps = runs.sweeps();
+        sweeps.forEach(this::sweepSlice);
+        sweeping = !runs.sweeps().isEmpty();
+    }
+
+    /** Deletes the leftovers among the next {@value #SWEEP_SLICE} rows of a sweep's table. */
+    private void sweepSlice(SnapshotRuns.Sweep sweep) {
+        TableId table = sweep.table();
+        GroupState.Slice slice = state.rowsNotIn(table, sweep.run(), sweep.after(), SWEEP_SLICE);
+        SourceInfo source = new SourceInfo(SWEEP_DB, "", 0, null, 0, sweep.tsUs(), true, sweep.stampUs());
+        writingRun = sweep.run();
+        for (GroupState.Entry leftover : slice.leftovers()) {
             Row old = state.get(table, leftover.key());
-            if (old != null) { // not already removed by a cascade of an earlier leftover
-                change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, source, record, in);
-                removed++;
+            if (old == null) {
+                continue; // removed by a cascade of an earlier leftover
             }
+            ChangeEvent.RowChange delete = ChangeEvent.RowChange.delete(table, leftover.key(), old, source, 0);
+            Record<byte[], byte[]> record = new Record<>(ChangeEventCodec.key(delete), ChangeEventCodec.value(delete),
+                    context.currentSystemTimeMs());
+            change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, source, record, new Input(names.change(table), -1, -1));
         }
-        runs.swept(table, run);
-        if (removed > 0) {
-            log.warn("transform {}: snapshot run {} of {} ended without {} rows an earlier, interrupted run had read; deleted"
-                    + " them as the source no longer has them", group.name(), run, table, removed);
+        long removed = sweep.removed() + slice.leftovers().size();
+        if (slice.last() == null) {
+            runs.swept(table, sweep.run());
+            if (removed > 0) {
+                log.warn("transform {}: snapshot run {} of {} ended without {} rows an earlier, interrupted run had read (or that"
+                        + " streamed before it); deleted them as the source no longer has them", group.name(), sweep.run(), table, removed);
+            }
+        } else {
+            runs.saveSweep(new SnapshotRuns.Sweep(table, sweep.run(), slice.last(), sweep.tsUs(), sweep.stampUs(), removed));
         }
     }
 
@@ -224,8 +264,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         return Row.of(merged);
     }
 
-    /** One row's change as state sees it. */
-    private record RowDelta(TableId table, Row key, Row old, Row now) {
+    /** One row's change as state sees it, and the snapshot run the row then belongs to. */
+    private record RowDelta(TableId table, Row key, Row old, Row now, long run) {
     }
 
     /**
@@ -238,7 +278,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         if (now == null && old != null) {
             cascade(table, old, deltas);
         }
-        deltas.add(new RowDelta(table, key, old, now));
+        deltas.add(new RowDelta(table, key, old, now, writingRun));
         List<Affected> affected = new ArrayList<>();
         for (MappingTree tree : group.trees()) {
             Map<java.nio.ByteBuffer, RootFinder.Root> roots = new LinkedHashMap<>();
@@ -255,8 +295,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             a.before = outputs(a, true, record, in);
         }
         for (RowDelta d : deltas) {
+            if (d.now() != null) {
+                runs.wrote(d.table(), d.run(), () -> state.hasRows(d.table()));
+            }
             if (d.old() != null || d.now() != null) {
-                state.put(d.table(), d.key(), d.old(), d.now());
+                state.put(d.table(), d.key(), d.old(), d.now(), d.run());
             }
         }
         for (Affected a : affected) {
@@ -282,10 +325,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     for (String col : c.columns()) {
                         r = r.with(col, com.fasterxml.jackson.databind.node.NullNode.getInstance());
                     }
-                    out.add(new RowDelta(c.child(), child.key(), child.row(), r));
+                    // the child keeps the run it was written in: the parent's input says nothing about the child's
+                    out.add(new RowDelta(c.child(), child.key(), child.row(), r, state.storedRun(c.child(), child.key())));
                 } else {
                     cascade(c.child(), child.row(), out);
-                    out.add(new RowDelta(c.child(), child.key(), child.row(), null));
+                    out.add(new RowDelta(c.child(), child.key(), child.row(), null, 0));
                 }
             }
         }

@@ -24,8 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and the indexes its relations and nests look rows up by. PostgreSQL updates carry no old row and may
  * leave unchanged TOAST values out; both come from here.
  *
- * <p>A row written while a snapshot run is open on its input carries the run's id ({@link #writingIn}), so that when
- * the run ends the rows it did not read can be found ({@link #rowsNotIn}). Stored as {@code 0x01, run (8 bytes), JSON};
+ * <p>A row carries the snapshot run its input was in when it was written, so that when a run ends the rows it did not
+ * write can be found ({@link #rowsNotIn}). Stored as {@code 0x01, run (8 bytes), JSON};
  * a row written outside any run is its JSON alone (which starts with {@code '{'}).
  */
 final class GroupState implements RowLookup {
@@ -41,18 +41,10 @@ final class GroupState implements RowLookup {
     private final KeyValueStore<Bytes, byte[]> index;
     private final Map<TableId, List<IndexSpec>> indexes;
 
-    /** The snapshot run rows written now belong to, 0 for none. */
-    private long run;
-
     GroupState(KeyValueStore<Bytes, byte[]> rows, KeyValueStore<Bytes, byte[]> index, Map<TableId, List<IndexSpec>> indexes) {
         this.rows = rows;
         this.index = index;
         this.indexes = indexes;
-    }
-
-    /** Rows written from now on belong to this snapshot run (0: none), until told otherwise. */
-    void writingIn(long run) {
-        this.run = run;
     }
 
     Row get(TableId table, Row key) {
@@ -67,20 +59,47 @@ final class GroupState implements RowLookup {
         }
     }
 
-    /** The rows of a table not written in this snapshot run (read by an earlier run, or streamed before this one). */
-    List<Entry> rowsNotIn(TableId table, long run) {
+    /** A slice of a sweep: the rows found not to belong to the run, and the last primary key looked at (null: the end). */
+    record Slice(List<Entry> leftovers, byte[] last) {
+    }
+
+    /**
+     * The rows of a table not written in this snapshot run (read by an earlier run, or streamed before this one), in key
+     * order after the primary key {@code after} (empty: from the first), looking at no more than {@code maxRows} rows.
+     */
+    Slice rowsNotIn(TableId table, long run, byte[] after, int maxRows) {
         Bytes prefix = tablePrefix(table);
+        byte[] t = table.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] end = Arrays.copyOf(t, t.length + 1);
+        end[t.length] = SEP + 1; // past every key of the table: table SEP pk
         List<Entry> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = rows.prefixScan(prefix, new BytesSerializer())) {
+        int looked = 0;
+        byte[] last = null;
+        try (KeyValueIterator<Bytes, byte[]> it = rows.range(rowKey(table, after), Bytes.wrap(end))) {
             while (it.hasNext()) {
                 var e = it.next();
+                byte[] k = e.key.get();
+                byte[] pk = Arrays.copyOfRange(k, prefix.get().length, k.length);
+                if (after.length > 0 && Arrays.equals(pk, after)) {
+                    continue;
+                }
+                if (looked == maxRows) {
+                    return new Slice(out, last);
+                }
+                looked++;
+                last = pk;
                 if (runOf(e.value) != run) {
-                    byte[] k = e.key.get();
-                    out.add(new Entry(table, KeyCodec.decode(Arrays.copyOfRange(k, prefix.get().length, k.length)), row(e.value)));
+                    out.add(new Entry(table, KeyCodec.decode(pk), row(e.value)));
                 }
             }
         }
-        return out;
+        return new Slice(out, null);
+    }
+
+    /** The snapshot run a held row was written in (0: none, or no such row). */
+    long storedRun(TableId table, Row key) {
+        byte[] v = rows.get(rowKey(table, KeyCodec.encode(key)));
+        return v == null ? 0L : runOf(v);
     }
 
     static long runOf(byte[] stored) {
@@ -99,8 +118,12 @@ final class GroupState implements RowLookup {
         return ByteBuffer.allocate(9 + json.length).put(TAGGED).putLong(run).put(json).array();
     }
 
-    /** Replaces (or with {@code row == null} removes) a row, keeping every index of its table in step. */
-    void put(TableId table, Row key, Row old, Row row) {
+    /**
+     * Replaces (or with {@code row == null} removes) a row, keeping every index of its table in step.
+     *
+     * @param run the snapshot run the row belongs to (0: none)
+     */
+    void put(TableId table, Row key, Row old, Row row, long run) {
         byte[] pk = KeyCodec.encode(key);
         for (IndexSpec spec : indexes.getOrDefault(table, List.of())) {
             List<JsonNode> before = old == null ? null : RowMapper.values(old, spec.columns());

@@ -3,28 +3,46 @@ package io.ferry.transform.topology;
 import io.ferry.core.event.TableId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * A group's account of capture's snapshot runs, from the bounds capture writes into every partition of a table's
  * change topic (see {@link io.ferry.core.event.Marker}): which run each input is in (the rows it delivers belong to
- * it), which run each input has ended, and per table whether the run found rows from before it in state.
+ * it), which run each input has ended, which runs each table's rows were written in, and the sweeps under way.
  *
  * <p>Why: a snapshot interrupted by a crash is read again in full by the next capture, which cannot tell what the
  * first run delivered. A row the source deleted in between is in neither run's reads nor in the log from the second
- * run's position on, so it would stay in the target for good. Once every input of a table has ended run N, the rows
- * of the table in state that run N did not write are such leftovers, and the processor deletes them as if the source
- * had. Kept in the group's marker store under reserved keys (a restarted task goes on from its last commit).
+ * run's position on, so it would stay in the target for good. Once every input of a table has ended run N (and none
+ * has gone on to a later run), the rows of the table in state that run N did not write are such leftovers, and the
+ * processor deletes them as if the source had, a slice at a time. Kept in the group's marker store under reserved
+ * keys (a restarted task goes on from its last commit).
  */
 final class SnapshotRuns {
 
+    /**
+     * A sweep under way: the run whose rows stay, the last primary key looked at (empty before the first), the time and
+     * stamp of the end that began it (its deletes carry them), the rows removed so far.
+     */
+    record Sweep(TableId table, long run, byte[] after, long tsUs, long stampUs, long removed) {
+    }
+
+    private static final String SWEEP = "sweep";
+
     private final KeyValueStore<Bytes, byte[]> store;
     private final Map<String, Long> runs = new HashMap<>();
+    /** Per table: the run its rows were written in, and whether rows of another run (or none) were written since. */
+    private final Map<TableId, byte[]> tags = new HashMap<>();
 
     SnapshotRuns(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -35,48 +53,100 @@ final class SnapshotRuns {
         return runs.computeIfAbsent(input, i -> read(key("run", i)));
     }
 
-    /**
-     * A run starts on an input. The first input of a table to start it records whether state held rows of the table
-     * before (only then can the run's end find leftovers).
-     */
-    void started(String input, TableId table, long run, BooleanSupplier tableHasRows) {
+    /** A run starts on an input: its rows from now on belong to it. */
+    void started(String input, long run) {
         enter(input, run);
-        Bytes before = key("before", table.toString());
-        byte[] b = store.get(before);
-        if (b == null || ByteBuffer.wrap(b).getLong() != run) {
-            store.put(before, ByteBuffer.allocate(9).putLong(run).put((byte) (tableHasRows.getAsBoolean() ? 1 : 0)).array());
-        }
     }
 
     /**
-     * A run ends on an input; returns whether that completes it for the table (every one of {@code inputs} ended it)
-     * and no sweep was made for it yet.
+     * A run ends on an input; returns whether that completes it for the table: every one of {@code inputs} ended it and is
+     * still in it (an input already in a later run means this end came late, and the later run sweeps), and no sweep
+     * for it was begun yet.
      */
     boolean ended(String input, TableId table, long run, Collection<String> inputs) {
         enter(input, run);
         store.put(key("end", input), longBytes(run));
         for (String i : inputs) {
-            if (read(key("end", i)) != run) {
+            if (read(key("end", i)) != run || runOf(i) != run) {
                 return false;
             }
         }
-        return read(key("swept", table.toString())) != run;
+        return read(key("swept", table.toString())) != run && sweep(table).map(s -> s.run() != run).orElse(true);
     }
 
     /**
-     * Whether the table may hold rows the run did not read: it held rows when the run started on it, or the run never
-     * started on it (capture found it empty) and it holds rows now.
+     * Notes, before it is written, that a row of the table is written in this run (0: outside any).
+     *
+     * @param tableHasRows asked once per table, for state kept before this record was (its rows' runs are unknown)
      */
-    boolean mayHoldLeftovers(TableId table, long run, BooleanSupplier tableHasRows) {
-        byte[] b = store.get(key("before", table.toString()));
-        if (b != null && ByteBuffer.wrap(b).getLong() == run) {
-            return b[8] == 1;
+    void wrote(TableId table, long run, BooleanSupplier tableHasRows) {
+        byte[] t = tags.computeIfAbsent(table, x -> store.get(key("tags", x.toString())));
+        if (t == null || (t[8] == 0 && ByteBuffer.wrap(t).getLong() != run)) {
+            boolean mixed = t != null || tableHasRows.getAsBoolean();
+            byte[] now = ByteBuffer.allocate(9).putLong(run).put((byte) (mixed ? 1 : 0)).array();
+            tags.put(table, now);
+            store.put(key("tags", table.toString()), now);
         }
-        return tableHasRows.getAsBoolean();
     }
 
+    /**
+     * Whether the table may hold rows the run did not write: rows of another run (or of none) were written since the
+     * last sweep. State from before this record was kept is asked directly.
+     */
+    boolean mayHoldLeftovers(TableId table, long run, BooleanSupplier tableHasRows) {
+        byte[] t = tags.computeIfAbsent(table, x -> store.get(key("tags", x.toString())));
+        if (t == null) {
+            return tableHasRows.getAsBoolean();
+        }
+        return t[8] == 1 || ByteBuffer.wrap(t).getLong() != run;
+    }
+
+    /** Begins a sweep of the table (replacing any under way: the newer run decides what stays). */
+    void beginSweep(TableId table, long run, long tsUs, long stampUs) {
+        saveSweep(new Sweep(table, run, new byte[0], tsUs, stampUs, 0));
+    }
+
+    void saveSweep(Sweep s) {
+        store.put(key(SWEEP, s.table().toString()), ByteBuffer.allocate(32 + s.after().length).putLong(s.run()).putLong(s.tsUs())
+                .putLong(s.stampUs()).putLong(s.removed()).put(s.after()).array());
+    }
+
+    /** The sweep is done: every row of the table now belongs to its run. */
     void swept(TableId table, long run) {
+        store.delete(key(SWEEP, table.toString()));
         store.put(key("swept", table.toString()), longBytes(run));
+        byte[] now = ByteBuffer.allocate(9).putLong(run).put((byte) 0).array();
+        tags.put(table, now);
+        store.put(key("tags", table.toString()), now);
+    }
+
+    Optional<Sweep> sweep(TableId table) {
+        byte[] b = store.get(key(SWEEP, table.toString()));
+        return Optional.ofNullable(b).map(v -> sweep(table, v));
+    }
+
+    /** Every sweep under way in this task. */
+    List<Sweep> sweeps() {
+        Bytes prefix = key(SWEEP, "");
+        List<Sweep> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(prefix, new BytesSerializer())) {
+            while (it.hasNext()) {
+                var e = it.next();
+                byte[] k = e.key.get();
+                String table = new String(k, prefix.get().length, k.length - prefix.get().length, StandardCharsets.UTF_8);
+                out.add(sweep(TableId.parse(table), e.value));
+            }
+        }
+        return out;
+    }
+
+    private static Sweep sweep(TableId table, byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        long run = b.getLong();
+        long tsUs = b.getLong();
+        long stampUs = b.getLong();
+        long removed = b.getLong();
+        return new Sweep(table, run, Arrays.copyOfRange(v, 32, v.length), tsUs, stampUs, removed);
     }
 
     private void enter(String input, long run) {

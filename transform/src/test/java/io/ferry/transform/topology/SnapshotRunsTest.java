@@ -1,0 +1,106 @@
+package io.ferry.transform.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.TableId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/** The bookkeeping of snapshot runs behind a funnel (several inputs per table) and the slices of a sweep. */
+class SnapshotRunsTest {
+
+    private static final TableId T = TableId.parse("public.t");
+    private static final List<String> INPUTS = List.of("t:0", "t:1");
+
+    private static KeyValueStore<Bytes, byte[]> store(String name) {
+        KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    @Test
+    void aRunEndsOnceEveryInputEndedItAndALateEndOfAnOlderRunSweepsNothing() {
+        KeyValueStore<Bytes, byte[]> markers = store("markers");
+        SnapshotRuns runs = new SnapshotRuns(markers);
+        runs.started("t:0", 1);
+        runs.started("t:1", 1);
+        assertThat(runs.ended("t:0", T, 1, INPUTS)).as("t:1 is still in run 1").isFalse();
+        // capture died right after writing run 1's end everywhere and snapshots again; behind the funnel t:0 is read
+        // ahead: run 2's start (and rows) pass before t:1's end of run 1 arrives
+        runs.started("t:0", 2);
+        assertThat(runs.runOf("t:0")).isEqualTo(2);
+        assertThat(runs.ended("t:1", T, 1, INPUTS)).as("t:0 is in run 2 already: run 1's late end must not sweep").isFalse();
+        assertThat(runs.ended("t:0", T, 2, INPUTS)).isFalse();
+        runs.started("t:1", 2);
+        assertThat(runs.ended("t:1", T, 2, INPUTS)).isTrue();
+
+        runs.beginSweep(T, 2, 10, 20);
+        assertThat(runs.ended("t:1", T, 2, INPUTS)).as("a second copy of the end while its sweep is under way").isFalse();
+        assertThat(runs.sweeps()).singleElement().satisfies(s -> {
+            assertThat(s.run()).isEqualTo(2);
+            assertThat(s.after()).isEmpty();
+            assertThat(s.stampUs()).isEqualTo(20);
+        });
+        runs.saveSweep(new SnapshotRuns.Sweep(T, 2, new byte[] {7, 8}, 10, 20, 5));
+        assertThat(new SnapshotRuns(markers).sweeps()).as("as a restarted task finds it").singleElement()
+                .satisfies(s -> assertThat(s.after()).containsExactly(7, 8)).satisfies(s -> assertThat(s.removed()).isEqualTo(5));
+        runs.swept(T, 2);
+        assertThat(runs.sweeps()).isEmpty();
+        assertThat(runs.ended("t:1", T, 2, INPUTS)).as("swept already").isFalse();
+    }
+
+    @Test
+    void leftoversArePossibleOnlyOnceRowsOfAnotherRunWereWritten() {
+        KeyValueStore<Bytes, byte[]> markers = store("markers");
+        SnapshotRuns runs = new SnapshotRuns(markers);
+        assertThat(runs.mayHoldLeftovers(T, 1, () -> true)).as("state from before the record: asked directly").isTrue();
+        runs.wrote(T, 1, () -> false);
+        runs.wrote(T, 1, () -> false);
+        assertThat(runs.mayHoldLeftovers(T, 1, () -> true)).as("a first snapshot: every row is run 1's").isFalse();
+        assertThat(runs.mayHoldLeftovers(T, 2, () -> true)).as("run 2 wrote nothing of the table").isTrue();
+        runs.wrote(T, 2, () -> true);
+        assertThat(runs.mayHoldLeftovers(T, 2, () -> false)).as("run 1's rows and run 2's").isTrue();
+        runs.swept(T, 2);
+        assertThat(runs.mayHoldLeftovers(T, 2, () -> true)).isFalse();
+        // the kept state survives a restart of the task
+        SnapshotRuns again = new SnapshotRuns(markers);
+        assertThat(again.mayHoldLeftovers(T, 2, () -> true)).isFalse();
+    }
+
+    @Test
+    void aSweepLooksAtSlicesOfTheTableInKeyOrder() {
+        GroupState state = new GroupState(store("rows"), store("index"), Map.of());
+        TableId other = TableId.parse("public.t2");
+        for (int i = 1; i <= 7; i++) {
+            state.put(T, key(i), null, key(i), i % 2 == 0 ? 2 : 1);
+        }
+        state.put(other, key(1), null, key(1), 1);
+        List<Long> leftovers = new ArrayList<>();
+        byte[] after = new byte[0];
+        int slices = 0;
+        while (after != null) {
+            GroupState.Slice slice = state.rowsNotIn(T, 2, after, 3);
+            slice.leftovers().forEach(e -> leftovers.add(e.key().get("id").asLong()));
+            after = slice.last();
+            slices++;
+        }
+        assertThat(leftovers).as("run 1's rows of the table, none of the other table").containsExactly(1L, 3L, 5L, 7L);
+        assertThat(slices).isEqualTo(3);
+        assertThat(state.storedRun(T, key(4))).isEqualTo(2);
+        assertThat(state.get(T, key(4))).as("a tagged row reads back as it was").isEqualTo(key(4));
+    }
+
+    private static Row key(int id) {
+        return Row.of(Map.of("id", JsonNodeFactory.instance.numberNode(id)));
+    }
+}
