@@ -73,6 +73,47 @@ class MappingFeaturesTest {
     }
 
     @Test
+    void aSweepInSlicesStopsWhenANewerRunStartsAndMarkersWaitForIt() {
+        String yaml = pipeline(1, "public.items", """
+                  - to: items
+                    from: public.items
+                    sinks: [pg]
+                """);
+        System.setProperty("ferry.transform.sweep_budget", "1");
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 1, "public.items");
+            for (int id = 1; id <= 4; id++) {
+                h.read("public.items", "{\"id\":" + id + "}");
+            }
+            assertThat(h.drain()).hasSize(4);
+            // run 2 finds 2 and 4 gone and ends; its sweep looks at one row per punctuation
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 2, "public.items");
+            h.read("public.items", "{\"id\":1}");
+            h.read("public.items", "{\"id\":3}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.items");
+            h.marker(7, "public.items");
+            h.tick(1);
+            // capture dies again before its offsets say run 2 is done: run 3 starts while run 2's sweep is under way, and
+            // row 5, beyond the sweep's cursor, is run 3's
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 3, "public.items");
+            h.read("public.items", "{\"id\":1}");
+            h.read("public.items", "{\"id\":5}");
+            List<String> out = h.drain();
+            assertThat(out).as("run 3's rows stay while run 2's sweep is dropped").doesNotContain("delete pg.items {\"id\":5}")
+                    .contains("upsert pg.items {\"id\":5} {\"id\":5}");
+            int marker = out.indexOf(out.stream().filter(l -> l.startsWith("marker") && l.contains(" 7 from")).findFirst().orElseThrow());
+            assertThat(marker).as("heartbeat 7 was held while run 2's sweep owed deletes: %s", out)
+                    .isGreaterThan(out.indexOf("upsert pg.items {\"id\":5} {\"id\":5}"));
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 3, "public.items");
+            List<String> swept = h.drain();
+            assertThat(swept).filteredOn(l -> l.startsWith("delete")).as("run 3 read 1 and 5: the rest goes, once")
+                    .containsExactlyInAnyOrder("delete pg.items {\"id\":2}", "delete pg.items {\"id\":3}", "delete pg.items {\"id\":4}");
+        } finally {
+            System.clearProperty("ferry.transform.sweep_budget");
+        }
+    }
+
+    @Test
     void aSweptChildRowUpdatesItsParentsAggregate() {
         String yaml = pipeline(1, "public.users, public.sessions", """
                   - to: users

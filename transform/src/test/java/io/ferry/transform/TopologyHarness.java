@@ -183,8 +183,16 @@ final class TopologyHarness implements AutoCloseable {
         return inputs.computeIfAbsent(id, t -> driver.createInputTopic(names.change(t), new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
+    /** Lets wall-clock punctuation run (snapshot sweeps go on from it, a slice per 200 ms). */
+    void tick(int times) {
+        for (int i = 0; i < times; i++) {
+            driver.advanceWallClockTime(java.time.Duration.ofMillis(200));
+        }
+    }
+
     /** Every target operation since the last call, one line each, in output order per topic (topics in mapping order). */
     List<String> drain() {
+        tick(25);
         flush();
         List<String> out = new ArrayList<>();
         outputs.forEach((topic, t) -> {

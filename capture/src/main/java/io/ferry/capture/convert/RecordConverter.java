@@ -191,14 +191,22 @@ public final class RecordConverter {
         return -1;
     }
 
-    /** The change's place within its transaction, from Debezium's transaction metadata (total_order counts from 1). */
-    /** The position of any Debezium record with a source block (a heartbeat row the snapshot read, too), or null. */
+    /**
+     * The position of any Debezium record with a source block (a heartbeat row the snapshot read, too), or null, also
+     * when the block cannot be read (the record itself then goes to the dead-letter topic through {@link #convert}).
+     */
     public static SourceInfo sourceOf(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null || value.getStruct("source") == null) {
+        try {
+            if (!(record.value() instanceof Struct value) || value.schema().field("source") == null || value.getStruct("source") == null) {
+                return null;
+            }
+            return sourceInfo(value.getStruct("source"), record.sourceOffset());
+        } catch (RuntimeException e) {
             return null;
         }
-        return sourceInfo(value.getStruct("source"), record.sourceOffset());
     }
+
+    /** The change's place within its transaction, from Debezium's transaction metadata (total_order counts from 1). */
 
     private static SourceInfo withTxSeq(SourceInfo info, Struct value) {
         if (value.schema().field("transaction") == null || value.getStruct("transaction") == null) {

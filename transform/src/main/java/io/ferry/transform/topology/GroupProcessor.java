@@ -48,7 +48,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private static final Logger log = LoggerFactory.getLogger(GroupProcessor.class);
     /** How often the punctuator goes on with a sweep, and how many rows of state one slice looks at. */
     private static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(200);
-    private static final int SWEEP_SLICE = 5_000;
+    /** System property: rows of state one punctuation's sweeping looks at (default 5,000; small in tests). */
+    static final String SWEEP_BUDGET_PROPERTY = "ferry.transform.sweep_budget";
     /** The source db of the deletes a sweep makes (no source event caused them). */
     private static final String SWEEP_DB = "ferry-snapshot-sweep";
 
@@ -66,6 +67,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private long writingRun;
     /** Whether a sweep is under way in this task (the punctuator has work). */
     private boolean sweeping;
+    private final int sweepBudget = Math.max(1, Integer.getInteger(SWEEP_BUDGET_PROPERTY, 5_000));
     private OutputStamps stamps;
     /** Funneled groups only: puts the inputs' changes back into source order. */
     private SourceOrder order;
@@ -164,7 +166,13 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (marker.marker().kind().snapshotBound()) {
                 onSnapshotBound(marker.marker(), marker.source(), in);
             } else {
-                aligner.marker(in.input(), marker.marker()).ifPresent(m -> passMarker(m, marker.source(), record));
+                aligner.marker(in.input(), marker.marker()).ifPresent(m -> {
+                    if (sweeping) {
+                        runs.hold(passage(m, marker.source())); // passes once the sweep's deletes are out
+                    } else {
+                        passMarker(passage(m, marker.source()), record.timestamp());
+                    }
+                });
             }
             return null;
         });
@@ -184,6 +192,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         long run = marker.id();
         if (marker.kind() == Marker.Kind.SNAPSHOT_START) {
             runs.started(in.input(), run);
+            // a sweep of an older run still under way would delete this run's rows: it stops, and this run's end sweeps
+            runs.sweep(table).filter(s -> s.run() != run).ifPresent(s -> runs.dropSweep(table));
             return;
         }
         if (!runs.ended(in.input(), table, run, inputsOf(table, in))) {
@@ -193,23 +203,36 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             runs.swept(table, run);
             return;
         }
-        runs.beginSweep(table, run, source.tsUs(), source.stampUs());
-        sweeping = true;
-        runs.sweep(table).ifPresent(this::sweepSlice);
+        long now = System.currentTimeMillis() * 1000;
+        runs.beginSweep(table, run, source == null ? now : source.tsUs(), source == null ? 0 : source.stampUs());
+        sweeping = true; // the punctuator does the work, within its budget
     }
 
+    /**
+     * One punctuation's share of the sweeps under way: {@link #sweepBudget} rows of state looked at, taken from the sweeps
+     * in turn; markers held meanwhile pass once the last sweep is done.
+     */
     private void continueSweeps() {
-        List<SnapshotRuns.Sweep> sweeps = runs.sweeps();
-        sweeps.forEach(this::sweepSlice);
+        int budget = sweepBudget;
+        for (SnapshotRuns.Sweep sweep : runs.sweeps()) {
+            if (budget <= 0) {
+                break;
+            }
+            budget -= sweepSlice(sweep, budget);
+        }
         sweeping = !runs.sweeps().isEmpty();
+        if (!sweeping) {
+            runs.takeHeld().ifPresent(p -> passMarker(p, context.currentSystemTimeMs()));
+        }
     }
 
-    /** Deletes the leftovers among the next {@value #SWEEP_SLICE} rows of a sweep's table. */
-    private void sweepSlice(SnapshotRuns.Sweep sweep) {
+    /** Deletes the leftovers among the next {@code budget} rows of a sweep's table; returns how many rows it looked at. */
+    private int sweepSlice(SnapshotRuns.Sweep sweep, int budget) {
         TableId table = sweep.table();
-        GroupState.Slice slice = state.rowsNotIn(table, sweep.run(), sweep.after(), SWEEP_SLICE);
+        GroupState.Slice slice = state.rowsNotIn(table, sweep.run(), sweep.after(), budget);
         SourceInfo source = new SourceInfo(SWEEP_DB, "", 0, null, 0, sweep.tsUs(), true, sweep.stampUs());
         writingRun = sweep.run();
+        long removed = sweep.removed();
         for (GroupState.Entry leftover : slice.leftovers()) {
             Row old = state.get(table, leftover.key());
             if (old == null) {
@@ -219,8 +242,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             Record<byte[], byte[]> record = new Record<>(ChangeEventCodec.key(delete), ChangeEventCodec.value(delete),
                     context.currentSystemTimeMs());
             change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, source, record, new Input(names.change(table), -1, -1));
+            removed++;
         }
-        long removed = sweep.removed() + slice.leftovers().size();
         if (slice.last() == null) {
             runs.swept(table, sweep.run());
             if (removed > 0) {
@@ -230,6 +253,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         } else {
             runs.saveSweep(new SnapshotRuns.Sweep(table, sweep.run(), slice.last(), sweep.tsUs(), sweep.stampUs(), removed));
         }
+        return slice.looked();
     }
 
     /** The inputs of this task that carry a table's rows: every partition behind a funnel, else this task's own. */
@@ -426,11 +450,14 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                 m -> m);
     }
 
-    private void passMarker(Marker marker, SourceInfo source, Record<byte[], byte[]> record) {
-        byte[] value = TargetEventCodec.value(new TargetEvent.MarkerPassage(marker, source, origin, origins));
+    private byte[] passage(Marker marker, SourceInfo source) {
+        return TargetEventCodec.value(new TargetEvent.MarkerPassage(marker, source, origin, origins));
+    }
+
+    private void passMarker(byte[] passage, long timestamp) {
         for (String topic : outputTopics) {
             for (int p = 0; p < spec.partitions(); p++) {
-                forward(topic, KeyCodec.markerKey(p), value, record.timestamp());
+                forward(topic, KeyCodec.markerKey(p), passage, timestamp);
             }
         }
     }

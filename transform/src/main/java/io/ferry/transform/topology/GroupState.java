@@ -60,7 +60,7 @@ final class GroupState implements RowLookup {
     }
 
     /** A slice of a sweep: the rows found not to belong to the run, and the last primary key looked at (null: the end). */
-    record Slice(List<Entry> leftovers, byte[] last) {
+    record Slice(List<Entry> leftovers, byte[] last, int looked) {
     }
 
     /**
@@ -84,7 +84,7 @@ final class GroupState implements RowLookup {
                     continue;
                 }
                 if (looked == maxRows) {
-                    return new Slice(out, last);
+                    return new Slice(out, last, looked);
                 }
                 looked++;
                 last = pk;
@@ -93,7 +93,7 @@ final class GroupState implements RowLookup {
                 }
             }
         }
-        return new Slice(out, null);
+        return new Slice(out, null, looked);
     }
 
     /** The snapshot run a held row was written in (0: none, or no such row). */

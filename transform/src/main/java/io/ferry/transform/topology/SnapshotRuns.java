@@ -38,6 +38,7 @@ final class SnapshotRuns {
     }
 
     private static final String SWEEP = "sweep";
+    private static final Bytes HELD = key("held", "");
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final Map<String, Long> runs = new HashMap<>();
@@ -109,6 +110,25 @@ final class SnapshotRuns {
     void saveSweep(Sweep s) {
         store.put(key(SWEEP, s.table().toString()), ByteBuffer.allocate(32 + s.after().length).putLong(s.run()).putLong(s.tsUs())
                 .putLong(s.stampUs()).putLong(s.removed()).put(s.after()).array());
+    }
+
+    /** Stops a sweep without marking its run swept (a newer run started on the table; its end sweeps). */
+    void dropSweep(TableId table) {
+        store.delete(key(SWEEP, table.toString()));
+    }
+
+    /** Keeps a marker passage back while sweeps are under way (the latest replaces an earlier one: ids only grow). */
+    void hold(byte[] passage) {
+        store.put(HELD, passage);
+    }
+
+    /** The marker passage held back, removed from the store. */
+    Optional<byte[]> takeHeld() {
+        byte[] held = store.get(HELD);
+        if (held != null) {
+            store.delete(HELD);
+        }
+        return Optional.ofNullable(held);
     }
 
     /** The sweep is done: every row of the table now belongs to its run. */
