@@ -148,17 +148,22 @@ public final class Capture implements AutoCloseable {
             if (closing) {
                 return;
             }
+            long t0 = System.nanoTime();
             publisher = new ChangePublisher(settings.pipeline(), settings.layout(), clientBase, admin);
             // fence an older capture first: it can no longer publish a schema version behind our back
             publisher.init();
+            long fenced = System.nanoTime();
             SchemaVersions versions = SchemaVersions.load(clientBase, settings.layout().names().schemas());
+            long schemas = System.nanoTime();
             for (SourceTable t : preflight.tables()) {
                 publisher.ensureChangeTopic(t.id());
             }
+            long topics = System.nanoTime();
             if (stamper == null) {
                 // after the fencing above: whatever an older capture committed is in the tails
                 stamper = Stamper.recover(clientBase, publisher.changeTopics().keySet());
             }
+            long stamps = System.nanoTime();
             Map<TableId, SourceTable> tables = preflight.tables().stream()
                     .collect(Collectors.toMap(SourceTable::id, Function.identity()));
             RecordConverter converter = new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
@@ -174,9 +179,17 @@ public final class Capture implements AutoCloseable {
                     .using(this::engineStopped)
                     .build();
             launchedAtNanos = System.nanoTime();
+            // each step waits on Kafka or loads classes: a restart's time to its first change starts here
+            log.info("capture of {} launched in {} ms (fencing {}, schema versions {}, change topics {}, last stamp {}, engine {})",
+                    settings.pipeline(), ms(launchedAtNanos - t0), ms(fenced - t0), ms(schemas - fenced), ms(topics - schemas),
+                    ms(stamps - topics), ms(launchedAtNanos - stamps));
             state = State.RUNNING;
             engineThread.submit(engine);
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** Debezium's completion callback: runs on the engine's thread when it stops, for whatever reason. */

@@ -30,6 +30,8 @@ public final class SchemaVersions {
         p.putAll(consumerBase);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // read to a known end once, at capture's start: a fetch that finds nothing new must not idle for the default 500 ms
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(schemaTopic, Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(schemaTopic, info.partition())).toList();

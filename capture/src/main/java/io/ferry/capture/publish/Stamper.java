@@ -54,6 +54,8 @@ public final class Stamper {
         p.putAll(clientBase);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // read to a known end once, at capture's start: a fetch that finds nothing new must not idle for the default 500 ms
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         long max = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
