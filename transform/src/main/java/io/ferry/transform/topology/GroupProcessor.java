@@ -154,12 +154,13 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
 
     private void process(ChangeEvent event, Record<byte[], byte[]> record, Input in) {
         event.match(row -> {
-            aligner.seen(in.input());
+            String input = in.input();
+            aligner.seen(input);
             if (group.pattern().isPresent() && !group.tables().contains(row.table())
                     && !group.pattern().get().matches(row.table())) {
                 return null;
             }
-            writingRun = runs.runOf(in.input());
+            writingRun = runs.runOf(input);
             onRow(row, record, in);
             return null;
         }, marker -> {
@@ -205,6 +206,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         long now = System.currentTimeMillis() * 1000;
         runs.beginSweep(table, run, source == null ? now : source.tsUs(), source == null ? 0 : source.stampUs());
+        log.info("transform {}: snapshot run {} of {} ended on every input; looking for rows of {} it did not write (read by an"
+                + " earlier, interrupted run), up to {} rows of state every {} ms", group.name(), run, table, table, sweepBudget,
+                SWEEP_EVERY.toMillis());
         sweeping = true; // the punctuator does the work, within its budget
     }
 
@@ -249,6 +253,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (removed > 0) {
                 log.warn("transform {}: snapshot run {} of {} ended without {} rows an earlier, interrupted run had read (or that"
                         + " streamed before it); deleted them as the source no longer has them", group.name(), sweep.run(), table, removed);
+            } else {
+                log.info("transform {}: snapshot run {} of {} left no rows of an earlier run behind", group.name(), sweep.run(), table);
             }
         } else {
             runs.saveSweep(new SnapshotRuns.Sweep(table, sweep.run(), slice.last(), sweep.tsUs(), sweep.stampUs(), removed));
