@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
-import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
@@ -21,16 +20,16 @@ public final class KraftStartNoise extends TurboFilter {
 
     private static final String NOT_CONTROLLER = "org.apache.kafka.common.errors.NotControllerException";
 
-    private final org.slf4j.Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
-
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         if (level != Level.ERROR || logger == null || !logger.getName().endsWith(".ControllerApis") || format == null
                 || !format.contains("apiKey=CONTROLLER_REGISTRATION") || !notController(t, params)) {
             return FilterReply.NEUTRAL;
         }
-        log.info("embedded Kafka: the broker registered with its controller before the controller was active; Kafka retries"
-                + " (it logs this as an ERROR, ControllerApis: NotControllerException; nothing is wrong)");
+        // the filter's own context, not SLF4J's factory: it is made while logback configures itself
+        logger.getLoggerContext().getLogger(EmbeddedKafka.class).info("embedded Kafka: the broker registered with its"
+                + " controller before the controller was active; Kafka retries (it logs this as an ERROR, ControllerApis:"
+                + " NotControllerException; nothing is wrong)");
         return FilterReply.DENY;
     }
 

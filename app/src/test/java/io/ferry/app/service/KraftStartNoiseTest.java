@@ -47,7 +47,8 @@ class KraftStartNoiseTest {
 
     @Test
     void theRegistrationRaceBecomesOneInfoLine() {
-        controllerApis.error(REGISTRATION, new CompletionException(new NotControllerException("The active controller appears to be node 1.")));
+        controllerApis.error(REGISTRATION,
+                new CompletionException(new NotControllerException("The active controller appears to be node 1.")));
 
         assertThat(levels()).doesNotContain(Level.ERROR);
         assertThat(seen.list).anySatisfy(e -> {
@@ -60,8 +61,8 @@ class KraftStartNoiseTest {
     @Test
     void otherErrorsOfTheControllerPassAsKafkaLogsThem() {
         controllerApis.error(REGISTRATION, new CompletionException(new TimeoutException("no answer")));
-        controllerApis.error("[ControllerApis nodeId=1] Unexpected error handling request RequestHeader(apiKey=CREATE_TOPICS, ...)",
-                new NotControllerException("The active controller appears to be node 2."));
+        controllerApis.error("[ControllerApis nodeId=1] Unexpected error handling request RequestHeader("
+                + "apiKey=CREATE_TOPICS, ...)", new NotControllerException("The active controller appears to be node 2."));
         context.getLogger("kafka.server.BrokerLifecycleManager").error(REGISTRATION, new NotControllerException("x"));
 
         assertThat(levels()).containsExactly(Level.ERROR, Level.ERROR, Level.ERROR);
