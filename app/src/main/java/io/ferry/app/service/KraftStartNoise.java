@@ -7,7 +7,7 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.Marker;
 
 /**
- * Turns one ERROR the embedded Kafka logs at almost every start into one INFO line: KRaft's broker registers with its
+ * Turns one ERROR the embedded Kafka logs at many of its starts into one INFO line: KRaft's broker registers with its
  * own controller a moment before that controller has activated, the controller answers {@code NotControllerException}
  * ("The active controller appears to be node 1"), Kafka's {@code ControllerApis} logs it as an unexpected error with a
  * stack trace, and the registration is retried and succeeds at once. An operator reading the log cannot tell that from
