@@ -7,6 +7,7 @@ import io.ferry.core.event.Marker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,6 +30,8 @@ final class MarkerAligner {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final Set<String> expected;
+    /** Unexpected inputs already in the store. */
+    private final Set<String> known = new HashSet<>();
 
     MarkerAligner(KeyValueStore<Bytes, byte[]> store, Set<String> expected) {
         this.store = store;
@@ -37,10 +40,14 @@ final class MarkerAligner {
 
     /** Records that an input delivered data, so later markers wait for it too. */
     void seen(String input) {
+        if (expected.contains(input) || known.contains(input)) {
+            return; // no store read per row: nothing removes an input once it is in the store
+        }
         Bytes k = key(input);
-        if (!expected.contains(input) && store.get(k) == null) {
+        if (store.get(k) == null) {
             store.put(k, NONE);
         }
+        known.add(input);
     }
 
     /** Records a marker from an input; returns the marker every input has now passed, if it is new. */
