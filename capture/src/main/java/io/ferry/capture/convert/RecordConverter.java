@@ -207,7 +207,6 @@ public final class RecordConverter {
     }
 
     /** The change's place within its transaction, from Debezium's transaction metadata (total_order counts from 1). */
-
     private static SourceInfo withTxSeq(SourceInfo info, Struct value) {
         if (value.schema().field("transaction") == null || value.getStruct("transaction") == null) {
             return info;

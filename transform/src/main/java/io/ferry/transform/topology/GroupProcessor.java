@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(GroupProcessor.class);
-    /** How often the punctuator goes on with a sweep, and how many rows of state one slice looks at. */
+    /** How often the punctuator goes on with the sweeps under way ({@link #sweepBudget} rows of state each time). */
     private static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofMillis(200);
     /** System property: rows of state one punctuation's sweeping looks at (default 5,000; small in tests). */
     static final String SWEEP_BUDGET_PROPERTY = "ferry.transform.sweep_budget";
@@ -224,7 +224,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             }
             budget -= sweepSlice(sweep, budget);
         }
-        sweeping = !runs.sweeps().isEmpty();
+        // a slice that stops short of its table's end has used all of the budget; budget left means every sweep is done
+        sweeping = budget <= 0;
         if (!sweeping) {
             runs.takeHeld().ifPresent(p -> passMarker(p, context.currentSystemTimeMs()));
         }

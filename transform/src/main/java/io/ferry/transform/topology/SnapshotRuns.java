@@ -83,10 +83,7 @@ final class SnapshotRuns {
     void wrote(TableId table, long run, BooleanSupplier tableHasRows) {
         byte[] t = tags.computeIfAbsent(table, x -> store.get(key("tags", x.toString())));
         if (t == null || (t[8] == 0 && ByteBuffer.wrap(t).getLong() != run)) {
-            boolean mixed = t != null || tableHasRows.getAsBoolean();
-            byte[] now = ByteBuffer.allocate(9).putLong(run).put((byte) (mixed ? 1 : 0)).array();
-            tags.put(table, now);
-            store.put(key("tags", table.toString()), now);
+            tag(table, run, t != null || tableHasRows.getAsBoolean());
         }
     }
 
@@ -135,7 +132,12 @@ final class SnapshotRuns {
     void swept(TableId table, long run) {
         store.delete(key(SWEEP, table.toString()));
         store.put(key("swept", table.toString()), longBytes(run));
-        byte[] now = ByteBuffer.allocate(9).putLong(run).put((byte) 0).array();
+        tag(table, run, false);
+    }
+
+    /** A table's tag: the run its rows were last written in, and whether rows of another run (or none) are among them. */
+    private void tag(TableId table, long run, boolean mixed) {
+        byte[] now = ByteBuffer.allocate(9).putLong(run).put((byte) (mixed ? 1 : 0)).array();
         tags.put(table, now);
         store.put(key("tags", table.toString()), now);
     }
