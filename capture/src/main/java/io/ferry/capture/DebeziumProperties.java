@@ -23,7 +23,7 @@ final class DebeziumProperties {
         TopicNames names = settings.layout().names();
         Properties p = new Properties();
         p.putAll(dialect.debeziumProperties(settings.pipeline()));
-        p.put("name", "ferry-" + settings.pipeline());
+        p.put("name", StoredOffsets.engineName(settings.pipeline()));
         p.put("topic.prefix", settings.pipeline());
 
         List<String> include = new ArrayList<>(settings.source().tables());

@@ -2,6 +2,7 @@ package io.ferry.app.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.capture.StoredOffsets;
 import io.ferry.capture.source.SourceDialect;
 import io.ferry.core.config.PipelineConfig;
 import io.ferry.core.config.SinkSettings;
@@ -31,6 +32,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * its own. The writes carry the lowest possible Cassandra write timestamp, so any change applied after the copy wins over
  * it. A row that does not map, or that the sink can never write, goes to the dead-letter topic; a write that fails for a
  * while (target down) is retried.
+ *
+ * <p>No copy begins before capture's stored offsets say its initial snapshot is done ({@link StoredOffsets}): a copy
+ * counts on every change made after it read the source reaching the change topic, and a capture that started again
+ * before then would snapshot again from the log's current position, so whatever changed while it was down (a row the
+ * copy had written and the source then deleted) would never reach the target. With tables that go through Debezium's
+ * snapshot in the same pipeline, the copies therefore begin once that snapshot has ended.
  */
 final class DirectCopy implements BulkCopy {
 
@@ -57,12 +66,20 @@ final class DirectCopy implements BulkCopy {
     private final RowMapper mapper;
     private final SourceInfo copied;
     private final Map<String, List<TargetMapping>> byTopic = new LinkedHashMap<>();
+    private final Properties clientBase;
+    /** Set once capture's offsets said its initial snapshot is done: from then on a restarted capture streams on. */
+    private volatile boolean snapshotStored;
+    private boolean saidWaiting;
+    private String lastProblem;
 
     /**
      * @param mappings the direct mappings of this sink whose tables are copied
+     * @param clientBase the Kafka client settings, to read capture's stored offsets
      */
-    DirectCopy(PipelineConfig config, SinkSettings sink, SchemaCatalog catalog, TargetShapesView shapes, List<TargetMapping> mappings) {
+    DirectCopy(PipelineConfig config, SinkSettings sink, SchemaCatalog catalog, TargetShapesView shapes, List<TargetMapping> mappings,
+            Properties clientBase) {
         this.config = config;
+        this.clientBase = clientBase;
         this.sink = sink;
         this.catalog = catalog;
         this.shapes = shapes;
@@ -78,6 +95,31 @@ final class DirectCopy implements BulkCopy {
     @Override
     public Set<String> topics() {
         return byTopic.keySet();
+    }
+
+    @Override
+    public Optional<String> waitingFor() {
+        if (!snapshotStored) {
+            try {
+                snapshotStored = StoredOffsets.initialSnapshotDone(config, clientBase);
+            } catch (RuntimeException e) {
+                String problem = "capture's offsets, which cannot be read (" + e.getMessage() + ")";
+                if (!problem.equals(lastProblem)) {
+                    lastProblem = problem;
+                    log.warn("sink {}: the bulk copies wait for {}; trying again every second", sink.name(), problem, e);
+                }
+                return Optional.of(problem);
+            }
+        }
+        if (snapshotStored) {
+            return Optional.empty();
+        }
+        if (!saidWaiting) {
+            saidWaiting = true;
+            log.info("sink {}: the bulk copies wait until capture's offsets record the end of its initial snapshot (a capture"
+                    + " started again before then would snapshot again and miss what changed while it was down)", sink.name());
+        }
+        return Optional.of("capture's offsets to record the end of its initial snapshot");
     }
 
     /** Thrown from inside the row stream to stop reading. */

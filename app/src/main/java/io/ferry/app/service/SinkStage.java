@@ -46,7 +46,7 @@ final class SinkStage implements Stage {
             Set<TableId> copied = DirectMappings.copied(context.config());
             List<TargetMapping> copies = direct.stream().filter(m -> copied.contains(m.entity().from().exact().orElseThrow())).toList();
             if (!copies.isEmpty()) {
-                runner.copyFirst(new DirectCopy(context.config(), settings, catalog, shapes, copies));
+                runner.copyFirst(new DirectCopy(context.config(), settings, catalog, shapes, copies, context.clientBase()));
             }
         }
         runner.start();

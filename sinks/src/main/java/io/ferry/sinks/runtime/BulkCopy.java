@@ -1,6 +1,7 @@
 package io.ferry.sinks.runtime;
 
 import io.ferry.core.topic.DeadLetter;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +23,15 @@ public interface BulkCopy {
      * @throws RuntimeException for anything else; the runner copies again after a pause
      */
     void copy(String topic, Progress progress) throws InterruptedException;
+
+    /**
+     * Empty when a copy may begin now, else what it waits for ("capture's offsets to ..."), shown in the status. The
+     * runner asks before every copy it begins (a first one or one that starts again), at most once a second per table,
+     * from its polling thread.
+     */
+    default Optional<String> waitingFor() {
+        return Optional.empty();
+    }
 
     /** What a copy reports to the runner; called from the copy's thread. */
     interface Progress {

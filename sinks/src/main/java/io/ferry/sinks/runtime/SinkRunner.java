@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -402,6 +403,11 @@ public final class SinkRunner implements AutoCloseable {
             case NONE, IN_PROGRESS -> {
                 if (!owned.contains(new TopicPartition(topic, 0))) {
                     status.add(topic + ": waiting for the copy by the member that holds partition 0");
+                    return;
+                }
+                Optional<String> waiting = b.waitingFor();
+                if (waiting.isPresent()) {
+                    status.add(topic + ": waiting for " + waiting.get());
                     return;
                 }
                 Map<TopicPartition, OffsetAndMetadata> noted = new HashMap<>();

@@ -249,10 +249,16 @@ class SinkRunnerIT {
         java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger copiesDone = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean gate = new java.util.concurrent.atomic.AtomicBoolean();
         BulkCopy copy = new BulkCopy() {
             @Override
             public java.util.Set<String> topics() {
                 return java.util.Set.of(change);
+            }
+
+            @Override
+            public Optional<String> waitingFor() {
+                return gate.get() ? Optional.empty() : Optional.of("the test's gate");
             }
 
             @Override
@@ -288,7 +294,14 @@ class SinkRunnerIT {
                 r.start();
                 runners.add(r);
             }
-            await("one member copies, the other waits for it").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            await("no copy begins while the copy says it waits").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(runners).extracting(r -> String.join(";", r.copyStatus()))
+                            .anySatisfy(x -> assertThat(x).contains(change + ": waiting for the test's gate")));
+            Thread.sleep(2_000);
+            assertThat(mostAtOnce.get()).as("copies begun before the gate opened").isZero();
+            assertThat(balances(pg)).isEmpty();
+            gate.set(true);
+                        await("one member copies, the other waits for it").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(runners).extracting(r -> String.join(";", r.copyStatus()))
                         .anySatisfy(x -> assertThat(x).contains(change + ": copying"))
                         .anySatisfy(x -> assertThat(x).contains("waiting for the copy by the member that holds partition 0"));
