@@ -90,9 +90,13 @@ class BulkCopyRestartIT {
         Files.deleteIfExists(firstLog);
         Files.deleteIfExists(secondLog);
 
-        Process first = ChildJvm.start(Ferry.class, "768m", "bulk copy of ferry.bulkrestart.change.public.accounts's table done",
-                firstLog, "run", "--config", file.toString());
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Process first = ChildJvm.start(Ferry.class, "768m", "pipeline bulkrestart running", firstLog, "run", "--config", file.toString());
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> Files.readString(firstLog)
+                    .contains("bulk copy of ferry.bulkrestart.change.public.accounts's table done"));
+        } finally {
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
         assertThat(rows(pg, DST)).as("the copy wrote every row before the kill").hasSize(2000);
         String log = Files.readString(firstLog);
         int snapshotEnd = log.indexOf("of bulkrestart ends");

@@ -22,7 +22,7 @@ import org.apache.kafka.connect.json.JsonConverter;
 
 /**
  * Capture's Debezium offsets as its offset store keeps them in the pipeline's offsets topic, read by another stage
- * (maybe in another process). A sink's bulk copy asks {@link #initialSnapshotDone}: it reads the source as it is and
+ * (maybe in another process). A sink's bulk copy waits for a {@link #watch} to see the initial snapshot done: it reads the source as it is and
  * counts on every later change reaching the change topic, which holds only once the offsets say Debezium's initial
  * snapshot is done. A capture that starts again before that snapshots again from the log's current position, and the
  * changes committed while it was down are in neither that snapshot's copied tables (it reads one row of each) nor the
@@ -30,21 +30,121 @@ import org.apache.kafka.connect.json.JsonConverter;
  */
 public final class StoredOffsets {
 
-    private static final Duration READ_FOR = Duration.ofSeconds(10);
-
     private StoredOffsets() {
     }
 
     /**
-     * True when the latest offsets capture stored say its initial snapshot is done, judged by Debezium's own reading of
-     * them (as a restarted engine decides whether to snapshot again); false before any are stored, while the snapshot
-     * runs, or when the topic cannot be read to its end within 10 s. PostgreSQL sources only (the direct path's).
+     * Starts following capture's stored offsets (a thread and a consumer of its own) until they say Debezium's initial
+     * snapshot is done, judged by Debezium's own reading of them (as a restarted engine decides whether to snapshot
+     * again). PostgreSQL sources only (the direct path's).
+     *
+     * @param clientId the consumer's client id (unique in the process)
      */
-    public static boolean initialSnapshotDone(PipelineConfig config, Properties clientBase) {
-        return latest(config, clientBase).map(offset -> initialSnapshotDone(config.pipeline().name(), config.source(), offset)).orElse(false);
+    public static Watch watch(PipelineConfig config, Properties clientBase, String clientId) {
+        return new Watch(config, clientBase, clientId);
     }
 
-    /** As above, for offsets already read. */
+    /**
+     * Follows the offsets topic from its start, keeping its position, and looks at the latest offsets of this pipeline's
+     * engine whenever it has read up to the topic's end; stops once they say the snapshot is done. Never throws: a failure
+     * is kept ({@link #problem()}) and the watch tries again a second later.
+     */
+    public static final class Watch implements AutoCloseable {
+
+        private final PipelineConfig config;
+        private final Properties props = new Properties();
+        private final Thread thread;
+        private volatile boolean done;
+        private volatile boolean closed;
+        private volatile String problem;
+        private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+        private Watch(PipelineConfig config, Properties clientBase, String clientId) {
+            this.config = config;
+            props.putAll(clientBase);
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            thread = new Thread(this::run, clientId);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** True once the stored offsets said the initial snapshot is done (for good: the watch has stopped). */
+        public boolean done() {
+            return done;
+        }
+
+        /** The last failure to read or judge the offsets, while it lasts. */
+        public Optional<String> problem() {
+            return Optional.ofNullable(problem);
+        }
+
+        private void run() {
+            String topic = new TopicNames(config.pipeline().name()).captureOffsets();
+            String engine = engineName(config.pipeline().name());
+            JsonConverter json = converter();
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                Map<String, ?> latest = null;
+                while (!closed && !done) {
+                    try {
+                        if (c.assignment().isEmpty()) {
+                            var infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+                            if (infos == null || infos.isEmpty()) {
+                                Thread.sleep(1000);
+                                continue;
+                            }
+                            List<TopicPartition> partitions = infos.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
+                            c.assign(partitions);
+                            c.seekToBeginning(partitions);
+                        }
+                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                            if (ours(json, topic, engine, r.key())) {
+                                latest = offset(json, topic, r.value());
+                            }
+                        }
+                        boolean atEnd = c.assignment().stream().allMatch(tp -> c.currentLag(tp).orElse(-1) == 0);
+                        if (atEnd && latest != null) {
+                            done = initialSnapshotDone(config.pipeline().name(), config.source(), latest);
+                        }
+                        problem = null;
+                    } catch (org.apache.kafka.common.errors.WakeupException e) {
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        problem = e.toString();
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                    }
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+
+        /** Stops the watch and waits for its thread (up to 10 s). */
+        @Override
+        public void close() {
+            closed = true;
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** True when these offsets, read as Debezium reads them on a restart, say its initial snapshot is done. */
     static boolean initialSnapshotDone(String pipeline, SourceSettings source, Map<String, ?> offset) {
         if (!"postgres".equals(source.type())) {
             throw new IllegalArgumentException("stored offsets are read for PostgreSQL sources only, not " + source.type());
@@ -62,49 +162,22 @@ public final class StoredOffsets {
         return "ferry-" + pipeline;
     }
 
-    /** The last offsets stored under this pipeline's engine, decoded as the offset store encodes them. */
-    private static Optional<Map<String, ?>> latest(PipelineConfig config, Properties clientBase) {
-        String topic = new TopicNames(config.pipeline().name()).captureOffsets();
-        String engine = engineName(config.pipeline().name());
-        Properties p = new Properties();
-        p.putAll(clientBase);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + config.pipeline().name() + "-offsets-reader");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+    /** The converter the offset store writes with (Kafka Connect's JSON, no schemas). */
+    static JsonConverter converter() {
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "false"), false);
-        long deadline = System.nanoTime() + READ_FOR.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var infos = consumer.partitionsFor(topic, READ_FOR);
-            List<TopicPartition> partitions = infos == null ? List.of()
-                    : infos.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
-            if (partitions.isEmpty()) {
-                return Optional.empty();
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_FOR);
-            Map<String, ?> latest = null;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, READ_FOR) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    return Optional.empty();
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || !(json.toConnectData(topic, r.key()).value() instanceof List<?> key) || key.isEmpty()
-                            || !engine.equals(key.get(0))) {
-                        continue;
-                    }
-                    Object value = r.value() == null ? null : json.toConnectData(topic, r.value()).value();
-                    latest = value instanceof Map<?, ?> m ? asOffset(m) : null;
-                }
-            }
-            return Optional.ofNullable(latest);
-        }
+        return json;
     }
 
+    /** True when an offsets record's key ({@code [engine name, source partition]}) is this engine's. */
+    static boolean ours(JsonConverter json, String topic, String engine, byte[] key) {
+        return key != null && json.toConnectData(topic, key).value() instanceof List<?> k && !k.isEmpty() && engine.equals(k.get(0));
+    }
+
+    /** An offsets record's value as the engine reads it back, null for a tombstone. */
     @SuppressWarnings("unchecked")
-    private static Map<String, ?> asOffset(Map<?, ?> m) {
-        return (Map<String, ?>) m;
+    static Map<String, ?> offset(JsonConverter json, String topic, byte[] value) {
+        Object v = value == null ? null : json.toConnectData(topic, value).value();
+        return v instanceof Map<?, ?> m ? (Map<String, ?>) m : null;
     }
 }

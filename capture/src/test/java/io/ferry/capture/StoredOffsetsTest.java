@@ -51,4 +51,22 @@ class StoredOffsetsTest {
         assertThatThrownBy(() -> StoredOffsets.initialSnapshotDone("shop", source("mariadb"), snapshotRecord(true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mariadb");
     }
+
+    @Test
+    void offsetsAreReadBackAsTheOffsetStoreWroteThem() {
+        // as Kafka Connect's offset writer encodes them: key [engine, partition], value the offset map
+        var json = StoredOffsets.converter();
+        String topic = "ferry.shop.capture-offsets";
+        byte[] key = json.fromConnectData(topic, null, List.of("ferry-shop", Map.of("server", "shop")));
+        byte[] otherKey = json.fromConnectData(topic, null, List.of("ferry-other", Map.of("server", "other")));
+        assertThat(StoredOffsets.ours(json, topic, "ferry-shop", key)).isTrue();
+        assertThat(StoredOffsets.ours(json, topic, "ferry-shop", otherKey)).isFalse();
+        assertThat(StoredOffsets.ours(json, topic, "ferry-shop", null)).isFalse();
+        for (boolean last : new boolean[] {false, true}) {
+            Map<String, ?> read = StoredOffsets.offset(json, topic, json.fromConnectData(topic, null, snapshotRecord(last)));
+            assertThat(StoredOffsets.initialSnapshotDone("shop", source("postgres"), read)).as("last snapshot record: " + last)
+                    .isEqualTo(last);
+        }
+        assertThat(StoredOffsets.offset(json, topic, null)).as("a tombstone").isNull();
+    }
 }

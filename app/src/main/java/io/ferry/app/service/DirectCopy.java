@@ -67,9 +67,13 @@ final class DirectCopy implements BulkCopy {
     private final SourceInfo copied;
     private final Map<String, List<TargetMapping>> byTopic = new LinkedHashMap<>();
     private final Properties clientBase;
-    /** Set once capture's offsets said its initial snapshot is done: from then on a restarted capture streams on. */
+    /**
+     * Set once capture's offsets said its initial snapshot is done: from then on a restarted capture streams on (unless
+     * someone resets its offsets by hand; then restart the sinks too).
+     */
     private volatile boolean snapshotStored;
-    private boolean saidWaiting;
+    /** Follows capture's offsets until then (the runner's poll thread only, and its stop). */
+    private volatile StoredOffsets.Watch watch;
     private String lastProblem;
 
     /**
@@ -99,27 +103,36 @@ final class DirectCopy implements BulkCopy {
 
     @Override
     public Optional<String> waitingFor() {
-        if (!snapshotStored) {
-            try {
-                snapshotStored = StoredOffsets.initialSnapshotDone(config, clientBase);
-            } catch (RuntimeException e) {
-                String problem = "capture's offsets, which cannot be read (" + e.getMessage() + ")";
-                if (!problem.equals(lastProblem)) {
-                    lastProblem = problem;
-                    log.warn("sink {}: the bulk copies wait for {}; trying again every second", sink.name(), problem, e);
-                }
-                return Optional.of(problem);
-            }
-        }
         if (snapshotStored) {
             return Optional.empty();
         }
-        if (!saidWaiting) {
-            saidWaiting = true;
+        if (watch == null) {
+            watch = StoredOffsets.watch(config, clientBase, "ferry-" + config.pipeline().name() + "-" + sink.name() + "-offsets-watch");
             log.info("sink {}: the bulk copies wait until capture's offsets record the end of its initial snapshot (a capture"
                     + " started again before then would snapshot again and miss what changed while it was down)", sink.name());
         }
-        return Optional.of("capture's offsets to record the end of its initial snapshot");
+        if (watch.done()) {
+            snapshotStored = true;
+            watch.close();
+            watch = null;
+            log.info("sink {}: capture's offsets record the end of its initial snapshot; the bulk copies may begin", sink.name());
+            return Optional.empty();
+        }
+        Optional<String> problem = watch.problem();
+        if (problem.isPresent() && !problem.get().equals(lastProblem)) {
+            log.warn("sink {}: cannot read capture's offsets ({}); trying again every second", sink.name(), problem.get());
+        }
+        lastProblem = problem.orElse(null);
+        return Optional.of(problem.map(p -> "capture's offsets, which cannot be read (" + p + ")")
+                .orElse("capture's offsets to record the end of its initial snapshot"));
+    }
+
+    @Override
+    public void close() {
+        StoredOffsets.Watch w = watch;
+        if (w != null) {
+            w.close();
+        }
     }
 
     /** Thrown from inside the row stream to stop reading. */

@@ -27,10 +27,14 @@ public interface BulkCopy {
     /**
      * Empty when a copy may begin now, else what it waits for ("capture's offsets to ..."), shown in the status. The
      * runner asks before every copy it begins (a first one or one that starts again), at most once a second per table,
-     * from its polling thread.
+     * from its polling thread: it must answer at once.
      */
     default Optional<String> waitingFor() {
         return Optional.empty();
+    }
+
+    /** Called once when the runner stops: ends whatever {@link #waitingFor} started. */
+    default void close() {
     }
 
     /** What a copy reports to the runner; called from the copy's thread. */

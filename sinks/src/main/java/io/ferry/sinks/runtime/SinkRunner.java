@@ -87,6 +87,8 @@ public final class SinkRunner implements AutoCloseable {
     private final Map<String, Long> nextCopyCheck = new HashMap<>();
     private volatile List<String> copyStatus = List.of();
     private java.util.concurrent.ExecutorService copier;
+    /** Why each change topic's copy has not begun yet, as the last look found (poll thread only). */
+    private final Map<String, String> copyWaits = new HashMap<>();
 
     /** Committed-offset metadata of a change topic whose copy has begun and not finished: the offsets are where it ended then. */
     static final String COPY_IN_PROGRESS = "ferry:bulk-copy-in-progress";
@@ -321,6 +323,10 @@ public final class SinkRunner implements AutoCloseable {
             if (copier != null) {
                 copier.shutdownNow();
             }
+            BulkCopy b = bulk;
+            if (b != null) {
+                b.close();
+            }
             consumer.close(Duration.ofSeconds(10));
             producer.close(Duration.ofSeconds(10));
             stopped.countDown();
@@ -378,7 +384,7 @@ public final class SinkRunner implements AutoCloseable {
                 continue;
             }
             if (now < nextCopyCheck.getOrDefault(topic, 0L)) {
-                status.add(topic + ": waiting for the copy");
+                status.add(topic + ": " + copyWaits.getOrDefault(topic, "waiting for the copy"));
                 continue;
             }
             nextCopyCheck.put(topic, now + Duration.ofSeconds(1).toNanos());
@@ -402,14 +408,15 @@ public final class SinkRunner implements AutoCloseable {
             case DONE -> release(topic, owned, committed);
             case NONE, IN_PROGRESS -> {
                 if (!owned.contains(new TopicPartition(topic, 0))) {
-                    status.add(topic + ": waiting for the copy by the member that holds partition 0");
+                    waitFor(topic, "waiting for the copy by the member that holds partition 0", status);
                     return;
                 }
                 Optional<String> waiting = b.waitingFor();
                 if (waiting.isPresent()) {
-                    status.add(topic + ": waiting for " + waiting.get());
+                    waitFor(topic, "waiting for " + waiting.get(), status);
                     return;
                 }
+                copyWaits.remove(topic);
                 Map<TopicPartition, OffsetAndMetadata> noted = new HashMap<>();
                 if (CopyMark.of(committed) == CopyMark.NONE) {
                     // every change already in the topic was committed at the source before the copy reads it
@@ -437,7 +444,13 @@ public final class SinkRunner implements AutoCloseable {
         }
     }
 
-    /** A copy ended: done (its dead letters sent, the offsets committed without the mark), or to be tried again. */
+    /** Notes why a topic's copy does not begin, shown in the status until the next look (a second later). */
+    private void waitFor(String topic, String why, List<String> status) {
+        copyWaits.put(topic, why);
+        status.add(topic + ": " + why);
+    }
+
+        /** A copy ended: done (its dead letters sent, the offsets committed without the mark), or to be tried again. */
     private void finishCopy(CopyTask task, List<TopicPartition> owned) {
         Throwable failed = null;
         try {

@@ -301,7 +301,7 @@ class SinkRunnerIT {
             assertThat(mostAtOnce.get()).as("copies begun before the gate opened").isZero();
             assertThat(balances(pg)).isEmpty();
             gate.set(true);
-                        await("one member copies, the other waits for it").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            await("one member copies, the other waits for it").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(runners).extracting(r -> String.join(";", r.copyStatus()))
                         .anySatisfy(x -> assertThat(x).contains(change + ": copying"))
                         .anySatisfy(x -> assertThat(x).contains("waiting for the copy by the member that holds partition 0"));
