@@ -116,8 +116,9 @@ public final class PipelineOptions {
     public static final Option<Boolean> TRANSFORM_BULK_COPY = withDefault("bulk_copy", OptionTypes.bool(), true,
             "With direct: true and source.snapshot: initial, a table that only direct mappings read is not snapshotted through"
                     + " Kafka: each sink copies it itself (the source table read over JDBC in one transaction, mapped, written in large"
-                    + " batches), then applies the table's changes from where its change topic ended when the copy began. The sink"
-                    + " reports SNAPSHOTTING until its copies are done. false: Debezium's snapshot of the table goes through the change"
+                    + " batches), then applies the table's changes from where its change topic ended when the copy began. The copies"
+                    + " begin once capture's offsets record the end of Debezium's initial snapshot. The sink reports SNAPSHOTTING"
+                    + " until its copies are done. false: Debezium's snapshot of the table goes through the change"
                     + " topic like any other.");
     public static final Section TRANSFORM = Section.of("transform", "the mapping stage", false, TRANSFORM_DIRECT, TRANSFORM_BULK_COPY);
 
