@@ -450,7 +450,7 @@ public final class SinkRunner implements AutoCloseable {
         status.add(topic + ": " + why);
     }
 
-        /** A copy ended: done (its dead letters sent, the offsets committed without the mark), or to be tried again. */
+    /** A copy ended: done (its dead letters sent, the offsets committed without the mark), or to be tried again. */
     private void finishCopy(CopyTask task, List<TopicPartition> owned) {
         Throwable failed = null;
         try {
