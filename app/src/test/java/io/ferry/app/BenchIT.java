@@ -62,6 +62,7 @@ class BenchIT {
             assertThat(backlog.path("events").asLong()).as(who).isEqualTo(5000);
             assertThat(backlog.path("inserts").asLong() + backlog.path("updates").asLong()).isEqualTo(5000);
             assertThat(backlog.path("events_per_s").asLong()).as(who).isPositive();
+            assertThat(backlog.path("stopped_cleanly").isBoolean()).as(who + ": whether SIGTERM stopped it or it was killed").isTrue();
             assertTimeline(who, backlog, true);
             JsonNode process = run.path("process");
             assertThat(process.path("cpu_seconds").asDouble()).as(who + ": its own JVM's CPU").isPositive();

@@ -383,7 +383,10 @@ public final class Bench implements AutoCloseable {
             throws Exception {
         double cpu = cpu(contender);
         say("backlog: stopping " + who + " ...");
-        contender.stop();
+        boolean clean = contender.stop();
+        if (!clean) {
+            say("backlog: " + who + " did not stop within a minute of SIGTERM and was killed");
+        }
         AtomicReference<ExpectedNames> expected = new AtomicReference<>();
         try (DrainTimeline timeline = new DrainTimeline(() -> expected.get() == null ? 0 : expected.get().seen(),
                 contender::cpuSeconds, server)) {
@@ -401,7 +404,7 @@ public final class Bench implements AutoCloseable {
             points.forEach(p -> say("  " + DrainTimeline.describe(p)));
             return new BenchResult.Backlog(b.events(), options.backlogTransaction(), b.insertTo() - b.insertFrom() + 1, b.updates(),
                     round(b.seconds()), round(seconds), Math.round(b.events() / seconds), round(start), round(cpu(contender) - cpu),
-                    points);
+                    clean, points);
         }
     }
 

@@ -10,8 +10,14 @@ interface Contender extends AutoCloseable {
     /** Starts copying (the first time: the snapshot; later: from where it stopped); returns the seconds until it said it was up. */
     double start() throws BenchAborted;
 
-    /** Stops copying, keeping its position, so changes queue at the source (the backlog phase). */
-    void stop();
+    /**
+     * Stops copying, keeping its position, so changes queue at the source (the backlog phase). When it returns, nothing the
+     * stopped contender left behind holds its next start back (the peer: its sink's members of the consumer group).
+     *
+     * @return false when it did not stop as asked and had to be killed
+     * @throws BenchAborted when what it left behind does not go away
+     */
+    boolean stop() throws BenchAborted;
 
     /** Fails when the contender died on its own: a phase waiting for it would only time out. */
     default void checkAlive() throws BenchAborted {

@@ -117,24 +117,33 @@ final class JavaProcess {
         }
     }
 
-    /** SIGTERM (a clean stop: offsets committed), SIGKILL after a minute; the process's figures are kept first. */
-    void stop() {
+    /**
+     * SIGTERM (a clean stop: offsets committed), SIGKILL after a minute; the process's figures are kept first.
+     *
+     * @return false when it had to be killed (it did not end within a minute of SIGTERM); true otherwise, also when it was
+     *         not running
+     */
+    boolean stop() {
+        boolean clean = true;
         if (process == null) {
-            return;
+            return clean;
         }
         if (process.isAlive()) {
             sample();
             process.destroy();
             try {
                 if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                    clean = false;
                     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
+                clean = false;
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }
         process = null;
+        return clean;
     }
 
     private void sample() {

@@ -45,8 +45,14 @@ abstract class JvmContender implements Contender {
     }
 
     @Override
-    public final void stop() {
-        process.stop();
+    public final boolean stop() throws BenchAborted {
+        boolean clean = process.stop();
+        afterStop();
+        return clean;
+    }
+
+    /** Anything to wait for once the JVM is gone, before the next start (what a killed JVM left behind). */
+    void afterStop() throws BenchAborted {
     }
 
     @Override

@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The peer: what a team would deploy instead of Ferry. Kafka Connect in standalone mode (its own JVM, the classpath that
@@ -18,8 +22,13 @@ import java.util.stream.Collectors;
  * ({@link BenchBroker}, counted with the peer). The sink has the
  * settings Debezium documents for throughput: upsert, a large {@code batch.size} with the consumer's
  * {@code max.poll.records} raised to match, {@code use.reduction.buffer}; the JDBC URL rewrites batched inserts. The
- * target table exists beforehand, as for Ferry's sink it would be created with the same types. Stopping is SIGTERM (the
- * worker commits its offsets and stops its tasks); starting again runs a new worker on the same offsets file.
+ * target table exists beforehand, as for Ferry's sink it would be created with the same types. The worker discovers its
+ * plugins through their ServiceLoader manifests ({@code plugin.discovery=service_load}, which Kafka Connect advises at
+ * start when every plugin has one; the default also scans the classpath, ~2.5 s of each start here). Stopping is SIGTERM
+ * (the worker commits its offsets and stops its tasks), then a wait until the sink's consumer group has no member: a worker
+ * that hangs in its shutdown is killed after a minute, and its sink tasks' consumers stay in the group until their session
+ * times out, which a worker started meanwhile would wait out in its first rebalance (seen once in 18 stops, session 19: 33 s
+ * of its drain). Starting again runs a new worker on the same offsets file.
  */
 final class KafkaConnectPeer extends JvmContender {
 
@@ -29,6 +38,10 @@ final class KafkaConnectPeer extends JvmContender {
             + " its broker in a JVM of its own with %s";
     static final int BATCH_SIZE = 5000;
     static final int PARTITIONS = 6;
+    /** The sink's consumer group: Kafka Connect names it {@code connect-<connector name>}. */
+    static final String SINK_GROUP = "connect-bench-sink";
+    /** Longer than the sink consumers' session timeout (Kafka's default, 45 s). */
+    private static final Duration GROUP_EMPTY = Duration.ofMinutes(2);
     /** One per core of the machine the figures are taken on; more only share the same two cores. */
     static final int SINK_TASKS = 2;
     /** Kafka's {@code connect-standalone.sh} default ({@code KAFKA_HEAP_OPTS}). */
@@ -59,6 +72,20 @@ final class KafkaConnectPeer extends JvmContender {
     /** Starts the peer's broker, before the phases: a team's Kafka is up before it deploys connectors, so its start is not timed. */
     void startBroker() throws BenchAborted {
         BenchBroker.start(broker);
+    }
+
+    @Override
+    void afterStop() throws BenchAborted {
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(config)) {
+            GroupMembers.awaitNone(admin, SINK_GROUP, GROUP_EMPTY);
+        } catch (KafkaException e) {
+            throw new BenchAborted("cannot ask " + bootstrapServers + " for the consumer group " + SINK_GROUP + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchAborted("interrupted while waiting for the consumer group " + SINK_GROUP + " to empty", e);
+        }
     }
 
     private static List<String> jvmOptions(Path dir) {
@@ -107,6 +134,7 @@ final class KafkaConnectPeer extends JvmContender {
         p.put("offset.flush.interval.ms", "5000");
         p.put("listeners", "http://127.0.0.1:0");
         p.put("connector.client.config.override.policy", "All");
+        p.put("plugin.discovery", "service_load");
         return p;
     }
 

@@ -53,9 +53,10 @@ final class LogicalReplicationFloor implements Contender {
     }
 
     @Override
-    public void stop() {
+    public boolean stop() {
         try (Connection target = pg.connect(targetDatabase); Statement t = target.createStatement()) {
             t.execute("ALTER SUBSCRIPTION " + NAME + " DISABLE");
+            return true;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot disable the subscription " + NAME + ": " + e.getMessage(), e);
         }

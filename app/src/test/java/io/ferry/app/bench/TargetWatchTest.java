@@ -34,7 +34,8 @@ class TargetWatchTest {
             }
 
             @Override
-            public void stop() {
+            public boolean stop() {
+                return true;
             }
 
             @Override
