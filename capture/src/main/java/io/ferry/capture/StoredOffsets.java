@@ -87,6 +87,7 @@ public final class StoredOffsets {
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer = c;
                 Map<String, ?> latest = null;
+                boolean judged = true; // the latest offsets were judged already (or there are none yet)
                 while (!closed && !done) {
                     try {
                         if (c.assignment().isEmpty()) {
@@ -102,11 +103,14 @@ public final class StoredOffsets {
                         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                             if (ours(json, topic, engine, r.key())) {
                                 latest = offset(json, topic, r.value());
+                                judged = false;
                             }
                         }
                         boolean atEnd = c.assignment().stream().allMatch(tp -> c.currentLag(tp).orElse(-1) == 0);
-                        if (atEnd && latest != null) {
+                        if (atEnd && !judged) {
+                            // judged once per new offset at the topic's end: offsets flush every second, polls return sooner
                             done = initialSnapshotDone(config.pipeline().name(), config.source(), latest);
+                            judged = true;
                         }
                         problem = null;
                     } catch (org.apache.kafka.common.errors.WakeupException e) {

@@ -393,7 +393,7 @@ public final class SinkRunner implements AutoCloseable {
             } catch (org.apache.kafka.common.KafkaException e) {
                 // the group is rebalancing, the coordinator moved, a timeout: look again in a second
                 log.warn("sink {}: cannot read or commit the offsets of {} for its bulk copy ({}); trying again", name, topic, e.toString());
-                status.add(topic + ": waiting for the group's offsets");
+                waitFor(topic, "waiting for the group's offsets", status);
             }
         }
         copyStatus = List.copyOf(status);
