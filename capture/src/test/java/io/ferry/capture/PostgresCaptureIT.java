@@ -162,6 +162,7 @@ class PostgresCaptureIT {
                 assertThat(e.schemaVersion()).isEqualTo(1);
             });
             assertThat(streamed.get(0).source().order()).isLessThan(streamed.get(2).source().order());
+            TestSources.assertLastEventIsATable("pg-basic");
 
             // one transaction, three changes: txSeq counts them, tsUs is shared
             try (Connection c = pg.connect("capture_pg"); Statement s = c.createStatement()) {
@@ -218,4 +219,5 @@ class PostgresCaptureIT {
                         .noneMatch(n -> n.contains("kafka-admin-client-thread") && (n.contains("debezium") || n.contains("ferry-capture")))
                         .noneMatch(n -> n.contains("ferry-pg-basic")));
     }
+
 }
