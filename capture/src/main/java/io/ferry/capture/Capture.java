@@ -75,7 +75,8 @@ public final class Capture implements AutoCloseable {
     private volatile Throwable lastFailure;
     private volatile boolean closing;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
-    private boolean warnedLastEvent;
+    private volatile boolean warnedLastEvent;
+    private volatile LastEventSummary.Outcome lastEventSummary = new LastEventSummary.Outcome(LastEventSummary.Outcome.Status.NOT_YET, "");
     private ChangePublisher publisher;
     private Stamper stamper;
     private Duration backoff = Duration.ofSeconds(1);
@@ -140,6 +141,7 @@ public final class Capture implements AutoCloseable {
             capture.scheduler.scheduleWithFixedDelay(capture.heartbeats::beat, every, every, TimeUnit.MILLISECONDS);
         }
         capture.scheduler.scheduleWithFixedDelay(capture::logProgress, 10, 10, TimeUnit.SECONDS);
+        capture.scheduler.scheduleWithFixedDelay(capture::quietLastEvent, 10, 10, TimeUnit.SECONDS);
         return capture;
     }
 
@@ -195,15 +197,37 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    /** Debezium's per-change LastEvent summary replaced by the table's name ({@link LastEventSummary}). */
+    /**
+     * Debezium's per-change LastEvent summary replaced by the table's id ({@link LastEventSummary}): when the engine's task
+     * started, and again with every progress log (Debezium remakes its metrics when it restarts its task itself). Never
+     * throws into the engine: the summary is a metric, the changes flow either way.
+     */
     private void quietLastEvent() {
-        List<String> missing = LastEventSummary.install(engine);
-        if (!missing.isEmpty() && !warnedLastEvent) {
-            warnedLastEvent = true;
-            log.warn("capture of {}: Debezium's metrics still render a JSON summary of every change for their LastEvent attribute"
-                    + " (dbz#2492, a Jackson mapper made per change; about a tenth of capture's CPU); Ferry could not replace it with"
-                    + " the table's name in this Debezium version: {}", settings.pipeline(), String.join("; ", missing));
+        try {
+            DebeziumEngine<?> e = engine;
+            if (e == null) {
+                return;
+            }
+            LastEventSummary.Outcome outcome = LastEventSummary.install(e);
+            lastEventSummary = outcome;
+            if (outcome.status() == LastEventSummary.Outcome.Status.CANNOT && !warnedLastEvent) {
+                warnedLastEvent = true;
+                log.warn("capture of {}: Debezium's metrics still render a JSON summary of every change for their LastEvent attribute"
+                        + " (dbz#2492, a Jackson mapper made per change; about a tenth of capture's CPU); Ferry could not replace it with"
+                        + " the table's id in this Debezium version: {}", settings.pipeline(), outcome.detail());
+            }
+        } catch (RuntimeException | LinkageError t) {
+            lastEventSummary = new LastEventSummary.Outcome(LastEventSummary.Outcome.Status.CANNOT, t.toString());
+            if (!warnedLastEvent) {
+                warnedLastEvent = true;
+                log.warn("capture of {}: could not replace Debezium's per-change LastEvent summary: {}", settings.pipeline(), t.toString());
+            }
         }
+    }
+
+    /** Whether Debezium's per-change LastEvent summary is replaced (for tests). */
+    LastEventSummary.Outcome lastEventSummary() {
+        return lastEventSummary;
     }
 
     private static long ms(long nanos) {

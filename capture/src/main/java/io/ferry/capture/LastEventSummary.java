@@ -11,7 +11,6 @@ import io.debezium.pipeline.spi.OffsetContext;
 import io.debezium.spi.schema.DataCollectionId;
 import java.lang.reflect.Field;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
@@ -28,7 +27,8 @@ import org.apache.kafka.connect.data.Struct;
  * <p>The metrics are reached through Debezium 3.5's private fields (the task's coordinator, its snapshot and streaming
  * metrics, their event meter). Where one is not found (another Debezium version) nothing is changed: the engine runs as
  * Debezium built it and {@link #install} says what was missing, which capture logs as a WARN. {@code PostgresCaptureIT}
- * and {@code MariaDbCaptureIT} read the attribute over JMX.
+ * reads the attribute over JMX after a streamed change; it and {@code MariaDbCaptureIT} check capture's
+ * {@code lastEventSummary()}.
  */
 final class LastEventSummary implements EventMetadataProvider {
 
@@ -64,44 +64,65 @@ final class LastEventSummary implements EventMetadataProvider {
         return String.valueOf(source);
     }
 
+    /** What {@link #install} found. */
+    record Outcome(Status status, String detail) {
+
+        enum Status {
+            /** Both metrics summarize with the table's id. */
+            REPLACED,
+            /** No running task, or its coordinator or metrics not made yet (Debezium is starting or restarting its task). */
+            NOT_YET,
+            /** This Debezium's fields are not the ones expected: left as it is. */
+            CANNOT
+        }
+    }
+
     /**
-     * Puts the table-name summary into the snapshot and streaming metrics of the engine's running task; call once its
-     * task started (before it reads a change).
-     *
-     * @return empty when both were changed, else what could not be (for a WARN)
+     * Puts the table-name summary into the snapshot and streaming metrics of the engine's running task. Idempotent and
+     * cheap, so capture calls it when the task started and again every 10 s: Debezium remakes the task's coordinator and
+     * metrics when it restarts the task itself after a retriable error. Changes the snapshot reads before the first call
+     * (it begins inside the task's start) carry Debezium's summary.
      */
-    static List<String> install(DebeziumEngine<?> engine) {
-        List<String> missing = new ArrayList<>();
+    static synchronized Outcome install(DebeziumEngine<?> engine) {
         if (!(engine instanceof AsyncEmbeddedEngine<?> async)) {
-            missing.add("the engine is a " + (engine == null ? "null" : engine.getClass().getName()) + ", not Debezium's async engine");
-            return missing;
+            return new Outcome(Outcome.Status.CANNOT,
+                    "the engine is a " + (engine == null ? "null" : engine.getClass().getName()) + ", not Debezium's async engine");
         }
-        boolean[] ran = {false};
-        async.runWithTask(task -> {
-            ran[0] = true;
-            try {
-                Object coordinator = read(BaseSourceTask.class, "coordinator", task);
-                for (String metrics : List.of("snapshotMetrics", "streamingMetrics")) {
-                    Object m = read(ChangeEventSourceCoordinator.class, metrics, coordinator);
-                    if (!(m instanceof PipelineMetrics<?>)) {
-                        missing.add(metrics + " is " + (m == null ? "not set" : "a " + m.getClass().getName()));
-                        continue;
-                    }
-                    Object meter = read(PipelineMetrics.class, "commonEventMeter", m);
-                    Field provider = field(CommonEventMeter.class, "metadataProvider");
-                    Object current = provider.get(meter);
-                    if (current instanceof EventMetadataProvider p && !(p instanceof LastEventSummary)) {
-                        provider.set(meter, new LastEventSummary(p));
-                    }
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                missing.add(e.toString());
+        Outcome[] outcome = {new Outcome(Outcome.Status.NOT_YET, "the engine has no running task")};
+        async.runWithTask(task -> outcome[0] = installIn(task));
+        return outcome[0];
+    }
+
+    private static Outcome installIn(Object task) {
+        try {
+            Object coordinator = read(BaseSourceTask.class, "coordinator", task);
+            if (coordinator == null) {
+                return new Outcome(Outcome.Status.NOT_YET, "the task has no coordinator yet");
             }
-        });
-        if (!ran[0]) {
-            missing.add("the engine has no running task");
+            for (String name : List.of("snapshotMetrics", "streamingMetrics")) {
+                Object metrics = read(ChangeEventSourceCoordinator.class, name, coordinator);
+                if (metrics == null) {
+                    return new Outcome(Outcome.Status.NOT_YET, name + " not made yet");
+                }
+                if (!(metrics instanceof PipelineMetrics<?>)) {
+                    return new Outcome(Outcome.Status.CANNOT, name + " is a " + metrics.getClass().getName());
+                }
+                Object meter = read(PipelineMetrics.class, "commonEventMeter", metrics);
+                Field provider = field(CommonEventMeter.class, "metadataProvider");
+                Object current = provider.get(meter);
+                if (!(current instanceof EventMetadataProvider p)) {
+                    return new Outcome(Outcome.Status.CANNOT, name + "' event meter has no metadata provider");
+                }
+                if (!(p instanceof LastEventSummary)) {
+                    // a final field written after construction: HotSpot does not fold instance finals of such classes,
+                    // and the coordinator's thread sees the new provider at its next synchronization at the latest
+                    provider.set(meter, new LastEventSummary(p));
+                }
+            }
+            return new Outcome(Outcome.Status.REPLACED, "");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new Outcome(Outcome.Status.CANNOT, e.toString());
         }
-        return missing;
     }
 
     private static Object read(Class<?> owner, String name, Object of) throws ReflectiveOperationException {

@@ -109,7 +109,7 @@ public final class StoredOffsets {
                         boolean atEnd = c.assignment().stream().allMatch(tp -> c.currentLag(tp).orElse(-1) == 0);
                         if (atEnd && !judged) {
                             // judged once per new offset at the topic's end: offsets flush every second, polls return sooner
-                            done = initialSnapshotDone(config.pipeline().name(), config.source(), latest);
+                            done = latest != null && initialSnapshotDone(config.pipeline().name(), config.source(), latest);
                             judged = true;
                         }
                         problem = null;

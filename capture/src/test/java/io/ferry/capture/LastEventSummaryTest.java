@@ -3,7 +3,6 @@ package io.ferry.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.debezium.engine.DebeziumEngine;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What capture's WARN says when the summary cannot be replaced (the real replacement: PostgresCaptureIT, MariaDbCaptureIT). */
@@ -20,7 +19,8 @@ class LastEventSummaryTest {
             public void close() {
             }
         };
-        List<String> missing = LastEventSummary.install(other);
-        assertThat(missing).singleElement().asString().contains("not Debezium's async engine", getClass().getName());
+        LastEventSummary.Outcome outcome = LastEventSummary.install(other);
+        assertThat(outcome.status()).isEqualTo(LastEventSummary.Outcome.Status.CANNOT);
+        assertThat(outcome.detail()).contains("not Debezium's async engine", getClass().getName());
     }
 }

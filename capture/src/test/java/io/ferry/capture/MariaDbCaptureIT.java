@@ -57,7 +57,7 @@ class MariaDbCaptureIT {
             var streamed = orders.rows().stream().filter(e -> e.op() != ChangeEvent.Op.READ).toList();
             assertThat(streamed).extracting(e -> e.op() + " " + e.key().get("order_id").asLong())
                     .containsExactly("create 12", "update 10", "delete 12");
-            TestSources.assertLastEventIsATable("maria-basic");
+            TestSources.assertLastEventSummaryReplaced(capture, "maria-basic", false);
             assertThat(streamed.get(1).after().get("total").asText()).isEqualTo("13.75");
             // the snapshot's rows are bounded by one run's start and end, the streamed ones come after its end
             for (int p = 0; p < 3; p++) {
