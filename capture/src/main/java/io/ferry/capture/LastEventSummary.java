@@ -89,7 +89,12 @@ final class LastEventSummary implements EventMetadataProvider {
                     "the engine is a " + (engine == null ? "null" : engine.getClass().getName()) + ", not Debezium's async engine");
         }
         Outcome[] outcome = {new Outcome(Outcome.Status.NOT_YET, "the engine has no running task")};
-        async.runWithTask(task -> outcome[0] = installIn(task));
+        try {
+            async.runWithTask(task -> outcome[0] = installIn(task));
+        } catch (RuntimeException e) {
+            // the engine's task list changing under the look (a start or stop on the engine's thread): look again later
+            return new Outcome(Outcome.Status.NOT_YET, e.toString());
+        }
         return outcome[0];
     }
 
