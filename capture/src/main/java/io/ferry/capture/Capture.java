@@ -199,29 +199,26 @@ public final class Capture implements AutoCloseable {
 
     /**
      * Debezium's per-change LastEvent summary replaced by the table's id ({@link LastEventSummary}): when the engine's task
-     * started, and again with every progress log (Debezium remakes its metrics when it restarts its task itself). Never
-     * throws into the engine: the summary is a metric, the changes flow either way.
+     * started, and again every 10 s (Debezium remakes its metrics when it restarts its task itself). Never throws into the
+     * engine: the summary is a metric, the changes flow either way.
      */
     private void quietLastEvent() {
+        DebeziumEngine<?> e = engine;
+        if (e == null) {
+            return;
+        }
+        LastEventSummary.Outcome outcome;
         try {
-            DebeziumEngine<?> e = engine;
-            if (e == null) {
-                return;
-            }
-            LastEventSummary.Outcome outcome = LastEventSummary.install(e);
-            lastEventSummary = outcome;
-            if (outcome.status() == LastEventSummary.Outcome.Status.CANNOT && !warnedLastEvent) {
-                warnedLastEvent = true;
-                log.warn("capture of {}: Debezium's metrics still render a JSON summary of every change for their LastEvent attribute"
-                        + " (dbz#2492, a Jackson mapper made per change; about a tenth of capture's CPU); Ferry could not replace it with"
-                        + " the table's id in this Debezium version: {}", settings.pipeline(), outcome.detail());
-            }
+            outcome = LastEventSummary.install(e);
         } catch (RuntimeException | LinkageError t) {
-            lastEventSummary = new LastEventSummary.Outcome(LastEventSummary.Outcome.Status.CANNOT, t.toString());
-            if (!warnedLastEvent) {
-                warnedLastEvent = true;
-                log.warn("capture of {}: could not replace Debezium's per-change LastEvent summary: {}", settings.pipeline(), t.toString());
-            }
+            outcome = new LastEventSummary.Outcome(LastEventSummary.Outcome.Status.CANNOT, t.toString());
+        }
+        lastEventSummary = outcome;
+        if (outcome.status() == LastEventSummary.Outcome.Status.CANNOT && !warnedLastEvent) {
+            warnedLastEvent = true;
+            log.warn("capture of {}: Debezium's metrics still render a JSON summary of every change for their LastEvent attribute"
+                    + " (dbz#2492, a Jackson mapper made per change; about a tenth of capture's CPU); Ferry could not replace it with"
+                    + " the table's id in this Debezium version: {}", settings.pipeline(), outcome.detail());
         }
     }
 

@@ -116,7 +116,7 @@ final class LastEventSummary implements EventMetadataProvider {
                 Field provider = field(CommonEventMeter.class, "metadataProvider");
                 Object current = provider.get(meter);
                 if (!(current instanceof EventMetadataProvider p)) {
-                    return new Outcome(Outcome.Status.CANNOT, name + "' event meter has no metadata provider");
+                    return new Outcome(Outcome.Status.CANNOT, name + "'s event meter has no metadata provider");
                 }
                 if (!(p instanceof LastEventSummary)) {
                     // a final field written after construction: HotSpot does not fold instance finals of such classes,

@@ -219,5 +219,4 @@ class PostgresCaptureIT {
                         .noneMatch(n -> n.contains("kafka-admin-client-thread") && (n.contains("debezium") || n.contains("ferry-capture")))
                         .noneMatch(n -> n.contains("ferry-pg-basic")));
     }
-
 }
