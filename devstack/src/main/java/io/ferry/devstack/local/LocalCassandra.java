@@ -113,8 +113,13 @@ public final class LocalCassandra extends ChildProcessServer implements Cassandr
 
     @Override
     void launch() {
-        // The native transport opens last, once the node has joined its ring and can serve CQL.
-        launch(command, instanceDir, "TERM", START_TIMEOUT, () -> FreePorts.listening(host(), port));
+        // The native transport opens last, once the node has joined its ring; ready when it answers CQL.
+        launch(command, instanceDir, "TERM", START_TIMEOUT, () -> CqlProbe.answers(host(), port));
+    }
+
+    @Override
+    List<Path> ownLogs() {
+        return List.of(instanceDir.resolve("system.log"));
     }
 
     private static String serverClasspath() {

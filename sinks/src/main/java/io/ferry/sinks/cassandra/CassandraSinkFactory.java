@@ -1,5 +1,6 @@
 package io.ferry.sinks.cassandra;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The {@code cassandra} sink. */
 public final class CassandraSinkFactory implements SinkFactory {
@@ -56,6 +58,15 @@ public final class CassandraSinkFactory implements SinkFactory {
         return all;
     }
 
+    /** Every node's every error, not only the first node's first (which is all the driver's own message shows). */
+    static String nodeErrors(AllNodesFailedException e) {
+        return e.getAllErrors().entrySet().stream()
+                .map(node -> node.getKey().getEndPoint() + ": " + node.getValue().stream()
+                        .map(t -> t.getClass().getSimpleName() + ": " + t.getMessage())
+                        .collect(Collectors.joining("; ")))
+                .collect(Collectors.joining(" | "));
+    }
+
     @Override
     public Sink create(SinkContext context) {
         var o = context.options();
@@ -73,11 +84,23 @@ public final class CassandraSinkFactory implements SinkFactory {
                     : new InetSocketAddress(point.substring(0, colon), Integer.parseInt(point.substring(colon + 1))));
         }
         o.find(USER).ifPresent(u -> builder.withAuthCredentials(u, o.find(PASSWORD).map(Secret::reveal).orElse("")));
-        CqlSession session = builder.build();
+        CqlSession session;
+        try {
+            session = builder.build();
+        } catch (AllNodesFailedException e) {
+            throw new IllegalStateException("sink " + context.sinkName() + ": cannot reach Cassandra at contact_points "
+                    + o.get(CONTACT_POINTS) + " (local_datacenter " + o.get(LOCAL_DATACENTER) + "): " + nodeErrors(e)
+                    + "; check that the nodes are up and that contact_points and local_datacenter name them", e);
+        }
         String keyspace = o.get(KEYSPACE);
         if (o.get(CommonSinkOptions.CREATE_TABLES)) {
-            session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS \"" + keyspace + "\" WITH replication = "
-                    + "{'class': 'SimpleStrategy', 'replication_factor': " + o.get(REPLICATION_FACTOR) + "}"));
+            try {
+                session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS \"" + keyspace + "\" WITH replication = "
+                        + "{'class': 'SimpleStrategy', 'replication_factor': " + o.get(REPLICATION_FACTOR) + "}"));
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
         }
         return new CassandraSink(session, keyspace, context, o.get(CONCURRENCY), o.get(NAIVE_TIME_ZONE),
                 o.get(CommonSinkOptions.CREATE_TABLES), o.get(CommonSinkOptions.EVOLUTION));

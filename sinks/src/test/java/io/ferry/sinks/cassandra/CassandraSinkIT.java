@@ -96,6 +96,23 @@ class CassandraSinkIT extends SinkContractIT {
     }
 
     @Test
+    void anUnreachableContactPointIsNamedWithTheSettingAndEachNodesError() throws Exception {
+        int closed;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = free.getLocalPort();
+        }
+        String unreachable = "contact_points: [127.0.0.1:" + closed + "]\nlocal_datacenter: " + cassandra.localDatacenter()
+                + "\nkeyspace: contract\nreplication_factor: 1\n";
+        assertThatThrownBy(() -> factory().create(new RuntimeSinkContext("contract", "nowhere",
+                SinkOptionsFixture.bind(factory(), unreachable), Map::of)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sink nowhere: cannot reach Cassandra at contact_points [127.0.0.1:" + closed + "]")
+                // the node's own error: on a refused connection the driver says it could not send its first request
+                .hasMessageContaining("/127.0.0.1:" + closed + ": ConnectionInitException")
+                .hasMessageContaining("check that the nodes are up");
+    }
+
+    @Test
     void aDeleteOfAKeyCassandraCannotHoldRemovesNothingAndIsNoDeadLetter() throws Exception {
         TargetTable t = TargetTable.keyed("unholdable_keys", List.of(new Column("day", ColumnType.of(CanonicalType.DATE), false),
                 new Column("id", ColumnType.of(CanonicalType.INT64), false), new Column("v", ColumnType.of(CanonicalType.STRING), true)),
