@@ -383,10 +383,15 @@ public final class Bench implements AutoCloseable {
             throws Exception {
         double cpu = cpu(contender);
         say("backlog: stopping " + who + " ...");
-        boolean clean = contender.stop();
-        if (!clean) {
-            say("backlog: " + who + " did not stop within a minute of SIGTERM and was killed");
+        StopOutcome stopped = contender.stop();
+        if (stopped.kind() == StopOutcome.Kind.HAD_EXITED) {
+            // it died after the last phase's last look: its position may not be stored, so a drain would not be comparable
+            throw new BenchAborted("backlog: " + who + " " + stopped.says() + "; see its log");
         }
+        if (!stopped.clean()) {
+            say("backlog: " + who + " " + stopped.says());
+        }
+        boolean clean = stopped.clean();
         AtomicReference<ExpectedNames> expected = new AtomicReference<>();
         try (DrainTimeline timeline = new DrainTimeline(() -> expected.get() == null ? 0 : expected.get().seen(),
                 contender::cpuSeconds, server)) {

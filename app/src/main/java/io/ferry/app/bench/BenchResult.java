@@ -47,7 +47,8 @@ public record BenchResult(String scenario, String comparedWith, String command, 
     /**
      * Changes queued while the contender was stopped; timed from its new start until the target has them all. {@code timeline}:
      * the phase second by second, from the backlog's first write (negative seconds) until the target caught up.
-     * {@code stoppedCleanly}: false when the contender did not stop within a minute of SIGTERM and was killed.
+     * {@code stoppedCleanly}: false when the contender had to be killed (it did not stop within a minute of SIGTERM, or the
+     * benchmark was interrupted while it stopped); one that had exited on its own aborts the benchmark instead.
      */
     public record Backlog(long events, int transactionRows, long inserts, long updates, double writeSeconds, double seconds,
             long eventsPerS, double serviceStartSeconds, double cpuSeconds, boolean stoppedCleanly, List<Second> timeline) {

@@ -14,10 +14,10 @@ interface Contender extends AutoCloseable {
      * Stops copying, keeping its position, so changes queue at the source (the backlog phase). When it returns, nothing the
      * stopped contender left behind holds its next start back (the peer: its sink's members of the consumer group).
      *
-     * @return false when it did not stop as asked and had to be killed
+     * @return how it went; not clean when it had to be killed or had exited on its own before
      * @throws BenchAborted when what it left behind does not go away
      */
-    boolean stop() throws BenchAborted;
+    StopOutcome stop() throws BenchAborted;
 
     /** Fails when the contender died on its own: a phase waiting for it would only time out. */
     default void checkAlive() throws BenchAborted {

@@ -120,30 +120,32 @@ final class JavaProcess {
     /**
      * SIGTERM (a clean stop: offsets committed), SIGKILL after a minute; the process's figures are kept first.
      *
-     * @return false when it had to be killed (it did not end within a minute of SIGTERM); true otherwise, also when it was
-     *         not running
+     * @return how it went: clean when SIGTERM ended it, and when no process was running (stopped before, or never
+     *         started); not clean when it was killed, or had exited on its own since the last look
      */
-    boolean stop() {
-        boolean clean = true;
+    StopOutcome stop() {
         if (process == null) {
-            return clean;
+            return StopOutcome.CLEAN;
         }
-        if (process.isAlive()) {
+        StopOutcome outcome = StopOutcome.CLEAN;
+        if (!process.isAlive()) {
+            outcome = StopOutcome.hadExited(process.exitValue());
+        } else {
             sample();
             process.destroy();
             try {
                 if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                    clean = false;
+                    outcome = StopOutcome.killed(STOP_SECONDS);
                     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
-                clean = false;
+                outcome = StopOutcome.interrupted();
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }
         process = null;
-        return clean;
+        return outcome;
     }
 
     private void sample() {

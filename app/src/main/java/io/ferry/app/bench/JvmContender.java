@@ -45,10 +45,14 @@ abstract class JvmContender implements Contender {
     }
 
     @Override
-    public final boolean stop() throws BenchAborted {
-        boolean clean = process.stop();
-        afterStop();
-        return clean;
+    public final StopOutcome stop() throws BenchAborted {
+        StopOutcome outcome = process.stop();
+        try {
+            afterStop();
+        } catch (BenchAborted e) {
+            throw outcome.clean() ? e : new BenchAborted(process.name() + " " + outcome.says() + "; then " + e.getMessage(), e);
+        }
+        return outcome;
     }
 
     /** Anything to wait for once the JVM is gone, before the next start (what a killed JVM left behind). */

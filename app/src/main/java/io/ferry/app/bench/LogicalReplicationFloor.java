@@ -53,10 +53,10 @@ final class LogicalReplicationFloor implements Contender {
     }
 
     @Override
-    public boolean stop() {
+    public StopOutcome stop() {
         try (Connection target = pg.connect(targetDatabase); Statement t = target.createStatement()) {
             t.execute("ALTER SUBSCRIPTION " + NAME + " DISABLE");
-            return true;
+            return StopOutcome.CLEAN;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot disable the subscription " + NAME + ": " + e.getMessage(), e);
         }

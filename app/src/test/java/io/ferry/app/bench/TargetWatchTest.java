@@ -34,8 +34,8 @@ class TargetWatchTest {
             }
 
             @Override
-            public boolean stop() {
-                return true;
+            public StopOutcome stop() {
+                return StopOutcome.CLEAN;
             }
 
             @Override
