@@ -31,6 +31,9 @@ public final class RecordConverter {
     private final Function<TableId, List<ForeignKey>> foreignKeys;
     private final Function<TableId, java.util.Set<String>> jsonColumns;
     private final Map<Schema, TableShape> shapes = new IdentityHashMap<>();
+    /** Per Connect schema (Debezium makes one per table shape and reuses it): the fields every change reads. */
+    private final Map<Schema, Envelope> envelopes = new IdentityHashMap<>();
+    private final Map<Schema, SourceFields> sourceFields = new IdentityHashMap<>();
     private long debeziumHeartbeats;
 
     /**
@@ -54,8 +57,33 @@ public final class RecordConverter {
         this.jsonColumns = jsonColumns;
     }
 
-    /** A table's columns with their Connect schemas and canonical types, derived once per Connect schema. */
-    private record TableShape(TableSchema schema, List<Field> fields, List<ColumnType> types) {
+    /**
+     * A table's columns with their Connect schemas and canonical types, derived once per Connect schema; {@code plain}: the
+     * column has no DEFAULT in its schema, so a struct of {@code rowSchema} can be read by field, without a lookup by name.
+     */
+    private record TableShape(TableSchema schema, Schema rowSchema, List<Field> fields, List<ColumnType> types, boolean[] plain) {
+    }
+
+    /** The fields of Debezium's change envelope; null where the schema has no such field. */
+    private record Envelope(Field op, Field source, Field before, Field after, Field transaction) {
+        static Envelope of(Schema s) {
+            return new Envelope(s.field("op"), s.field("source"), s.field("before"), s.field("after"), s.field("transaction"));
+        }
+    }
+
+    /** The fields of Debezium's source block (PostgreSQL's or a binlog's); null where the schema has no such field. */
+    private record SourceFields(Field schema, Field db, Field table, Field tsUs, Field tsMs, Field snapshot, Field lsn, Field txId,
+            Field file, Field pos, Field row, Field gtid) {
+        static SourceFields of(Schema s) {
+            return new SourceFields(s.field("schema"), s.field("db"), s.field("table"), s.field("ts_us"), s.field("ts_ms"),
+                    s.field("snapshot"), s.field("lsn"), s.field("txId"), s.field("file"), s.field("pos"), s.field("row"),
+                    s.field("gtid"));
+        }
+    }
+
+    /** The field's value (its schema's default for a null, as {@code Struct.get} gives it); null when there is no such field. */
+    private static Object get(Struct struct, Field field) {
+        return field == null ? null : struct.get(field);
     }
 
     public Converted convert(SourceRecord record) {
@@ -66,20 +94,22 @@ public final class RecordConverter {
             return debeziumHeartbeat(record);
         }
         Struct value = (Struct) record.value();
-        if (value.schema().field("op") == null || value.schema().field("source") == null) {
+        Envelope envelope = envelopes.computeIfAbsent(value.schema(), Envelope::of);
+        if (envelope.op() == null || envelope.source() == null) {
             return new Converted.Skip("not a row change (" + value.schema().name() + ")");
         }
-        String op = value.getString("op");
+        String op = value.get(envelope.op()) instanceof String o ? o : null;
         if (op == null || op.equals("t") || op.equals("m")) {
             // truncates, and pg_logical_emit_message messages (which name no table)
             return new Converted.Skip("operation " + op + " is not a row change");
         }
-        Struct source = value.getStruct("source");
         TableId table;
         SourceInfo info;
         try {
-            table = table(source);
-            info = withTxSeq(sourceInfo(source, record.sourceOffset()), value);
+            Struct source = (Struct) value.get(envelope.source());
+            SourceFields fields = sourceFields.computeIfAbsent(source.schema(), SourceFields::of);
+            table = table(source, fields);
+            info = withTxSeq(sourceInfo(source, fields, record.sourceOffset()), value, envelope);
         } catch (RuntimeException e) {
             return new Converted.Skip("no table or position in a '" + op + "' record: " + e.getMessage());
         }
@@ -96,10 +126,10 @@ public final class RecordConverter {
                 }
                 return marker(value, info);
             }
-            Schema rowSchema = value.schema().field("after").schema();
+            Schema rowSchema = envelope.after().schema();
             TableShape shape = shapes.computeIfAbsent(rowSchema, s -> shape(table, s, record.keySchema()));
-            Row before = row(value.getStruct("before"), shape);
-            Row after = row(value.getStruct("after"), shape);
+            Row before = row((Struct) value.get(envelope.before()), shape);
+            Row after = row((Struct) value.get(envelope.after()), shape);
             Row key = key((Struct) record.key(), shape, table);
             ChangeEvent.RowChange event = switch (op) {
                 case "c" -> ChangeEvent.RowChange.insert(table, key, after, info, 0);
@@ -148,7 +178,11 @@ public final class RecordConverter {
         }
         List<String> pk = keySchema == null ? List.of() : keySchema.fields().stream().map(Field::name).toList();
         TableSchema schema = new TableSchema(table, columns, pk, 0, foreignKeys.apply(table));
-        return new TableShape(schema, fields, types);
+        boolean[] plain = new boolean[fields.size()];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = fields.get(i).schema().defaultValue() == null;
+        }
+        return new TableShape(schema, rowSchema, fields, types, plain);
     }
 
     private static Row row(Struct struct, TableShape shape) {
@@ -156,10 +190,12 @@ public final class RecordConverter {
             return null;
         }
         Row.Builder row = Row.builder();
+        boolean sameSchema = struct.schema() == shape.rowSchema();
         for (int i = 0; i < shape.fields().size(); i++) {
             Field f = shape.fields().get(i);
-            // Not struct.get(f): Connect answers a NULL with the column's DEFAULT, which Debezium puts in the schema.
-            Object v = struct.getWithoutDefault(f.name());
+            // Not struct.get(f) for a column with a DEFAULT: Connect answers a NULL with it (Debezium puts it in the schema).
+            // Without one, get(f) is the same value without the lookup by name, for a struct of the schema f belongs to.
+            Object v = sameSchema && shape.plain()[i] ? struct.get(f) : struct.getWithoutDefault(f.name());
             // A TOAST value the log left out is absent, never Debezium's placeholder: transform fills it.
             if (ConnectValues.unavailable(v)) {
                 continue;
@@ -200,55 +236,58 @@ public final class RecordConverter {
             if (!(record.value() instanceof Struct value) || value.schema().field("source") == null || value.getStruct("source") == null) {
                 return null;
             }
-            return sourceInfo(value.getStruct("source"), record.sourceOffset());
+            Struct source = value.getStruct("source");
+            return sourceInfo(source, SourceFields.of(source.schema()), record.sourceOffset());
         } catch (RuntimeException e) {
             return null;
         }
     }
 
     /** The change's place within its transaction, from Debezium's transaction metadata (total_order counts from 1). */
-    private static SourceInfo withTxSeq(SourceInfo info, Struct value) {
-        if (value.schema().field("transaction") == null || value.getStruct("transaction") == null) {
+    private static SourceInfo withTxSeq(SourceInfo info, Struct value, Envelope envelope) {
+        if (!(get(value, envelope.transaction()) instanceof Struct transaction)) {
             return info;
         }
-        Object total = value.getStruct("transaction").get("total_order");
+        Object total = transaction.get("total_order");
         long seq = total instanceof Number n ? Math.max(0, n.longValue() - 1) : 0;
         return new SourceInfo(info.db(), info.pos(), info.order(), info.txId(), seq, info.tsUs(), info.snapshot());
     }
 
-    private static TableId table(Struct source) {
-        String namespace = source.schema().field("schema") != null && source.getString("schema") != null
-                ? source.getString("schema") : source.getString("db");
-        return new TableId(namespace, source.getString("table"));
+    private static TableId table(Struct source, SourceFields f) {
+        Object schema = get(source, f.schema());
+        String namespace = schema != null ? (String) schema : (String) source.get(f.db());
+        return new TableId(namespace, (String) source.get(f.table()));
     }
 
-    private static SourceInfo sourceInfo(Struct source, Map<String, ?> offset) {
-        long tsUs = source.schema().field("ts_us") != null && source.get("ts_us") != null
-                ? source.getInt64("ts_us") : source.getInt64("ts_ms") * 1000;
-        String snapshot = source.schema().field("snapshot") == null ? null : String.valueOf(source.get("snapshot"));
+    private static SourceInfo sourceInfo(Struct source, SourceFields f, Map<String, ?> offset) {
+        Object us = get(source, f.tsUs());
+        long tsUs = us != null ? (Long) us : (Long) source.get(f.tsMs()) * 1000;
+        String snapshot = f.snapshot() == null ? null : String.valueOf(source.get(f.snapshot()));
         boolean inSnapshot = snapshot != null && !snapshot.equals("false") && !snapshot.equals("null");
         String pos;
         long order;
         String txId;
-        if (source.schema().field("lsn") != null) {
-            Object lsn = source.get("lsn");
+        if (f.lsn() != null) {
+            Object lsn = source.get(f.lsn());
             order = lsn == null ? 0 : (Long) lsn;
             pos = lsn == null ? position(offset) : lsn(order);
-            txId = source.get("txId") == null ? null : source.get("txId").toString();
+            Object tx = get(source, f.txId());
+            txId = tx == null ? null : tx.toString();
         } else {
-            String file = source.getString("file");
-            long filePos = ((Number) source.get("pos")).longValue();
-            int row = source.get("row") == null ? 0 : ((Number) source.get("row")).intValue();
+            String file = (String) source.get(f.file());
+            long filePos = ((Number) source.get(f.pos())).longValue();
+            Object rowInEvent = get(source, f.row());
+            int row = rowInEvent == null ? 0 : ((Number) rowInEvent).intValue();
             // Every row event of a transaction reports the transaction's start; Debezium's offset counts the
             // events before this one within it.
             Object eventInTx = offset == null ? null : offset.get("event");
             long event = eventInTx instanceof Number n ? n.longValue() : 0;
             pos = file + ":" + filePos + ":" + event + ":" + row;
             order = binlogOrder(file, filePos, event, row);
-            Object gtid = source.schema().field("gtid") != null ? source.get("gtid") : null;
+            Object gtid = get(source, f.gtid());
             txId = gtid == null ? null : gtid.toString();
         }
-        return new SourceInfo(source.getString("db"), pos, order, txId, tsUs, inSnapshot);
+        return new SourceInfo((String) source.get(f.db()), pos, order, txId, tsUs, inSnapshot);
     }
 
     private static String position(Map<String, ?> offset) {

@@ -3,10 +3,11 @@ package io.ferry.capture.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.TableId;
 import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.ColumnType;
 import java.nio.ByteBuffer;
-import io.ferry.core.event.TableId;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -123,6 +124,49 @@ class ConnectConversionTest {
         io.ferry.core.event.Row row7 = ((Converted.Row) converted).event().after();
         assertThat(row7.get("theme").isNull()).as("theme of %s", row7).isTrue();
         assertThat(row7.get("marketing_emails").isNull()).as("marketing_emails of %s", row7).isTrue();
+    }
+
+    @Test
+    void postgresChangesOfOneSchemaKeepTheirOwnTablePositionTransactionAndValues() {
+        Schema row = SchemaBuilder.struct().name("app.public.orders.Value").field("id", Schema.INT64_SCHEMA)
+                .field("note", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        Schema source = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("schema", Schema.STRING_SCHEMA)
+                .field("table", Schema.STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA).field("txId", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA).field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build()).build();
+        Schema transaction = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA).optional().build();
+        Schema envelope = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("before", row).field("after", row)
+                .field("source", source).field("transaction", transaction).build();
+        RecordConverter converter = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of());
+        java.util.function.BiFunction<Long, String, Converted> change = (lsn, note) -> {
+            Struct value = new Struct(envelope).put("op", lsn == 100L ? "c" : "u")
+                    .put("before", lsn == 100L ? null : new Struct(row).put("id", 7L).put("note", "first"))
+                    .put("after", new Struct(row).put("id", 7L).put("note", note))
+                    .put("source", new Struct(source).put("db", "app").put("schema", "public").put("table", "orders")
+                            .put("lsn", lsn).put("txId", lsn + 1).put("ts_ms", 1_700_000_000_123L).put("ts_us", 1_700_000_000_123_456L + lsn))
+                    .put("transaction", new Struct(transaction).put("id", "tx").put("total_order", lsn / 100));
+            return converter.convert(new SourceRecord(Map.of("server", "app"), Map.of("lsn", lsn), "t", null, key,
+                    new Struct(key).put("id", 7L), envelope, value));
+        };
+
+        ChangeEvent.RowChange insert = ((Converted.Row) change.apply(100L, "first")).event();
+        ChangeEvent.RowChange update = ((Converted.Row) change.apply(0x1_0000_0200L, null)).event();
+
+        assertThat(insert.table()).isEqualTo(new TableId("public", "orders"));
+        assertThat(insert.source().pos()).isEqualTo("0/64");
+        assertThat(insert.source().txId()).isEqualTo("101");
+        assertThat(insert.source().tsUs()).isEqualTo(1_700_000_000_123_556L);
+        assertThat(insert.source().snapshot()).as("snapshot's default 'false'").isFalse();
+        assertThat(insert.before()).isNull();
+        assertThat(insert.after().get("note").textValue()).isEqualTo("first");
+        assertThat(update.table()).isEqualTo(new TableId("public", "orders"));
+        assertThat(update.source().pos()).isEqualTo("1/200");
+        assertThat(update.source().txSeq()).as("total_order counted from 0").isEqualTo(0x1_0000_0200L / 100 - 1);
+        assertThat(update.before().get("note").textValue()).isEqualTo("first");
+        assertThat(update.after().get("note").isNull()).isTrue();
+        assertThat(update.key().get("id").longValue()).isEqualTo(7L);
     }
 
     @Test

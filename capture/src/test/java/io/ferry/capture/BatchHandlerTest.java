@@ -1,0 +1,33 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.debezium.engine.RecordChangeEvent;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+class BatchHandlerTest {
+
+    private record Change(SourceRecord record) implements RecordChangeEvent<SourceRecord> {
+    }
+
+    private static Change change(String partition, long lsn) {
+        return new Change(new SourceRecord(Map.of("server", partition), Map.of("lsn", lsn), "t", null, null));
+    }
+
+    @Test
+    void theCommitterIsToldTheLastRecordOfEachSourcePartitionInBatchOrder() {
+        Change a1 = change("app", 1);
+        Change b1 = change("other", 2);
+        Change a2 = change("app", 3);
+        Change a3 = change("app", 4);
+        Change b2 = change("other", 5);
+        Change a4 = change("app", 6);
+
+        assertThat(BatchHandler.lastOfEachPartition(List.of(a1, b1, a2, a3, b2, a4))).containsExactly(b2, a4);
+        assertThat(BatchHandler.lastOfEachPartition(List.of(a1, a2))).containsExactly(a2);
+        assertThat(BatchHandler.lastOfEachPartition(List.<Change>of())).isEmpty();
+    }
+}
