@@ -55,6 +55,9 @@ final class DebeziumProperties {
         p.put("offset.flush.interval.ms", "1000");
         p.put("bootstrap.servers", settings.bootstrapServers());
         p.putAll(settings.kafka().properties());
+        // Commits by time, not by record counts: BatchHandler tells the committer only each batch's last record per
+        // source partition (the offsets are the same), so a count-based policy would see fewer records than there were.
+        p.put("offset.commit.policy", io.debezium.engine.spi.OffsetCommitPolicy.PeriodicCommitOffsetPolicy.class.getName());
 
         p.put("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
         p.put("schema.history.internal.kafka.topic", names.schemaHistory());

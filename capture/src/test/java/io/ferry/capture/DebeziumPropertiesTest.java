@@ -22,7 +22,8 @@ class DebeziumPropertiesTest {
                 List.of("public.users", "public.orders_\\d+"), ZoneId.of("UTC"), readOnly, "initial", "ferry_shop", "ferry_shop", 5400,
                 Duration.ofSeconds(5), "ferry");
         return new CaptureSettings("shop", source, new KafkaSettings(Optional.of("k:9092"), 6, Optional.of((short) 3),
-                Optional.empty(), Map.of("security.protocol", "SSL")), "k:9092");
+                Optional.empty(), Map.of("security.protocol", "SSL",
+                "offset.commit.policy", "com.example.CountingPolicy")), "k:9092");
     }
 
     @Test
@@ -39,7 +40,9 @@ class DebeziumPropertiesTest {
                 .containsEntry("tombstones.on.delete", "false")
                 .containsEntry("plugin.name", "pgoutput")
                 .containsEntry("slot.name", "ferry_shop")
-                .containsEntry("database.password", "pw");
+                .containsEntry("database.password", "pw")
+                // BatchHandler marks only each batch's last record per partition: the policy must not count records
+                .containsEntry("offset.commit.policy", "io.debezium.engine.spi.OffsetCommitPolicy$PeriodicCommitOffsetPolicy");
         assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+,ferry\\.heartbeat,ferry\\.debezium_signal");
         assertThat(p).containsEntry("signal.data.collection", "ferry.debezium_signal").doesNotContainKey("heartbeat.interval.ms");
     }

@@ -10,13 +10,14 @@ import io.ferry.core.schema.ForeignKey;
 import io.ferry.core.schema.TableSchema;
 import io.ferry.core.types.ColumnType;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -30,10 +31,13 @@ public final class RecordConverter {
     private final TableId signalTable;
     private final Function<TableId, List<ForeignKey>> foreignKeys;
     private final Function<TableId, java.util.Set<String>> jsonColumns;
-    private final Map<Schema, TableShape> shapes = new IdentityHashMap<>();
-    /** Per Connect schema (Debezium makes one per table shape and reuses it): the fields every change reads. */
-    private final Map<Schema, Envelope> envelopes = new IdentityHashMap<>();
-    private final Map<Schema, SourceFields> sourceFields = new IdentityHashMap<>();
+    /*
+     * Per Connect schema: Debezium makes one per table shape and reuses it, and makes new ones when it learns the table
+     * again (a pgoutput Relation message after a reconnect): each cache keeps the latest schema of each name.
+     */
+    private final SchemaCache<TableShape> shapes = new SchemaCache<>();
+    private final SchemaCache<Envelope> envelopes = new SchemaCache<>();
+    private final SchemaCache<SourceFields> sourceFields = new SchemaCache<>();
     private long debeziumHeartbeats;
 
     /**
@@ -86,6 +90,30 @@ public final class RecordConverter {
         return field == null ? null : struct.get(field);
     }
 
+    /** The field's value, which the record must have: one without the field is not what this converter reads. */
+    private static Object required(Struct struct, Field field, String name) {
+        if (field == null) {
+            throw new DataException(name + " is not a valid field name");
+        }
+        return struct.get(field);
+    }
+
+    /** What is derived from a Connect schema, kept for the latest schema of each name (identity, not equality). */
+    private static final class SchemaCache<T> {
+        private final Map<String, Object[]> latest = new HashMap<>();
+
+        @SuppressWarnings("unchecked")
+        T get(Schema schema, Function<Schema, T> make) {
+            String name = schema.name() == null ? "" : schema.name();
+            Object[] entry = latest.get(name);
+            if (entry == null || entry[0] != schema) {
+                entry = new Object[] {schema, make.apply(schema)};
+                latest.put(name, entry);
+            }
+            return (T) entry[1];
+        }
+    }
+
     public Converted convert(SourceRecord record) {
         if (record.value() == null) {
             return new Converted.Skip("tombstone");
@@ -94,7 +122,7 @@ public final class RecordConverter {
             return debeziumHeartbeat(record);
         }
         Struct value = (Struct) record.value();
-        Envelope envelope = envelopes.computeIfAbsent(value.schema(), Envelope::of);
+        Envelope envelope = envelopes.get(value.schema(), Envelope::of);
         if (envelope.op() == null || envelope.source() == null) {
             return new Converted.Skip("not a row change (" + value.schema().name() + ")");
         }
@@ -107,7 +135,7 @@ public final class RecordConverter {
         SourceInfo info;
         try {
             Struct source = (Struct) value.get(envelope.source());
-            SourceFields fields = sourceFields.computeIfAbsent(source.schema(), SourceFields::of);
+            SourceFields fields = sourceFields.get(source.schema(), SourceFields::of);
             table = table(source, fields);
             info = withTxSeq(sourceInfo(source, fields, record.sourceOffset()), value, envelope);
         } catch (RuntimeException e) {
@@ -126,9 +154,12 @@ public final class RecordConverter {
                 }
                 return marker(value, info);
             }
+            if (envelope.after() == null) {
+                throw new DataException("after is not a valid field name");
+            }
             Schema rowSchema = envelope.after().schema();
-            TableShape shape = shapes.computeIfAbsent(rowSchema, s -> shape(table, s, record.keySchema()));
-            Row before = row((Struct) value.get(envelope.before()), shape);
+            TableShape shape = shapes.get(rowSchema, s -> shape(table, s, record.keySchema()));
+            Row before = row((Struct) required(value, envelope.before(), "before"), shape);
             Row after = row((Struct) value.get(envelope.after()), shape);
             Row key = key((Struct) record.key(), shape, table);
             ChangeEvent.RowChange event = switch (op) {
@@ -255,13 +286,13 @@ public final class RecordConverter {
 
     private static TableId table(Struct source, SourceFields f) {
         Object schema = get(source, f.schema());
-        String namespace = schema != null ? (String) schema : (String) source.get(f.db());
-        return new TableId(namespace, (String) source.get(f.table()));
+        String namespace = schema != null ? (String) schema : (String) required(source, f.db(), "db");
+        return new TableId(namespace, (String) required(source, f.table(), "table"));
     }
 
     private static SourceInfo sourceInfo(Struct source, SourceFields f, Map<String, ?> offset) {
         Object us = get(source, f.tsUs());
-        long tsUs = us != null ? (Long) us : (Long) source.get(f.tsMs()) * 1000;
+        long tsUs = us != null ? (Long) us : (Long) required(source, f.tsMs(), "ts_ms") * 1000;
         String snapshot = f.snapshot() == null ? null : String.valueOf(source.get(f.snapshot()));
         boolean inSnapshot = snapshot != null && !snapshot.equals("false") && !snapshot.equals("null");
         String pos;
@@ -274,8 +305,8 @@ public final class RecordConverter {
             Object tx = get(source, f.txId());
             txId = tx == null ? null : tx.toString();
         } else {
-            String file = (String) source.get(f.file());
-            long filePos = ((Number) source.get(f.pos())).longValue();
+            String file = (String) required(source, f.file(), "file");
+            long filePos = ((Number) required(source, f.pos(), "pos")).longValue();
             Object rowInEvent = get(source, f.row());
             int row = rowInEvent == null ? 0 : ((Number) rowInEvent).intValue();
             // Every row event of a transaction reports the transaction's start; Debezium's offset counts the
@@ -287,7 +318,7 @@ public final class RecordConverter {
             Object gtid = get(source, f.gtid());
             txId = gtid == null ? null : gtid.toString();
         }
-        return new SourceInfo((String) source.get(f.db()), pos, order, txId, tsUs, inSnapshot);
+        return new SourceInfo((String) required(source, f.db(), "db"), pos, order, txId, tsUs, inSnapshot);
     }
 
     private static String position(Map<String, ?> offset) {

@@ -170,6 +170,58 @@ class ConnectConversionTest {
     }
 
     @Test
+    void aTableLearnedAgainWithAnotherShapeIsConvertedWithItsNewColumns() {
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        Schema source = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source").field("db", Schema.STRING_SCHEMA)
+                .field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA).build();
+        RecordConverter converter = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of());
+        java.util.function.BiFunction<Schema, Struct, Converted> insert = (row, after) -> {
+            // the same names each time, as Debezium gives them when it makes a table's schemas anew
+            Schema envelope = SchemaBuilder.struct().name("app.public.items.Envelope").field("op", Schema.STRING_SCHEMA)
+                    .field("before", row).field("after", row).field("source", source).build();
+            Struct value = new Struct(envelope).put("op", "c").put("after", after).put("source", new Struct(source).put("db", "app")
+                    .put("schema", "public").put("table", "items").put("lsn", 100L).put("ts_ms", 1L));
+            return converter.convert(new SourceRecord(Map.of("server", "app"), Map.of("lsn", 100L), "t", null, key,
+                    new Struct(key).put("id", 1L), envelope, value));
+        };
+        Schema v1 = SchemaBuilder.struct().name("app.public.items.Value").field("id", Schema.INT64_SCHEMA).optional().build();
+        Schema v2 = SchemaBuilder.struct().name("app.public.items.Value").field("id", Schema.INT64_SCHEMA)
+                .field("label", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+        // equal to v2, not the same object: the struct is read by name
+        Schema v2Copy = SchemaBuilder.struct().name("app.public.items.Value").field("id", Schema.INT64_SCHEMA)
+                .field("label", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+
+        ChangeEvent.RowChange first = ((Converted.Row) insert.apply(v1, new Struct(v1).put("id", 1L))).event();
+        ChangeEvent.RowChange second = ((Converted.Row) insert.apply(v2, new Struct(v2).put("id", 2L).put("label", "two"))).event();
+        ChangeEvent.RowChange third = ((Converted.Row) insert.apply(v2, new Struct(v2Copy).put("id", 3L).put("label", "three"))).event();
+
+        assertThat(first.after().columns()).containsExactly("id");
+        assertThat(second.after().columns()).containsExactly("id", "label");
+        assertThat(second.after().get("label").textValue()).isEqualTo("two");
+        assertThat(third.after().get("id").longValue()).isEqualTo(3L);
+        assertThat(third.after().get("label").textValue()).isEqualTo("three");
+    }
+
+    @Test
+    void aSourceBlockWithoutItsTableIsSkippedNamingTheField() {
+        Schema row = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).optional().build();
+        Schema source = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("before", row).field("after", row)
+                .field("source", source).build();
+        Struct value = new Struct(envelope).put("op", "c").put("after", new Struct(row).put("id", 1L))
+                .put("source", new Struct(source).put("db", "app").put("lsn", 5L).put("ts_ms", 1L));
+
+        Converted converted = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of()).convert(new SourceRecord(Map.of(), Map.of("lsn", 5L), "t", null, null, null, envelope, value));
+
+        assertThat(converted).isInstanceOfSatisfying(Converted.Skip.class,
+                skip -> assertThat(skip.why()).contains("table is not a valid field name"));
+    }
+
+    @Test
     void aHeartbeatIsAMarkerOnlyWhenItComesFromTheLogNotFromTheSnapshot() {
         Schema row = SchemaBuilder.struct().name("ferry.heartbeat.Value").field("pipeline", Schema.STRING_SCHEMA)
                 .field("kind", Schema.STRING_SCHEMA).field("seq", Schema.INT64_SCHEMA).optional().build();

@@ -35,6 +35,7 @@ abstract class ChildProcessServer implements DevService {
             Waits.until(name + " on port " + port + " accepting connections", timeout, process, ready);
         } catch (RuntimeException e) {
             process.stop(Duration.ofSeconds(30));
+            process = null; // stopped here, not dead on its own: close() has nothing to report
             throw e;
         }
     }
@@ -61,7 +62,9 @@ abstract class ChildProcessServer implements DevService {
 
     @Override
     public synchronized void restart() {
-        process.stop(STOP_TIMEOUT);
+        if (process != null) {
+            process.stop(STOP_TIMEOUT);
+        }
         launch();
     }
 

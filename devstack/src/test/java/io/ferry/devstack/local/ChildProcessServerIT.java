@@ -46,19 +46,35 @@ class ChildProcessServerIT {
         assertThat(process.isAlive()).isFalse();
     }
 
+    @Test
+    void aServerThatNeverGotReadyIsStoppedAndNotReportedAsDeadAtClose() {
+        ShortLived server = new ShortLived(dir, List.of("sleep", "600"), false);
+
+        assertThatThrownBy(server::launch).isInstanceOf(DevstackException.class).hasMessageContaining("not done after 1 s");
+
+        assertThat(server.process()).isNull();
+        server.close(); // devstack stopped it itself: nothing to report
+    }
+
     private static final class ShortLived extends ChildProcessServer {
         private final Path dir;
         private final List<String> command;
+        private final boolean getsReady;
 
         ShortLived(Path dir, List<String> command) {
+            this(dir, command, true);
+        }
+
+        ShortLived(Path dir, List<String> command, boolean getsReady) {
             super("short-lived", 1);
             this.dir = dir;
             this.command = command;
+            this.getsReady = getsReady;
         }
 
         @Override
         void launch() {
-            launch(command, dir, "TERM", Duration.ofSeconds(30), () -> true);
+            launch(command, dir, "TERM", Duration.ofSeconds(getsReady ? 30 : 1), () -> getsReady);
         }
 
         @Override

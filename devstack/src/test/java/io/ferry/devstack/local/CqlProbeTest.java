@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class CqlProbeTest {
 
     private final ExecutorService acceptor = Executors.newSingleThreadExecutor();
+    private final AtomicReference<byte[]> request = new AtomicReference<>();
 
     @AfterEach
     void stop() {
@@ -28,6 +30,8 @@ class CqlProbeTest {
         try (ServerSocket server = serve(s -> reply(s, new byte[] {(byte) 0x84, 0, 0, 0, 0x06, 0, 0, 0, 2, 0, 0}))) {
             assertThat(CqlProbe.answers("127.0.0.1", server.getLocalPort())).isTrue();
         }
+        assertThat(request.get()).as("the probe's request: a v4 OPTIONS frame on stream 0 without a body")
+                .containsExactly(0x04, 0, 0, 0, 0x05, 0, 0, 0, 0);
     }
 
     @Test
@@ -68,11 +72,10 @@ class CqlProbeTest {
         return server;
     }
 
-    private static void reply(Socket s, byte[] answer) {
+    private void reply(Socket s, byte[] answer) {
         try {
             InputStream in = s.getInputStream();
-            byte[] request = in.readNBytes(9);
-            assertThat(request).containsExactly(0x04, 0, 0, 0, 0x05, 0, 0, 0, 0);
+            request.set(in.readNBytes(9));
             OutputStream out = s.getOutputStream();
             out.write(answer);
             out.flush();

@@ -1,6 +1,7 @@
 package io.ferry.sinks.cassandra;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -88,8 +89,17 @@ public final class CassandraSinkFactory implements SinkFactory {
         try {
             session = builder.build();
         } catch (AllNodesFailedException e) {
-            throw new IllegalStateException("sink " + context.sinkName() + ": cannot reach Cassandra at contact_points "
-                    + o.get(CONTACT_POINTS) + " (local_datacenter " + o.get(LOCAL_DATACENTER) + "): " + nodeErrors(e)
+            String nodes = " at contact_points " + o.get(CONTACT_POINTS) + " (local_datacenter " + o.get(LOCAL_DATACENTER) + "): "
+                    + (e.getAllErrors().isEmpty() ? e.getMessage() : nodeErrors(e));
+            boolean refusedCredentials = !e.getAllErrors().isEmpty() && e.getAllErrors().values().stream().flatMap(List::stream)
+                    .allMatch(t -> t instanceof AuthenticationException);
+            if (refusedCredentials) {
+                // configuration: trying again will not help
+                throw new IllegalStateException("sink " + context.sinkName() + ": Cassandra refused the credentials" + nodes
+                        + "; check user and password", e);
+            }
+            // not an IllegalStateException: a bulk copy tries again after a pause (a node restarting is not a configuration error)
+            throw new CassandraUnreachableException("sink " + context.sinkName() + ": cannot reach Cassandra" + nodes
                     + "; check that the nodes are up and that contact_points and local_datacenter name them", e);
         }
         String keyspace = o.get(KEYSPACE);
@@ -98,11 +108,22 @@ public final class CassandraSinkFactory implements SinkFactory {
                 session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS \"" + keyspace + "\" WITH replication = "
                         + "{'class': 'SimpleStrategy', 'replication_factor': " + o.get(REPLICATION_FACTOR) + "}"));
             } catch (RuntimeException e) {
-                session.close();
+                try {
+                    session.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
         }
         return new CassandraSink(session, keyspace, context, o.get(CONCURRENCY), o.get(NAIVE_TIME_ZONE),
                 o.get(CommonSinkOptions.CREATE_TABLES), o.get(CommonSinkOptions.EVOLUTION));
+    }
+
+    /** No contact point answered: a transient condition (a copy is tried again), named with the setting and every node's error. */
+    static final class CassandraUnreachableException extends RuntimeException {
+        CassandraUnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }
