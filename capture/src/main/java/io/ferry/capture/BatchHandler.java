@@ -117,7 +117,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             endRun(batch); // the first event after a snapshot whose last record carried no "last" mark
         }
         if (inSnapshot) {
-            SourceInfo at = RecordConverter.sourceOf(record);
+            SourceInfo at = converter.sourceOf(record);
             if (at != null) {
                 openRun(at);
             }

@@ -100,17 +100,19 @@ public final class RecordConverter {
 
     /** What is derived from a Connect schema, kept for the latest schema of each name (identity, not equality). */
     private static final class SchemaCache<T> {
-        private final Map<String, Object[]> latest = new HashMap<>();
+        private record Entry<T>(Schema schema, T value) {
+        }
 
-        @SuppressWarnings("unchecked")
+        private final Map<String, Entry<T>> latest = new HashMap<>();
+
         T get(Schema schema, Function<Schema, T> make) {
             String name = schema.name() == null ? "" : schema.name();
-            Object[] entry = latest.get(name);
-            if (entry == null || entry[0] != schema) {
-                entry = new Object[] {schema, make.apply(schema)};
+            Entry<T> entry = latest.get(name);
+            if (entry == null || entry.schema() != schema) {
+                entry = new Entry<>(schema, make.apply(schema));
                 latest.put(name, entry);
             }
-            return (T) entry[1];
+            return entry.value();
         }
     }
 
@@ -262,13 +264,13 @@ public final class RecordConverter {
      * The position of any Debezium record with a source block (a heartbeat row the snapshot read, too), or null, also
      * when the block cannot be read (the record itself then goes to the dead-letter topic through {@link #convert}).
      */
-    public static SourceInfo sourceOf(SourceRecord record) {
+    public SourceInfo sourceOf(SourceRecord record) {
         try {
-            if (!(record.value() instanceof Struct value) || value.schema().field("source") == null || value.getStruct("source") == null) {
+            if (!(record.value() instanceof Struct value)
+                    || !(get(value, envelopes.get(value.schema(), Envelope::of).source()) instanceof Struct source)) {
                 return null;
             }
-            Struct source = value.getStruct("source");
-            return sourceInfo(source, SourceFields.of(source.schema()), record.sourceOffset());
+            return sourceInfo(source, sourceFields.get(source.schema(), SourceFields::of), record.sourceOffset());
         } catch (RuntimeException e) {
             return null;
         }
