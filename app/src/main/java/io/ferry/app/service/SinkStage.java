@@ -39,7 +39,7 @@ final class SinkStage implements Stage {
         Sink sink = SinkFactories.load().require(settings.type()).create(new RuntimeSinkContext(context.pipeline(), settings.name(),
                 settings.options(), () -> shapes.forSink(settings.name())));
         runner = new SinkRunner(context.pipeline(), settings.name(), sink, settings.options(), context.clientBase(), metrics);
-        runner.awaitTables(() -> shapes.forSink(settings.name()).keySet());
+        runner.awaitShapes(() -> shapes.forSink(settings.name()));
         List<TargetMapping> direct = DirectMappings.forSink(DirectMappings.of(context.config()), settings.name());
         if (!direct.isEmpty()) {
             runner.readDirect(new DirectMapper(context.pipeline(), context.config().source().timeZone(), direct));

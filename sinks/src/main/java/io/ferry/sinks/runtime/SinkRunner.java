@@ -9,6 +9,7 @@ import io.ferry.core.event.TargetEventCodec;
 import io.ferry.core.spi.DirectDecoder;
 import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.SinkWriteException;
+import io.ferry.core.spi.TargetTable;
 import io.ferry.core.topic.AppliedPosition;
 import io.ferry.core.topic.DeadLetter;
 import io.ferry.core.topic.TopicNames;
@@ -77,7 +78,8 @@ public final class SinkRunner implements AutoCloseable {
     private boolean lostDuringFlush;
     private volatile Throwable failure;
     private long pendingSince;
-    private volatile Supplier<Set<String>> knownTables;
+    private volatile Supplier<Map<String, TargetTable>> knownShapes;
+    private volatile ShapeWait shapeWait;
     private volatile DirectDecoder direct;
     private final Set<String> waitingFor = new HashSet<>();
     private volatile BulkCopy bulk;
@@ -198,11 +200,18 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /**
-     * Makes each batch wait until every table it writes is known (its shape computed from the source
-     * schemas), instead of rejecting rows the sink cannot bind yet. Call before {@link #start()}.
+     * Makes each batch wait until every table it writes has a shape (computed from the source schemas) and every column
+     * of its rows is in it ({@link ShapeWait}), instead of rejecting rows the sink cannot bind yet or leaving out a column
+     * added at the source. Call before {@link #start()}.
      */
-    public void awaitTables(Supplier<Set<String>> known) {
-        this.knownTables = known;
+    public void awaitShapes(Supplier<Map<String, TargetTable>> shapes) {
+        awaitShapes(shapes, ShapeWait.COLUMN_WAIT);
+    }
+
+    /** With another bound on the wait for a column (tests). */
+    void awaitShapes(Supplier<Map<String, TargetTable>> shapes, Duration columnWait) {
+        this.shapeWait = new ShapeWait(columnWait);
+        this.knownShapes = shapes;
     }
 
     /**
@@ -576,7 +585,7 @@ public final class SinkRunner implements AutoCloseable {
                 deadLetters.add(deadLetter(r, "not a target event", e.getMessage()));
             }
         }
-        if (!tablesKnown(events)) {
+        if (!shapesReady(events)) {
             if (lostDuringFlush) {
                 abandonPending();
             }
@@ -632,29 +641,37 @@ public final class SinkRunner implements AutoCloseable {
         }
     }
 
-    /** Waits (polling, paused) until every table of the batch is known; false when the runner stops or loses partitions first. */
-    private boolean tablesKnown(List<TargetEvent> events) {
-        Supplier<Set<String>> known = knownTables;
+    /**
+     * Waits (polling, paused) until the batch's tables have shapes that hold its rows' columns; false when the runner
+     * stops or loses partitions first.
+     */
+    private boolean shapesReady(List<TargetEvent> events) {
+        Supplier<Map<String, TargetTable>> known = knownShapes;
         if (known == null) {
             return true;
         }
         Duration backoff = Duration.ofMillis(100);
         while (true) {
-            Set<String> unknown = new TreeSet<>();
-            Set<String> now = known.get();
-            for (TargetEvent e : events) {
-                String table = e.match(u -> u.table(), d -> d.table(), p -> p.table(), m -> null);
-                if (table != null && !now.contains(table)) {
-                    unknown.add(table);
-                }
-            }
-            if (unknown.isEmpty()) {
+            ShapeWait.Missing missing = shapeWait.check(events, known.get(), System.nanoTime());
+            missing.givenUp().forEach((table, columns) -> log.warn("sink {}: rows of {} carry column(s) {} that its shape has"
+                    + " not had in {} s of waiting; they are left out of the target (a column dropped at the source before this"
+                    + " sink started, or a mapping whose shape cannot be computed: see the mapping problems in the log)", name,
+                    table, columns, shapeWait.columnWait().toSeconds()));
+            if (missing.none()) {
                 waitingFor.clear();
                 return true;
             }
-            if (waitingFor.addAll(unknown)) {
-                log.info("sink {}: waiting for the shape of {} (the source schemas it is mapped from are not all known yet)", name,
-                        unknown);
+            Set<String> now = new TreeSet<>(missing.tables());
+            missing.columns().forEach((table, columns) -> columns.forEach(c -> now.add(table + "." + c)));
+            if (waitingFor.addAll(now)) {
+                if (!missing.tables().isEmpty()) {
+                    log.info("sink {}: waiting for the shape of {} (the source schemas it is mapped from are not all known yet)",
+                            name, missing.tables());
+                }
+                if (!missing.columns().isEmpty()) {
+                    log.info("sink {}: waiting for the shapes of {} to have the columns their rows carry, {} (added at the source;"
+                            + " the new schema is not read yet)", name, missing.columns().keySet(), missing.columns());
+                }
             }
             if (!sleep(backoff) || lostDuringFlush) {
                 return false;
