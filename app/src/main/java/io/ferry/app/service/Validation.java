@@ -47,6 +47,14 @@ final class Validation implements Stage {
         t.setDaemon(true);
         return t;
     });
+    /** How long a validation's recheck waits for the pipeline to apply what the source committed before it. */
+    private static final Duration RECHECK_WAIT = Duration.ofMinutes(5);
+    /** The gate is evaluated every second: an answer older than this is not trusted. */
+    private static final Duration GATE_STALE_AFTER = Duration.ofSeconds(10);
+    /** On a read-only source, how long a recheck waits for the lag to say the pipeline caught up (it cannot when idle). */
+    static final Duration READ_ONLY_RECHECK_WAIT = Duration.ofSeconds(60);
+    /** When the gate was last evaluated (System.nanoTime). */
+    private volatile long evaluatedAt = System.nanoTime();
     private final AtomicReference<GateState> state = new AtomicReference<>(new GateState(false, List.of("starting")));
     private final Map<String, double[]> lagGauges = new ConcurrentHashMap<>();
     private final SchemaCatalog catalog;
@@ -79,7 +87,7 @@ final class Validation implements Stage {
         if (context.config().validation().continuous()) {
             scheduler.scheduleWithFixedDelay(this::validateWhenDue, 10, 10, TimeUnit.SECONDS);
         }
-        Gauge.builder("ferry.gate.ready", state, s -> s.get().ready() ? 1 : 0).description("1 when the cutover gate is READY")
+        Gauge.builder("ferry.gate.ready", this, v -> v.gate().ready() ? 1 : 0).description("1 when the cutover gate is READY")
                 .tag("pipeline", context.pipeline()).register(context.registry());
     }
 
@@ -93,6 +101,7 @@ final class Validation implements Stage {
         try {
             LagTracker.Snapshot lag = tracker.latest();
             List<String> problems = new ArrayList<>();
+            tracker.failure().ifPresent(f -> problems.add("lag tracking stopped: " + f));
             for (StageStatus s : stages.get()) {
                 if (s.stage().equals("validate")) {
                     continue;
@@ -101,7 +110,9 @@ final class Validation implements Stage {
                     problems.add(s.stage() + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
                 }
             }
-            state.set(gate.evaluate(Instant.now(), lag.tables(), lag.deadLetters(), problems, Optional.ofNullable(lastValidation)));
+            state.set(gate.evaluate(Instant.now(), System.nanoTime(), lag.tables(), lag.deadLetters(), problems,
+                    Optional.ofNullable(lastValidation)));
+            evaluatedAt = System.nanoTime();
             for (TableLag l : lag.tables()) {
                 double[] holder = lagGauges.computeIfAbsent(l.sink() + "/" + l.table(), k -> {
                     double[] h = {Double.NaN};
@@ -112,8 +123,10 @@ final class Validation implements Stage {
                 });
                 holder[0] = l.known() ? l.lagMs() / 1000.0 : Double.NaN;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // the schedule would stop for good on an escaping throwable, and the last state (READY, maybe) stay for ever
             log.error("evaluating the cutover gate failed", e);
+            state.set(new GateState(false, List.of("evaluating the cutover gate failed: " + e)));
         }
     }
 
@@ -147,13 +160,16 @@ final class Validation implements Stage {
         try {
             log.info("validation: comparing source and targets through the mappings");
             Validator v = new Validator(context.config(), catalog.schemas(), shapes.all());
+            // a recheck that cannot wait for the pipeline throws: the validator reports the differing tables as ERROR
+            // ("unconfirmed"), not as differences that a lagging sink alone may explain
             ValidationReport report = v.run(() -> {
                 try {
-                    drain(Duration.ofMinutes(5));
-                } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
-                    log.warn("validation: the recheck waited for the sinks in vain ({}); rechecking anyway", e.getMessage());
+                    catchUp(RECHECK_WAIT);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the pipeline to catch up", e);
                 }
             });
             lastReport = report;
@@ -202,8 +218,65 @@ final class Validation implements Stage {
         return tracker == null ? LagTracker.Snapshot.NONE : tracker.latest();
     }
 
+    /** The gate's last answer; NOT_READY when it has not been evaluated for {@link #GATE_STALE_AFTER}. */
     GateState gate() {
-        return state.get();
+        GateState g = state.get();
+        long sinceMs = (System.nanoTime() - evaluatedAt) / 1_000_000;
+        if (g.ready() && sinceMs > GATE_STALE_AFTER.toMillis()) {
+            return new GateState(false, List.of("the cutover gate has not been evaluated for " + sinceMs / 1000 + " s (see the log)"));
+        }
+        return g;
+    }
+
+    /**
+     * Waits until everything committed at the source before the call is on every target, through a drain marker. A
+     * read-only source cannot take one: there the lag (the age of the oldest partition's last applied change) says it
+     * once it is below the time since the call ({@link #caughtUpSince}), which holds under load; on an idle source
+     * that lag only grows, so after {@link #READ_ONLY_RECHECK_WAIT} the wait ends anyway, with a warning (the read-only
+     * mode's weaker guarantee: a difference found then may still be a change in flight).
+     *
+     * @throws IllegalStateException when the source cannot be reached
+     * @throws java.util.concurrent.TimeoutException when the sinks did not get there in time
+     */
+    void catchUp(Duration timeout) throws java.util.concurrent.TimeoutException, InterruptedException {
+        if (!context.config().source().readOnly()) {
+            drain(timeout);
+            return;
+        }
+        Duration bound = timeout.compareTo(READ_ONLY_RECHECK_WAIT) < 0 ? timeout : READ_ONLY_RECHECK_WAIT;
+        long deadline = System.nanoTime() + bound.toNanos();
+        long fromUs = -1;
+        while (true) {
+            LagTracker.Snapshot now = tracker.latest();
+            if (fromUs < 0) {
+                fromUs = now.sourceNowUs(); // the source's clock when first known: changes committed before then must be applied
+            }
+            List<String> behind = fromUs < 0 ? List.of("(the source's clock cannot be read yet)") : caughtUpSince(now, fromUs);
+            if (behind.isEmpty()) {
+                log.info("validation: every sink's lag says what the source committed before the recheck began is applied");
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("validation: source.read_only: after {} s the lag of {} does not say that what the source committed before"
+                        + " the recheck began is applied (on an idle source it cannot); comparing again anyway", bound.toSeconds(),
+                        String.join(", ", behind));
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * The sink/table pairs whose lag does not yet say that every change committed at the source before {@code fromUs}
+     * (source clock, µs) is applied; empty when all do. A table with lag L at source time T has applied everything
+     * committed before T - L.
+     */
+    static List<String> caughtUpSince(LagTracker.Snapshot lag, long fromUs) {
+        if (lag.tables().isEmpty() || lag.sourceNowUs() < 0) {
+            return List.of("(no lag known yet)");
+        }
+        return lag.tables().stream().filter(t -> !t.known() || lag.sourceNowUs() - t.lagMs() * 1_000 < fromUs)
+                .map(t -> t.sink() + "/" + t.table() + (t.known() ? " (lag " + t.lagMs() + " ms)" : " (lag unknown)")).toList();
     }
 
     /**
@@ -228,6 +301,9 @@ final class Validation implements Stage {
         log.info("drain: heartbeat {} written into the source; waiting for every sink to apply it", id);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            if (tracker.failure().isPresent()) {
+                throw new IllegalStateException("lag tracking stopped (" + tracker.failure().get() + "): the drain cannot be seen");
+            }
             List<TableLag> tables = tracker.latest().tables();
             List<String> behind = tables.stream().filter(t -> t.markerId() < id).map(t -> t.sink() + "/" + t.table()).toList();
             if (!tables.isEmpty() && behind.isEmpty()) {
@@ -246,6 +322,11 @@ final class Validation implements Stage {
     public StageStatus status() {
         if (tracker == null) {
             return new StageStatus("validate", "STARTING", "");
+        }
+        if (tracker.failure().isPresent()) {
+            // lag is no longer computed: the gate closes as the last lag ages, every drain would wait out its timeout
+            return new StageStatus("validate", "FAILED", "lag tracking stopped: " + tracker.failure().get() + " (see the log; restart"
+                    + " the service)");
         }
         return tracker.latest().sourceReachable() || tracker.latest() == LagTracker.Snapshot.NONE
                 ? new StageStatus("validate", "RUNNING", "")

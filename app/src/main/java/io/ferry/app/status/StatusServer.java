@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import io.ferry.core.config.Durations;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class StatusServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
+    /** Requests served at once, long ones (/validate, /drain) included; past that, new requests are refused until one ends. */
+    private static final int MAX_REQUESTS = 64;
 
     private final HttpServer server;
     private final byte[] token;
@@ -46,11 +47,14 @@ public final class StatusServer implements AutoCloseable {
             throw new IllegalStateException("cannot serve status on " + settings.bind() + ":" + settings.port() + " (" + e.getMessage()
                     + "); set http.port to a free port, or http.enabled: false", e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "ferry-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        // /validate and /drain hold their thread for as long as they take (minutes to hours): with a small fixed pool a
+        // few of them left /health, /ready and /status unanswered, so a liveness probe restarted the service mid-cutover
+        server.setExecutor(new java.util.concurrent.ThreadPoolExecutor(4, MAX_REQUESTS, 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "ferry-http");
+                    t.setDaemon(true);
+                    return t;
+                }));
         server.createContext("/health", x -> respond(x, 200, "application/json", "{\"status\":\"UP\"}\n"));
         server.createContext("/ready", x -> guarded(x, () -> {
             String reasons = readiness.get();

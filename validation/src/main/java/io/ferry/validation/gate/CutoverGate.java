@@ -21,7 +21,8 @@ public final class CutoverGate {
     private final Duration threshold;
     private final Duration stableFor;
     private final Duration maxValidationAge;
-    private final Map<String, Instant> lowSince = new HashMap<>();
+    /** Per table, since when (monotonic nanoseconds) its lag has been at or below the threshold. */
+    private final Map<String, Long> lowSince = new HashMap<>();
 
     public CutoverGate(Duration threshold, Duration stableFor, Duration maxValidationAge) {
         this.threshold = threshold;
@@ -34,11 +35,24 @@ public final class CutoverGate {
     }
 
     /**
+     * With {@code now} as the clock of the stable window too (tests, which step it by hand).
+     *
+     * @see #evaluate(Instant, long, List, long, List, Optional)
+     */
+    public GateState evaluate(Instant now, List<TableLag> lags, long deadLetters, List<String> stageProblems,
+            Optional<ValidationSummary> validation) {
+        return evaluate(now, now.getEpochSecond() * 1_000_000_000L + now.getNano(), lags, deadLetters, stageProblems, validation);
+    }
+
+    /**
+     * @param now the wall-clock time on the clock the validation's {@code finishedAt} was taken with, for its age
+     * @param monotonicNanos a monotonic clock ({@link System#nanoTime()}) for the stable window, which a wall clock
+     *     stepped forward (NTP, a resumed VM) would shorten
      * @param stageProblems one line per stage that is down, retrying, starting or snapshotting
      * @param validation the last validation, empty when none has run
      */
-    public synchronized GateState evaluate(Instant now, List<TableLag> lags, long deadLetters, List<String> stageProblems,
-            Optional<ValidationSummary> validation) {
+    public synchronized GateState evaluate(Instant now, long monotonicNanos, List<TableLag> lags, long deadLetters,
+            List<String> stageProblems, Optional<ValidationSummary> validation) {
         List<String> reasons = new ArrayList<>(stageProblems);
         if (lags.isEmpty()) {
             reasons.add("no target table to measure lag on (no mappings, or no sink)");
@@ -52,8 +66,8 @@ public final class CutoverGate {
                 lowSince.remove(name);
                 reasons.add("lag of " + name + " is " + l.lagMs() + " ms, above the threshold of " + threshold.toMillis() + " ms");
             } else {
-                Instant since = lowSince.computeIfAbsent(name, k -> now);
-                Duration low = Duration.between(since, now);
+                long since = lowSince.computeIfAbsent(name, k -> monotonicNanos);
+                Duration low = Duration.ofNanos(monotonicNanos - since);
                 if (low.compareTo(stableFor) < 0) {
                     reasons.add("lag of " + name + " has been at or below " + threshold.toMillis() + " ms for " + low.toSeconds()
                             + " s, not yet the " + stableFor.toSeconds() + " s window");

@@ -80,7 +80,9 @@ public final class LagCalculator {
         }
         String applied = newestApplied == null ? "" : newestApplied.pos();
         if (sample == null) {
-            return unknown(t, applied, rows, slowest == null ? -1 : slowest.id(), "the source cannot be reached: its clock is unknown");
+            // the heartbeat every partition has passed, as a drain asks for: none while a partition has not passed one
+            return unknown(t, applied, rows, missing + withoutMarker > 0 || slowest == null ? -1 : slowest.id(),
+                    "the source cannot be reached: its clock is unknown");
         }
         long now = sample.sourceNowUsAt(nowNanos);
         long distance = newestApplied == null ? -1 : SourceClock.distance(sourceType, sample.logOrder(), newestApplied.order());

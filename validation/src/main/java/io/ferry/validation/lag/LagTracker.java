@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,6 +41,7 @@ public final class LagTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LagTracker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private volatile Throwable failure;
     private static final Duration COMPUTE_EVERY = Duration.ofSeconds(1);
     /** A computation older than this is flagged stale in every table's detail (computing takes about a second). */
     private static final Duration STALE_AFTER = Duration.ofSeconds(10);
@@ -167,7 +169,8 @@ public final class LagTracker implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            failure = e;
             log.error("lag tracking stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
@@ -258,9 +261,14 @@ public final class LagTracker implements AutoCloseable {
         return n;
     }
 
-    /** True while its thread follows Kafka (until {@link #close()}). */
-    boolean tracking() {
+    /** True while its thread follows Kafka (until {@link #close()}, or until it failed: {@link #failure()}). */
+    public boolean tracking() {
         return thread.isAlive();
+    }
+
+    /** Why the thread stopped following Kafka on its own, if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override

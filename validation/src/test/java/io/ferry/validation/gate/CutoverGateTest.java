@@ -38,6 +38,19 @@ class CutoverGateTest {
     }
 
     @Test
+    void theWindowIsTimedOnTheMonotonicClockNotTheWallClock() {
+        long second = 1_000_000_000L;
+        gate.evaluate(T0, 0, List.of(lag(500)), 0, List.of(), clean);
+        // the wall clock steps an hour ahead (NTP, a resumed VM) while 5 s pass
+        GateState stepped = gate.evaluate(T0.plus(Duration.ofHours(1)), 5 * second, List.of(lag(500)), 0, List.of(),
+                Optional.of(new ValidationSummary(T0.plus(Duration.ofHours(1)), true, "")));
+        assertThat(stepped.ready()).isFalse();
+        assertThat(stepped.reasons()).singleElement().asString().contains("for 5 s");
+        assertThat(gate.evaluate(T0.plus(Duration.ofHours(1)), 30 * second, List.of(lag(500)), 0, List.of(),
+                Optional.of(new ValidationSummary(T0.plus(Duration.ofHours(1)), true, ""))).ready()).isTrue();
+    }
+
+    @Test
     void listsEveryReason() {
         GateState s = gate.evaluate(T0, List.of(lag(-1)), 3, List.of("capture is SNAPSHOTTING"),
                 Optional.of(new ValidationSummary(T0, false, "users: 2 missing")));

@@ -74,6 +74,21 @@ class LagCalculatorTest {
     }
 
     @Test
+    void withoutTheSourcesClockTheHeartbeatPassedIsStillOnlyOneEveryPartitionPassed() {
+        applied(0, 7, T0, 10);
+        applied(1, 5, T0, 10);
+        TableLag both = calc.compute(List.of(USERS), positions, Map.of(USERS.topic(), 2), null, 0).get(0);
+        assertThat(both.known()).isFalse();
+        assertThat(both.markerId()).isEqualTo(5);
+        // partition 1's sink restarted: its new position has no heartbeat yet
+        applied(1, -1, T0, 10);
+        TableLag one = calc.compute(List.of(USERS), positions, Map.of(USERS.topic(), 2), null, 0).get(0);
+        assertThat(one.markerId()).as("a drain must not take partition 0's heartbeat for the table's").isEqualTo(-1);
+        positions.remove(LagCalculator.key("pg", USERS.topic(), 1));
+        assertThat(calc.compute(List.of(USERS), positions, Map.of(USERS.topic(), 2), null, 0).get(0).markerId()).isEqualTo(-1);
+    }
+
+    @Test
     void levelsFollowTheThresholds() {
         applied(0, 3, T0, 10);
         applied(1, 3, T0, 10);
