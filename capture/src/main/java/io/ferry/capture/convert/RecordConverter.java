@@ -188,12 +188,36 @@ public final class RecordConverter {
         return new Converted.MarkerRow(new Marker(after.getInt64("seq"), info.tsUs(), kind), info);
     }
 
-    /** Debezium's own heartbeats stand in for Ferry's when the source is read-only (no heartbeat table). */
+    /**
+     * Debezium's own heartbeats stand in for Ferry's when the source is read-only (no heartbeat table). A heartbeat says
+     * that everything up to the position in its offset was processed; its time is the commit time of the last change
+     * processed there, from the same offset (PostgreSQL's {@code ts_usec}, the binlog's {@code ts_sec}), on the source's
+     * clock. The heartbeat record's own {@code ts_ms} is this host's clock when it was sent, which while Debezium works
+     * through a backlog would make a sink that applied nothing but heartbeats look caught up; it is used only when the
+     * offset has no commit time yet.
+     */
     private Converted debeziumHeartbeat(SourceRecord record) {
-        Struct value = (Struct) record.value();
-        long tsMs = value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : System.currentTimeMillis();
-        SourceInfo info = new SourceInfo(pipeline, position(record.sourceOffset()), null, tsMs * 1000, false);
-        return new Converted.MarkerRow(new Marker(++debeziumHeartbeats, tsMs * 1000, Marker.Kind.HEARTBEAT), info);
+        long tsUs = committedUs(record.sourceOffset());
+        if (tsUs < 0) {
+            Struct value = (Struct) record.value();
+            tsUs = (value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : System.currentTimeMillis()) * 1000;
+        }
+        SourceInfo info = new SourceInfo(pipeline, position(record.sourceOffset()), null, tsUs, false);
+        return new Converted.MarkerRow(new Marker(++debeziumHeartbeats, tsUs, Marker.Kind.HEARTBEAT), info);
+    }
+
+    /** The commit time (µs, source clock) of the last change a Debezium offset says was processed; -1 when it has none. */
+    static long committedUs(Map<String, ?> offset) {
+        if (offset == null) {
+            return -1;
+        }
+        if (offset.get("ts_usec") instanceof Number us && us.longValue() > 0) {
+            return us.longValue();
+        }
+        if (offset.get("ts_sec") instanceof Number sec && sec.longValue() > 0) {
+            return sec.longValue() * 1_000_000;
+        }
+        return -1;
     }
 
     private TableShape shape(TableId table, Schema rowSchema, Schema keySchema) {

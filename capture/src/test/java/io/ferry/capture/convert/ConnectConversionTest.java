@@ -246,6 +246,31 @@ class ConnectConversionTest {
         assertThat(heartbeat.apply("r")).isInstanceOf(Converted.Skip.class);
     }
 
+    /**
+     * On a read-only source Debezium's own heartbeats are the markers: their time is the commit time of the last change
+     * their offset says was processed (source clock), not when they were sent (this host's clock, "now" even while
+     * Debezium is minutes behind).
+     */
+    @Test
+    void aDebeziumHeartbeatCarriesTheCommitTimeOfItsOffset() {
+        Schema value = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat").field("ts_ms", Schema.INT64_SCHEMA).build();
+        RecordConverter converter = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of());
+        long sentMs = 1_800_000_000_000L;
+        java.util.function.Function<Map<String, ?>, Converted> heartbeat = offset -> converter.convert(new SourceRecord(
+                Map.of("server", "p"), offset, "__debezium-heartbeat.p", null, null, null, value,
+                new Struct(value).put("ts_ms", sentMs)));
+        long committedUs = 1_799_999_000_000_123L;
+        assertThat(heartbeat.apply(Map.of("lsn", 5000L, "ts_usec", committedUs))).isInstanceOfSatisfying(Converted.MarkerRow.class, m -> {
+            assertThat(m.source().tsUs()).isEqualTo(committedUs);
+            assertThat(m.marker().tsUs()).isEqualTo(committedUs);
+        });
+        assertThat(heartbeat.apply(Map.of("file", "binlog.000003", "pos", 400L, "ts_sec", 1_799_999_000L)))
+                .isInstanceOfSatisfying(Converted.MarkerRow.class, m -> assertThat(m.source().tsUs()).isEqualTo(1_799_999_000_000_000L));
+        assertThat(heartbeat.apply(Map.of("lsn", 5000L))).as("no commit time in the offset yet: when it was sent")
+                .isInstanceOfSatisfying(Converted.MarkerRow.class, m -> assertThat(m.source().tsUs()).isEqualTo(sentMs * 1000));
+    }
+
     @Test
     void lsnsAreWrittenInPostgresNotation() {
         org.assertj.core.api.Assertions.assertThat(RecordConverter.lsn((0x16B3748L << 32) | 0xABCDEFL)).isEqualTo("16B3748/ABCDEF");

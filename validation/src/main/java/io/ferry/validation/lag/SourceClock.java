@@ -114,6 +114,16 @@ public final class SourceClock implements AutoCloseable {
             source.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
             p.setProperty("connectTimeout", source.type().equals("postgres") ? "10" : "10000");
             connection = DriverManager.getConnection(url, p);
+            if (!source.type().equals("postgres")) {
+                // UNIX_TIMESTAMP(NOW(6)) goes through the session's time zone, which is ambiguous for the hour a
+                // daylight-saving change repeats (the lag would read an hour off); in UTC it is exact
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET time_zone = '+00:00'");
+                } catch (SQLException e) {
+                    close();
+                    throw e;
+                }
+            }
         }
         return connection;
     }
