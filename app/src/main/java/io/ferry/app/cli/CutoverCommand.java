@@ -94,14 +94,24 @@ final class CutoverCommand {
             GateState last;
             do {
                 JsonNode s = status();
-                last = gate.evaluate(Instant.now(), StatusLag.tables(s), s.path("deadLetters").asLong(), StatusLag.stageProblems(s),
-                        StatusLag.validation(s));
+                // the validation's age on the service's own clock (its finishedAt is on it), the window on this host's monotonic one
+                last = gate.evaluate(serviceTime(s), System.nanoTime(), StatusLag.tables(s), s.path("deadLetters").asLong(),
+                        StatusLag.stageProblems(s), StatusLag.validation(s));
                 if (last.reasons().stream().anyMatch(r -> !r.contains("not yet the"))) {
                     return last; // something other than the window keeps it closed: no need to wait it out
                 }
                 Thread.sleep(1000);
             } while (System.nanoTime() < end + 1_000_000_000L);
             return last;
+        }
+
+        /** When the status document was made, on the service's clock; this host's time if it does not say. */
+        static Instant serviceTime(JsonNode status) {
+            try {
+                return Instant.parse(status.path("time").asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                return Instant.now();
+            }
         }
 
         private static Duration parse(String flag, String given, JsonNode configuredMs) {
@@ -140,13 +150,20 @@ final class CutoverCommand {
                 throw new Ferry.UsageProblem("--timeout " + timeout + ": " + e.getMessage());
             }
             ServiceClient.Answer a = service.post("/drain?timeout=" + Durations.format(t), t.plusSeconds(30));
-            JsonNode body = json(a.body());
             PrintWriter out = spec.commandLine().getOut();
             if (a.status() != 200) {
-                out.println("not drained: " + body.path("reason").asText("HTTP " + a.status()));
+                // the drain's own refusals are JSON with a reason; an internal error or a proxy's page is text
+                String reason;
+                try {
+                    reason = new ObjectMapper().readTree(a.body()).path("reason").asText("");
+                } catch (IOException e) {
+                    reason = "";
+                }
+                out.println("not drained: HTTP " + a.status() + ": " + (reason.isEmpty() ? a.body().trim() : reason));
                 out.flush();
                 return ExitCode.UNKNOWN.code();
             }
+            JsonNode body = json(a.body());
             out.println("drained: every sink applied heartbeat " + body.path("heartbeat").asLong());
             out.println("final validation ...");
             out.flush();

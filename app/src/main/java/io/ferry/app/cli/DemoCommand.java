@@ -42,12 +42,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.time.Duration wait;
+        try {
+            wait = Durations.parse(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem("--timeout " + timeout + ": " + e.getMessage());
+        }
         try {
             ScratchDirectory.prepare(dataDir.toAbsolutePath(), "demo");
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem(e.getMessage());
         }
-        Demo demo = new Demo(new Demo.Options(dataDir, users, rate, port, Durations.parse(timeout), keepRunning), spec.commandLine().getOut());
+        Demo demo = new Demo(new Demo.Options(dataDir, users, rate, port, wait, keepRunning), spec.commandLine().getOut());
         Thread hook = new Thread(demo::close, "ferry-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

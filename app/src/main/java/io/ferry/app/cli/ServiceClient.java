@@ -37,21 +37,40 @@ final class ServiceClient {
         return send(path, "POST", timeout);
     }
 
+    /** Where to connect for a bind address: a wildcard means this host; an IPv6 literal goes in brackets. */
+    static String connectHost(String bind) {
+        if (bind.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (bind.equals("::") || bind.equals("[::]")) {
+            return "[::1]";
+        }
+        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+    }
+
     private Answer send(String path, String method, Duration timeout) {
         String base = url;
         Optional<String> token = Optional.empty();
         if (config != null) {
             HttpSettings http = PipelineLoader.standard().load(config).http();
-            String host = http.bind().equals("0.0.0.0") ? "127.0.0.1" : http.bind();
-            base = base != null ? base : "http://" + host + ":" + http.port();
+            base = base != null ? base : "http://" + connectHost(http.bind()) + ":" + http.port();
             token = http.token().map(t -> t.reveal());
         }
         if (base == null) {
             base = "http://127.0.0.1:7878";
         }
         String target = base.replaceAll("/+$", "") + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder request;
+        try {
+            URI uri = URI.create(target);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL with a host");
+            }
+            request = HttpRequest.newBuilder(uri).timeout(timeout).method(method, HttpRequest.BodyPublishers.noBody());
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem((url != null ? "--url " + url : "the status server's address " + base) + ": " + e.getMessage()
+                    + " (expected e.g. http://127.0.0.1:7878)");
+        }
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         try {
             HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()

@@ -33,7 +33,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServiceClient.Answer a = service.post("/validate", io.ferry.core.config.Durations.parse(timeout));
+        Duration wait;
+        try {
+            wait = io.ferry.core.config.Durations.parse(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new Ferry.UsageProblem("--timeout " + timeout + ": " + e.getMessage());
+        }
+        ServiceClient.Answer a = service.post("/validate", wait);
         if (a.status() != 200) {
             throw new Ferry.Unreachable("the service could not validate (HTTP " + a.status() + "): " + a.body().trim(), null);
         }

@@ -72,6 +72,26 @@ class FerryCommandTest {
         assertThat(run("frobnicate").code()).isEqualTo(2);
     }
 
+    /** A malformed value is a usage error (2) naming the flag, not "could not tell" (3), which a cutover script retries. */
+    @Test
+    void aMalformedDurationOrUrlExitsTwoNamingTheFlag() {
+        Result timeout = run("validate", "--timeout", "10");
+        assertThat(timeout.code()).isEqualTo(2);
+        assertThat(timeout.err()).contains("--timeout 10");
+        Result url = run("status", "--url", "localhost:7878");
+        assertThat(url.code()).isEqualTo(2);
+        assertThat(url.err()).contains("--url localhost:7878").contains("http://127.0.0.1:7878");
+        assertThat(run("cutover", "drain", "--timeout", "soon").code()).isEqualTo(2);
+    }
+
+    @Test
+    void theStatusServersBindAddressBecomesAnAddressToConnectTo() {
+        assertThat(ServiceClient.connectHost("0.0.0.0")).isEqualTo("127.0.0.1");
+        assertThat(ServiceClient.connectHost("::")).isEqualTo("[::1]");
+        assertThat(ServiceClient.connectHost("fe80::1")).isEqualTo("[fe80::1]");
+        assertThat(ServiceClient.connectHost("10.0.0.5")).isEqualTo("10.0.0.5");
+    }
+
     @Test
     void runRefusesPartialRolesOnTheEmbeddedKafka() throws Exception {
         Result r = run("run", "--config", file(VALID).toString(), "--roles", "sink");
