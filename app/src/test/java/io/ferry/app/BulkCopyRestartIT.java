@@ -39,7 +39,7 @@ class BulkCopyRestartIT {
     void aCopyDoneJustBeforeAKillLeavesNoRowThatWasDeletedWhileDown(PostgresService pg, KafkaService kafka) throws Exception {
         pg.createDatabase(SRC);
         pg.createDatabase(DST);
-        sql(pg, SRC, "CREATE TABLE accounts (id integer PRIMARY KEY, name text NOT NULL)", "ALTER TABLE accounts REPLICA IDENTITY FULL",
+        Sql.run(pg, SRC, "CREATE TABLE accounts (id integer PRIMARY KEY, name text NOT NULL)", "ALTER TABLE accounts REPLICA IDENTITY FULL",
                 "INSERT INTO accounts SELECT g, 'account ' || g FROM generate_series(1, 2000) g",
                 // read by a mapping with a relation: these go through Debezium's snapshot and the transform stage; without
                 // the wait for capture's offsets the small copy above was done, and killed, while that snapshot still ran
@@ -70,7 +70,7 @@ class BulkCopyRestartIT {
         assertThat(snapshotEnd).as("Debezium's snapshot of items and orders ended in the first run").isPositive();
         assertThat(log.indexOf("copying the table of ferry.bulkrestart.change.public.accounts in bulk"))
                 .as("the copy began after the snapshot's end, once capture's offsets recorded it").isGreaterThan(snapshotEnd);
-        sql(pg, SRC, "DELETE FROM accounts WHERE id <= 10", "UPDATE accounts SET name = 'renamed while down' WHERE id = 20",
+        Sql.run(pg, SRC, "DELETE FROM accounts WHERE id <= 10", "UPDATE accounts SET name = 'renamed while down' WHERE id = 20",
                 "INSERT INTO accounts VALUES (5001, 'added while down')");
 
         Process second = ChildJvm.start(Ferry.class, "768m", "pipeline bulkrestart running", secondLog, "run", "--config", file.toString());
@@ -99,7 +99,7 @@ class BulkCopyRestartIT {
         int total = 300_000;
         pg.createDatabase(src);
         pg.createDatabase(dst);
-        sql(pg, src, "CREATE TABLE accounts (id integer PRIMARY KEY, name text NOT NULL)", "ALTER TABLE accounts REPLICA IDENTITY FULL",
+        Sql.run(pg, src, "CREATE TABLE accounts (id integer PRIMARY KEY, name text NOT NULL)", "ALTER TABLE accounts REPLICA IDENTITY FULL",
                 "INSERT INTO accounts SELECT g, 'account ' || g FROM generate_series(1, " + total + ") g");
         Path file = pipeline(pg, kafka, "bulkhalf", src, dst, "public.accounts", "");
         Path firstLog = log(file, "first");
@@ -111,23 +111,24 @@ class BulkCopyRestartIT {
             // the copy commits every batch of 5,000 rows: the first one in the target means the copy is under way
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> count(pg, dst) > 0);
             // a change made during the copy: logged after the offsets the copy noted, so applied after the copy
-            sql(pg, src, "UPDATE accounts SET name = 'renamed during the copy' WHERE id = 30");
+            Sql.run(pg, src, "UPDATE accounts SET name = 'renamed during the copy' WHERE id = 30");
         } finally {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
         copiedAtKill = count(pg, dst);
         assertThat(copiedAtKill).as("the kill came in the middle of the copy").isBetween(1L, total - 50_000L);
-        assertThat(Files.readString(firstLog)).as("the first run's copy").contains("copying the table of ferry.bulkhalf.change.public.accounts in bulk")
-                .doesNotContain("bulk copy of ferry.bulkhalf.change.public.accounts's table done");
+        assertThat(Files.readString(firstLog)).as("the first run's copy")
+                .contains("copying the table of ferry.bulkhalf.change.public.accounts in bulk").doesNotContain("bulk copy of ferry.bulkhalf.change.public.accounts's table done");
         // while down: rows the first copy wrote and rows it had not reached are deleted and changed, one is added
-        sql(pg, src, "DELETE FROM accounts WHERE id <= 10", "UPDATE accounts SET name = 'renamed while down' WHERE id = 20",
-                "DELETE FROM accounts WHERE id > " + (total - 10), "UPDATE accounts SET name = 'renamed while down' WHERE id = " + (total - 20),
+        Sql.run(pg, src, "DELETE FROM accounts WHERE id <= 10", "UPDATE accounts SET name = 'renamed while down' WHERE id = 20",
+                "DELETE FROM accounts WHERE id > " + (total - 10),
+                "UPDATE accounts SET name = 'renamed while down' WHERE id = " + (total - 20),
                 "INSERT INTO accounts VALUES (" + (total + 1) + ", 'added while down')");
 
         Process second = ChildJvm.start(Ferry.class, "768m", "pipeline bulkhalf running", secondLog, "run", "--config", file.toString());
         try {
-            await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> assertThat(digest(pg, dst)).as("the target after the restart")
-                    .isEqualTo(digest(pg, src)));
+            await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> assertThat(accounts(pg, dst)).as("the target after the restart")
+                    .isEqualTo(accounts(pg, src)));
             assertThat(rowsWhere(pg, dst, "id <= 30 OR id >= " + (total - 20))).as("the rows changed during the copy and while down")
                     .isEqualTo(rowsWhere(pg, src, "id <= 30 OR id >= " + (total - 20)));
             String log = Files.readString(secondLog);
@@ -203,15 +204,6 @@ class BulkCopyRestartIT {
         }
     }
 
-    /** The table's row count and a sum of its rows' hashes: equal tables give equal digests. */
-    private static String digest(PostgresService pg, String database) throws SQLException {
-        try (Connection c = pg.connect(database); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(hashtext(id || '|' || name)::bigint), 0) FROM accounts")) {
-            rs.next();
-            return rs.getLong(1) + " rows, hash sum " + rs.getLong(2);
-        }
-    }
-
     private static List<String> rowsWhere(PostgresService pg, String database, String where) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = pg.connect(database); Statement s = c.createStatement();
@@ -237,11 +229,8 @@ class BulkCopyRestartIT {
         return out;
     }
 
-    private static void sql(PostgresService pg, String database, String... statements) throws SQLException {
-        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
-            for (String q : statements) {
-                s.execute(q);
-            }
-        }
+    /** The accounts table's digest ({@link Sql#digest}). */
+    private static String accounts(PostgresService pg, String database) throws SQLException {
+        return Sql.digest(pg, database, "accounts", "id, name");
     }
 }

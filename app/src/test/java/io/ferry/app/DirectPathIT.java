@@ -50,7 +50,7 @@ class DirectPathIT {
     void oneTableMappingsSkipTheTransformAndKeepEveryContract(PostgresService pg) throws Exception {
         pg.createDatabase(SRC);
         pg.createDatabase(DST);
-        sql(pg, SRC, "DROP TABLE IF EXISTS notes, accounts",
+        Sql.run(pg, SRC, "DROP TABLE IF EXISTS notes, accounts",
                 "CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL, name text, bio text, status text NOT NULL,"
                         + " score text)",
                 "ALTER TABLE accounts REPLICA IDENTITY FULL",
@@ -61,7 +61,7 @@ class DirectPathIT {
                         + " (SELECT string_agg(md5(g::text || '-' || i), '') FROM generate_series(1, 600) i),"
                         + " CASE WHEN g % 10 = 0 THEN 'closed' ELSE 'open' END, (g % 100)::text FROM generate_series(1, 400) g",
                 "INSERT INTO notes SELECT g, 1 + g % 400, 'note ' || g FROM generate_series(1, 800) g");
-        sql(pg, DST, "DROP TABLE IF EXISTS accounts, account_notes");
+        Sql.run(pg, DST, "DROP TABLE IF EXISTS accounts, account_notes");
         Path dataDir = UsersPipeline.freshDir("direct-it-data");
         PipelineConfig config = config(pg, dataDir, SRC, DST);
 
@@ -70,7 +70,7 @@ class DirectPathIT {
             await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(notesActual(pg)).isEqualTo(notesExpected(pg)));
             assertThat(service.stages()).extracting(StageStatus::stage).contains("capture", "transform", "sink pg");
 
-            sql(pg, SRC, "INSERT INTO accounts VALUES (1001, 'New@Example.com', 'new', 'short bio', 'open', '5')",
+            Sql.run(pg, SRC, "INSERT INTO accounts VALUES (1001, 'New@Example.com', 'new', 'short bio', 'open', '5')",
                     "UPDATE accounts SET name = 'renamed' WHERE id = 7", // bio unchanged: out of line, not in the new tuple
                     "UPDATE accounts SET status = 'closed' WHERE id = 8", // leaves the filter: deleted from the target
                     "UPDATE accounts SET id = 2001 WHERE id = 9", // a key change: the old target row goes
@@ -82,7 +82,7 @@ class DirectPathIT {
             });
             // a change that does not map, alone in the sink's batch (with heartbeats only): dead-lettered, and the sink
             // goes on committing (a drain returns) instead of holding the batch for ever
-            sql(pg, SRC, "UPDATE accounts SET score = 'many' WHERE id = 12");
+            Sql.run(pg, SRC, "UPDATE accounts SET score = 'many' WHERE id = 12");
             service.drain(Duration.ofMinutes(1));
             List<String> expectedNow = expected(pg);
             expectedNow.removeIf(r -> r.startsWith("12|")); // the row that does not map keeps its last good version
@@ -103,7 +103,7 @@ class DirectPathIT {
             });
 
             // the fix arrives as a new change, and the target agrees with the source again
-            sql(pg, SRC, "UPDATE accounts SET score = '77' WHERE id = 12");
+            Sql.run(pg, SRC, "UPDATE accounts SET score = '77' WHERE id = 12");
             long drained = service.drain(Duration.ofMinutes(1));
             assertThat(actual(pg)).isEqualTo(expected(pg));
             // the markers reach the direct mapping's sink through the change topic: its lag is known
@@ -120,7 +120,7 @@ class DirectPathIT {
     void captureRefusesATableWithoutFullReplicaIdentityAndSaysHowToFixIt(PostgresService pg) throws Exception {
         pg.createDatabase("direct_plain_src");
         pg.createDatabase("direct_plain_dst");
-        sql(pg, "direct_plain_src", "DROP TABLE IF EXISTS notes, accounts",
+        Sql.run(pg, "direct_plain_src", "DROP TABLE IF EXISTS notes, accounts",
                 "CREATE TABLE accounts (id integer PRIMARY KEY, email text NOT NULL, name text, bio text, status text NOT NULL,"
                         + " score text)",
                 "CREATE TABLE notes (id integer PRIMARY KEY, account_id integer NOT NULL, body text)");
@@ -141,13 +141,13 @@ class DirectPathIT {
         String dst = "copy_dst";
         pg.createDatabase(src);
         pg.createDatabase(dst);
-        sql(pg, src, "DROP TABLE IF EXISTS items",
+        Sql.run(pg, src, "DROP TABLE IF EXISTS items",
                 "CREATE TABLE items (id integer PRIMARY KEY, email text NOT NULL, name text, status text NOT NULL, score text)",
                 "ALTER TABLE items REPLICA IDENTITY FULL",
                 "INSERT INTO items SELECT g, 'Item' || g || '@Example.com', 'item ' || g,"
                         + " CASE WHEN g % 10 = 0 THEN 'closed' ELSE 'open' END, (g % 100)::text FROM generate_series(1, 20000) g",
                 "UPDATE items SET score = 'many' WHERE id = 12"); // does not map: dead-lettered by the copy
-        sql(pg, dst, "DROP TABLE IF EXISTS items");
+        Sql.run(pg, dst, "DROP TABLE IF EXISTS items");
         Path dataDir = UsersPipeline.freshDir("copy-it-data");
         Path file = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
         Files.writeString(file, """
@@ -232,7 +232,7 @@ class DirectPathIT {
                 assertThat(l.originOffset()).isEqualTo(-1);
                 assertThat(new String(l.originValue(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"id\":12");
             });
-            sql(pg, src, "UPDATE items SET score = '12' WHERE id = 12");
+            Sql.run(pg, src, "UPDATE items SET score = '12' WHERE id = 12");
             service.drain(Duration.ofMinutes(1));
             assertThat(rows(pg, dst, actualQuery.replace(" WHERE id <> 12", "")))
                     .isEqualTo(rows(pg, src, expectedQuery.replace(" AND id <> 12", "")));
@@ -322,14 +322,6 @@ class DirectPathIT {
             }
         }
         return out;
-    }
-
-    private static void sql(PostgresService pg, String database, String... statements) throws SQLException {
-        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
-            for (String q : statements) {
-                s.execute(q);
-            }
-        }
     }
 
     private static List<DeadLetter> deadLetters(String bootstrap, String pipeline) {

@@ -202,8 +202,28 @@ public final class RecordConverter {
             Struct value = (Struct) record.value();
             tsUs = (value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : System.currentTimeMillis()) * 1000;
         }
-        SourceInfo info = new SourceInfo(pipeline, position(record.sourceOffset()), null, tsUs, false);
+        SourceInfo info = new SourceInfo(pipeline, position(record.sourceOffset()), orderOf(record.sourceOffset()), null, tsUs, false);
         return new Converted.MarkerRow(new Marker(++debeziumHeartbeats, tsUs, Marker.Kind.HEARTBEAT), info);
+    }
+
+    /**
+     * The log position of a Debezium offset as a change's order ({@link SourceInfo#order()}), 0 when it has none: with it
+     * a heartbeat that passed a partition after its last change is that partition's applied position, so a table with
+     * no recent change on a busy read-only source does not look as far behind as its last change is old.
+     */
+    static long orderOf(Map<String, ?> offset) {
+        if (offset == null) {
+            return 0;
+        }
+        if (offset.get("lsn") instanceof Long lsn) {
+            return lsn;
+        }
+        if (offset.get("file") instanceof String file && offset.get("pos") instanceof Number pos) {
+            long event = offset.get("event") instanceof Number n ? n.longValue() : 0;
+            int row = offset.get("row") instanceof Number n ? n.intValue() : 0;
+            return binlogOrder(file, pos.longValue(), event, row);
+        }
+        return 0;
     }
 
     /** The commit time (µs, source clock) of the last change a Debezium offset says was processed; -1 when it has none. */

@@ -264,9 +264,13 @@ class ConnectConversionTest {
         assertThat(heartbeat.apply(Map.of("lsn", 5000L, "ts_usec", committedUs))).isInstanceOfSatisfying(Converted.MarkerRow.class, m -> {
             assertThat(m.source().tsUs()).isEqualTo(committedUs);
             assertThat(m.marker().tsUs()).isEqualTo(committedUs);
+            assertThat(m.source().order()).as("the offset's position").isEqualTo(5000);
         });
         assertThat(heartbeat.apply(Map.of("file", "binlog.000003", "pos", 400L, "ts_sec", 1_799_999_000L)))
-                .isInstanceOfSatisfying(Converted.MarkerRow.class, m -> assertThat(m.source().tsUs()).isEqualTo(1_799_999_000_000_000L));
+                .isInstanceOfSatisfying(Converted.MarkerRow.class, m -> {
+                    assertThat(m.source().tsUs()).isEqualTo(1_799_999_000_000_000L);
+                    assertThat(m.source().order()).isEqualTo(RecordConverter.binlogOrder("binlog.000003", 400, 0, 0));
+                });
         assertThat(heartbeat.apply(Map.of("lsn", 5000L))).as("no commit time in the offset yet: when it was sent")
                 .isInstanceOfSatisfying(Converted.MarkerRow.class, m -> assertThat(m.source().tsUs()).isEqualTo(sentMs * 1000));
     }
