@@ -7,6 +7,11 @@ import io.ferry.app.service.FerryService;
 import io.ferry.app.service.Role;
 import io.ferry.core.config.PipelineConfig;
 import io.ferry.core.config.PipelineLoader;
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.ChangeEventCodec;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicNames;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
@@ -20,9 +25,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,6 +105,29 @@ class ReadOnlySourceIT {
                 tickFailure.set(e);
             }
         }, "ticker");
+        try {
+            firstRun(pg, config, ticker);
+            // a restart: the heartbeats of the new launch must still pass the transform and the sinks, which drop a marker id
+            // not above the last they passed (the ids started again at 1 on every launch)
+            long restartUs = System.currentTimeMillis() * 1_000;
+            try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+                // long enough for the first launch's last applied position to age past the bound below
+                Thread.sleep(8_000);
+                awaitAccountsLagLow(service);
+                List<Long> ids = heartbeatIds(service.bootstrapServers());
+                assertThat(ids).as("heartbeat ids on the change topic, both launches").isSortedAccordingTo(Comparator.naturalOrder())
+                        .doesNotHaveDuplicates();
+                assertThat(ids.stream().filter(id -> id > restartUs).count()).as("ids of the second launch above the first's")
+                        .isGreaterThanOrEqualTo(5);
+            }
+        } finally {
+            ticking.set(false);
+            ticker.join(10_000);
+        }
+        assertThat(tickFailure.get()).isNull();
+    }
+
+    private static void firstRun(PostgresService pg, PipelineConfig config, Thread ticker) throws Exception {
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
             await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(accounts(pg, DST)).isEqualTo(accounts(pg, SRC)));
             assertThat(schemaExists(pg, SRC, "ferry")).as("no heartbeat or signal table in a read-only source").isFalse();
@@ -104,12 +140,7 @@ class ReadOnlySourceIT {
             // accounts now has no changes while ticks has many: Debezium's heartbeats pass its partitions with the commit
             // time of the last change processed, so its lag stays near the heartbeat interval instead of growing
             Thread.sleep(8_000);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
-                    .filteredOn(l -> l.table().equals("accounts")).singleElement().satisfies(l -> {
-                        assertThat(l.known()).isTrue();
-                        assertThat(l.lagMs()).isLessThan(5_000);
-                        assertThat(l.detail()).contains("read-only");
-                    }));
+            awaitAccountsLagLow(service);
 
             assertThat(service.validate().clean()).isTrue();
             // a real difference, made behind Ferry's back: confirmed by rechecks that wait on the lag, not on a heartbeat
@@ -119,11 +150,37 @@ class ReadOnlySourceIT {
                 assertThat(t.result()).isEqualTo(TableResult.DIFF);
                 assertThat(t.missing()).isEqualTo(1);
             });
-        } finally {
-            ticking.set(false);
-            ticker.join(10_000);
         }
-        assertThat(tickFailure.get()).isNull();
+    }
+
+    /** The ids of the heartbeat markers on partition 0 of accounts' change topic, in order. */
+    private static List<Long> heartbeatIds(String bootstrap) {
+        List<Long> ids = new ArrayList<>();
+        TopicPartition tp = new TopicPartition(new TopicNames("readonly").change(new TableId("public", "accounts")), 0);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+                "isolation.level", "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofSeconds(1))) {
+                    if (ChangeEventCodec.decode(r.key(), r.value()) instanceof ChangeEvent.MarkerEvent m
+                            && m.marker().kind() == Marker.Kind.HEARTBEAT) {
+                        ids.add(m.marker().id());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static void awaitAccountsLagLow(FerryService service) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
+                .filteredOn(l -> l.table().equals("accounts")).singleElement().satisfies(l -> {
+                    assertThat(l.known()).isTrue();
+                    assertThat(l.lagMs()).isLessThan(5_000);
+                    assertThat(l.detail()).contains("read-only");
+                }));
     }
 
     private static boolean schemaExists(PostgresService pg, String database, String schema) throws SQLException {

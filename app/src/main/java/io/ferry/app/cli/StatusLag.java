@@ -28,8 +28,10 @@ final class StatusLag {
         List<String> out = new ArrayList<>();
         for (JsonNode s : status.path("stages")) {
             String state = s.path("state").asText();
-            if (!s.path("stage").asText().equals("validate")
-                    && (!s.path("healthy").asBoolean() || state.equals("SNAPSHOTTING") || state.equals("STARTING"))) {
+            // the validate stage RETRYING (the source's clock unreadable) shows in the lag; FAILED (lag tracking stopped) does not
+            boolean validate = s.path("stage").asText().equals("validate");
+            if (validate ? state.equals("FAILED")
+                    : !s.path("healthy").asBoolean() || state.equals("SNAPSHOTTING") || state.equals("STARTING")) {
                 out.add(s.path("stage").asText() + " is " + state + (s.has("detail") ? ": " + s.path("detail").asText() : ""));
             }
         }

@@ -233,10 +233,12 @@ final class Validation implements Stage {
      * read-only source cannot take one: there the lag (the age of the oldest partition's last applied change) says it
      * once it is below the time since the call ({@link #caughtUpSince}), which holds under load; on an idle source
      * that lag only grows, so after {@link #READ_ONLY_RECHECK_WAIT} the wait ends anyway, with a warning (the read-only
-     * mode's weaker guarantee: a difference found then may still be a change in flight).
+     * mode's weaker guarantee: a difference found then may still be a change in flight), unless the source's clock or a
+     * table's lag is still unknown then.
      *
-     * @throws IllegalStateException when the source cannot be reached
-     * @throws java.util.concurrent.TimeoutException when the sinks did not get there in time
+     * @throws IllegalStateException when the source cannot be reached or lag tracking stopped
+     * @throws java.util.concurrent.TimeoutException when the sinks did not get there in time, or (read-only) the lag
+     *     stayed unknown
      */
     void catchUp(Duration timeout) throws java.util.concurrent.TimeoutException, InterruptedException {
         if (!context.config().source().readOnly()) {
@@ -247,6 +249,10 @@ final class Validation implements Stage {
         long deadline = System.nanoTime() + bound.toNanos();
         long fromUs = -1;
         while (true) {
+            if (tracker.failure().isPresent()) {
+                throw new IllegalStateException("lag tracking stopped (" + tracker.failure().get() + "): whether the pipeline caught up"
+                        + " cannot be seen");
+            }
             LagTracker.Snapshot now = tracker.latest();
             if (fromUs < 0) {
                 fromUs = now.sourceNowUs(); // the source's clock when first known: changes committed before then must be applied
@@ -257,6 +263,11 @@ final class Validation implements Stage {
                 return;
             }
             if (System.nanoTime() > deadline) {
+                if (fromUs < 0 || now.sourceNowUs() < 0 || now.tables().isEmpty() || !now.tables().stream().allMatch(TableLag::known)) {
+                    // not the idle case: the source's clock or some lag is unknown, so nothing can be said
+                    throw new java.util.concurrent.TimeoutException("after " + bound.toSeconds() + " s the lag of these is not"
+                            + " known: " + String.join(", ", behind));
+                }
                 log.warn("validation: source.read_only: after {} s the lag of {} does not say that what the source committed before"
                         + " the recheck began is applied (on an idle source it cannot); comparing again anyway", bound.toSeconds(),
                         String.join(", ", behind));

@@ -38,7 +38,8 @@ public final class RecordConverter {
     private final SchemaCache<TableShape> shapes = new SchemaCache<>();
     private final SchemaCache<Envelope> envelopes = new SchemaCache<>();
     private final SchemaCache<SourceFields> sourceFields = new SchemaCache<>();
-    private long debeziumHeartbeats;
+    /** The last id given to one of Debezium's heartbeats: from the creation time in µs, so ids grow across launches. */
+    private long debeziumHeartbeats = System.currentTimeMillis() * 1_000;
 
     /**
      * @param foreignKeys the foreign keys preflight found for a table (empty when unknown)
@@ -192,15 +193,19 @@ public final class RecordConverter {
      * Debezium's own heartbeats stand in for Ferry's when the source is read-only (no heartbeat table). A heartbeat says
      * that everything up to the position in its offset was processed; its time is the commit time of the last change
      * processed there, from the same offset (PostgreSQL's {@code ts_usec}, the binlog's {@code ts_sec}), on the source's
-     * clock. The heartbeat record's own {@code ts_ms} is this host's clock when it was sent, which while Debezium works
-     * through a backlog would make a sink that applied nothing but heartbeats look caught up; it is used only when the
-     * offset has no commit time yet.
+     * clock. An offset without one (a binlog connection that has not met a captured change since it started: Debezium
+     * does not keep {@code ts_sec} across restarts) gives no marker: the heartbeat record's own {@code ts_ms} is this
+     * host's clock when it was sent, "now" even while Debezium works through a backlog, and would make a sink that
+     * applied only heartbeats look caught up. Right after an initial snapshot PostgreSQL's {@code ts_usec} is the
+     * snapshot's read time (this host's clock) until the first change streams.
+     *
+     * <p>Ids grow across launches (they start from this converter's creation time in microseconds): markers travel
+     * through the transform's aligner and the sinks, which drop an id not above the last they passed.
      */
     private Converted debeziumHeartbeat(SourceRecord record) {
         long tsUs = committedUs(record.sourceOffset());
         if (tsUs < 0) {
-            Struct value = (Struct) record.value();
-            tsUs = (value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : System.currentTimeMillis()) * 1000;
+            return new Converted.Skip("Debezium heartbeat whose offset has no commit time yet");
         }
         SourceInfo info = new SourceInfo(pipeline, position(record.sourceOffset()), orderOf(record.sourceOffset()), null, tsUs, false);
         return new Converted.MarkerRow(new Marker(++debeziumHeartbeats, tsUs, Marker.Kind.HEARTBEAT), info);

@@ -271,8 +271,26 @@ class ConnectConversionTest {
                     assertThat(m.source().tsUs()).isEqualTo(1_799_999_000_000_000L);
                     assertThat(m.source().order()).isEqualTo(RecordConverter.binlogOrder("binlog.000003", 400, 0, 0));
                 });
-        assertThat(heartbeat.apply(Map.of("lsn", 5000L))).as("no commit time in the offset yet: when it was sent")
-                .isInstanceOfSatisfying(Converted.MarkerRow.class, m -> assertThat(m.source().tsUs()).isEqualTo(sentMs * 1000));
+        assertThat(heartbeat.apply(Map.of("lsn", 5000L))).as("no commit time in the offset yet: no marker (not this host's now)")
+                .isInstanceOf(Converted.Skip.class);
+    }
+
+    /** The aligner and the sinks drop a marker id not above the last they passed: a new launch must not start again at 1. */
+    @Test
+    void debeziumHeartbeatIdsGrowAcrossConverters() throws Exception {
+        Schema value = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat").field("ts_ms", Schema.INT64_SCHEMA).build();
+        java.util.function.Function<RecordConverter, Long> beat = converter -> ((Converted.MarkerRow) converter.convert(new SourceRecord(
+                Map.of("server", "p"), Map.of("lsn", 5000L, "ts_usec", 1_000_000L), "__debezium-heartbeat.p", null, null, null, value,
+                new Struct(value).put("ts_ms", 1L)))).marker().id();
+        RecordConverter first = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of());
+        long a = beat.apply(first);
+        long b = beat.apply(first);
+        assertThat(b).isGreaterThan(a);
+        Thread.sleep(2);
+        RecordConverter relaunched = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                t -> List.of());
+        assertThat(beat.apply(relaunched)).isGreaterThan(b);
     }
 
     @Test

@@ -35,6 +35,8 @@ final class ShapeWait {
     private final Duration columnWait;
     /** Per table: every column some shape of it has had, and the columns given up on (no longer waited for). */
     private final Map<String, Set<String>> settled = new HashMap<>();
+    /** The shapes map the last check saw (the service replaces it whenever a schema changes). */
+    private Map<String, TargetTable> lastShapes;
     /** Per table and column: when a batch first waited for it (System.nanoTime). */
     private final Map<String, Map<String, Long>> waitingSince = new HashMap<>();
 
@@ -66,6 +68,11 @@ final class ShapeWait {
 
     /** Checks a batch against the shapes known now ({@code nowNanos}: System.nanoTime). */
     Missing check(List<TargetEvent> events, Map<String, TargetTable> shapes, long nowNanos) {
+        if (shapes != lastShapes) {
+            // every shape seen settles its columns, also of tables this batch does not write (a column dropped later)
+            shapes.forEach((table, shape) -> settled.computeIfAbsent(table, t -> new HashSet<>()).addAll(names(shape)));
+            lastShapes = shapes;
+        }
         Set<String> unknown = new TreeSet<>();
         Map<String, Set<String>> missing = new TreeMap<>();
         Map<String, Set<String>> columnsOf = new HashMap<>();
@@ -87,15 +94,12 @@ final class ShapeWait {
                 continue; // the common case: one lookup per column
             }
             Set<String> known = settled.computeIfAbsent(table, t -> new HashSet<>());
-            known.addAll(columns);
             for (String c : u.row().columns()) {
                 if (!known.contains(c)) {
                     missing.computeIfAbsent(table, t -> new TreeSet<>()).add(c);
                 }
             }
         }
-        // a shape seen now settles its columns for later batches too (a column dropped later is not waited for)
-        columnsOf.forEach((table, columns) -> settled.computeIfAbsent(table, t -> new HashSet<>()).addAll(columns));
         Map<String, Set<String>> givenUp = new TreeMap<>();
         waitingSince.keySet().retainAll(missing.keySet());
         for (var entry : missing.entrySet()) {

@@ -586,7 +586,7 @@ public final class SinkRunner implements AutoCloseable {
             }
         }
         if (!shapesReady(events)) {
-            if (lostDuringFlush) {
+            if (lostDuringFlush || inListener) {
                 abandonPending();
             }
             return; // stopping or the partitions moved while waiting: not committed, written again by whoever owns them
@@ -654,12 +654,19 @@ public final class SinkRunner implements AutoCloseable {
         while (true) {
             ShapeWait.Missing missing = shapeWait.check(events, known.get(), System.nanoTime());
             missing.givenUp().forEach((table, columns) -> log.warn("sink {}: rows of {} carry column(s) {} that its shape has"
-                    + " not had in {} s of waiting; they are left out of the target (a column dropped at the source before this"
-                    + " sink started, or a mapping whose shape cannot be computed: see the mapping problems in the log)", name,
-                    table, columns, shapeWait.columnWait().toSeconds()));
+                    + " not had in {} s of waiting; they are written as columns no mapping defines are (left out by SQL and"
+                    + " Cassandra targets). A column dropped at the source before this sink started, or a mapping whose shape"
+                    + " cannot be computed: see the mapping problems in the log", name, table, columns,
+                    shapeWait.columnWait().toSeconds()));
             if (missing.none()) {
                 waitingFor.clear();
                 return true;
+            }
+            if (inListener && missing.tables().isEmpty()) {
+                // a rebalance waits for this callback: the batch is left, uncommitted, to whoever owns its partitions next
+                log.info("sink {}: the partitions move before the shapes of {} have the columns {}; the batch is not written here",
+                        name, missing.columns().keySet(), missing.columns());
+                return false;
             }
             Set<String> now = new TreeSet<>(missing.tables());
             missing.columns().forEach((table, columns) -> columns.forEach(c -> now.add(table + "." + c)));

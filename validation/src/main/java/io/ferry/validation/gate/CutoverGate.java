@@ -21,13 +21,23 @@ public final class CutoverGate {
     private final Duration threshold;
     private final Duration stableFor;
     private final Duration maxValidationAge;
+    /** Evaluations further apart than this do not make a stable window: it starts again. */
+    static final Duration MAX_GAP = Duration.ofSeconds(15);
+    private final Duration maxGap;
+    private long lastEvaluated = Long.MIN_VALUE;
     /** Per table, since when (monotonic nanoseconds) its lag has been at or below the threshold. */
     private final Map<String, Long> lowSince = new HashMap<>();
 
     public CutoverGate(Duration threshold, Duration stableFor, Duration maxValidationAge) {
+        this(threshold, stableFor, maxValidationAge, MAX_GAP);
+    }
+
+    /** With another bound on the gap between evaluations (tests that evaluate sparsely). */
+    CutoverGate(Duration threshold, Duration stableFor, Duration maxValidationAge, Duration maxGap) {
         this.threshold = threshold;
         this.stableFor = stableFor;
         this.maxValidationAge = maxValidationAge;
+        this.maxGap = maxGap;
     }
 
     public static CutoverGate of(ValidationSettings v) {
@@ -53,6 +63,10 @@ public final class CutoverGate {
      */
     public synchronized GateState evaluate(Instant now, long monotonicNanos, List<TableLag> lags, long deadLetters,
             List<String> stageProblems, Optional<ValidationSummary> validation) {
+        if (lastEvaluated != Long.MIN_VALUE && monotonicNanos - lastEvaluated > maxGap.toNanos()) {
+            lowSince.clear(); // nobody looked meanwhile: the window starts again rather than counting time unseen
+        }
+        lastEvaluated = monotonicNanos;
         List<String> reasons = new ArrayList<>(stageProblems);
         if (lags.isEmpty()) {
             reasons.add("no target table to measure lag on (no mappings, or no sink)");

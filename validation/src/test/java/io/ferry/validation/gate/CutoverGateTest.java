@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class CutoverGateTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private final CutoverGate gate = new CutoverGate(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1));
+    /** Evaluated sparsely here: no bound on the gap between evaluations but where a test says so. */
+    private final CutoverGate gate = new CutoverGate(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofDays(1));
     private final Optional<ValidationSummary> clean = Optional.of(new ValidationSummary(T0, true, ""));
 
     private static TableLag lag(long ms) {
@@ -48,6 +49,23 @@ class CutoverGateTest {
         assertThat(stepped.reasons()).singleElement().asString().contains("for 5 s");
         assertThat(gate.evaluate(T0.plus(Duration.ofHours(1)), 30 * second, List.of(lag(500)), 0, List.of(),
                 Optional.of(new ValidationSummary(T0.plus(Duration.ofHours(1)), true, ""))).ready()).isTrue();
+    }
+
+    @Test
+    void aGapBetweenEvaluationsStartsTheWindowAgain() {
+        CutoverGate everySecond = new CutoverGate(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1));
+        long second = 1_000_000_000L;
+        for (int s = 0; s <= 10; s++) {
+            everySecond.evaluate(T0, s * second, List.of(lag(500)), 0, List.of(), clean);
+        }
+        // nothing looked for 20 s (a stalled scheduler): that time does not count towards the window
+        GateState after = everySecond.evaluate(T0, 30 * second, List.of(lag(500)), 0, List.of(), clean);
+        assertThat(after.ready()).isFalse();
+        assertThat(after.reasons()).singleElement().asString().contains("for 0 s");
+        for (int s = 31; s <= 60; s++) {
+            after = everySecond.evaluate(T0, s * second, List.of(lag(500)), 0, List.of(), clean);
+        }
+        assertThat(after.ready()).isTrue();
     }
 
     @Test
