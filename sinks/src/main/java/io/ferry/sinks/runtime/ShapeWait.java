@@ -37,6 +37,8 @@ final class ShapeWait {
     private final Map<String, Set<String>> settled = new HashMap<>();
     /** The shapes map the last check saw (the service replaces it whenever a schema changes). */
     private Map<String, TargetTable> lastShapes;
+    /** Per table, the column names of its shape in {@link #lastShapes}: made once per shapes map, not per batch. */
+    private Map<String, Set<String>> columnsNow = Map.of();
     /** Per table and column: when a batch first waited for it (System.nanoTime). */
     private final Map<String, Map<String, Long>> waitingSince = new HashMap<>();
 
@@ -70,26 +72,30 @@ final class ShapeWait {
     Missing check(List<TargetEvent> events, Map<String, TargetTable> shapes, long nowNanos) {
         if (shapes != lastShapes) {
             // every shape seen settles its columns, also of tables this batch does not write (a column dropped later)
-            shapes.forEach((table, shape) -> settled.computeIfAbsent(table, t -> new HashSet<>()).addAll(names(shape)));
+            Map<String, Set<String>> names = new HashMap<>();
+            shapes.forEach((table, shape) -> {
+                Set<String> columns = names(shape);
+                names.put(table, columns);
+                settled.computeIfAbsent(table, t -> new HashSet<>()).addAll(columns);
+            });
+            columnsNow = names;
             lastShapes = shapes;
         }
         Set<String> unknown = new TreeSet<>();
         Map<String, Set<String>> missing = new TreeMap<>();
-        Map<String, Set<String>> columnsOf = new HashMap<>();
         for (TargetEvent e : events) {
             String table = e.match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> null);
             if (table == null) {
                 continue;
             }
-            TargetTable shape = shapes.get(table);
-            if (shape == null) {
+            Set<String> columns = columnsNow.get(table);
+            if (columns == null) {
                 unknown.add(table);
                 continue;
             }
             if (!(e instanceof TargetEvent.Upsert u)) {
                 continue;
             }
-            Set<String> columns = columnsOf.computeIfAbsent(table, t -> names(shape));
             if (columns.containsAll(u.row().columns())) {
                 continue; // the common case: one lookup per column
             }
