@@ -57,4 +57,41 @@ class SnapshotRestartIT {
             second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * The same, but Ferry keeps running: Debezium loses its connections mid-snapshot (a retriable error), restarts its
+     * task inside the same engine after a pause and reads the snapshot again. Capture must see a new run there, or the
+     * redone snapshot continues the interrupted run's bounds and rows the first attempt read are never swept.
+     */
+    @Test
+    void rowsDeletedWhileDebeziumRedoesAnInterruptedSnapshotLeaveTheTarget(PostgresService pg, KafkaService kafka) throws Exception {
+        UsersPipeline users = new UsersPipeline(pg, "redo_src", "redo_dst");
+        users.createSource(40_000); // 120,000 sessions: seconds of snapshot left when the connections are broken
+        Path dataDir = UsersPipeline.freshDir("redo-it");
+        String file = users.config("redo", dataDir, "  bootstrap_servers: " + kafka.bootstrapServers(),
+                "http: {enabled: false}\nvalidation: {continuous: false}").file();
+        Path log = dataDir.resolveSibling("redo-it.log");
+        Files.deleteIfExists(log);
+
+        Process ferry = ChildJvm.start(Ferry.class, "768m", "schema of public.user_sessions is now version 1", log,
+                "run", "--config", file);
+        try {
+            // every user is in Kafka; the snapshot is reading the sessions
+            users.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'redo_src'"
+                    + " AND pid <> pg_backend_pid()");
+            assertThat(Files.readString(log)).as("the connections broke before the snapshot ended")
+                    .doesNotContainPattern("snapshot run \\d+ of redo ends");
+            // Debezium waits 10 s before it restarts its task: the changes land before the snapshot is read again
+            users.execute("DELETE FROM user_sessions WHERE user_id IN (1, 6)", "DELETE FROM users WHERE user_id = 1",
+                    "UPDATE users SET name = 'Renamed during the pause' WHERE user_id = 2");
+            users.awaitTargetMatches(Duration.ofMinutes(3), log);
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Files.readString(log))
+                    .as("Debezium restarted its task, and the redone snapshot's end removed what the first attempt left")
+                    .contains("Going to restart connector")
+                    .containsPattern("snapshot run \\d+ of redo was interrupted: Debezium reads the snapshot again")
+                    .containsPattern("snapshot run \\d+ of public.users ended without 1 rows"));
+        } finally {
+            ferry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -116,10 +116,17 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (run != 0 && !inSnapshot) {
             endRun(batch); // the first event after a snapshot whose last record carried no "last" mark
         }
+        if (run != 0 && "first".equals(snapshotMark)) {
+            // Debezium restarted its task inside this engine after a retriable error (a broken connection) and reads the
+            // snapshot again from its start: a new run, as after a restart of Ferry. Continuing the interrupted run would
+            // count the rows its first attempt read as read by this one, and those the source has lost since would stay.
+            log.warn("snapshot run {} of {} was interrupted: Debezium reads the snapshot again from its start", run, pipeline);
+            run = 0;
+        }
         if (inSnapshot) {
             SourceInfo at = converter.sourceOf(record);
             if (at != null) {
-                openRun(at);
+                openRun(at, initialSnapshot(record));
             }
         }
         if (converted instanceof Converted.Row row) {
@@ -165,13 +172,13 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     }
 
     /**
-     * Opens the snapshot run at its first record (a run per engine start: an interrupted run is read again in full by the
-     * next) and notes the position of its latest record, which its end bounds carry.
+     * Opens the snapshot run at its first record (a run per snapshot: an interrupted run is read again in full by the next,
+     * in a new engine or in a task Debezium restarted) and notes the position of its latest record, which its end bounds carry.
      */
-    private void openRun(SourceInfo source) {
+    private void openRun(SourceInfo source, Boolean initial) {
         if (run == 0) {
             run = Math.max(System.currentTimeMillis() * 1000, stamper.last() + 1);
-            initialRun = !streaming;
+            initialRun = initial != null ? initial : !streaming;
             runTables.clear();
             log.info("snapshot run {} of {} begins{}", run, pipeline, initialRun ? " (every captured table)" : "");
         }
@@ -215,6 +222,19 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
         Object mark = source.get("snapshot");
         return mark == null ? null : mark.toString();
+    }
+
+    /**
+     * Whether a snapshot record's offset says it belongs to an initial snapshot (Debezium's {@code snapshot} offset key:
+     * {@code INITIAL}, which reads every captured table, also when Debezium's task redoes it after streaming began) or to
+     * a blocking one of chosen tables ({@code BLOCKING}); null when the offset does not say.
+     */
+    static Boolean initialSnapshot(SourceRecord record) {
+        Object type = record.sourceOffset() == null ? null : record.sourceOffset().get("snapshot");
+        if ("INITIAL".equals(type)) {
+            return true;
+        }
+        return "BLOCKING".equals(type) ? false : null;
     }
 
     /** Whether a snapshot mark is a blocking snapshot's: an incremental snapshot reads chunks between streamed changes. */

@@ -30,4 +30,16 @@ class BatchHandlerTest {
         assertThat(BatchHandler.lastOfEachPartition(List.of(a1, a2))).containsExactly(a2);
         assertThat(BatchHandler.lastOfEachPartition(List.<Change>of())).isEmpty();
     }
+
+    @Test
+    void aSnapshotRecordsOffsetTellsAnInitialSnapshotFromABlockingOne() {
+        assertThat(BatchHandler.initialSnapshot(new SourceRecord(Map.of("server", "app"),
+                Map.of("lsn", 7L, "snapshot", "INITIAL", "last_snapshot_record", false), "t", null, null))).isTrue();
+        assertThat(BatchHandler.initialSnapshot(new SourceRecord(Map.of("server", "app"),
+                Map.of("lsn", 7L, "snapshot", "BLOCKING"), "t", null, null))).isFalse();
+        // an offset that does not say (streaming, or an older Debezium's boolean): the handler falls back on what it saw
+        assertThat(BatchHandler.initialSnapshot(new SourceRecord(Map.of("server", "app"),
+                Map.of("lsn", 7L, "snapshot", true), "t", null, null))).isNull();
+        assertThat(BatchHandler.initialSnapshot(change("app", 7).record())).isNull();
+    }
 }
