@@ -158,8 +158,16 @@ public final class Capture implements AutoCloseable {
             long fenced = System.nanoTime();
             SchemaVersions versions = SchemaVersions.load(clientBase, settings.layout().names().schemas());
             long schemas = System.nanoTime();
+            // every change topic already there, also of tables no longer captured, so markers reach each of them
+            java.util.Set<String> existing = new java.util.HashSet<>(publisher.adoptChangeTopics());
+            snapshotNewTables(existing);
             for (SourceTable t : preflight.tables()) {
+                existing.remove(settings.layout().names().change(t.id()));
                 publisher.ensureChangeTopic(t.id());
+            }
+            if (!existing.isEmpty()) {
+                log.info("capture of {}: markers also go to {} change topics of tables no longer captured: {}", settings.pipeline(),
+                        existing.size(), String.join(", ", new java.util.TreeSet<>(existing)));
             }
             long topics = System.nanoTime();
             if (stamper == null) {
@@ -195,6 +203,38 @@ public final class Capture implements AutoCloseable {
             state = State.RUNNING;
             engineThread.submit(engine);
         }
+    }
+
+    /**
+     * Asks Debezium for an incremental snapshot of the captured tables that have no change topic yet when others have:
+     * tables captured since the pipeline's initial snapshot (a shard created that a pattern in {@code source.tables} matches,
+     * a table added to it). Debezium streams only their changes from now on, and a PostgreSQL table created while capture
+     * ran is not even in its publication until this start: without the snapshot their earlier rows never reach the targets.
+     * Called before their topics are made, so a launch that fails here asks again. Tables the sinks copy themselves are
+     * left out (their sinks copy a new change topic's table).
+     *
+     * @param existing the pipeline's change topics before this launch made any
+     */
+    private void snapshotNewTables(java.util.Set<String> existing) {
+        if (existing.isEmpty()) {
+            return; // the pipeline's first start: Debezium's initial snapshot reads every table
+        }
+        List<TableId> fresh = preflight.tables().stream().map(SourceTable::id)
+                .filter(t -> !existing.contains(settings.layout().names().change(t)) && !settings.copied().contains(t)).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        if (settings.source().readOnly()) {
+            log.warn("capture of {}: {} newly captured; their rows from before are not copied (source.read_only: no signal"
+                    + " table to ask Debezium for a snapshot): only their changes from now on reach the targets", settings.pipeline(), fresh);
+            return;
+        }
+        try (Connection c = dialect.connect()) {
+            dialect.requestSnapshot(c, fresh);
+        } catch (SQLException e) {
+            throw new CaptureException("cannot ask for a snapshot of the newly captured " + fresh + ": " + e.getMessage(), e);
+        }
+        log.info("capture of {}: {} newly captured; an incremental snapshot of their rows is requested", settings.pipeline(), fresh);
     }
 
     /**

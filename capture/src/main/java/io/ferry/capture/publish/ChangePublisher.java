@@ -80,6 +80,30 @@ public final class ChangePublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the pipeline's change topics that exist but are not known yet (tables captured before and no longer: a shard
+     * dropped at the source, a table taken out of {@code source.tables}), so markers reach them too: a transform task
+     * that reads one of them (a pattern subscription) lets a marker through only once every input it read delivered it.
+     *
+     * @return the topics added
+     */
+    public List<String> adoptChangeTopics() {
+        String prefix = layout.names().changePrefix();
+        try {
+            List<String> found = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(prefix) && !changeTopics.containsKey(t)).sorted().toList();
+            for (String topic : found) {
+                changeTopics.put(topic, partitions(topic));
+            }
+            return found;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("cannot list the change topics of " + pipeline, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while listing the change topics of " + pipeline, e);
+        }
+    }
+
     /** A table's change topic name, built once (called for every change). */
     private String topic(TableId table) {
         return topics.computeIfAbsent(table, t -> layout.names().change(t));

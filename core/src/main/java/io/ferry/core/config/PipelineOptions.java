@@ -53,7 +53,9 @@ public final class PipelineOptions {
     public static final Option<Secret> PASSWORD = optional("password", OptionTypes.secret(),
             "Password of the capture user. Left out: none (trust or peer authentication).");
     public static final Option<List<String>> TABLES = required("tables", OptionTypes.stringList(PipelineOptions::tableProblem),
-            "Tables to capture, as namespace.table (public.users, shop.orders); a name may be a regular expression (shop\\.orders_\\d+).");
+            "Tables to capture, as namespace.table (public.users, shop.orders); a name may be a regular expression (shop\\.orders_\\d+)."
+                    + " A table that matches only later (a new shard) or is added here gets its earlier rows by an incremental"
+                    + " snapshot at the next start (PostgreSQL streams its changes only from then; a read-only source cannot ask).");
     public static final Option<ZoneId> TIME_ZONE = withDefault("time_zone", OptionTypes.zone(), ZoneId.of("UTC"),
             "The zone naive timestamps (timestamp without time zone, DATETIME) are in, wherever an instant is needed.");
     public static final Option<Boolean> READ_ONLY = withDefault("read_only", OptionTypes.bool(), false,

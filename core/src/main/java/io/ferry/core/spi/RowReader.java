@@ -14,4 +14,14 @@ public interface RowReader {
      * @throws SinkWriteException retryable when the target is unreachable
      */
     void read(String table, KeyRange range, Consumer<Row> rows) throws SinkWriteException;
+
+    /**
+     * Whether {@code table} is there to read. Validation reads the source through a reader too, and a table a mapping's
+     * pattern matched when capture saw it may have been dropped since. Unless a reader knows better: assumed there.
+     *
+     * @throws SinkWriteException retryable when the target is unreachable
+     */
+    default boolean exists(String table) throws SinkWriteException {
+        return true;
+    }
 }

@@ -33,6 +33,11 @@ public final class TopicNames {
         return name("change." + part(table.namespace()) + "." + part(table.name()));
     }
 
+    /** What every change topic's name begins with: {@code ferry.<pipeline>.change.}. */
+    public String changePrefix() {
+        return prefix + "change.";
+    }
+
     /** One topic per sink and target table, keyed by target key. */
     public String target(String sink, String table) {
         return name("target." + part(sink) + "." + part(table));

@@ -15,6 +15,7 @@ class TopicNamesTest {
     @Test
     void namesLiveUnderThePipeline() {
         assertThat(names.change(TableId.parse("public.users"))).isEqualTo("ferry.shop-to-cassandra.change.public.users");
+        assertThat(names.changePrefix()).isEqualTo("ferry.shop-to-cassandra.change.");
         assertThat(names.target("cassandra-main", "events_by_type"))
                 .isEqualTo("ferry.shop-to-cassandra.target.cassandra-main.events_by_type");
         assertThat(names.appliedPositions()).isEqualTo("ferry.shop-to-cassandra.applied-positions");
@@ -41,6 +42,7 @@ class TopicNamesTest {
     void veryLongNamesAreCutToKafkasLimitAndStayDistinct() {
         String a = names.change(TableId.parse("public." + "t".repeat(300) + "a"));
         String b = names.change(TableId.parse("public." + "t".repeat(300) + "b"));
+        assertThat(a).as("a cut name keeps the prefix change topics are found by").startsWith(names.changePrefix());
         assertThat(a).hasSizeLessThanOrEqualTo(249);
         assertThat(a).isNotEqualTo(b);
     }

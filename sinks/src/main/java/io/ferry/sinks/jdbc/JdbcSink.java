@@ -397,6 +397,21 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         }
     }
 
+    /** Asks the database for no rows of the table: an undefined table (SQLSTATE 42P01, or 42S02 on MySQL/MariaDB) is not there. */
+    @Override
+    public boolean exists(String tableName) throws SinkWriteException {
+        String sql = "SELECT 1 FROM " + dialect.table(schemaForRead(), tableName) + " WHERE 1 = 0";
+        try (Connection c = open(); Statement s = c.createStatement()) {
+            s.executeQuery(sql).close();
+            return true;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "42S02".equals(e.getSQLState())) {
+                return false;
+            }
+            throw SinkWriteException.transientFailure("cannot look up " + tableName + ": " + e.getMessage(), e);
+        }
+    }
+
     private String schemaForRead() throws SinkWriteException {
         try {
             connection();

@@ -3,6 +3,7 @@ package io.ferry.sinks.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.core.event.Row;
+import io.ferry.core.spi.RowReader;
 import io.ferry.sinks.SinkContractIT;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,5 +21,14 @@ abstract class JdbcSinkContractIT extends SinkContractIT {
                 upsert(t, row("id", 3, "name", "Edsger", "city", "Nuenen"))));
         assertThat(readAll(t)).containsExactlyInAnyOrder(row("id", 1, "name", "Ada L.", "city", "London"),
                 row("id", 2, "name", "Grace H.", "city", null), row("id", 3, "name", "Edsger", "city", "Nuenen"));
+    }
+
+    /** Validation reads the source through this reader, and asks first whether a shard a pattern matched is still there. */
+    @Test
+    void aTableIsThereOnlyWhenTheDatabaseHasIt() throws Exception {
+        String t = people();
+        sink.write(List.of(upsert(t, row("id", 1, "name", "Ada", "city", "London"))));
+        assertThat(((RowReader) sink).exists(t)).isTrue();
+        assertThat(((RowReader) sink).exists(t + "_dropped")).isFalse();
     }
 }

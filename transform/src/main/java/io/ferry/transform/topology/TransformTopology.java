@@ -44,7 +44,7 @@ public final class TransformTopology {
             KStream<byte[], byte[]> in;
             Consumed<byte[], byte[]> consumed = Consumed.with(BYTES, BYTES).withName("ferry-" + stores.group() + "-changes");
             if (group.pattern().isPresent()) {
-                in = builder.stream(Pattern.compile(Pattern.quote(topicPrefix(names)) + group.pattern().get().text()),
+                in = builder.stream(Pattern.compile(Pattern.quote(names.changePrefix()) + group.pattern().get().text()),
                         consumed);
             } else {
                 List<String> topics = new ArrayList<>();
@@ -63,10 +63,9 @@ public final class TransformTopology {
         return builder.build();
     }
 
-    /** {@code ferry.<pipeline>.change.}: change topics are this prefix and {@code namespace.table}. */
-    private static String topicPrefix(TopicNames names) {
-        String sample = names.change(new TableId("n", "t"));
-        return sample.substring(0, sample.length() - "n.t".length());
+    /** Whether a group subscribes to change topics by a regular expression (a mapping {@code from} a pattern). */
+    public static boolean readsByPattern(TransformSpec spec) {
+        return MappingGroup.of(spec).stream().anyMatch(g -> g.pattern().isPresent());
     }
 
     /**

@@ -57,13 +57,22 @@ final class ExpectedRows {
         this.mapper = mapper;
     }
 
-    /** The root source tables of a mapping: its table, or every known table its pattern matches (sorted by name). */
-    List<TableId> roots(TargetMapping mapping) {
+    /**
+     * The root source tables of a mapping: its table, or every known table its pattern matches that the source still has
+     * (sorted by name; a dropped shard's rows left in the target are then extra, as they are no longer in the source).
+     */
+    List<TableId> roots(TargetMapping mapping, SourceRows source) throws SinkWriteException {
         if (mapping.entity().from().exact().isPresent()) {
             return List.of(mapping.entity().from().exact().get());
         }
-        return schemas.keySet().stream().filter(t -> mapping.entity().from().matches(t)).sorted(
-                java.util.Comparator.comparing(TableId::toString)).toList();
+        List<TableId> out = new ArrayList<>();
+        for (TableId t : schemas.keySet().stream().filter(t -> mapping.entity().from().matches(t))
+                .sorted(java.util.Comparator.comparing(TableId::toString)).toList()) {
+            if (source.exists(t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /**
@@ -119,7 +128,7 @@ final class ExpectedRows {
         long[] unmappable = {0};
         String[] first = {null};
         for (TargetMapping mapping : check.mappings()) {
-            for (TableId root : roots(mapping)) {
+            for (TableId root : roots(mapping, source)) {
                 List<String> sourceKey = source.schema(root).primaryKey();
                 source.read(root, range, row -> {
                     Optional<Row> target;

@@ -38,6 +38,7 @@ public final class SourceRows implements AutoCloseable {
     private final Map<TableId, TableSchema> schemas;
     private final SinkFactories factories;
     private final Map<String, Sink> readers = new HashMap<>();
+    private final Map<TableId, Boolean> present = new HashMap<>();
 
     public SourceRows(String pipeline, SourceSettings source, Map<TableId, TableSchema> schemas, SinkFactories factories) {
         this.pipeline = pipeline;
@@ -53,6 +54,21 @@ public final class SourceRows implements AutoCloseable {
             throw new IllegalStateException("no schema known for source table " + table + " (is it captured?)");
         }
         return schema;
+    }
+
+    /**
+     * Whether a table is still in the source: a table a mapping's pattern matched when capture saw it may have been
+     * dropped since (a retired shard); its schema stays known. Asked once per table and validation run.
+     *
+     * @throws SinkWriteException retryable when the source is unreachable
+     */
+    boolean exists(TableId table) throws SinkWriteException {
+        Boolean known = present.get(table);
+        if (known == null) {
+            known = ((RowReader) reader(table.namespace())).exists(table.name());
+            present.put(table, known);
+        }
+        return known;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.ferry.core.event.TargetEvent;
 import io.ferry.core.spi.KeyRange;
 import io.ferry.core.spi.RowReader;
 import io.ferry.core.spi.Sink;
+import io.ferry.core.spi.SinkWriteException;
 import io.ferry.core.spi.SinkContext;
 import io.ferry.core.spi.SinkFactories;
 import io.ferry.core.spi.SinkFactory;
@@ -88,7 +89,8 @@ public final class FakeSinks {
         @Override
         public Sink create(SinkContext context) {
             String schema = context.options().find(SCHEMA).orElseThrow();
-            return new Reading(table -> SOURCE.getOrDefault(schema + "." + table, List.of()));
+            return new Reading(table -> SOURCE.getOrDefault(schema + "." + table, List.of()),
+                    table -> SOURCE.containsKey(schema + "." + table));
         }
     }
 
@@ -111,7 +113,7 @@ public final class FakeSinks {
 
         @Override
         public Sink create(SinkContext context) {
-            return new Reading(table -> TARGETS.getOrDefault(context.sinkName() + "/" + table, List.of()));
+            return new Reading(table -> TARGETS.getOrDefault(context.sinkName() + "/" + table, List.of()), table -> true);
         }
     }
 
@@ -158,15 +160,26 @@ public final class FakeSinks {
 
     private static final class Reading implements Sink, RowReader {
         private final java.util.function.Function<String, List<Row>> rows;
+        private final java.util.function.Predicate<String> tables;
 
-        Reading(java.util.function.Function<String, List<Row>> rows) {
+        Reading(java.util.function.Function<String, List<Row>> rows, java.util.function.Predicate<String> tables) {
             this.rows = rows;
+            this.tables = tables;
             OPEN.incrementAndGet();
         }
 
         @Override
-        public void read(String table, KeyRange range, Consumer<Row> out) {
+        public void read(String table, KeyRange range, Consumer<Row> out) throws SinkWriteException {
+            if (!tables.test(table)) {
+                // as a database does: reading a table it does not have fails
+                throw SinkWriteException.transientFailure("relation " + table + " does not exist", null);
+            }
             new ArrayList<>(rows.apply(table)).forEach(out);
+        }
+
+        @Override
+        public boolean exists(String table) {
+            return tables.test(table);
         }
 
         @Override

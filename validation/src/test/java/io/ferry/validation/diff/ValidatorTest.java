@@ -206,7 +206,8 @@ class ValidatorTest {
     @Test
     void sourceRowsThatCollideOnATargetKeyAreCountedExactlyWhenTheTableIsBucketed() {
         Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
-        for (String shard : List.of("shop.orders_1", "shop.orders_2")) {
+        // orders_9 was captured once (its schema is known) and dropped since: no rows of it are expected
+        for (String shard : List.of("shop.orders_1", "shop.orders_2", "shop.orders_9")) {
             TableId t = TableId.parse(shard);
             schemas.put(t, new TableSchema(t, List.of(new Column("order_id", ColumnType.of(CanonicalType.INT64), false),
                     new Column("total", ColumnType.decimal(10, 2), true)), List.of("order_id"), 1));

@@ -1,0 +1,35 @@
+package io.ferry.transform.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.core.config.PipelineLoader;
+import io.ferry.transform.topology.TransformSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class TransformRunnerTest {
+
+    private static final String METADATA_AGE = StreamsConfig.mainConsumerPrefix("metadata.max.age.ms");
+
+    private static Properties properties(String from, Map<String, String> client) {
+        String yaml = "pipeline:\n  name: runner\nsource:\n  type: postgres\n  host: h\n  database: d\n  user: u\n  tables: ['shop\\.orders_\\d+', shop.items]\n"
+                + "sinks:\n  - name: pg\n    type: test\nmappings:\n  - to: orders\n    from: '" + from + "'\n";
+        TransformSpec spec = TransformSpec.of(PipelineLoader.standard().parse(yaml, "test.yaml"), List.of());
+        return TransformRunner.properties(spec, "localhost:9092", Path.of("state"), client);
+    }
+
+    @Test
+    void aPatternSubscriptionLooksForNewChangeTopicsEverySecond() {
+        // else a shard's change topic, or every change topic of a new pipeline made after the stream threads subscribed,
+        // waits for the consumer's 5-minute metadata refresh
+        assertThat(properties("shop\\.orders_\\d+", Map.of()).getProperty(METADATA_AGE)).isEqualTo("1000");
+        assertThat(properties("shop\\.orders_\\d+", Map.of(METADATA_AGE, "30000")).getProperty(METADATA_AGE))
+                .as("the user's own setting wins").isEqualTo("30000");
+        assertThat(properties("shop.items", Map.of()).getProperty(METADATA_AGE)).as("topics read by name are waited for at start")
+                .isNull();
+    }
+}
