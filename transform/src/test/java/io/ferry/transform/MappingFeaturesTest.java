@@ -73,6 +73,43 @@ class MappingFeaturesTest {
     }
 
     @Test
+    void aSweptParentTakesNoChildrenOfTheNewParentWithTheSameReferencedValue() {
+        // MySQL's unlogged ON DELETE CASCADE from children.parent_code to parents.code (a unique column, not the key)
+        String yaml = pipeline(1, "public.parents, public.children", """
+                  - to: children
+                    from: public.children
+                    sinks: [pg]
+                    related:
+                      parent: {from: public.parents, on: {code: parent_code}}
+                    columns:
+                      id: id
+                      parent_id: parent.id
+                """);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of(new io.ferry.transform.topology.Cascade(
+                io.ferry.core.event.TableId.parse("public.children"), List.of("parent_code"),
+                io.ferry.core.event.TableId.parse("public.parents"), List.of("code"), false)))) {
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 1, "public.parents");
+            h.read("public.parents", "{\"id\":1,\"code\":\"A\"}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 1, "public.children");
+            h.read("public.children", "{\"id\":10,\"parent_code\":\"A\"}");
+            h.drain();
+            // run 1 is interrupted; meanwhile the source deletes parent 1 (and, by its cascade, child 10) and makes parent 2
+            // with the same code and its child 11; run 2 reads those
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 2, "public.parents");
+            h.read("public.parents", "{\"id\":2,\"code\":\"A\"}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_START, 2, "public.children");
+            h.read("public.children", "{\"id\":11,\"parent_code\":\"A\"}");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.parents");
+            h.snapshotBound(Marker.Kind.SNAPSHOT_END, 2, "public.children");
+            h.tick(5);
+            List<String> out = h.drain();
+            assertThat(out).filteredOn(l -> l.startsWith("delete")).as("the sweeps: %s", out)
+                    .containsExactly("delete pg.children {\"id\":10}");
+            assertThat(out).contains("upsert pg.children {\"id\":11} {\"id\":11,\"parent_id\":2}");
+        }
+    }
+
+    @Test
     void aSweepInSlicesStopsWhenANewerRunStartsAndMarkersWaitForIt() {
         String yaml = pipeline(1, "public.items", """
                   - to: items

@@ -113,7 +113,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         this.aligner = new MarkerAligner(context.getStateStore(stores.markers()), expected);
         this.stamps = new OutputStamps(context.getStateStore(stores.markers()));
         this.runs = new SnapshotRuns(context.getStateStore(stores.markers()));
-        this.sweeping = !runs.sweeps().isEmpty();
+        // a held marker with no sweep left (its sweep was dropped for a newer run just before the task moved) passes at the
+        // first punctuation, as it would have here; else it would wait for the next sweep and pass after newer markers
+        this.sweeping = !runs.sweeps().isEmpty() || runs.holds();
         context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
             if (sweeping) {
                 continueSweeps();
@@ -306,7 +308,10 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, SourceInfo source,
             Record<byte[], byte[]> record, Input in) {
         List<RowDelta> deltas = new ArrayList<>();
-        if (now == null && old != null) {
+        // A sweep's delete cascades nothing: the run read every child as the source has it now (a child the source
+        // cascaded away is a leftover of its own table's sweep), and a new parent with the same referenced values may own
+        // children the cascade would take.
+        if (now == null && old != null && !SWEEP_DB.equals(source.db())) {
             cascade(table, old, deltas);
         }
         deltas.add(new RowDelta(table, key, old, now, writingRun));

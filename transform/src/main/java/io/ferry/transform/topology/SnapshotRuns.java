@@ -119,6 +119,11 @@ final class SnapshotRuns {
         store.put(HELD, passage);
     }
 
+    /** Whether a marker passage is held back (a task that takes over must let it pass: {@link #takeHeld}). */
+    boolean holds() {
+        return store.get(HELD) != null;
+    }
+
     /** The marker passage held back, removed from the store. */
     Optional<byte[]> takeHeld() {
         byte[] held = store.get(HELD);
