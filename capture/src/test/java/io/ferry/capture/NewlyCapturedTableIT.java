@@ -1,0 +1,97 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.core.event.ChangeEvent;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import io.ferry.core.topic.TopicNames;
+import io.ferry.devstack.KafkaService;
+import io.ferry.devstack.MysqlService;
+import io.ferry.devstack.PostgresService;
+import io.ferry.devstack.Service;
+import io.ferry.devstack.junit.WithServices;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A table that becomes captured after the pipeline's initial snapshot (added to {@code source.tables}, or a shard a
+ * pattern there starts to match) has rows Debezium's streaming never sees: at the next start capture asks for an
+ * incremental snapshot of it, and its rows reach its change topic. Both source families, since the signal and the
+ * incremental snapshot are Debezium's per connector.
+ */
+@WithServices({Service.POSTGRES, Service.MARIADB, Service.KAFKA})
+class NewlyCapturedTableIT {
+
+    private static final int ROWS = 250;
+
+    @Test
+    void aTableAddedToAPostgresPipelineGetsItsRows(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("added_pg");
+        try (Connection c = pg.connect("added_pg"); Statement s = c.createStatement()) {
+            createTables(s);
+        }
+        addTable(kafka, "added-pg", "public", tables -> TestSources.postgres("added-pg", pg, "added_pg", kafka, tables),
+                () -> pg.connect("added_pg"));
+    }
+
+    @Test
+    void aTableAddedToAMariaDbPipelineGetsItsRows(MysqlService db, KafkaService kafka) throws Exception {
+        db.createDatabase("added_maria");
+        try (Connection c = db.connect("added_maria"); Statement s = c.createStatement()) {
+            createTables(s);
+        }
+        addTable(kafka, "added-maria", "added_maria",
+                tables -> TestSources.mariadb("added-maria", db, "added_maria", kafka, 6201, tables), () -> db.connect("added_maria"));
+    }
+
+    private static void createTables(Statement s) throws SQLException {
+        s.execute("CREATE TABLE first_table (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL)");
+        s.execute("INSERT INTO first_table VALUES (1, 'one'), (2, 'two')");
+        s.execute("CREATE TABLE added_later (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL)");
+        for (int id = 1; id <= ROWS; id++) {
+            s.execute("INSERT INTO added_later VALUES (" + id + ", 'row " + id + "')");
+        }
+    }
+
+    private interface Source {
+        Connection connect() throws SQLException;
+    }
+
+    private static void addTable(KafkaService kafka, String pipeline, String namespace, Function<String[], CaptureSettings> settings,
+            Source source) throws Exception {
+        TopicNames names = new TopicNames(pipeline);
+        TableId first = new TableId(namespace, "first_table");
+        TableId added = new TableId(namespace, "added_later");
+        try (Capture capture = Capture.start(settings.apply(new String[] {first.toString()}), null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(first))) {
+            // streaming: the initial snapshot is over (its end bound is out and a streamed change came after it)
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent m
+                    && m.marker().kind() == Marker.Kind.SNAPSHOT_END));
+            try (Connection c = source.connect(); Statement s = c.createStatement()) {
+                s.execute("UPDATE first_table SET name = 'streamed' WHERE id = 1");
+            }
+            reader.until(r -> reader.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.UPDATE));
+        }
+
+        try (Capture capture = Capture.start(settings.apply(new String[] {first.toString(), added.toString()}), null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(added))) {
+            reader.until(r -> reader.rows().stream().map(e -> e.key().get("id").asInt()).distinct().count() == ROWS);
+            assertThat(reader.rows()).as("read by an incremental snapshot").allSatisfy(e -> {
+                assertThat(e.op()).isEqualTo(ChangeEvent.Op.READ);
+                assertThat(e.after().get("name").asText()).isEqualTo("row " + e.key().get("id").asInt());
+            });
+            assertThat(reader.rows().stream().map(e -> e.key().get("id").asInt()).distinct().sorted())
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, ROWS).boxed().toList());
+            // and its changes from then on
+            try (Connection c = source.connect(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM added_later WHERE id = 7");
+            }
+            reader.until(r -> reader.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.DELETE && e.key().get("id").asInt() == 7));
+        }
+    }
+}
