@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A mapping {@code from} a regular expression over shard tables, end to end on PostgreSQL and the embedded Kafka: the
- * shards merge into one target; a shard created while Ferry runs is captured from the next start with the rows it already
- * had; a shard dropped at the source does not hold the markers back (its change topic got no more of them after a
+ * shards merge into one target; a shard created while Ferry runs is taken in within seconds, and one created while it is
+ * down at the next start, each with the rows it already had; a shard dropped at the source does not hold the markers back (its change topic got no more of them after a
  * restart, and the transform waited on it for ever: no drain completed, the lag only grew).
  */
 @WithServices(Service.POSTGRES)
@@ -80,19 +80,25 @@ class ShardPatternIT {
             service.drain(Duration.ofMinutes(1));
             assertClean(service.validate());
 
-            // a shard made while Ferry runs, with rows before the next start; a shard emptied and dropped
+            // a shard made while Ferry runs: capture finds it within seconds, restarts Debezium to have it in the publication
+            // and asks for a snapshot of its rows; then its changes
             createShard(pg, 3, 200);
+            awaitTargetIs(pg, List.of(1, 2, 3));
+            Sql.run(pg, SRC, "INSERT INTO orders_3 VALUES (3201, 'streamed', 7.00)", "DELETE FROM orders_3 WHERE id = 3005");
+            // a shard emptied and dropped
             Sql.run(pg, SRC, "DELETE FROM orders_1");
-            awaitTargetIs(pg, List.of(2));
+            awaitTargetIs(pg, List.of(2, 3));
             service.drain(Duration.ofMinutes(1));
             Sql.run(pg, SRC, "DROP TABLE orders_1");
         }
+        // a shard made while Ferry is down
+        createShard(pg, 4, 150);
 
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
             // the new shard's rows from before the start, then its changes
-            awaitTargetIs(pg, List.of(2, 3));
-            Sql.run(pg, SRC, "INSERT INTO orders_3 VALUES (3201, 'after the start', 7.00)", "DELETE FROM orders_3 WHERE id = 3005");
-            awaitTargetIs(pg, List.of(2, 3));
+            awaitTargetIs(pg, List.of(2, 3, 4));
+            Sql.run(pg, SRC, "INSERT INTO orders_4 VALUES (4201, 'after the start', 7.00)", "DELETE FROM orders_4 WHERE id = 4005");
+            awaitTargetIs(pg, List.of(2, 3, 4));
             // the dropped shard's change topic and its partitions' last markers are still there
             service.drain(Duration.ofMinutes(1));
             assertClean(service.validate());

@@ -47,6 +47,8 @@ public final class Capture implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Capture.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often a PostgreSQL source is asked for tables that now match {@code source.tables}. */
+    private static final Duration NEW_TABLE_CHECK = Duration.ofSeconds(10);
     /** How long a stop waits for Debezium's tasks to finish starting before it gives up closing the engine. */
     private static final Duration ENGINE_START_WAIT = Duration.ofSeconds(45);
     /**
@@ -62,7 +64,12 @@ public final class Capture implements AutoCloseable {
     private final CaptureSettings settings;
     private final SourceDialect dialect;
     private final MeterRegistry registry;
-    private final Preflight preflight;
+    /** The source's tables as last checked: replaced when a table starts to match {@code source.tables} (PostgreSQL). */
+    private volatile Preflight preflight;
+    /** Why the engine is being restarted on purpose (a new table to take in), or null. */
+    private volatile String plannedRestart;
+    /** The tables last found matching but refused by their preflight (warned once until the set changes). */
+    private volatile java.util.Set<TableId> refusedNewTables = java.util.Set.of();
     private final Admin admin;
     private final Properties clientBase;
     private final SnapshotProgress progress;
@@ -141,6 +148,10 @@ public final class Capture implements AutoCloseable {
             capture.scheduler.scheduleWithFixedDelay(capture.heartbeats::beat, every, every, TimeUnit.MILLISECONDS);
         }
         capture.scheduler.scheduleWithFixedDelay(capture::logProgress, 10, 10, TimeUnit.SECONDS);
+        if (!capture.dialect.seesNewTablesWhileRunning()) {
+            long every = NEW_TABLE_CHECK.toMillis();
+            capture.scheduler.scheduleWithFixedDelay(capture::lookForNewTables, every, every, TimeUnit.MILLISECONDS);
+        }
         capture.scheduler.scheduleWithFixedDelay(capture::quietLastEvent, 10, 10, TimeUnit.SECONDS);
         return capture;
     }
@@ -202,6 +213,50 @@ public final class Capture implements AutoCloseable {
                     ms(stamps - topics), ms(launchedAtNanos - stamps));
             state = State.RUNNING;
             engineThread.submit(engine);
+        }
+    }
+
+    /**
+     * Takes in the tables that started to match {@code source.tables} while the engine ran, where Debezium does not
+     * ({@link SourceDialect#seesNewTablesWhileRunning}): once their preflight passes, the engine is restarted, which sets
+     * PostgreSQL's publication to the tables, and the launch asks for their snapshot ({@link #snapshotNewTables}). A new
+     * table whose preflight fails (no primary key, no SELECT grant) is left out with a WARN naming the fix, once per set.
+     */
+    private void lookForNewTables() {
+        if (closing || state != State.RUNNING || plannedRestart != null) {
+            return;
+        }
+        Preflight current = preflight;
+        java.util.Set<TableId> known = current.tables().stream().map(SourceTable::id).collect(Collectors.toSet());
+        try (Connection c = dialect.connect()) {
+            List<TableId> added = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
+                    .filter(t -> !known.contains(t)).toList();
+            if (added.isEmpty()) {
+                return;
+            }
+            Preflight next = dialect.preflight(c);
+            if (!next.problems().isEmpty()) {
+                if (!refusedNewTables.equals(java.util.Set.copyOf(added))) {
+                    refusedNewTables = java.util.Set.copyOf(added);
+                    log.warn("capture of {}: {} now match source.tables but are not taken in: {}", settings.pipeline(), added,
+                            String.join("; ", next.problems()));
+                }
+                return;
+            }
+            DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
+            synchronized (lifecycle) {
+                if (closing || state != State.RUNNING) {
+                    return;
+                }
+                preflight = next;
+                next.tables().stream().filter(t -> !known.contains(t.id())).forEach(t -> progress.estimate(t.id(), t.estimatedRows()));
+                plannedRestart = added + " now match source.tables";
+                running = engine;
+            }
+            log.info("capture of {}: {} now match source.tables; Debezium restarts to take them in", settings.pipeline(), added);
+            closeEngine(running, System.nanoTime() + ENGINE_START_WAIT.toNanos());
+        } catch (SQLException | RuntimeException e) {
+            log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
         }
     }
 
@@ -283,6 +338,14 @@ public final class Capture implements AutoCloseable {
                 state = State.FENCED;
                 lastFailure = error;
                 log.error("capture of {} stops: {}", settings.pipeline(), rootMessage(error));
+                return;
+            }
+            String planned = plannedRestart;
+            plannedRestart = null;
+            if (planned != null && error == null) {
+                state = State.RESTARTING;
+                log.info("capture of {} stopped to restart: {}", settings.pipeline(), planned);
+                scheduler.schedule(this::relaunch, 0, TimeUnit.MILLISECONDS);
                 return;
             }
             lastFailure = error;

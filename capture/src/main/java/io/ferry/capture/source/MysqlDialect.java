@@ -39,6 +39,21 @@ final class MysqlDialect implements SourceDialect {
         return source.jdbcUrl();
     }
 
+    /** The query behind {@link #allTables} and the preflight's estimates. */
+    private static final String TABLES = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+            + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
+
+    @Override
+    public List<TableId> allTables(Connection c) throws SQLException {
+        List<TableId> all = new ArrayList<>();
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
+            while (rs.next()) {
+                all.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return all;
+    }
+
     @Override
     public Preflight preflight(Connection c) throws SQLException {
         List<String> problems = new ArrayList<>();
@@ -80,8 +95,7 @@ final class MysqlDialect implements SourceDialect {
         }
         List<TableId> all = new ArrayList<>();
         Map<TableId, Long> estimates = new LinkedHashMap<>();
-        try (ResultSet rs = c.createStatement().executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
-                + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')")) {
+        try (ResultSet rs = c.createStatement().executeQuery(TABLES)) {
             while (rs.next()) {
                 TableId t = new TableId(rs.getString(1), rs.getString(2));
                 all.add(t);

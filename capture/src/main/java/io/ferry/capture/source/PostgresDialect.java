@@ -50,17 +50,7 @@ final class PostgresDialect implements SourceDialect {
             problems.add("source.user '" + source.user() + "' lacks the REPLICATION attribute: ALTER ROLE " + source.user()
                     + " WITH REPLICATION");
         }
-        List<TableId> all = new ArrayList<>();
-        // pg_catalog, not information_schema: the latter hides tables the user may not read, and then
-        // "may not read" would be reported as "does not exist".
-        try (ResultSet rs = c.createStatement().executeQuery("SELECT n.nspname, c.relname FROM pg_class c "
-                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
-                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
-            while (rs.next()) {
-                all.add(new TableId(rs.getString(1), rs.getString(2)));
-            }
-        }
-        SourceDialect.Selection selection = SourceDialect.select(source.tables(), all);
+        SourceDialect.Selection selection = SourceDialect.select(source.tables(), allTables(c));
         for (String pattern : selection.unmatched()) {
             problems.add("source.tables: '" + pattern + "' matches no table in database " + source.database()
                     + " (tables are written schema.table, e.g. public.users)");
@@ -86,6 +76,26 @@ final class PostgresDialect implements SourceDialect {
             tables.add(new SourceTable(t, pk, estimate, foreignKeys(c, t)));
         }
         return new Preflight(tables, problems, notes);
+    }
+
+    @Override
+    public List<TableId> allTables(Connection c) throws SQLException {
+        List<TableId> all = new ArrayList<>();
+        // pg_catalog, not information_schema: the latter hides tables the user may not read, and then
+        // "may not read" would be reported as "does not exist".
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+            while (rs.next()) {
+                all.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public boolean seesNewTablesWhileRunning() {
+        return false;
     }
 
     @Override

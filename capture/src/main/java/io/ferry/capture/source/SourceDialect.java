@@ -40,6 +40,18 @@ public interface SourceDialect {
     /** Checks the server and the configured tables; never throws for a finding, only for a lost connection. */
     Preflight preflight(Connection c) throws SQLException;
 
+    /** Every table of the source database, the names {@code source.tables}' patterns select from. */
+    List<TableId> allTables(Connection c) throws SQLException;
+
+    /**
+     * Whether Debezium takes in, while it runs, a table that starts to match {@code source.tables} (MySQL/MariaDB: the
+     * binlog carries its {@code CREATE TABLE}); PostgreSQL's publication is set to the captured tables when the engine
+     * starts, so capture restarts the engine for such a table ({@code Capture}).
+     */
+    default boolean seesNewTablesWhileRunning() {
+        return true;
+    }
+
     /**
      * What stops these tables' changes from carrying the whole row before and after them (as {@code transform.direct}
      * needs); MySQL and MariaDB log whole rows (preflight requires binlog_row_image=FULL).

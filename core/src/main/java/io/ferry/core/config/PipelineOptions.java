@@ -54,8 +54,9 @@ public final class PipelineOptions {
             "Password of the capture user. Left out: none (trust or peer authentication).");
     public static final Option<List<String>> TABLES = required("tables", OptionTypes.stringList(PipelineOptions::tableProblem),
             "Tables to capture, as namespace.table (public.users, shop.orders); a name may be a regular expression (shop\\.orders_\\d+)."
-                    + " A table that matches only later (a new shard) or is added here gets its earlier rows by an incremental"
-                    + " snapshot at the next start (PostgreSQL streams its changes only from then; a read-only source cannot ask).");
+                    + " A table that matches only later (a new shard) is taken in while capture runs (PostgreSQL: found within"
+                    + " 10 s, Debezium restarted), with its earlier rows by an incremental snapshot, as is a table added here at"
+                    + " the next start (a read-only source cannot ask for the snapshot).");
     public static final Option<ZoneId> TIME_ZONE = withDefault("time_zone", OptionTypes.zone(), ZoneId.of("UTC"),
             "The zone naive timestamps (timestamp without time zone, DATETIME) are in, wherever an instant is needed.");
     public static final Option<Boolean> READ_ONLY = withDefault("read_only", OptionTypes.bool(), false,
