@@ -54,6 +54,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private boolean initialRun;
     private final Set<TableId> runTables = new LinkedHashSet<>();
     private SourceInfo lastRunSource;
+    /** The log position the open run's snapshot reads as of ({@link #snapshotPosition}). */
+    private String runAt;
 
     BatchHandler(String pipeline, RecordConverter converter, SchemaVersions versions, ChangePublisher publisher,
             SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper, Set<TableId> snapshotTables) {
@@ -116,16 +118,21 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (run != 0 && !inSnapshot) {
             endRun(batch); // the first event after a snapshot whose last record carried no "last" mark
         }
-        if (run != 0 && "first".equals(snapshotMark)) {
+        if (run != 0 && inSnapshot && ("first".equals(snapshotMark) || !java.util.Objects.equals(runAt, snapshotPosition(record)))) {
             // Debezium restarted its task inside this engine after a retriable error (a broken connection) and reads the
             // snapshot again from its start: a new run, as after a restart of Ferry. Continuing the interrupted run would
             // count the rows its first attempt read as read by this one, and those the source has lost since would stay.
+            // The first record of a snapshot carries "first" only when the first table read has rows; every record of one
+            // attempt carries the log position the attempt reads as of, and another attempt another one.
             log.warn("snapshot run {} of {} was interrupted: Debezium reads the snapshot again from its start", run, pipeline);
             run = 0;
         }
         if (inSnapshot) {
             SourceInfo at = converter.sourceOf(record);
             if (at != null) {
+                if (run == 0) {
+                    runAt = snapshotPosition(record);
+                }
                 openRun(at, initialSnapshot(record));
             }
         }
@@ -235,6 +242,24 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             return true;
         }
         return "BLOCKING".equals(type) ? false : null;
+    }
+
+    /**
+     * The log position a snapshot record's attempt reads as of, the same for every record of one attempt: PostgreSQL's
+     * {@code lsn}, the binlog's {@code file} and {@code pos} (and GTID set); null when the offset has none of them.
+     */
+    static String snapshotPosition(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null) {
+            return null;
+        }
+        if (offset.get("lsn") != null) {
+            return "lsn " + offset.get("lsn");
+        }
+        if (offset.get("file") != null) {
+            return "binlog " + offset.get("file") + ":" + offset.get("pos") + ":" + offset.get("gtids");
+        }
+        return null;
     }
 
     /** Whether a snapshot mark is a blocking snapshot's: an incremental snapshot reads chunks between streamed changes. */

@@ -170,8 +170,9 @@ public final class Capture implements AutoCloseable {
             SchemaVersions versions = SchemaVersions.load(clientBase, settings.layout().names().schemas());
             long schemas = System.nanoTime();
             // every change topic already there, also of tables no longer captured, so markers reach each of them
-            java.util.Set<String> existing = new java.util.HashSet<>(publisher.adoptChangeTopics());
-            snapshotNewTables(existing);
+            Map<String, Boolean> adopted = publisher.adoptChangeTopics();
+            java.util.Set<String> existing = new java.util.HashSet<>(adopted.keySet());
+            snapshotNewTables(adopted.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet()));
             for (SourceTable t : preflight.tables()) {
                 existing.remove(settings.layout().names().change(t.id()));
                 publisher.ensureChangeTopic(t.id());
@@ -261,21 +262,27 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Asks Debezium for an incremental snapshot of the captured tables that have no change topic yet when others have:
-     * tables captured since the pipeline's initial snapshot (a shard created that a pattern in {@code source.tables} matches,
-     * a table added to it). Debezium streams only their changes from now on, and a PostgreSQL table created while capture
-     * ran is not even in its publication until this start: without the snapshot their earlier rows never reach the targets.
-     * Called before their topics are made, so a launch that fails here asks again. Tables the sinks copy themselves are
-     * left out (their sinks copy a new change topic's table).
+     * Asks Debezium for an incremental snapshot of the captured tables whose change topic holds nothing yet when others
+     * hold something: tables captured since the pipeline's initial snapshot (a shard that a pattern in
+     * {@code source.tables} starts to match, a table added to it). Debezium streams only their changes from now on, and a
+     * PostgreSQL table is in the publication only from the engine's start: without the snapshot their earlier rows never
+     * reach the targets. A topic holding nothing, not a missing one, since the transform stage makes the change topics of
+     * the tables it reads by name before capture runs; every launch writes markers into every change topic. Called before
+     * this launch writes anything, so a launch that fails here asks again. Tables the sinks copy themselves are asked for
+     * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}.
      *
-     * @param existing the pipeline's change topics before this launch made any
+     * @param captured the pipeline's change topics that held something before this launch
      */
-    private void snapshotNewTables(java.util.Set<String> existing) {
-        if (existing.isEmpty()) {
+    private void snapshotNewTables(java.util.Set<String> captured) {
+        if (captured.isEmpty()) {
             return; // the pipeline's first start: Debezium's initial snapshot reads every table
         }
+        String mode = settings.source().snapshot();
+        if (mode.equals("no_data") || mode.equals("never")) {
+            return;
+        }
         List<TableId> fresh = preflight.tables().stream().map(SourceTable::id)
-                .filter(t -> !existing.contains(settings.layout().names().change(t)) && !settings.copied().contains(t)).toList();
+                .filter(t -> !captured.contains(settings.layout().names().change(t))).toList();
         if (fresh.isEmpty()) {
             return;
         }

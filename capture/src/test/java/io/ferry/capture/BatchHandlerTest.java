@@ -42,4 +42,15 @@ class BatchHandlerTest {
                 Map.of("lsn", 7L, "snapshot", true), "t", null, null))).isNull();
         assertThat(BatchHandler.initialSnapshot(change("app", 7).record())).isNull();
     }
+
+    @Test
+    void aSnapshotAttemptIsKnownByTheLogPositionItReadsAsOf() {
+        assertThat(BatchHandler.snapshotPosition(new SourceRecord(Map.of("server", "app"),
+                Map.of("lsn", 7L, "txId", 3L, "ts_usec", 11L, "snapshot", "INITIAL"), "t", null, null))).isEqualTo("lsn 7");
+        assertThat(BatchHandler.snapshotPosition(new SourceRecord(Map.of("server", "app"),
+                Map.of("file", "bin.000002", "pos", 154L, "snapshot", "INITIAL"), "t", null, null)))
+                .isEqualTo("binlog bin.000002:154:null");
+        assertThat(BatchHandler.snapshotPosition(new SourceRecord(Map.of("server", "app"), Map.of("snapshot", "INITIAL"), "t", null, null)))
+                .isNull();
+    }
 }

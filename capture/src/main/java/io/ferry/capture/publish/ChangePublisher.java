@@ -43,6 +43,12 @@ public final class ChangePublisher implements AutoCloseable {
     /** Change topics known to exist, with their partition counts: markers go to every partition of each. */
     private final Map<String, Integer> changeTopics = new ConcurrentHashMap<>();
     static final int BATCH_BYTES = 256 * 1024;
+    /**
+     * What follows the change prefix in a change topic's name: {@code namespace.table}, each part of letters, digits, '_'
+     * and '-' ({@code TopicNames}); another pipeline whose name extends this one's ({@code a.change} after {@code a}) has
+     * topics under the same prefix, but none of that form.
+     */
+    private static final java.util.regex.Pattern CHANGE_SUFFIX = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
     public ChangePublisher(String pipeline, TopicLayout layout, Properties clientBase, Admin admin) {
         this.pipeline = pipeline;
@@ -85,17 +91,30 @@ public final class ChangePublisher implements AutoCloseable {
      * dropped at the source, a table taken out of {@code source.tables}), so markers reach them too: a transform task
      * that reads one of them (a pattern subscription) lets a marker through only once every input it read delivered it.
      *
-     * @return the topics added
+     * @return every change topic of the pipeline that exists, with whether it holds anything yet (the transform stage makes
+     *     the change topics of the tables it reads by name before capture runs; capture's first launch writes markers into
+     *     every one)
      */
-    public List<String> adoptChangeTopics() {
+    public Map<String, Boolean> adoptChangeTopics() {
         String prefix = layout.names().changePrefix();
         try {
             List<String> found = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(prefix) && !changeTopics.containsKey(t)).sorted().toList();
-            for (String topic : found) {
-                changeTopics.put(topic, partitions(topic));
+                    .filter(t -> t.startsWith(prefix) && CHANGE_SUFFIX.matcher(t.substring(prefix.length())).matches()).sorted().toList();
+            Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+            if (found.isEmpty()) {
+                return out;
             }
-            return found;
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(found).allTopicNames()
+                    .get(60, TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
+            described.forEach((topic, d) -> d.partitions().forEach(p -> ends.put(new org.apache.kafka.common.TopicPartition(topic,
+                    p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            var offsets = admin.listOffsets(ends).all().get(60, TimeUnit.SECONDS);
+            for (String topic : found) {
+                changeTopics.putIfAbsent(topic, described.get(topic).partitions().size());
+                out.put(topic, offsets.entrySet().stream().anyMatch(e -> e.getKey().topic().equals(topic) && e.getValue().offset() > 0));
+            }
+            return out;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new KafkaException("cannot list the change topics of " + pipeline, e);
         } catch (InterruptedException e) {

@@ -203,7 +203,7 @@ final class MysqlDialect implements SourceDialect {
             s.execute("CREATE TABLE IF NOT EXISTS " + db + ".heartbeat (pipeline VARCHAR(64) NOT NULL, kind VARCHAR(16) NOT NULL, "
                     + "seq BIGINT NOT NULL, written_at TIMESTAMP(6) NOT NULL, PRIMARY KEY (pipeline, kind)) ENGINE=InnoDB");
             s.execute("CREATE TABLE IF NOT EXISTS " + db + ".debezium_signal (id VARCHAR(64) PRIMARY KEY, type VARCHAR(32) NOT NULL, "
-                    + "data VARCHAR(2048)) ENGINE=InnoDB");
+                    + "data VARCHAR(" + SIGNAL_DATA + ")) ENGINE=InnoDB");
         }
     }
 

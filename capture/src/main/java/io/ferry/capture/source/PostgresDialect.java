@@ -190,7 +190,7 @@ final class PostgresDialect implements SourceDialect {
             s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".heartbeat (pipeline text NOT NULL, kind text NOT NULL, "
                     + "seq bigint NOT NULL, written_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pipeline, kind))");
             s.execute("CREATE TABLE IF NOT EXISTS " + schema + ".debezium_signal (id varchar(64) PRIMARY KEY, "
-                    + "type varchar(32) NOT NULL, data varchar(2048))");
+                    + "type varchar(32) NOT NULL, data varchar(" + SIGNAL_DATA + "))");
         }
     }
 

@@ -66,14 +66,44 @@ public interface SourceDialect {
     /** Writes a heartbeat or drain marker row and returns its sequence number. */
     long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException;
 
-    /** Asks Debezium, through the signal table, for an incremental snapshot of these tables. */
+    /**
+     * Asks Debezium, through the signal table, for an incremental snapshot of these tables: one signal per group of tables
+     * whose request fits the signal table's {@code data} column ({@value #SIGNAL_DATA} characters).
+     */
     default void requestSnapshot(Connection c, List<TableId> tables) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + signalTable() + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
-            ps.setString(1, UUID.randomUUID().toString());
-            ps.setString(2, "{\"data-collections\": [" + tables.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "))
-                    + "], \"type\": \"incremental\"}");
-            ps.executeUpdate();
+            for (String data : snapshotSignals(tables, SIGNAL_DATA)) {
+                ps.setString(1, UUID.randomUUID().toString());
+                ps.setString(2, data);
+                ps.executeUpdate();
+            }
         }
+    }
+
+    /** The width of the signal table's {@code data} column. */
+    int SIGNAL_DATA = 2048;
+
+    /** The {@code data} of the incremental snapshot signals for these tables, each at most {@code limit} characters. */
+    static List<String> snapshotSignals(List<TableId> tables, int limit) {
+        String head = "{\"data-collections\": [";
+        String tail = "], \"type\": \"incremental\"}";
+        List<String> out = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        int length = head.length() + tail.length();
+        for (TableId t : tables) {
+            String name = "\"" + t.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            if (!names.isEmpty() && length + 2 + name.length() > limit) {
+                out.add(head + String.join(", ", names) + tail);
+                names.clear();
+                length = head.length() + tail.length();
+            }
+            length += (names.isEmpty() ? 0 : 2) + name.length();
+            names.add(name);
+        }
+        if (!names.isEmpty()) {
+            out.add(head + String.join(", ", names) + tail);
+        }
+        return out;
     }
 
     /** Ferry's heartbeat table in the source. */

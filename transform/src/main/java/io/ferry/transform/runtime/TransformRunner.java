@@ -57,11 +57,11 @@ public final class TransformRunner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.consumerPrefix("internal.leave.group.on.close"), "true");
         p.putIfAbsent(StreamsConfig.mainConsumerPrefix("session.timeout.ms"), "10000");
         p.putIfAbsent(StreamsConfig.mainConsumerPrefix("heartbeat.interval.ms"), "3000");
-        if (TransformTopology.readsByPattern(spec)) {
+        if (TransformTopology.readsByPattern(spec) && !clientProperties.containsKey("metadata.max.age.ms")) {
             // A group subscribed by a regular expression finds a new change topic (a shard capture has just seen, or the
             // change topics capture makes at its first start, after the stream threads subscribed) when its consumer
-            // next refreshes metadata: every 5 minutes by default, every second here.
-            p.putIfAbsent(StreamsConfig.mainConsumerPrefix("metadata.max.age.ms"), "1000");
+            // next refreshes metadata: every 5 minutes by default, every 2 seconds here.
+            p.putIfAbsent(StreamsConfig.mainConsumerPrefix("metadata.max.age.ms"), "2000");
         }
         return p;
     }

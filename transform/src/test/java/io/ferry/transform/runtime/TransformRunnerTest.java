@@ -23,12 +23,14 @@ class TransformRunnerTest {
     }
 
     @Test
-    void aPatternSubscriptionLooksForNewChangeTopicsEverySecond() {
+    void aPatternSubscriptionLooksForNewChangeTopicsEveryTwoSeconds() {
         // else a shard's change topic, or every change topic of a new pipeline made after the stream threads subscribed,
         // waits for the consumer's 5-minute metadata refresh
-        assertThat(properties("shop\\.orders_\\d+", Map.of()).getProperty(METADATA_AGE)).isEqualTo("1000");
+        assertThat(properties("shop\\.orders_\\d+", Map.of()).getProperty(METADATA_AGE)).isEqualTo("2000");
         assertThat(properties("shop\\.orders_\\d+", Map.of(METADATA_AGE, "30000")).getProperty(METADATA_AGE))
                 .as("the user's own setting wins").isEqualTo("30000");
+        assertThat(properties("shop\\.orders_\\d+", Map.of("metadata.max.age.ms", "30000")).getProperty(METADATA_AGE))
+                .as("also for every client of the process").isNull();
         assertThat(properties("shop.items", Map.of()).getProperty(METADATA_AGE)).as("topics read by name are waited for at start")
                 .isNull();
     }
