@@ -255,7 +255,10 @@ public final class Capture implements AutoCloseable {
                 running = engine;
             }
             log.info("capture of {}: {} now match source.tables; Debezium restarts to take them in", settings.pipeline(), added);
-            closeEngine(running, System.nanoTime() + ENGINE_START_WAIT.toNanos());
+            if (!closeEngine(running, System.nanoTime() + ENGINE_START_WAIT.toNanos())) {
+                plannedRestart = null; // the engine goes on with the tables it had: the next check tries again
+                preflight = current;
+            }
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
         }
@@ -477,24 +480,26 @@ public final class Capture implements AutoCloseable {
      * Closes Debezium's engine. The engine refuses while its tasks are starting (it would leak what they open), and a stop
      * asked for then (SIGTERM during a start, seen in CI) left the engine running until the process was killed: so the
      * close is retried until the tasks are up, for at most {@link #ENGINE_START_WAIT} and not past {@code stopBy}.
+     *
+     * @return false when the engine may still run (its tasks were still starting at the deadline, or the close failed)
      */
-    private static void closeEngine(DebeziumEngine<?> running, long stopBy) {
+    private static boolean closeEngine(DebeziumEngine<?> running, long stopBy) {
         long deadline = Math.min(System.nanoTime() + ENGINE_START_WAIT.toNanos(), stopBy);
         boolean waited = false;
         while (true) {
             try {
                 running.close();
-                return;
+                return true;
             } catch (IllegalStateException e) {
                 if (e.getMessage() == null || !e.getMessage().contains(TASKS_STARTING)) {
                     // stopped or stopping already (a capture fenced or between restarts): nothing to wait for
                     log.debug("Debezium's engine: {}", e.getMessage());
-                    return;
+                    return true;
                 }
                 if (System.nanoTime() > deadline) {
                     log.warn("stopping Debezium failed: its tasks were still starting when the stop's time was up: {}",
                             e.getMessage());
-                    return;
+                    return false;
                 }
                 if (!waited) {
                     log.info("capture: Debezium's tasks are starting; the stop waits for them ({})", e.getMessage());
@@ -505,11 +510,11 @@ public final class Capture implements AutoCloseable {
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     log.warn("stopping Debezium: interrupted while its tasks were starting");
-                    return;
+                    return false;
                 }
             } catch (Exception e) {
                 log.warn("stopping Debezium failed: {}", e.toString());
-                return;
+                return false;
             }
         }
     }
