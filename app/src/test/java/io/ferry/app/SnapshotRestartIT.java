@@ -53,6 +53,8 @@ class SnapshotRestartIT {
             await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Files.readString(secondLog))
                     .as("the second run's end removed what the first left")
                     .containsPattern("snapshot run \\d+ of public.users ended without 1 rows"));
+            // the sessions the first run had not reached are read by Debezium's redone initial snapshot, not asked for again
+            assertThat(Files.readString(secondLog)).doesNotContain("newly captured");
         } finally {
             second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }

@@ -51,6 +51,8 @@ public final class Capture implements AutoCloseable {
     private static final Duration NEW_TABLE_CHECK = Duration.ofSeconds(10);
     /** How long a stop waits for Debezium's tasks to finish starting before it gives up closing the engine. */
     private static final Duration ENGINE_START_WAIT = Duration.ofSeconds(45);
+    /** How long a launch reads the offsets topic to its end, when a newly captured table may need a snapshot. */
+    private static final Duration OFFSETS_READ_WAIT = Duration.ofSeconds(30);
     /**
      * The whole stop's bound, engine, producer and admin client together: under the 90 s the service waits for it
      * before a successor may start capture (each step had its own, 45 + 60 + 30 + 10 s).
@@ -272,7 +274,9 @@ public final class Capture implements AutoCloseable {
      * reach the targets. A topic holding nothing, not a missing one, since the transform stage makes the change topics of
      * the tables it reads by name before capture runs; every launch writes markers into every change topic. Called before
      * this launch writes anything, so a launch that fails here asks again. Tables the sinks copy themselves are asked for
-     * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}.
+     * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}, and not
+     * while Debezium's stored offsets say its initial snapshot is unfinished (it reads that snapshot again, these tables
+     * in it; an interrupted first snapshot leaves the topics of the tables it had not reached empty).
      *
      * @param captured the pipeline's change topics that held something before this launch
      */
@@ -287,6 +291,20 @@ public final class Capture implements AutoCloseable {
         List<TableId> fresh = preflight.tables().stream().map(SourceTable::id)
                 .filter(t -> !captured.contains(settings.layout().names().change(t))).toList();
         if (fresh.isEmpty()) {
+            return;
+        }
+        Optional<Map<String, ?>> stored;
+        try {
+            stored = StoredOffsets.latest(settings.pipeline(), clientBase, "ferry-capture-" + settings.pipeline() + "-offsets",
+                    OFFSETS_READ_WAIT);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new CaptureException("cannot read capture's stored offsets from " + settings.layout().names().captureOffsets()
+                    + " to tell whether " + fresh + " need a snapshot: " + e.getMessage(), e);
+        }
+        if (StoredOffsets.initialSnapshotAhead(settings.pipeline(), settings.source(), stored)) {
+            // an initial snapshot stopped before it reached these tables: Debezium reads it again, these tables with it
+            log.info("capture of {}: {} hold nothing yet; Debezium's initial snapshot, which it reads again from the start, reads"
+                    + " them", settings.pipeline(), fresh);
             return;
         }
         if (settings.source().readOnly()) {

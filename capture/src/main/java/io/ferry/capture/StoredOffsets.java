@@ -1,8 +1,13 @@
 package io.ferry.capture;
 
 import io.debezium.config.Configuration;
+import io.debezium.connector.mariadb.MariaDbConnectorConfig;
+import io.debezium.connector.mariadb.MariaDbOffsetContext;
+import io.debezium.connector.mysql.MySqlConnectorConfig;
+import io.debezium.connector.mysql.MySqlOffsetContext;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.PostgresOffsetContext;
+import io.debezium.pipeline.spi.OffsetContext;
 import io.ferry.capture.source.SourceDialect;
 import io.ferry.core.config.PipelineConfig;
 import io.ferry.core.config.SourceSettings;
@@ -36,7 +41,7 @@ public final class StoredOffsets {
     /**
      * Starts following capture's stored offsets (a thread and a consumer of its own) until they say Debezium's initial
      * snapshot is done, judged by Debezium's own reading of them (as a restarted engine decides whether to snapshot
-     * again). PostgreSQL sources only (the direct path's).
+     * again). Used for PostgreSQL sources (the direct path's); the offsets of binlog sources are read the same way.
      *
      * @param clientId the consumer's client id (unique in the process)
      */
@@ -148,16 +153,69 @@ public final class StoredOffsets {
         }
     }
 
+    /**
+     * This engine's latest offsets in the offsets topic, read once up to the topic's end (what a Debezium engine started
+     * now would load), empty when it has none (or a tombstone is the latest). Capture calls it before it launches the
+     * engine, so no offsets of its own are being written meanwhile.
+     *
+     * @param clientId the consumer's client id (unique in the process)
+     * @throws org.apache.kafka.common.errors.TimeoutException when the topic cannot be read to its end within the timeout
+     */
+    public static Optional<Map<String, ?>> latest(String pipeline, Properties clientBase, String clientId, Duration timeout) {
+        String topic = new TopicNames(pipeline).captureOffsets();
+        String engine = engineName(pipeline);
+        JsonConverter json = converter();
+        Properties props = new Properties();
+        props.putAll(clientBase);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var infos = c.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                return Optional.empty();
+            }
+            List<TopicPartition> partitions = infos.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions, timeout);
+            Map<String, ?> latest = null;
+            while (partitions.stream().anyMatch(tp -> c.position(tp, timeout) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("cannot read " + topic + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (ours(json, topic, engine, r.key())) {
+                        latest = offset(json, topic, r.value());
+                    }
+                }
+            }
+            return Optional.ofNullable(latest);
+        }
+    }
+
+    /**
+     * True when Debezium, started now on these stored offsets, runs its initial snapshot: there are none, or they are of
+     * an initial snapshot it did not finish (it reads that snapshot again from the start, every captured table in it).
+     * Debezium's own rule ({@code RelationalSnapshotChangeEventSource}, snapshot mode {@code initial}).
+     */
+    static boolean initialSnapshotAhead(String pipeline, SourceSettings source, Optional<Map<String, ?>> stored) {
+        return stored.isEmpty() || !initialSnapshotDone(pipeline, source, stored.get());
+    }
+
     /** True when these offsets, read as Debezium reads them on a restart, say its initial snapshot is done. */
     static boolean initialSnapshotDone(String pipeline, SourceSettings source, Map<String, ?> offset) {
-        if (!"postgres".equals(source.type())) {
-            throw new IllegalArgumentException("stored offsets are read for PostgreSQL sources only, not " + source.type());
-        }
         Map<String, String> props = new HashMap<>(SourceDialect.of(source).debeziumProperties(pipeline));
         props.put("name", engineName(pipeline));
         props.put("topic.prefix", pipeline);
-        PostgresOffsetContext context = new PostgresOffsetContext.Loader(new PostgresConnectorConfig(Configuration.from(props)))
-                .load(offset);
+        Configuration config = Configuration.from(props);
+        OffsetContext context = switch (source.type()) {
+            case "postgres" -> new PostgresOffsetContext.Loader(new PostgresConnectorConfig(config)).load(offset);
+            case "mysql" -> new MySqlOffsetContext.Loader(new MySqlConnectorConfig(config)).load(offset);
+            case "mariadb" -> new MariaDbOffsetContext.Loader(new MariaDbConnectorConfig(config)).load(offset);
+            default -> throw new IllegalArgumentException("stored offsets of a " + source.type() + " source cannot be read");
+        };
         return !context.isInitialSnapshotRunning();
     }
 

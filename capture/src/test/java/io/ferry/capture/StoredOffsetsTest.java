@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What capture's stored offsets say about its initial snapshot, read through Debezium's own loader, for offsets of the
- * shapes Debezium 3.5's PostgreSQL connector stores (keys as its offset context writes them; numbers as the offset
+ * shapes Debezium 3.5's connectors store (keys as its offset context writes them; numbers as the offset
  * store's JSON converter reads them back, longs). {@code BulkCopyRestartIT} reads the real ones.
  */
 class StoredOffsetsTest {
@@ -47,9 +47,30 @@ class StoredOffsetsTest {
     }
 
     @Test
-    void onlyPostgresOffsetsAreRead() {
-        assertThatThrownBy(() -> StoredOffsets.initialSnapshotDone("shop", source("mariadb"), snapshotRecord(true)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mariadb");
+    void binlogOffsetsSayWhetherTheInitialSnapshotIsDone() {
+        // Debezium 3.5's binlog connectors write no snapshot_completed: a snapshot record carries snapshot INITIAL, a
+        // streamed change none
+        Map<String, Object> snapshot = new HashMap<>(Map.of("file", "mysql-bin.000003", "pos", 1_234L, "ts_sec", 1_795_000_000L));
+        snapshot.put("snapshot", "INITIAL");
+        Map<String, Object> streamed = Map.of("file", "mysql-bin.000003", "pos", 2_345L, "ts_sec", 1_795_000_010L,
+                "gtids", "0-1-42", "row", 1L, "event", 2L, "server_id", 1L);
+        for (String type : new String[] {"mariadb", "mysql"}) {
+            assertThat(StoredOffsets.initialSnapshotDone("shop", source(type), snapshot)).as(type + " snapshot").isFalse();
+            assertThat(StoredOffsets.initialSnapshotDone("shop", source(type), streamed)).as(type + " streamed").isTrue();
+        }
+    }
+
+    @Test
+    void anInitialSnapshotIsAheadWithoutOffsetsOrWithAnUnfinishedOne() {
+        assertThat(StoredOffsets.initialSnapshotAhead("shop", source("postgres"), Optional.empty())).isTrue();
+        assertThat(StoredOffsets.initialSnapshotAhead("shop", source("postgres"), Optional.of(snapshotRecord(false)))).isTrue();
+        assertThat(StoredOffsets.initialSnapshotAhead("shop", source("postgres"), Optional.of(snapshotRecord(true)))).isFalse();
+    }
+
+    @Test
+    void anUnknownSourceTypeIsRefused() {
+        assertThatThrownBy(() -> StoredOffsets.initialSnapshotDone("shop", source("oracle"), snapshotRecord(true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("oracle");
     }
 
     @Test
