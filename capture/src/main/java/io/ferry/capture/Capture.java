@@ -68,6 +68,8 @@ public final class Capture implements AutoCloseable {
     private final MeterRegistry registry;
     /** The source's tables as last checked: replaced when a table starts to match {@code source.tables} (PostgreSQL). */
     private volatile Preflight preflight;
+    /** Whether the engine was launched before (a later launch reads a binlog source's table facts again; guarded by lifecycle). */
+    private boolean launchedOnce;
     /** Why the engine is being restarted on purpose (a new table to take in), or null. */
     private volatile String plannedRestart;
     /** The tables last found matching but refused by their preflight (warned once until the set changes). */
@@ -191,9 +193,14 @@ public final class Capture implements AutoCloseable {
             long stamps = System.nanoTime();
             Map<TableId, SourceTable> tables = preflight.tables().stream()
                     .collect(Collectors.toMap(SourceTable::id, Function.identity()));
-            RecordConverter converter = new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
-                    t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()),
-                    t -> Optional.ofNullable(tables.get(t)).map(SourceTable::jsonColumns).orElse(java.util.Set.of()));
+            // a binlog brings in tables and DDL while Debezium runs; PostgreSQL's are taken in at an engine start (a restart)
+            RecordConverter converter = dialect.seesNewTablesWhileRunning()
+                    ? new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
+                            new LiveTableFacts(dialect, settings.pipeline(), preflight.tables(), !launchedOnce))
+                    : new RecordConverter(settings.pipeline(), dialect.heartbeatTable(), dialect.signalTable(),
+                            t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()),
+                            t -> Optional.ofNullable(tables.get(t)).map(SourceTable::jsonColumns).orElse(java.util.Set.of()));
+            launchedOnce = true;
             java.util.Set<TableId> snapshotTables = preflight.tables().stream().map(SourceTable::id)
                     .filter(t -> !settings.copied().contains(t)).collect(Collectors.toSet());
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,

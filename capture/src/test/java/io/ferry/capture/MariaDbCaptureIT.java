@@ -1,6 +1,7 @@
 package io.ferry.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.TableId;
@@ -93,6 +94,53 @@ class MariaDbCaptureIT {
                 });
             });
             assertThat(capture.preflight().notes()).anySatisfy(n -> assertThat(n).contains("ON DELETE CASCADE"));
+        }
+    }
+
+    /**
+     * The binlog brings in a table created and a column added while capture runs, but not their foreign keys or that a
+     * MariaDB column holds JSON (a LONGTEXT with a json_valid check to the log): capture reads those from the source when
+     * Debezium learns the table (again), so the schema topic lists the new cascade (transform rebuilds its topology on
+     * it) and the new column is typed JSON, without a restart.
+     */
+    @Test
+    void aTableCreatedAndAColumnAddedWhileRunningHaveTheirForeignKeysAndJsonColumns(MysqlService db, KafkaService kafka)
+            throws Exception {
+        db.createDatabase("shop_live");
+        try (Connection c = db.connect("shop_live"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (customer_id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL)");
+            s.execute("INSERT INTO customers VALUES (1, 'a@x.io')");
+        }
+        CaptureSettings settings = TestSources.mariadb("maria-live", db, "shop_live", kafka, 6102, "shop_live\\..*");
+        TopicNames names = new TopicNames("maria-live");
+        TableId customers = TableId.parse("shop_live.customers");
+        TableId orders = TableId.parse("shop_live.orders");
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(customers))) {
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent m
+                    && m.marker().kind() == io.ferry.core.event.Marker.Kind.SNAPSHOT_END));
+            try (Connection c = db.connect("shop_live"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE orders (order_id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, "
+                        + "FOREIGN KEY (customer_id) REFERENCES customers(customer_id) ON DELETE CASCADE)");
+                s.execute("INSERT INTO orders VALUES (10, 1)");
+                s.execute("ALTER TABLE customers ADD COLUMN prefs JSON");
+                s.execute("INSERT INTO customers VALUES (2, 'b@x.io', '{\"theme\": \"dark\"}')");
+            }
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                var schemas = schemas(kafka, names.schemas());
+                assertThat(schemas).as("the table created while running").anySatisfy(t -> {
+                    assertThat(t.table()).isEqualTo(orders);
+                    assertThat(t.foreignKeys()).singleElement().satisfies(fk -> {
+                        assertThat(fk.parent()).isEqualTo(customers);
+                        assertThat(fk.onDelete()).isEqualTo("CASCADE");
+                    });
+                });
+                assertThat(schemas).as("the column added while running").anySatisfy(t -> {
+                    assertThat(t.table()).isEqualTo(customers);
+                    assertThat(t.columns()).filteredOn(col -> col.name().equals("prefs")).singleElement()
+                            .satisfies(col -> assertThat(col.type().kind()).isEqualTo(io.ferry.core.types.CanonicalType.JSON));
+                });
+            });
         }
     }
 

@@ -29,8 +29,9 @@ public final class RecordConverter {
     private final String pipeline;
     private final TableId heartbeatTable;
     private final TableId signalTable;
-    private final Function<TableId, List<ForeignKey>> foreignKeys;
-    private final Function<TableId, java.util.Set<String>> jsonColumns;
+    private final TableFacts facts;
+    /** The tables a shape was derived for already: a new shape of one of them is a table Debezium learned again. */
+    private final java.util.Set<TableId> shaped = new java.util.HashSet<>();
     /*
      * Per Connect schema: Debezium makes one per table shape and reuses it, and makes new ones when it learns the table
      * again (a pgoutput Relation message after a reconnect): each cache keeps the latest schema of each name.
@@ -55,11 +56,25 @@ public final class RecordConverter {
      */
     public RecordConverter(String pipeline, TableId heartbeatTable, TableId signalTable,
             Function<TableId, List<ForeignKey>> foreignKeys, Function<TableId, java.util.Set<String>> jsonColumns) {
+        this(pipeline, heartbeatTable, signalTable, new TableFacts() {
+            @Override
+            public List<ForeignKey> foreignKeys(TableId table) {
+                return foreignKeys.apply(table);
+            }
+
+            @Override
+            public java.util.Set<String> jsonColumns(TableId table) {
+                return jsonColumns.apply(table);
+            }
+        });
+    }
+
+    /** @param facts what the source says of a table beyond the log, asked again when Debezium learns a table again */
+    public RecordConverter(String pipeline, TableId heartbeatTable, TableId signalTable, TableFacts facts) {
         this.pipeline = pipeline;
         this.heartbeatTable = heartbeatTable;
         this.signalTable = signalTable;
-        this.foreignKeys = foreignKeys;
-        this.jsonColumns = jsonColumns;
+        this.facts = facts;
     }
 
     /**
@@ -249,7 +264,10 @@ public final class RecordConverter {
         List<Field> fields = rowSchema.fields();
         List<ColumnType> types = new ArrayList<>(fields.size());
         List<Column> columns = new ArrayList<>(fields.size());
-        java.util.Set<String> json = jsonColumns.apply(table);
+        if (!shaped.add(table)) {
+            facts.reshaped(table);
+        }
+        java.util.Set<String> json = facts.jsonColumns(table);
         for (Field f : fields) {
             ColumnType type = ConnectTypes.of(f.schema(), table + "." + f.name());
             if (type.kind() == io.ferry.core.types.CanonicalType.STRING && json.contains(f.name())) {
@@ -259,7 +277,7 @@ public final class RecordConverter {
             columns.add(new Column(f.name(), type, f.schema().isOptional()));
         }
         List<String> pk = keySchema == null ? List.of() : keySchema.fields().stream().map(Field::name).toList();
-        TableSchema schema = new TableSchema(table, columns, pk, 0, foreignKeys.apply(table));
+        TableSchema schema = new TableSchema(table, columns, pk, 0, facts.foreignKeys(table));
         boolean[] plain = new boolean[fields.size()];
         for (int i = 0; i < plain.length; i++) {
             plain[i] = fields.get(i).schema().defaultValue() == null;

@@ -127,6 +127,11 @@ final class MysqlDialect implements SourceDialect {
         return new Preflight(tables, problems, notes);
     }
 
+    @Override
+    public SourceTable describe(Connection c, TableId t) throws SQLException {
+        return new SourceTable(t, primaryKey(c, t), -1, foreignKeys(c, t), jsonColumns(c, t));
+    }
+
     private static List<String> primaryKey(Connection c, TableId t) throws SQLException {
         List<String> pk = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "

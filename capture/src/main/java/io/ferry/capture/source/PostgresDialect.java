@@ -140,6 +140,11 @@ final class PostgresDialect implements SourceDialect {
         return pk;
     }
 
+    @Override
+    public SourceTable describe(Connection c, TableId t) throws SQLException {
+        return new SourceTable(t, primaryKey(c, t), -1, foreignKeys(c, t));
+    }
+
     private static boolean hasToastableColumns(Connection c, TableId t) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
                 + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND ty.typstorage <> 'p'")) {

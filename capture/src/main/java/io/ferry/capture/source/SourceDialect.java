@@ -40,6 +40,12 @@ public interface SourceDialect {
     /** Checks the server and the configured tables; never throws for a finding, only for a lost connection. */
     Preflight preflight(Connection c) throws SQLException;
 
+    /**
+     * One table's key and the facts capture takes from the source rather than the log (foreign keys, MariaDB's JSON
+     * columns), as the table is now; the row estimate is left unknown (-1).
+     */
+    SourceTable describe(Connection c, TableId t) throws SQLException;
+
     /** Every table of the source database, the names {@code source.tables}' patterns select from. */
     List<TableId> allTables(Connection c) throws SQLException;
 

@@ -126,6 +126,60 @@ class ConnectConversionTest {
         assertThat(row7.get("marketing_emails").isNull()).as("marketing_emails of %s", row7).isTrue();
     }
 
+    /**
+     * A binlog DDL (here a JSON column added on MariaDB, a LONGTEXT to the log) makes Debezium learn the table again: the
+     * converter asks the source's facts again before it derives the new shape, and not for the table's first shape.
+     */
+    @Test
+    void aTableLearnedAgainHasItsFactsReadAgain() {
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        Schema source = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
+        TableId orders = new TableId("shop", "orders");
+        java.util.List<TableId> reshaped = new java.util.ArrayList<>();
+        java.util.Set<String> json = new java.util.HashSet<>();
+        RecordConverter converter = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                new TableFacts() {
+                    @Override
+                    public List<io.ferry.core.schema.ForeignKey> foreignKeys(TableId table) {
+                        return List.of();
+                    }
+
+                    @Override
+                    public java.util.Set<String> jsonColumns(TableId table) {
+                        return java.util.Set.copyOf(json);
+                    }
+
+                    @Override
+                    public void reshaped(TableId table) {
+                        reshaped.add(table);
+                        json.add("doc"); // the source, read again, has the new column's json_valid check
+                    }
+                });
+        java.util.function.Function<Schema, Converted.Row> insert = row -> {
+            Schema envelope = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("before", row).field("after", row)
+                    .field("source", source).build();
+            Struct after = new Struct(row).put("id", 1L);
+            if (row.field("doc") != null) {
+                after.put("doc", "{\"a\": 1}");
+            }
+            Struct value = new Struct(envelope).put("op", "c").put("after", after).put("source", new Struct(source).put("db", "shop")
+                    .put("table", "orders").put("file", "mariadb-bin.000001").put("pos", 4L).put("ts_ms", 1L));
+            return (Converted.Row) converter.convert(new SourceRecord(Map.of(), Map.of("file", "mariadb-bin.000001", "pos", 4L), "t",
+                    null, key, new Struct(key).put("id", 1L), envelope, value));
+        };
+        Schema before = SchemaBuilder.struct().name("p.shop.orders.Value").field("id", Schema.INT64_SCHEMA).optional().build();
+        insert.apply(before);
+        insert.apply(before);
+        assertThat(reshaped).as("the first shape, and the same schema again").isEmpty();
+        Schema altered = SchemaBuilder.struct().name("p.shop.orders.Value").field("id", Schema.INT64_SCHEMA)
+                .field("doc", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
+        Converted.Row row = insert.apply(altered);
+        assertThat(reshaped).containsExactly(orders);
+        assertThat(row.schema().columns()).filteredOn(c -> c.name().equals("doc")).singleElement()
+                .satisfies(c -> assertThat(c.type().kind()).isEqualTo(io.ferry.core.types.CanonicalType.JSON));
+    }
+
     @Test
     void postgresChangesOfOneSchemaKeepTheirOwnTablePositionTransactionAndValues() {
         Schema row = SchemaBuilder.struct().name("app.public.orders.Value").field("id", Schema.INT64_SCHEMA)
