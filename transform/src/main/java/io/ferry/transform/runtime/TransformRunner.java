@@ -2,6 +2,7 @@ package io.ferry.transform.runtime;
 
 import io.ferry.core.topic.TopicNames;
 import io.ferry.transform.topology.TransformSpec;
+import io.ferry.transform.topology.TopicListing;
 import io.ferry.transform.topology.TransformTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +26,13 @@ public final class TransformRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransformRunner.class);
 
     private final KafkaStreams streams;
+    /** For groups that read by pattern (their markers wait for every matching topic), else null. */
+    private final AdminTopicListing listing;
 
     public TransformRunner(TransformSpec spec, String bootstrapServers, Path stateDir, Map<String, String> clientProperties) {
-        this.streams = new KafkaStreams(TransformTopology.build(spec), properties(spec, bootstrapServers, stateDir, clientProperties));
+        this.listing = TransformTopology.readsByPattern(spec) ? new AdminTopicListing(bootstrapServers, clientProperties) : null;
+        this.streams = new KafkaStreams(TransformTopology.build(spec, listing == null ? TopicListing.NONE : listing),
+                properties(spec, bootstrapServers, stateDir, clientProperties));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("transform: a stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -90,5 +95,8 @@ public final class TransformRunner implements AutoCloseable {
     /** Stops the stream threads, committing their transactions; the consumers leave the group (see {@link #properties}). */
     public void close(Duration timeout) {
         streams.close(timeout);
+        if (listing != null) {
+            listing.close();
+        }
     }
 }

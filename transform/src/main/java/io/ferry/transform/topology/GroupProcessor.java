@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -58,6 +60,17 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private final TopicNames names;
     private final StoreNames stores;
     private final RowMapper mapper;
+    private final TopicListing listing;
+    /** The change topics a pattern group reads; null for a group that reads by name. */
+    private final Pattern patternTopics;
+    /** When this task first saw each recent marker (a pattern group's listing must have begun after that). */
+    private final Map<Long, Long> markerSeenNanos = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > 64;
+        }
+    };
+    private int partition;
     private final List<String> outputTopics = new ArrayList<>();
     private ProcessorContext<byte[], byte[]> context;
     private GroupState state;
@@ -75,7 +88,14 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private int origins;
 
     GroupProcessor(MappingGroup group, TransformSpec spec, StoreNames stores) {
+        this(group, spec, stores, TopicListing.NONE);
+    }
+
+    /** @param listing the cluster's topics: a group that reads by pattern lets a marker through once every matching one delivered it */
+    GroupProcessor(MappingGroup group, TransformSpec spec, StoreNames stores, TopicListing listing) {
         this.group = group;
+        this.listing = listing;
+        this.patternTopics = group.pattern().isPresent() ? TransformTopology.changeTopics(new TopicNames(spec.pipeline()), group) : null;
         this.spec = spec;
         this.names = new TopicNames(spec.pipeline());
         this.stores = stores;
@@ -99,7 +119,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         Map<TableId, List<IndexSpec>> byTable = new HashMap<>();
         group.indexes().forEach(i -> byTable.computeIfAbsent(i.table(), t -> new ArrayList<>()).add(i));
         this.state = new GroupState(rows, index, byTable);
-        int partition = context.taskId().partition();
+        this.partition = context.taskId().partition();
         Set<String> expected = new LinkedHashSet<>();
         for (TableId t : group.tables()) {
             if (group.funnel()) {
@@ -169,7 +189,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (marker.marker().kind().snapshotBound()) {
                 onSnapshotBound(marker.marker(), marker.source(), in);
             } else {
-                aligner.marker(in.input(), marker.marker()).ifPresent(m -> {
+                aligner.marker(in.input(), marker.marker(), listedInputs(marker.marker())).ifPresent(m -> {
                     if (sweeping) {
                         runs.hold(passage(m, marker.source())); // passes once the sweep's deletes are out
                     } else {
@@ -488,6 +508,33 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     /** Where a record was read: the change topic partition, told by the funnel's header or the record's own metadata. */
+    /**
+     * A pattern group's inputs as the cluster lists its matching topics after this marker's first copy came: capture made
+     * a new table's change topic before it sent any record after it, this marker's copies included, and sends every marker
+     * into every change topic. So the marker waits for a topic this task's consumer has not been given yet (a shard made
+     * a moment ago) instead of passing ahead of its rows. Empty for a group that reads by name (its inputs are known).
+     */
+    private Set<String> listedInputs(Marker marker) {
+        if (patternTopics == null) {
+            return Set.of();
+        }
+        long seen = markerSeenNanos.computeIfAbsent(marker.id(), id -> System.nanoTime());
+        Set<String> inputs = new TreeSet<>();
+        for (String topic : listing.listedSince(seen)) {
+            if (!patternTopics.matcher(topic).matches()) {
+                continue;
+            }
+            if (group.funnel()) {
+                for (int p = 0; p < spec.partitions(); p++) {
+                    inputs.add(topic + ":" + p);
+                }
+            } else {
+                inputs.add(topic + ":" + partition);
+            }
+        }
+        return inputs;
+    }
+
     private record Input(String topic, int partition, long offset) {
         String input() {
             return topic + ":" + partition;

@@ -52,9 +52,19 @@ final class MarkerAligner {
 
     /** Records a marker from an input; returns the marker every input has now passed, if it is new. */
     Optional<Marker> marker(String input, Marker marker) {
+        return marker(input, marker, Set.of());
+    }
+
+    /**
+     * Records a marker from an input; returns the marker every input has now passed, if it is new.
+     *
+     * @param alsoExpected inputs known to exist now (a pattern group's matching topics as listed) that must deliver it too
+     */
+    Optional<Marker> marker(String input, Marker marker, Set<String> alsoExpected) {
         store.put(key(input), write(marker));
         Marker slowest = null;
         Set<String> pending = new TreeSet<>(expected);
+        pending.addAll(alsoExpected);
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 var e = it.next();

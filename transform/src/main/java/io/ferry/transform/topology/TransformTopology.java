@@ -32,6 +32,11 @@ public final class TransformTopology {
     }
 
     public static Topology build(TransformSpec spec) {
+        return build(spec, TopicListing.NONE);
+    }
+
+    /** @param listing the cluster's topics, which a group that reads by pattern waits for (see {@link TopicListing}) */
+    public static Topology build(TransformSpec spec, TopicListing listing) {
         StreamsBuilder builder = new StreamsBuilder();
         TopicNames names = new TopicNames(spec.pipeline());
         for (MappingGroup group : MappingGroup.of(spec)) {
@@ -44,8 +49,7 @@ public final class TransformTopology {
             KStream<byte[], byte[]> in;
             Consumed<byte[], byte[]> consumed = Consumed.with(BYTES, BYTES).withName("ferry-" + stores.group() + "-changes");
             if (group.pattern().isPresent()) {
-                in = builder.stream(Pattern.compile(Pattern.quote(names.changePrefix()) + group.pattern().get().text()),
-                        consumed);
+                in = builder.stream(changeTopics(names, group), consumed);
             } else {
                 List<String> topics = new ArrayList<>();
                 group.tables().forEach(t -> topics.add(names.change(t)));
@@ -56,11 +60,16 @@ public final class TransformTopology {
                         .repartition(Repartitioned.<byte[], byte[]>as(stores.funnel()).withKeySerde(BYTES).withValueSerde(BYTES)
                                 .withNumberOfPartitions(1));
             }
-            in.process(() -> new GroupProcessor(group, spec, stores), Named.as(stores.processor()), storeNames.toArray(String[]::new))
+            in.process(() -> new GroupProcessor(group, spec, stores, listing), Named.as(stores.processor()), storeNames.toArray(String[]::new))
                     .to(Outputs.topics(), Produced.with(BYTES, BYTES).withStreamPartitioner(Outputs.partitioner())
                             .withName("ferry-" + stores.group() + "-out"));
         }
         return builder.build();
+    }
+
+    /** The change topics a group routed by a regular expression reads. */
+    static Pattern changeTopics(TopicNames names, MappingGroup group) {
+        return Pattern.compile(Pattern.quote(names.changePrefix()) + group.pattern().orElseThrow().text());
     }
 
     /** Whether a group subscribes to change topics by a regular expression (a mapping {@code from} a pattern). */

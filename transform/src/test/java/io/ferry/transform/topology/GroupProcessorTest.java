@@ -66,4 +66,75 @@ class GroupProcessorTest {
                 .allSatisfy(f -> assertThat(f.record().value()).isEqualTo(held));
         assertThat(new SnapshotRuns(markers).holds()).isFalse();
     }
+
+    private static final String SHARDS = """
+            pipeline:
+              name: shards
+            source:
+              type: postgres
+              host: h
+              database: d
+              user: u
+              tables: ['public\\.orders_\\d+']
+            sinks:
+              - name: pg
+                type: test
+            mappings:
+              - to: orders
+                from: 'public\\.orders_\\d+'
+            """;
+
+    /**
+     * A pattern group's task lets a marker through only once every matching topic the cluster lists delivered it: a shard's
+     * topic made a moment ago, which the task's consumer has not been given yet, holds it until its own copy comes (after
+     * the shard's first rows); without the listing the marker passed at once, ahead of them.
+     */
+    @Test
+    void aPatternGroupsMarkerWaitsForAMatchingTopicItHasNotBeenGivenYet() {
+        TransformSpec spec = TransformSpec.of(PipelineLoader.standard().parse(SHARDS, "test.yaml"), List.of());
+        MappingGroup group = MappingGroup.of(spec).get(0);
+        io.ferry.core.topic.TopicNames names = new io.ferry.core.topic.TopicNames("shards");
+        String known = names.change(new io.ferry.core.event.TableId("public", "orders_1"));
+        String made = names.change(new io.ferry.core.event.TableId("public", "orders_2"));
+        String other = names.change(new io.ferry.core.event.TableId("public", "customers"));
+        java.util.Set<String> listed = new java.util.HashSet<>(java.util.Set.of(known, other, "ferry.shards.schemas"));
+        java.util.List<Long> asked = new java.util.ArrayList<>();
+        MockProcessorContext<byte[], byte[]> context = context(StoreNames.of(group));
+        GroupProcessor processor = new GroupProcessor(group, spec, StoreNames.of(group), notBefore -> {
+            asked.add(notBefore);
+            return java.util.Set.copyOf(listed);
+        });
+        processor.init(context);
+
+        deliverHeartbeat(processor, context, known, 1);
+        assertThat(context.forwarded()).as("every listed matching topic delivered heartbeat 1").isNotEmpty();
+        context.resetForwards();
+
+        listed.add(made); // capture made orders_2's topic, then sent heartbeat 2 into every change topic
+        deliverHeartbeat(processor, context, known, 2);
+        assertThat(context.forwarded()).as("orders_2's topic has not delivered heartbeat 2").isEmpty();
+        deliverHeartbeat(processor, context, made, 2);
+        assertThat(context.forwarded()).as("both delivered heartbeat 2").isNotEmpty();
+        assertThat(asked).as("one listing asked per marker, begun after its first copy came").hasSize(3);
+        assertThat(asked.get(1)).isEqualTo(asked.get(2));
+    }
+
+    private static MockProcessorContext<byte[], byte[]> context(StoreNames stores) {
+        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        for (String name : List.of(stores.rows(), stores.index(), stores.markers())) {
+            KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
+                    Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        return context;
+    }
+
+    private static void deliverHeartbeat(GroupProcessor processor, MockProcessorContext<byte[], byte[]> context, String topic, long id) {
+        io.ferry.core.event.ChangeEvent marker = new io.ferry.core.event.ChangeEvent.MarkerEvent(
+                new Marker(id, id * 1_000, Marker.Kind.HEARTBEAT, null), new SourceInfo("d", "0/" + id, null, id * 1_000, false));
+        context.setRecordMetadata(topic, 0, id);
+        processor.process(new org.apache.kafka.streams.processor.api.Record<>(io.ferry.core.event.ChangeEventCodec.key(marker, 0),
+                io.ferry.core.event.ChangeEventCodec.value(marker), id * 1_000));
+    }
 }
