@@ -172,16 +172,16 @@ public final class StoredOffsets {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var infos = c.partitionsFor(topic, timeout);
+            var infos = c.partitionsFor(topic, left(deadline));
             if (infos == null || infos.isEmpty()) {
                 return Optional.empty();
             }
             List<TopicPartition> partitions = infos.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = c.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> ends = c.endOffsets(partitions, left(deadline));
             Map<String, ?> latest = null;
-            while (partitions.stream().anyMatch(tp -> c.position(tp, timeout) < ends.get(tp))) {
+            while (partitions.stream().anyMatch(tp -> c.position(tp, left(deadline)) < ends.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new org.apache.kafka.common.errors.TimeoutException("cannot read " + topic + " to its end within " + timeout);
                 }
@@ -193,6 +193,11 @@ public final class StoredOffsets {
             }
             return Optional.ofNullable(latest);
         }
+    }
+
+    /** What is left of a deadline (at least a millisecond: a call with no time left fails at once). */
+    private static Duration left(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     }
 
     /**

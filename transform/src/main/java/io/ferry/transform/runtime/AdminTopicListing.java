@@ -1,49 +1,85 @@
 package io.ferry.transform.runtime;
 
 import io.ferry.transform.topology.TopicListing;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link TopicListing} by an admin client of its own, one listing at a time, the latest kept for every task of the
  * process: a marker's first copy asks for a listing begun after it arrived, and its other copies (and the other tasks'
- * markers that arrived before that listing began) reuse it.
+ * markers that arrived before that listing began) reuse it. Only topics that match one of the groups' patterns are
+ * kept; a topic's partition count is asked once, when it first appears. It runs on a stream thread, so each call is
+ * bounded by a few seconds (well within the exactly-once transaction's timeout), and after a failure the last listing
+ * is used for a while before the cluster is asked again.
  */
 final class AdminTopicListing implements TopicListing, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminTopicListing.class);
-    private static final long LIST_TIMEOUT_S = 30;
+    private static final long CALL_TIMEOUT_MS = 5_000;
+    private static final long RETRY_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Admin admin;
-    private long listedAtNanos = Long.MIN_VALUE;
-    private Set<String> topics = Set.of();
+    private final List<Pattern> patterns;
+    private long listedAtNanos;
+    private boolean listed;
+    private Map<String, Integer> topics = Map.of();
+    private long failedAtNanos;
     private boolean failing;
 
-    AdminTopicListing(String bootstrapServers, Map<String, String> clientProperties) {
+    AdminTopicListing(String bootstrapServers, Map<String, String> clientProperties, List<Pattern> patterns) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "ferry-transform-topic-listing");
         this.admin = Admin.create(p);
+        this.patterns = List.copyOf(patterns);
     }
 
     @Override
-    public synchronized Set<String> listedSince(long notBeforeNanos) {
-        if (listedAtNanos != Long.MIN_VALUE && listedAtNanos - notBeforeNanos >= 0) {
+    public synchronized Map<String, Integer> listedSince(long notBeforeNanos) {
+        if (listed && listedAtNanos - notBeforeNanos >= 0) {
             return topics;
         }
         long startedAt = System.nanoTime();
+        if (failing && startedAt - failedAtNanos < RETRY_AFTER_FAILURE_NANOS) {
+            return topics;
+        }
         try {
-            topics = Set.copyOf(admin.listTopics().names().get(LIST_TIMEOUT_S, TimeUnit.SECONDS));
+            Set<String> names = admin.listTopics().names().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<String, Integer> next = new HashMap<>();
+            List<String> fresh = new java.util.ArrayList<>();
+            for (String name : names) {
+                if (patterns.stream().noneMatch(p -> p.matcher(name).matches())) {
+                    continue;
+                }
+                Integer known = topics.get(name);
+                if (known != null) {
+                    next.put(name, known);
+                } else {
+                    fresh.add(name);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                long left = Math.max(1, CALL_TIMEOUT_MS - (System.nanoTime() - startedAt) / 1_000_000);
+                Map<String, TopicDescription> described = admin.describeTopics(fresh).allTopicNames().get(left, TimeUnit.MILLISECONDS);
+                described.forEach((name, d) -> next.put(name, d.partitions().size()));
+            }
+            topics = Map.copyOf(next);
             listedAtNanos = startedAt;
+            listed = true;
             if (failing) {
                 failing = false;
                 log.info("transform: the topics are listed again");
@@ -51,10 +87,11 @@ final class AdminTopicListing implements TopicListing, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            failedAtNanos = startedAt;
             if (!failing) {
                 failing = true;
                 log.warn("transform: cannot list the topics ({}); a group that reads by pattern lets a marker through once the"
-                        + " topics it has been given delivered it, and may pass it ahead of a new topic's rows", e.toString());
+                        + " matching topics listed before delivered it, and may pass it ahead of a new topic's rows", e.toString());
             }
         }
         return topics;
@@ -62,6 +99,6 @@ final class AdminTopicListing implements TopicListing, AutoCloseable {
 
     @Override
     public void close() {
-        admin.close(java.time.Duration.ofSeconds(10));
+        admin.close(Duration.ofSeconds(10));
     }
 }

@@ -6,8 +6,10 @@ import io.ferry.transform.topology.TopicListing;
 import io.ferry.transform.topology.TransformTopology;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,9 +32,17 @@ public final class TransformRunner implements AutoCloseable {
     private final AdminTopicListing listing;
 
     public TransformRunner(TransformSpec spec, String bootstrapServers, Path stateDir, Map<String, String> clientProperties) {
-        this.listing = TransformTopology.readsByPattern(spec) ? new AdminTopicListing(bootstrapServers, clientProperties) : null;
-        this.streams = new KafkaStreams(TransformTopology.build(spec, listing == null ? TopicListing.NONE : listing),
-                properties(spec, bootstrapServers, stateDir, clientProperties));
+        List<Pattern> patterns = TransformTopology.patternTopics(spec);
+        this.listing = patterns.isEmpty() ? null : new AdminTopicListing(bootstrapServers, clientProperties, patterns);
+        try {
+            this.streams = new KafkaStreams(TransformTopology.build(spec, listing == null ? TopicListing.NONE : listing),
+                    properties(spec, bootstrapServers, stateDir, clientProperties));
+        } catch (RuntimeException e) {
+            if (listing != null) {
+                listing.close();
+            }
+            throw e;
+        }
         streams.setUncaughtExceptionHandler(e -> {
             log.error("transform: a stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

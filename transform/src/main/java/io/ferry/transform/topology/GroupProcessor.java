@@ -71,6 +71,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
     };
     private int partition;
+    /** The last listing this task turned into inputs, and those inputs. */
+    private Map<String, Integer> lastListing;
+    private Set<String> lastListedInputs = Set.of();
     private final List<String> outputTopics = new ArrayList<>();
     private ProcessorContext<byte[], byte[]> context;
     private GroupState state;
@@ -519,20 +522,27 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             return Set.of();
         }
         long seen = markerSeenNanos.computeIfAbsent(marker.id(), id -> System.nanoTime());
+        Map<String, Integer> topics = listing.listedSince(seen);
+        if (topics == lastListing) {
+            return lastListedInputs;
+        }
         Set<String> inputs = new TreeSet<>();
-        for (String topic : listing.listedSince(seen)) {
+        topics.forEach((topic, partitions) -> {
             if (!patternTopics.matcher(topic).matches()) {
-                continue;
+                return;
             }
+            // only partitions the topic has (Ferry uses the partitions a topic has, see TopicAdmin)
             if (group.funnel()) {
-                for (int p = 0; p < spec.partitions(); p++) {
+                for (int p = 0; p < partitions; p++) {
                     inputs.add(topic + ":" + p);
                 }
-            } else {
+            } else if (partition < partitions) {
                 inputs.add(topic + ":" + partition);
             }
-        }
-        return inputs;
+        });
+        lastListing = topics;
+        lastListedInputs = Set.copyOf(inputs);
+        return lastListedInputs;
     }
 
     private record Input(String topic, int partition, long offset) {

@@ -67,6 +67,12 @@ public final class TransformTopology {
         return builder.build();
     }
 
+    /** The change topics each group routed by a regular expression reads (none when every group reads by name). */
+    public static List<Pattern> patternTopics(TransformSpec spec) {
+        TopicNames names = new TopicNames(spec.pipeline());
+        return MappingGroup.of(spec).stream().filter(g -> g.pattern().isPresent()).map(g -> changeTopics(names, g)).toList();
+    }
+
     /** The change topics a group routed by a regular expression reads. */
     static Pattern changeTopics(TopicNames names, MappingGroup group) {
         return Pattern.compile(Pattern.quote(names.changePrefix()) + group.pattern().orElseThrow().text());

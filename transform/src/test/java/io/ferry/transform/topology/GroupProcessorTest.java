@@ -97,12 +97,12 @@ class GroupProcessorTest {
         String known = names.change(new io.ferry.core.event.TableId("public", "orders_1"));
         String made = names.change(new io.ferry.core.event.TableId("public", "orders_2"));
         String other = names.change(new io.ferry.core.event.TableId("public", "customers"));
-        java.util.Set<String> listed = new java.util.HashSet<>(java.util.Set.of(known, other, "ferry.shards.schemas"));
+        java.util.Map<String, Integer> listed = new java.util.HashMap<>(java.util.Map.of(known, 2, other, 2, "ferry.shards.schemas", 1));
         java.util.List<Long> asked = new java.util.ArrayList<>();
         MockProcessorContext<byte[], byte[]> context = context(StoreNames.of(group));
         GroupProcessor processor = new GroupProcessor(group, spec, StoreNames.of(group), notBefore -> {
             asked.add(notBefore);
-            return java.util.Set.copyOf(listed);
+            return java.util.Map.copyOf(listed);
         });
         processor.init(context);
 
@@ -110,7 +110,7 @@ class GroupProcessorTest {
         assertThat(context.forwarded()).as("every listed matching topic delivered heartbeat 1").isNotEmpty();
         context.resetForwards();
 
-        listed.add(made); // capture made orders_2's topic, then sent heartbeat 2 into every change topic
+        listed.put(made, 2); // capture made orders_2's topic, then sent heartbeat 2 into every change topic
         deliverHeartbeat(processor, context, known, 2);
         assertThat(context.forwarded()).as("orders_2's topic has not delivered heartbeat 2").isEmpty();
         deliverHeartbeat(processor, context, made, 2);
@@ -119,8 +119,29 @@ class GroupProcessorTest {
         assertThat(asked.get(1)).isEqualTo(asked.get(2));
     }
 
+    /** A matching topic with fewer partitions than this task's (made before the pipeline's partitions grew) is no input. */
+    @Test
+    void aPatternGroupTaskDoesNotWaitForAPartitionATopicDoesNotHave() {
+        TransformSpec spec = TransformSpec.of(PipelineLoader.standard().parse(SHARDS, "test.yaml"), List.of());
+        MappingGroup group = MappingGroup.of(spec).get(0);
+        io.ferry.core.topic.TopicNames names = new io.ferry.core.topic.TopicNames("shards");
+        String wide = names.change(new io.ferry.core.event.TableId("public", "orders_1"));
+        String narrow = names.change(new io.ferry.core.event.TableId("public", "orders_2"));
+        // partition 2: orders_2 has only 0 and 1
+        MockProcessorContext<byte[], byte[]> context = context(StoreNames.of(group),
+                new MockProcessorContext<>(new java.util.Properties(), new org.apache.kafka.streams.processor.TaskId(0, 2), null));
+        GroupProcessor processor = new GroupProcessor(group, spec, StoreNames.of(group),
+                notBefore -> java.util.Map.of(wide, 3, narrow, 2));
+        processor.init(context);
+        deliverHeartbeat(processor, context, wide, 2, 1);
+        assertThat(context.forwarded()).as("orders_2 has no partition 2").isNotEmpty();
+    }
+
     private static MockProcessorContext<byte[], byte[]> context(StoreNames stores) {
-        MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        return context(stores, new MockProcessorContext<>());
+    }
+
+    private static MockProcessorContext<byte[], byte[]> context(StoreNames stores, MockProcessorContext<byte[], byte[]> context) {
         for (String name : List.of(stores.rows(), stores.index(), stores.markers())) {
             KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
                     Serdes.ByteArray()).withLoggingDisabled().build();
@@ -131,10 +152,15 @@ class GroupProcessorTest {
     }
 
     private static void deliverHeartbeat(GroupProcessor processor, MockProcessorContext<byte[], byte[]> context, String topic, long id) {
+        deliverHeartbeat(processor, context, topic, 0, id);
+    }
+
+    private static void deliverHeartbeat(GroupProcessor processor, MockProcessorContext<byte[], byte[]> context, String topic,
+            int partition, long id) {
         io.ferry.core.event.ChangeEvent marker = new io.ferry.core.event.ChangeEvent.MarkerEvent(
                 new Marker(id, id * 1_000, Marker.Kind.HEARTBEAT, null), new SourceInfo("d", "0/" + id, null, id * 1_000, false));
-        context.setRecordMetadata(topic, 0, id);
-        processor.process(new org.apache.kafka.streams.processor.api.Record<>(io.ferry.core.event.ChangeEventCodec.key(marker, 0),
+        context.setRecordMetadata(topic, partition, id);
+        processor.process(new org.apache.kafka.streams.processor.api.Record<>(io.ferry.core.event.ChangeEventCodec.key(marker, partition),
                 io.ferry.core.event.ChangeEventCodec.value(marker), id * 1_000));
     }
 }
