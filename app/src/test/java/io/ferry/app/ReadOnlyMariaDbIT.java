@@ -24,8 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,20 +83,7 @@ class ReadOnlyMariaDbIT {
                 pg.jdbcUrl(DST), pg.user(), pg.password()));
         PipelineConfig config = PipelineLoader.standard().load(file);
 
-        AtomicBoolean ticking = new AtomicBoolean(true);
-        AtomicReference<Throwable> tickFailure = new AtomicReference<>();
-        Thread ticker = new Thread(() -> {
-            // a busy source: a small transaction every 100 ms on a table captured but not mapped
-            try (Connection c = db.connect(SRC); Statement s = c.createStatement()) {
-                while (ticking.get()) {
-                    s.execute("UPDATE ticks SET n = n + 1 WHERE id = 1");
-                    Thread.sleep(100);
-                }
-            } catch (SQLException | InterruptedException e) {
-                tickFailure.set(e);
-            }
-        }, "ticker");
-        try {
+        try (ReadOnlyChecks.Ticker ticker = new ReadOnlyChecks.Ticker(() -> db.connect(SRC), "UPDATE ticks SET n = n + 1 WHERE id = 1")) {
             try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
                 awaitTargetMatches(db, pg);
                 assertThat(databaseExists(db, FOOTPRINT)).as("no heartbeat or signal table in a read-only source").isFalse();
@@ -111,7 +96,7 @@ class ReadOnlyMariaDbIT {
                 // accounts has no changes now while ticks has many: Debezium's heartbeats carry the commit time of the last
                 // change processed, so accounts' lag stays near the heartbeat interval instead of growing
                 Thread.sleep(8_000);
-                awaitAccountsLagLow(service);
+                ReadOnlyChecks.awaitLagLow(service, "accounts");
 
                 assertThat(service.validate().clean()).isTrue();
                 try (Connection c = pg.connect(DST); Statement s = c.createStatement()) {
@@ -131,23 +116,10 @@ class ReadOnlyMariaDbIT {
             try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
                 awaitTargetMatches(db, pg);
                 Thread.sleep(8_000);
-                awaitAccountsLagLow(service);
+                ReadOnlyChecks.awaitLagLow(service, "accounts");
                 assertThat(service.validate().clean()).isTrue();
             }
-        } finally {
-            ticking.set(false);
-            ticker.join(10_000);
         }
-        assertThat(tickFailure.get()).isNull();
-    }
-
-    private static void awaitAccountsLagLow(FerryService service) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
-                .filteredOn(l -> l.table().equals("accounts")).singleElement().satisfies(l -> {
-                    assertThat(l.known()).isTrue();
-                    assertThat(l.lagMs()).isLessThan(5_000);
-                    assertThat(l.detail()).contains("read-only");
-                }));
     }
 
     private static void awaitTargetMatches(MysqlService db, PostgresService pg) {

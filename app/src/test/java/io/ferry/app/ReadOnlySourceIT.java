@@ -30,8 +30,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.EnumSet;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -91,21 +89,7 @@ class ReadOnlySourceIT {
                 """.formatted(dataDir, pg.host(), pg.port(), SRC, pg.user(), pg.password(), pg.jdbcUrl(DST), pg.user(), pg.password()));
         PipelineConfig config = PipelineLoader.standard().load(file);
 
-        AtomicBoolean ticking = new AtomicBoolean(true);
-        AtomicReference<Throwable> tickFailure = new AtomicReference<>();
-        Thread ticker = new Thread(() -> {
-            // a busy source: one small transaction every 100 ms on a table captured but not mapped (a row that changes
-            // faster than the pipeline's latency can never be confirmed equal by a validation under live writes)
-            try (Connection c = pg.connect(SRC); Statement s = c.createStatement()) {
-                while (ticking.get()) {
-                    s.execute("UPDATE ticks SET n = n + 1 WHERE id = 1");
-                    Thread.sleep(100);
-                }
-            } catch (SQLException | InterruptedException e) {
-                tickFailure.set(e);
-            }
-        }, "ticker");
-        try {
+        try (ReadOnlyChecks.Ticker ticker = new ReadOnlyChecks.Ticker(() -> pg.connect(SRC), "UPDATE ticks SET n = n + 1 WHERE id = 1")) {
             firstRun(pg, config, ticker);
             // a restart: the heartbeats of the new launch must still pass the transform and the sinks, which drop a marker id
             // not above the last they passed (the ids started again at 1 on every launch)
@@ -113,21 +97,17 @@ class ReadOnlySourceIT {
             try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
                 // long enough for the first launch's last applied position to age past the bound below
                 Thread.sleep(8_000);
-                awaitAccountsLagLow(service);
+                ReadOnlyChecks.awaitLagLow(service, "accounts");
                 List<Long> ids = heartbeatIds(service.bootstrapServers());
                 assertThat(ids).as("heartbeat ids on the change topic, both launches").isSortedAccordingTo(Comparator.naturalOrder())
                         .doesNotHaveDuplicates();
                 assertThat(ids.stream().filter(id -> id > restartUs).count()).as("ids of the second launch above the first's")
                         .isGreaterThanOrEqualTo(5);
             }
-        } finally {
-            ticking.set(false);
-            ticker.join(10_000);
         }
-        assertThat(tickFailure.get()).isNull();
     }
 
-    private static void firstRun(PostgresService pg, PipelineConfig config, Thread ticker) throws Exception {
+    private static void firstRun(PostgresService pg, PipelineConfig config, ReadOnlyChecks.Ticker ticker) throws Exception {
         try (FerryService service = new FerryService(config, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
             await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(accounts(pg, DST)).isEqualTo(accounts(pg, SRC)));
             assertThat(schemaExists(pg, SRC, "ferry")).as("no heartbeat or signal table in a read-only source").isFalse();
@@ -140,7 +120,7 @@ class ReadOnlySourceIT {
             // accounts now has no changes while ticks has many: Debezium's heartbeats pass its partitions with the commit
             // time of the last change processed, so its lag stays near the heartbeat interval instead of growing
             Thread.sleep(8_000);
-            awaitAccountsLagLow(service);
+            ReadOnlyChecks.awaitLagLow(service, "accounts");
 
             assertThat(service.validate().clean()).isTrue();
             // a real difference, made behind Ferry's back: confirmed by rechecks that wait on the lag, not on a heartbeat
@@ -172,15 +152,6 @@ class ReadOnlySourceIT {
             }
         }
         return ids;
-    }
-
-    private static void awaitAccountsLagLow(FerryService service) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.lag().orElseThrow().tables())
-                .filteredOn(l -> l.table().equals("accounts")).singleElement().satisfies(l -> {
-                    assertThat(l.known()).isTrue();
-                    assertThat(l.lagMs()).isLessThan(5_000);
-                    assertThat(l.detail()).contains("read-only");
-                }));
     }
 
     private static boolean schemaExists(PostgresService pg, String database, String schema) throws SQLException {
