@@ -60,6 +60,8 @@ final class Validation implements Stage {
     private final SchemaCatalog catalog;
     private final TargetShapesView shapes;
     private final Map<String, long[]> errorGauges = new ConcurrentHashMap<>();
+    /** Full validations, one at a time, each shared by the calls made before it began. */
+    private final SharedRuns<ValidationReport> runs = new SharedRuns<>(this::runValidation);
     private final java.util.concurrent.ExecutorService validator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ferry-validate");
         t.setDaemon(true);
@@ -152,10 +154,16 @@ final class Validation implements Stage {
     }
 
     /**
-     * One full validation through the mappings; differing rows are compared again once the sinks have
-     * applied a heartbeat written after the first pass (rows that only changed meanwhile are not reported).
+     * One full validation through the mappings that began after this call; differing rows are compared again once the
+     * sinks have applied a heartbeat written after the first pass (rows that only changed meanwhile are not reported).
+     * Calls made while one runs (the schedule, {@code POST /validate}, {@code ferry cutover}) share the next one
+     * ({@link SharedRuns}).
      */
-    synchronized ValidationReport validate() {
+    ValidationReport validate() {
+        return runs.get();
+    }
+
+    private ValidationReport runValidation() {
         validating = true;
         try {
             log.info("validation: comparing source and targets through the mappings");
