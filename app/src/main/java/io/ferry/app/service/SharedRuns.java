@@ -7,7 +7,9 @@ import java.util.function.Supplier;
  * a run is under way waits for the next run (which begins after its call, so it sees everything up to it) together with
  * everyone else who asked meanwhile. Any number of concurrent asks costs at most the run under way and one more, not a
  * queue of runs (a cutover script that retries {@code POST /validate} after its own timeout no longer stacks full
- * validations behind each other).
+ * validations behind each other). A run happens on the thread of the caller that starts it, and its result or failure
+ * (the same exception object) goes to every caller of that round: a run cut short by that thread's interrupt (the
+ * service stopping) fails them all.
  */
 final class SharedRuns<T> {
 
@@ -61,6 +63,9 @@ final class SharedRuns<T> {
             failure = e;
         } catch (Error e) {
             error = e;
+        } catch (Throwable t) {
+            // a checked exception thrown without being declared: every caller of the round must still get an answer
+            failure = new IllegalStateException(t.toString(), t);
         } finally {
             synchronized (this) {
                 round.value = value;

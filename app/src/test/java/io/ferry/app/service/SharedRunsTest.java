@@ -39,10 +39,16 @@ class SharedRunsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> job.started.get() == 1);
 
         List<CompletableFuture<Integer>> during = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            during.add(CompletableFuture.supplyAsync(runs::get, r -> new Thread(r).start()));
+            during.add(CompletableFuture.supplyAsync(runs::get, r -> {
+                Thread t = new Thread(r);
+                threads.add(t);
+                t.start();
+            }));
         }
-        Thread.sleep(300); // they wait: no second run while the first is under way
+        // all four inside get(), waiting: no second run while the first is under way
+        await().atMost(Duration.ofSeconds(30)).until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
         assertThat(job.started.get()).isEqualTo(1);
 
         job.gates.get(0).countDown();

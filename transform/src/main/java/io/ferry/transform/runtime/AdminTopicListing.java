@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * A {@link TopicListing} by an admin client of its own, one listing at a time, the latest kept for every task of the
  * process: a marker's first copy asks for a listing begun after it arrived, and its other copies (and the other tasks'
  * markers that arrived before that listing began) reuse it. Only topics that match one of the groups' patterns are
- * kept; a topic's partition count is asked once, when it first appears. It runs on a stream thread, so each call is
+ * kept, each with its partition count as described at that listing (a topic that cannot be described is left out, and
+ * the next marker lists again). It runs on a stream thread, so each call is
  * bounded by a few seconds (well within the exactly-once transaction's timeout), and after a failure the last listing
  * is used for a while before the cluster is asked again.
  */
@@ -59,27 +61,31 @@ final class AdminTopicListing implements TopicListing, AutoCloseable {
         }
         try {
             Set<String> names = admin.listTopics().names().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            List<String> matching = names.stream().filter(n -> patterns.stream().anyMatch(p -> p.matcher(n).matches())).toList();
             Map<String, Integer> next = new HashMap<>();
-            List<String> fresh = new java.util.ArrayList<>();
-            for (String name : names) {
-                if (patterns.stream().noneMatch(p -> p.matcher(name).matches())) {
-                    continue;
+            boolean complete = true;
+            if (!matching.isEmpty()) {
+                // every matching topic described again (a topic made again with other partitions, partitions added), each on
+                // its own: one the answering broker does not know yet, or deleted meanwhile, does not fail the others
+                Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(matching).topicNameValues();
+                for (Map.Entry<String, KafkaFuture<TopicDescription>> e : described.entrySet()) {
+                    long left = Math.max(1, CALL_TIMEOUT_MS - (System.nanoTime() - startedAt) / 1_000_000);
+                    try {
+                        next.put(e.getKey(), e.getValue().get(left, TimeUnit.MILLISECONDS).partitions().size());
+                    } catch (ExecutionException | TimeoutException ex) {
+                        complete = false;
+                        Integer before = topics.get(e.getKey()); // it exists: keep what the last listing said of it
+                        if (before != null) {
+                            next.put(e.getKey(), before);
+                        }
+                    }
                 }
-                Integer known = topics.get(name);
-                if (known != null) {
-                    next.put(name, known);
-                } else {
-                    fresh.add(name);
-                }
-            }
-            if (!fresh.isEmpty()) {
-                long left = Math.max(1, CALL_TIMEOUT_MS - (System.nanoTime() - startedAt) / 1_000_000);
-                Map<String, TopicDescription> described = admin.describeTopics(fresh).allTopicNames().get(left, TimeUnit.MILLISECONDS);
-                described.forEach((name, d) -> next.put(name, d.partitions().size()));
             }
             topics = Map.copyOf(next);
-            listedAtNanos = startedAt;
-            listed = true;
+            if (complete) {
+                listedAtNanos = startedAt; // else the next marker lists again
+                listed = true;
+            }
             if (failing) {
                 failing = false;
                 log.info("transform: the topics are listed again");

@@ -192,7 +192,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (marker.marker().kind().snapshotBound()) {
                 onSnapshotBound(marker.marker(), marker.source(), in);
             } else {
-                aligner.marker(in.input(), marker.marker(), listedInputs(marker.marker())).ifPresent(m -> {
+                Set<String> listed = listedInputs(marker.marker());
+                aligner.marker(in.input(), marker.marker(), listed, this::goneInput).ifPresent(m -> {
                     if (sweeping) {
                         runs.hold(passage(m, marker.source())); // passes once the sweep's deletes are out
                     } else {
@@ -543,6 +544,25 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         lastListing = topics;
         lastListedInputs = Set.copyOf(inputs);
         return lastListedInputs;
+    }
+
+    /**
+     * Whether an input of a pattern group no longer exists by the last listing (its topic deleted, say a dropped shard's
+     * topic cleaned up by an operator, or a partition the topic no longer has): its last marker would otherwise hold every
+     * later one back for good. Never for a group that reads by name, nor before the cluster was listed.
+     */
+    private boolean goneInput(String input) {
+        Map<String, Integer> topics = lastListing;
+        if (patternTopics == null || topics == null || topics.isEmpty()) {
+            return false;
+        }
+        int colon = input.lastIndexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        String topic = input.substring(0, colon);
+        Integer partitions = topics.get(topic);
+        return partitions == null || Integer.parseInt(input.substring(colon + 1)) >= partitions;
     }
 
     private record Input(String topic, int partition, long offset) {

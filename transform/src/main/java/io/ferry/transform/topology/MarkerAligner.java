@@ -52,15 +52,17 @@ final class MarkerAligner {
 
     /** Records a marker from an input; returns the marker every input has now passed, if it is new. */
     Optional<Marker> marker(String input, Marker marker) {
-        return marker(input, marker, Set.of());
+        return marker(input, marker, Set.of(), in -> false);
     }
 
     /**
      * Records a marker from an input; returns the marker every input has now passed, if it is new.
      *
      * @param alsoExpected inputs known to exist now (a pattern group's matching topics as listed) that must deliver it too
+     * @param gone inputs known not to exist any more (a pattern group's topic deleted, a partition it no longer has): their
+     *     last marker no longer holds later ones back
      */
-    Optional<Marker> marker(String input, Marker marker, Set<String> alsoExpected) {
+    Optional<Marker> marker(String input, Marker marker, Set<String> alsoExpected, java.util.function.Predicate<String> gone) {
         store.put(key(input), write(marker));
         Marker slowest = null;
         Set<String> pending = new TreeSet<>(expected);
@@ -71,7 +73,11 @@ final class MarkerAligner {
                 if (e.key.get().length > 0 && e.key.get()[0] == 0) {
                     continue; // reserved keys: the last emitted marker, the group's output stamp
                 }
-                pending.remove(new String(e.key.get(), StandardCharsets.UTF_8));
+                String name = new String(e.key.get(), StandardCharsets.UTF_8);
+                pending.remove(name);
+                if (gone.test(name)) {
+                    continue;
+                }
                 Marker m = read(e.value);
                 if (m == null) {
                     return Optional.empty();

@@ -119,6 +119,28 @@ class GroupProcessorTest {
         assertThat(asked.get(1)).isEqualTo(asked.get(2));
     }
 
+    /** A topic deleted (a dropped shard's, cleaned up by an operator) no longer holds every later marker back. */
+    @Test
+    void aPatternGroupsDeletedTopicNoLongerHoldsMarkersBack() {
+        TransformSpec spec = TransformSpec.of(PipelineLoader.standard().parse(SHARDS, "test.yaml"), List.of());
+        MappingGroup group = MappingGroup.of(spec).get(0);
+        io.ferry.core.topic.TopicNames names = new io.ferry.core.topic.TopicNames("shards");
+        String kept = names.change(new io.ferry.core.event.TableId("public", "orders_1"));
+        String deleted = names.change(new io.ferry.core.event.TableId("public", "orders_2"));
+        java.util.Map<String, Integer> listed = new java.util.HashMap<>(java.util.Map.of(kept, 2, deleted, 2));
+        MockProcessorContext<byte[], byte[]> context = context(StoreNames.of(group));
+        GroupProcessor processor = new GroupProcessor(group, spec, StoreNames.of(group), notBefore -> java.util.Map.copyOf(listed));
+        processor.init(context);
+        deliverHeartbeat(processor, context, kept, 1);
+        deliverHeartbeat(processor, context, deleted, 1);
+        assertThat(context.forwarded()).as("heartbeat 1 from both").isNotEmpty();
+        context.resetForwards();
+
+        listed.remove(deleted);
+        deliverHeartbeat(processor, context, kept, 2);
+        assertThat(context.forwarded()).as("orders_2's topic is gone: its heartbeat 1 does not hold 2 back").isNotEmpty();
+    }
+
     /** A matching topic with fewer partitions than this task's (made before the pipeline's partitions grew) is no input. */
     @Test
     void aPatternGroupTaskDoesNotWaitForAPartitionATopicDoesNotHave() {
