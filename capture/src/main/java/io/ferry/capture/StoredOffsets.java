@@ -66,10 +66,7 @@ public final class StoredOffsets {
 
         private Watch(PipelineConfig config, Properties clientBase, String clientId) {
             this.config = config;
-            props.putAll(clientBase);
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.putAll(consumerProperties(clientBase, clientId));
             thread = new Thread(this::run, clientId);
             thread.setDaemon(true);
             thread.start();
@@ -165,11 +162,7 @@ public final class StoredOffsets {
         String topic = new TopicNames(pipeline).captureOffsets();
         String engine = engineName(pipeline);
         JsonConverter json = converter();
-        Properties props = new Properties();
-        props.putAll(clientBase);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties props = consumerProperties(clientBase, clientId);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var infos = c.partitionsFor(topic, left(deadline));
@@ -193,6 +186,16 @@ public final class StoredOffsets {
             }
             return Optional.ofNullable(latest);
         }
+    }
+
+    /** A consumer of the offsets topic: committed records only, no group offsets of its own. */
+    private static Properties consumerProperties(Properties clientBase, String clientId) {
+        Properties props = new Properties();
+        props.putAll(clientBase);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
     }
 
     /** What is left of a deadline (at least a millisecond: a call with no time left fails at once). */

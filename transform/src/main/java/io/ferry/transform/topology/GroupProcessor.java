@@ -98,9 +98,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     GroupProcessor(MappingGroup group, TransformSpec spec, StoreNames stores, TopicListing listing) {
         this.group = group;
         this.listing = listing;
-        this.patternTopics = group.pattern().isPresent() ? TransformTopology.changeTopics(new TopicNames(spec.pipeline()), group) : null;
         this.spec = spec;
         this.names = new TopicNames(spec.pipeline());
+        this.patternTopics = group.pattern().isPresent() ? TransformTopology.changeTopics(names, group) : null;
         this.stores = stores;
         this.mapper = new RowMapper(spec.sourceZone());
         for (TargetMapping m : group.mappings()) {
@@ -511,7 +511,6 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                 record.timestamp());
     }
 
-    /** Where a record was read: the change topic partition, told by the funnel's header or the record's own metadata. */
     /**
      * A pattern group's inputs as the cluster lists its matching topics after this marker's first copy came: capture made
      * a new table's change topic before it sent any record after it, this marker's copies included, and sends every marker
@@ -565,6 +564,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         return partitions == null || Integer.parseInt(input.substring(colon + 1)) >= partitions;
     }
 
+    /** Where a record was read: the change topic partition, told by the funnel's header or the record's own metadata. */
     private record Input(String topic, int partition, long offset) {
         String input() {
             return topic + ":" + partition;
