@@ -8,6 +8,7 @@ import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.Marker;
 import io.ferry.core.event.SourceInfo;
 import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
 import io.ferry.core.topic.DeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private volatile boolean streaming;
     /** The tables an initial snapshot reads in full: every captured table but those the sinks copy themselves. */
     private final Set<TableId> snapshotTables;
+    private final java.util.function.Predicate<TableId> captured;
     /** The snapshot run under way (its bounds' id), 0 when none. */
     private long run;
     /** Whether the run began before anything streamed: an initial snapshot, which reads every table. */
@@ -57,9 +59,15 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     /** The log position the open run's snapshot reads as of ({@link #snapshotPosition}). */
     private String runAt;
 
+    /**
+     * @param captured whether a table matches {@code source.tables} (a binlog's DDL is reported for every table of the
+     *     server, also those captured before and no longer)
+     */
     BatchHandler(String pipeline, RecordConverter converter, SchemaVersions versions, ChangePublisher publisher,
-            SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper, Set<TableId> snapshotTables) {
+            SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper, Set<TableId> snapshotTables,
+            java.util.function.Predicate<TableId> captured) {
         this.snapshotTables = Set.copyOf(snapshotTables);
+        this.captured = captured;
         this.stamper = stamper;
         this.pipeline = pipeline;
         this.converter = converter;
@@ -110,6 +118,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     private void add(ChangePublisher.Batch batch, SourceRecord record) {
         Converted converted = converter.convert(record);
+        if (converted instanceof Converted.TablesChanged changed) {
+            tablesChanged(batch, changed.tables()); // a DDL: no row, never part of a snapshot run
+            return;
+        }
         String snapshotMark = snapshotMark(record);
         // Any record the snapshot read belongs to the run, whatever it became: a row that is dead-lettered, the heartbeat
         // row (skipped), which comes last when the heartbeat table is the last one read, as on every restart.
@@ -144,12 +156,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             }
             SourceInfo stamped = stamper.stamp(e.source());
             SchemaVersions.Assignment version = versions.assign(row.schema());
-            version.toPublish().ifPresent(s -> {
-                publisher.addSchema(batch, s);
-                log.info("schema of {} is now version {} ({} columns, key {})", s.table(), s.version(), s.columns().size(),
-                        s.primaryKey());
-                log.debug("schema {}", s);
-            });
+            version.toPublish().ifPresent(s -> addSchema(batch, s));
             publisher.addRow(batch, new ChangeEvent.RowChange(e.op(), e.table(), e.key(), e.before(), e.after(),
                     stamped, version.version()));
             if (e.op() == ChangeEvent.Op.READ) {
@@ -175,6 +182,38 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
         if (run != 0 && "last".equals(snapshotMark)) {
             endRun(batch); // in the same transaction as the record whose offsets say the snapshot is done
+        }
+    }
+
+    private void addSchema(ChangePublisher.Batch batch, TableSchema s) {
+        publisher.addSchema(batch, s);
+        log.info("schema of {} is now version {} ({} columns, key {}, {} foreign keys)", s.table(), s.version(), s.columns().size(),
+                s.primaryKey(), s.foreignKeys().size());
+        log.debug("schema {}", s);
+    }
+
+    /**
+     * A DDL streamed from the binlog created or altered these tables. A foreign key added or dropped changes no column, so
+     * no row would show it before the table's next change, and transform would not cascade a parent's delete (which the
+     * binlog does not carry) in between: a captured table with a published schema whose foreign keys the source now
+     * lists otherwise gets a new version, its columns unchanged, in this batch, at the DDL's place in the log. Left to the
+     * table's next row, which carries its facts: a table never published, and keys on columns the published schema does
+     * not have (the same DDL added them; that row brings the columns and the keys together).
+     */
+    private void tablesChanged(ChangePublisher.Batch batch, List<TableId> tables) {
+        for (TableId table : tables) {
+            if (!captured.test(table)) {
+                continue;
+            }
+            versions.latest(table).ifPresent(known -> {
+                List<io.ferry.core.schema.ForeignKey> now = converter.foreignKeysNow(table);
+                Set<String> columns = new HashSet<>();
+                known.columns().forEach(c -> columns.add(c.name()));
+                if (!now.equals(known.foreignKeys()) && now.stream().allMatch(fk -> columns.containsAll(fk.columns()))) {
+                    versions.assign(new TableSchema(table, known.columns(), known.primaryKey(), 0, now)).toPublish()
+                            .ifPresent(s -> addSchema(batch, s));
+                }
+            });
         }
     }
 

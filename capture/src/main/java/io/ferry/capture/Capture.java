@@ -203,8 +203,9 @@ public final class Capture implements AutoCloseable {
             launchedOnce = true;
             java.util.Set<TableId> snapshotTables = preflight.tables().stream().map(SourceTable::id)
                     .filter(t -> !settings.copied().contains(t)).collect(Collectors.toSet());
+            List<String> patterns = settings.source().tables();
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,
-                    snapshotTables);
+                    snapshotTables, t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty());
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, dialect))
                     .notifying(handler)

@@ -72,7 +72,10 @@ final class DebeziumProperties {
         p.put("binary.handling.mode", "bytes");
         p.put("tombstones.on.delete", "false");
         p.put("column.propagate.source.type", ".*");
-        p.put("include.schema.changes", "false");
+        // A binlog's DDL as a record of its own, at its place in the log: a foreign key added or dropped changes no
+        // column, so no row shows it (BatchHandler reads the table's facts again). PostgreSQL's log carries no DDL. On
+        // MariaDB it also keeps column comments in the schema history (Connect's field doc, which Ferry does not read).
+        p.put("include.schema.changes", Boolean.toString(dialect.seesNewTablesWhileRunning()));
         // Each change's place within its transaction (total_order), kept in Debezium's offsets across restarts.
         p.put("provide.transaction.metadata", "true");
         // Debezium polls its queue every poll.interval.ms (500 by default): that is a floor on latency.

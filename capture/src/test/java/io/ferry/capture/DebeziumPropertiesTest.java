@@ -38,6 +38,7 @@ class DebeziumPropertiesTest {
                 .containsEntry("decimal.handling.mode", "string")
                 .containsEntry("time.precision.mode", "adaptive_time_microseconds")
                 .containsEntry("tombstones.on.delete", "false")
+                .containsEntry("include.schema.changes", "false") // pgoutput carries no DDL; a binlog's is read (MariaDbCaptureIT)
                 .containsEntry("plugin.name", "pgoutput")
                 .containsEntry("slot.name", "ferry_shop")
                 .containsEntry("database.password", "pw")
@@ -45,6 +46,15 @@ class DebeziumPropertiesTest {
                 .containsEntry("offset.commit.policy", "io.debezium.engine.spi.OffsetCommitPolicy$PeriodicCommitOffsetPolicy");
         assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+,ferry\\.heartbeat,ferry\\.debezium_signal");
         assertThat(p).containsEntry("signal.data.collection", "ferry.debezium_signal").doesNotContainKey("heartbeat.interval.ms");
+    }
+
+    @Test
+    void aBinlogSourceReportsItsDdl() {
+        CaptureSettings pg = settings(false);
+        SourceSettings maria = new SourceSettings("mariadb", "db", 3306, "shop", "ferry", Optional.of(new Secret("pw")),
+                List.of("shop\\..*"), ZoneId.of("UTC"), false, "initial", "ferry_shop", "ferry_shop", 5400, Duration.ofSeconds(5), "ferry");
+        CaptureSettings binlog = new CaptureSettings(pg.pipeline(), maria, pg.kafka(), pg.bootstrapServers());
+        assertThat(DebeziumProperties.of(binlog, SourceDialect.of(maria))).containsEntry("include.schema.changes", "true");
     }
 
     @Test

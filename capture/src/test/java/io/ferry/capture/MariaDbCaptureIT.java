@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -144,14 +144,85 @@ class MariaDbCaptureIT {
         }
     }
 
+    /**
+     * A foreign key added by {@code ALTER TABLE} changes no column, and the binlog carries neither it nor the deletes its
+     * cascade makes: capture reads the table's facts again at the DDL's place in the log, so the schema topic lists the
+     * cascade before the child table's next change (transform rebuilds its topology on it), and drops it when the key is
+     * dropped. The child's next row keeps that version.
+     */
+    @Test
+    void aForeignKeyAddedOrDroppedByAlterTableIsPublishedWithoutAChangeOfTheTable(MysqlService db, KafkaService kafka) throws Exception {
+        db.createDatabase("shop_alter");
+        try (Connection c = db.connect("shop_alter"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (customer_id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL)");
+            s.execute("CREATE TABLE orders (order_id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL)");
+            s.execute("INSERT INTO customers VALUES (1, 'a@x.io'), (2, 'b@x.io')");
+            s.execute("INSERT INTO orders VALUES (10, 1), (11, 2)");
+        }
+        CaptureSettings settings = TestSources.mariadb("maria-alter", db, "shop_alter", kafka, 6103, "shop_alter\\..*");
+        TopicNames names = new TopicNames("maria-alter");
+        TableId customers = TableId.parse("shop_alter.customers");
+        TableId orders = TableId.parse("shop_alter.orders");
+        java.util.function.Supplier<List<io.ferry.core.schema.TableSchema>> ofOrders = () -> schemas(kafka, names.schemas()).stream()
+                .filter(t -> t.table().equals(orders)).toList();
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(orders))) {
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.MarkerEvent m
+                    && m.marker().kind() == io.ferry.core.event.Marker.Kind.SNAPSHOT_END));
+            assertThat(ofOrders.get()).singleElement().satisfies(t -> assertThat(t.foreignKeys()).isEmpty());
+            try (Connection c = db.connect("shop_alter"); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE orders ADD CONSTRAINT fk_customer FOREIGN KEY (customer_id) REFERENCES customers(customer_id) "
+                        + "ON DELETE CASCADE");
+                s.execute("INSERT INTO customers VALUES (3, 'c@x.io')"); // a change of another table after the DDL
+            }
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(ofOrders.get()).last().satisfies(t -> {
+                assertThat(t.version()).isEqualTo(2);
+                assertThat(t.foreignKeys()).singleElement().satisfies(fk -> {
+                    assertThat(fk.name()).isEqualTo("fk_customer");
+                    assertThat(fk.parent()).isEqualTo(customers);
+                    assertThat(fk.onDelete()).isEqualTo("CASCADE");
+                });
+            }));
+            // a heartbeat after the DDL has reached orders' topic, and no row of orders with it
+            long beatsBefore = heartbeats(reader.until(r -> true));
+            assertThat(reader.until(r -> heartbeats(r) > beatsBefore)).as("no row of orders changed")
+                    .noneMatch(x -> x.event() instanceof ChangeEvent.RowChange rc && rc.op() != ChangeEvent.Op.READ);
+
+            try (Connection c = db.connect("shop_alter"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO orders VALUES (12, 3)");
+            }
+            reader.until(r -> r.stream().anyMatch(x -> x.event() instanceof ChangeEvent.RowChange rc && rc.op() == ChangeEvent.Op.CREATE));
+            assertThat(reader.until(r -> true)).filteredOn(x -> x.event() instanceof ChangeEvent.RowChange rc
+                    && rc.op() == ChangeEvent.Op.CREATE).singleElement()
+                    .satisfies(x -> assertThat(((ChangeEvent.RowChange) x.event()).schemaVersion()).isEqualTo(2));
+
+            try (Connection c = db.connect("shop_alter"); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE orders DROP FOREIGN KEY fk_customer");
+            }
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(ofOrders.get()).last().satisfies(t -> {
+                assertThat(t.version()).isEqualTo(3);
+                assertThat(t.foreignKeys()).isEmpty();
+            }));
+            assertThat(ofOrders.get()).hasSize(3);
+        }
+    }
+
+    private static long heartbeats(List<TopicReader.Received> received) {
+        return received.stream().filter(TopicReader.Received::heartbeat).count();
+    }
+
+    /** Every schema version the topic holds now, in order. */
     private static List<io.ferry.core.schema.TableSchema> schemas(KafkaService kafka, String topic) {
         List<io.ferry.core.schema.TableSchema> out = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "t-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < 2 && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(TableSchemaCodec.decode(r.value())));
             }
         }

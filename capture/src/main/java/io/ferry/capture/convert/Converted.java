@@ -17,6 +17,17 @@ public sealed interface Converted {
     record MarkerRow(Marker marker, SourceInfo source) implements Converted {
     }
 
+    /**
+     * Debezium's schema change record of a binlog's DDL, with the tables a streamed DDL created or altered (none for a DDL
+     * a snapshot read): the facts the log does not carry, foreign keys among them, may have changed although no row of
+     * the tables did.
+     */
+    record TablesChanged(java.util.List<TableId> tables) implements Converted {
+        public TablesChanged {
+            tables = java.util.List.copyOf(tables);
+        }
+    }
+
     /** Not data: Ferry's signal rows, other pipelines' heartbeats, tombstones. */
     record Skip(String why) implements Converted {
     }

@@ -19,12 +19,19 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns Debezium's records into canonical events. Not thread-safe: one per engine, called from the
  * engine's batch handler.
  */
 public final class RecordConverter {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordConverter.class);
+
+    /** The end of the name of Debezium's schema change record's value schema ({@code io.debezium.connector.mysql....}). */
+    private static final String SCHEMA_CHANGE_VALUE = ".SchemaChangeValue";
 
     private final String pipeline;
     private final TableId heartbeatTable;
@@ -130,6 +137,10 @@ public final class RecordConverter {
             }
             return entry.value();
         }
+
+        void removeIf(java.util.function.Predicate<T> which) {
+            latest.values().removeIf(e -> which.test(e.value()));
+        }
     }
 
     public Converted convert(SourceRecord record) {
@@ -140,6 +151,9 @@ public final class RecordConverter {
             return debeziumHeartbeat(record);
         }
         Struct value = (Struct) record.value();
+        if (value.schema().name() != null && value.schema().name().endsWith(SCHEMA_CHANGE_VALUE)) {
+            return schemaChange(value);
+        }
         Envelope envelope = envelopes.get(value.schema(), Envelope::of);
         if (envelope.op() == null || envelope.source() == null) {
             return new Converted.Skip("not a row change (" + value.schema().name() + ")");
@@ -193,6 +207,51 @@ public final class RecordConverter {
         } catch (RuntimeException e) {
             return new Converted.Failure(table, "cannot convert to a canonical event", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A binlog's DDL as Debezium reports it ({@code include.schema.changes}): the tables it created or altered; none for one
+     * the initial snapshot read (the launch's preflight read the facts of every table just before; a blocking snapshot's
+     * DDL carries no snapshot mark and is read as streamed). Never part of a snapshot run.
+     */
+    private Converted schemaChange(Struct value) {
+        Struct source = value.schema().field("source") == null ? null : value.getStruct("source");
+        Object mark = source == null || source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        if (mark != null && !mark.toString().equals("false")) {
+            return new Converted.TablesChanged(List.of());
+        }
+        List<TableId> tables = new ArrayList<>();
+        try {
+            List<?> changes = value.schema().field("tableChanges") == null ? null : value.getArray("tableChanges");
+            for (Object o : changes == null ? List.of() : changes) {
+                Struct change = (Struct) o;
+                String type = change.getString("type");
+                if ("CREATE".equals(type) || "ALTER".equals(type)) {
+                    io.debezium.relational.TableId id = io.debezium.relational.TableId.parse(change.getString("id"));
+                    TableId table = new TableId(id.schema() != null ? id.schema() : id.catalog(), id.table());
+                    if (!table.equals(heartbeatTable) && !table.equals(signalTable)) {
+                        tables.add(table);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // not data: the tables' facts are then read again with their next row of a new shape, as without the record
+            log.warn("capture of {}: a schema change record from Debezium is not understood ({}); the foreign keys of the tables"
+                    + " it names are read again with their next change", pipeline, e.toString());
+            return new Converted.TablesChanged(List.of());
+        }
+        return new Converted.TablesChanged(tables);
+    }
+
+    /**
+     * A table's foreign keys as the source has them now, read again: a DDL of the table was streamed
+     * ({@link Converted.TablesChanged}).
+     */
+    public List<ForeignKey> foreignKeysNow(TableId table) {
+        // the table's next row derives its shape again, with these facts, whether or not Debezium made a new schema
+        shapes.removeIf(shape -> shape.schema().table().equals(table));
+        facts.reshaped(table);
+        return facts.foreignKeys(table);
     }
 
     private Converted marker(Struct value, SourceInfo info) {

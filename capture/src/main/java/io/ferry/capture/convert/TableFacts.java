@@ -20,7 +20,8 @@ public interface TableFacts {
 
     /**
      * Called before the converter derives a table's shape from a Connect schema that is not the first it saw for the table
-     * (Debezium learned the table again: a DDL in the binlog, a reconnect), so the facts can be read again first.
+     * (Debezium learned the table again: a DDL in the binlog, a reconnect), and when a DDL of the table was streamed, so
+     * the facts can be read again first.
      */
     default void reshaped(TableId table) {
     }

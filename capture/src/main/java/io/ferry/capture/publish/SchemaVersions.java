@@ -64,6 +64,11 @@ public final class SchemaVersions {
         return new Assignment(next.version(), Optional.of(next));
     }
 
+    /** The latest version of a table's schema, published or assigned in a batch being published. */
+    public Optional<TableSchema> latest(TableId table) {
+        return Optional.ofNullable(latest.get(table));
+    }
+
     /** Forgets a version that was assigned but never published (its transaction aborted). */
     public void forget(TableSchema published) {
         latest.computeIfPresent(published.table(), (t, s) -> s.version() == published.version()

@@ -180,6 +180,76 @@ class ConnectConversionTest {
                 .satisfies(c -> assertThat(c.type().kind()).isEqualTo(io.ferry.core.types.CanonicalType.JSON));
     }
 
+    /**
+     * Debezium reports a binlog's DDL as a schema change record: the converter names the tables it created or altered (not
+     * those it dropped, nor Ferry's own), none for one a snapshot read, and a table's next row takes the facts read again
+     * for it, even in the Connect schema it had before (a foreign key added changes no column).
+     */
+    @Test
+    void aStreamedDdlNamesTheTablesItCreatedOrAlteredAndTheirNextRowTakesTheFactsReadAgain() {
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+        Schema source = SchemaBuilder.struct().field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
+                .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
+        TableId orders = new TableId("shop", "orders");
+        TableId customers = new TableId("shop", "customers");
+        io.ferry.core.schema.ForeignKey fk = new io.ferry.core.schema.ForeignKey("fk_customer", List.of("customer_id"), customers,
+                List.of("customer_id"), "CASCADE", null);
+        List<io.ferry.core.schema.ForeignKey> atSource = new java.util.ArrayList<>();
+        List<TableId> reshaped = new java.util.ArrayList<>();
+        RecordConverter converter = new RecordConverter("p", new TableId("ferry", "heartbeat"), new TableId("ferry", "debezium_signal"),
+                new TableFacts() {
+                    @Override
+                    public List<io.ferry.core.schema.ForeignKey> foreignKeys(TableId table) {
+                        return List.copyOf(atSource);
+                    }
+
+                    @Override
+                    public java.util.Set<String> jsonColumns(TableId table) {
+                        return java.util.Set.of();
+                    }
+
+                    @Override
+                    public void reshaped(TableId table) {
+                        reshaped.add(table);
+                    }
+                });
+        Schema row = SchemaBuilder.struct().name("p.shop.orders.Value").field("id", Schema.INT64_SCHEMA)
+                .field("customer_id", Schema.INT64_SCHEMA).optional().build();
+        Schema envelope = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA).field("before", row).field("after", row)
+                .field("source", source).build();
+        java.util.function.Supplier<Converted.Row> insert = () -> (Converted.Row) converter.convert(new SourceRecord(Map.of(),
+                Map.of("file", "mariadb-bin.000001", "pos", 4L), "t", null, key, new Struct(key).put("id", 1L), envelope,
+                new Struct(envelope).put("op", "c").put("after", new Struct(row).put("id", 1L).put("customer_id", 7L))
+                        .put("source", new Struct(source).put("db", "shop").put("table", "orders").put("file", "mariadb-bin.000001")
+                                .put("pos", 4L).put("ts_ms", 1L))));
+        Schema change = SchemaBuilder.struct().field("type", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA).build();
+        Schema ddl = SchemaBuilder.struct().name("io.debezium.connector.mariadb.SchemaChangeValue").field("source", source)
+                .field("databaseName", Schema.OPTIONAL_STRING_SCHEMA).field("ddl", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("tableChanges", SchemaBuilder.array(change).build()).build();
+        java.util.function.BiFunction<String, List<String[]>, Converted> schemaChange = (snapshot, changes) -> converter.convert(
+                new SourceRecord(Map.of(), Map.of("file", "mariadb-bin.000001", "pos", 9L), "p", null, null, null, ddl,
+                        new Struct(ddl).put("source", new Struct(source).put("db", "shop").put("file", "mariadb-bin.000001")
+                                .put("pos", 9L).put("ts_ms", 2L).put("snapshot", snapshot)).put("databaseName", "shop")
+                                .put("ddl", "ALTER TABLE orders ADD FOREIGN KEY ...").put("tableChanges", changes.stream()
+                                        .map(c -> new Struct(change).put("type", c[0]).put("id", c[1])).toList())));
+
+        assertThat(insert.get().schema().foreignKeys()).isEmpty();
+        Converted streamed = schemaChange.apply("false", List.of(new String[] {"ALTER", "\"shop\".\"orders\""},
+                new String[] {"CREATE", "\"shop\".\"customers\""}, new String[] {"DROP", "\"shop\".\"old\""},
+                new String[] {"ALTER", "\"ferry\".\"heartbeat\""}));
+        assertThat(streamed).isEqualTo(new Converted.TablesChanged(List.of(orders, customers)));
+        assertThat(schemaChange.apply("true", List.<String[]>of(new String[] {"CREATE", "\"shop\".\"orders\""})))
+                .as("a DDL the snapshot read").isEqualTo(new Converted.TablesChanged(List.of()));
+        assertThat(schemaChange.apply(null, List.<String[]>of(new String[] {"DROP", "\"shop\".\"old\""})))
+                .as("a table dropped").isEqualTo(new Converted.TablesChanged(List.of()));
+
+        atSource.add(fk); // ALTER TABLE orders ADD CONSTRAINT fk_customer FOREIGN KEY ... ON DELETE CASCADE
+        assertThat(converter.foreignKeysNow(orders)).containsExactly(fk);
+        assertThat(reshaped).containsExactly(orders);
+        assertThat(insert.get().schema().foreignKeys()).as("the same Connect schema as before the DDL").containsExactly(fk);
+    }
+
     @Test
     void postgresChangesOfOneSchemaKeepTheirOwnTablePositionTransactionAndValues() {
         Schema row = SchemaBuilder.struct().name("app.public.orders.Value").field("id", Schema.INT64_SCHEMA)
