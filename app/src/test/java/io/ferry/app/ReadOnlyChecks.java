@@ -17,11 +17,6 @@ final class ReadOnlyChecks {
     private ReadOnlyChecks() {
     }
 
-    /** Opens a connection to the source. */
-    interface Source {
-        Connection connect() throws SQLException;
-    }
-
     /**
      * A busy source: one small transaction every 100 ms on a table captured but not mapped (a row that changes faster than
      * the pipeline's latency can never be confirmed equal by a validation under live writes). Closing stops it and fails
@@ -32,7 +27,7 @@ final class ReadOnlyChecks {
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread thread;
 
-        Ticker(Source source, String statement) {
+        Ticker(Sql.Source source, String statement) {
             thread = new Thread(() -> {
                 try (Connection c = source.connect(); Statement s = c.createStatement()) {
                     while (ticking.get()) {

@@ -21,9 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,33 +122,13 @@ class ReadOnlyMariaDbIT {
 
     private static void awaitTargetMatches(MysqlService db, PostgresService pg) {
         // the target table is made by the sink with the first rows
-        await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(SQLException.class).untilAsserted(() -> {
-            List<String> source;
-            try (Connection c = db.connect(SRC)) {
-                source = rows(c);
-            }
-            try (Connection c = pg.connect(DST)) {
-                assertThat(rows(c)).isEqualTo(source);
-            }
-        });
-    }
-
-    private static List<String> rows(Connection c) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name FROM accounts ORDER BY id")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1) + "|" + rs.getString(2));
-            }
-        }
-        return out;
+        String accounts = "SELECT id, name FROM accounts ORDER BY id";
+        await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(SQLException.class).untilAsserted(() ->
+                assertThat(Sql.rows(() -> pg.connect(DST), accounts)).isEqualTo(Sql.rows(() -> db.connect(SRC), accounts)));
     }
 
     private static void execute(MysqlService db, String... statements) throws SQLException {
-        try (Connection c = db.connect(SRC); Statement s = c.createStatement()) {
-            for (String q : statements) {
-                s.execute(q);
-            }
-        }
+        Sql.run(() -> db.connect(SRC), statements);
     }
 
     private static boolean databaseExists(MysqlService db, String name) throws SQLException {

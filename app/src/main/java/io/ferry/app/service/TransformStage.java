@@ -196,8 +196,10 @@ final class TransformStage implements Stage {
     @Override
     public StageStatus status() {
         TransformRunner r;
+        int unlogged;
         synchronized (lock) {
             r = runner;
+            unlogged = cascades.size();
             if (idle) {
                 return new StageStatus("transform", "RUNNING", "every mapping takes the direct path");
             }
@@ -207,7 +209,8 @@ final class TransformStage implements Stage {
         }
         KafkaStreams.State s = r.state();
         return switch (s) {
-            case RUNNING -> new StageStatus("transform", "RUNNING", "");
+            case RUNNING -> new StageStatus("transform", "RUNNING", unlogged == 0 ? ""
+                    : unlogged + (unlogged == 1 ? " foreign key cascades" : " foreign keys cascade") + " unlogged at the source");
             case CREATED, REBALANCING -> new StageStatus("transform", "STARTING", s.name().toLowerCase());
             case ERROR, PENDING_ERROR -> new StageStatus("transform", "FAILED", "Kafka Streams is in state " + s);
             case PENDING_SHUTDOWN, NOT_RUNNING -> new StageStatus("transform", "STOPPED", "");
