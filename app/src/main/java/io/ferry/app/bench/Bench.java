@@ -8,7 +8,6 @@ import io.ferry.devstack.Provider;
 import io.ferry.devstack.Service;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -178,11 +177,13 @@ public final class Bench implements AutoCloseable {
         source.create(options.rows());
     }
 
-    /** A port nothing listens on now, for Ferry's status server (the benchmark asks it to validate). */
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /**
+     * A port nothing listens on now, for a server a child process binds (Ferry's status server, which the benchmark asks to
+     * validate; the peer's REST port; an external broker): below the kernel's ephemeral range, where no connection of the
+     * contenders takes it first.
+     */
+    private static int freePort() {
+        return io.ferry.devstack.local.FreePorts.next();
     }
 
     /** The peer's run of a pair: its own databases, its own broker and Kafka Connect, each in a child JVM. */
