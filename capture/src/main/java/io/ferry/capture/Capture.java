@@ -74,6 +74,17 @@ public final class Capture implements AutoCloseable {
     private volatile String plannedRestart;
     /** The tables last found matching but refused by their preflight (warned once until the set changes). */
     private volatile java.util.Set<TableId> refusedNewTables = java.util.Set.of();
+    /**
+     * Captured tables the log left out (PostgreSQL: dropped and created again, no longer in the publication): the engine
+     * was restarted for them, and the next launch asks for their snapshot although their change topics hold their past.
+     */
+    private final java.util.Set<TableId> snapshotAtLaunch = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The tables last found left out of the log and acted on (a restart, or a WARN): not again until the set changes. */
+    private volatile java.util.Set<TableId> leftOutBefore = java.util.Set.of();
+    /** Whether the engine's task has started since the last launch (it set PostgreSQL's publication then). */
+    private volatile boolean taskStarted;
+    /** Whether the engine was restarted for {@link #leftOutBefore} (a WARN if they are still left out after it). */
+    private volatile boolean restartedForLeftOut;
     private final Admin admin;
     private final Properties clientBase;
     private final SnapshotProgress progress;
@@ -167,6 +178,7 @@ public final class Capture implements AutoCloseable {
                 return;
             }
             long t0 = System.nanoTime();
+            taskStarted = false;
             publisher = new ChangePublisher(settings.pipeline(), settings.layout(), clientBase, admin);
             // fence an older capture first: it can no longer publish a schema version behind our back
             publisher.init();
@@ -213,6 +225,7 @@ public final class Capture implements AutoCloseable {
                     .using(new DebeziumEngine.ConnectorCallback() {
                         @Override
                         public void taskStarted() {
+                            Capture.this.taskStarted = true;
                             quietLastEvent();
                         }
                     })
@@ -232,6 +245,10 @@ public final class Capture implements AutoCloseable {
      * ({@link SourceDialect#seesNewTablesWhileRunning}): once their preflight passes, the engine is restarted, which sets
      * PostgreSQL's publication to the tables, and the launch asks for their snapshot ({@link #snapshotNewTables}). A new
      * table whose preflight fails (no primary key, no SELECT grant) is left out with a WARN naming the fix, once per set.
+     * So is a captured table the log leaves out since the engine's task started ({@link SourceDialect#leftOutOfLog}: one
+     * dropped and created again under its name is no longer in the publication, and its changes would be lost without a
+     * word): the engine is restarted and the launch asks for its snapshot. Once per set: if the restart did not take it
+     * in (Debezium may not alter the publication: a read-only source, a table another role owns), a WARN names the fix.
      */
     private void lookForNewTables() {
         if (closing || state != State.RUNNING || plannedRestart != null) {
@@ -239,39 +256,81 @@ public final class Capture implements AutoCloseable {
         }
         Preflight current = preflight;
         java.util.Set<TableId> known = current.tables().stream().map(SourceTable::id).collect(Collectors.toSet());
+        boolean started = taskStarted;
         try (Connection c = dialect.connect()) {
-            List<TableId> added = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
+            List<TableId> all = dialect.allTables(c);
+            List<TableId> added = SourceDialect.select(settings.source().tables(), all).tables().stream()
                     .filter(t -> !known.contains(t)).toList();
-            if (added.isEmpty()) {
+            List<TableId> leftOut = started ? dialect.leftOutOfLog(c, all.stream().filter(known::contains).toList()) : List.of();
+            if (started && leftOut.isEmpty()) {
+                leftOutBefore = java.util.Set.of();
+            } else if (!leftOut.isEmpty()) {
+                java.util.Set<TableId> set = java.util.Set.copyOf(leftOut);
+                if (set.equals(leftOutBefore)) {
+                    if (restartedForLeftOut) {
+                        restartedForLeftOut = false;
+                        warnLeftOut(leftOut, "restarted Debezium, which did not add them");
+                    }
+                    leftOut = List.of();
+                } else {
+                    leftOutBefore = set;
+                    if (settings.source().readOnly()) {
+                        warnLeftOut(leftOut, "does not alter it on a read-only source");
+                        leftOut = List.of();
+                    }
+                }
+            }
+            if (added.isEmpty() && leftOut.isEmpty()) {
                 return;
             }
             Preflight next = dialect.preflight(c);
             if (!next.problems().isEmpty()) {
-                if (!refusedNewTables.equals(java.util.Set.copyOf(added))) {
-                    refusedNewTables = java.util.Set.copyOf(added);
-                    log.warn("capture of {}: {} now match source.tables but are not taken in: {}", settings.pipeline(), added,
+                java.util.Set<TableId> refused = new java.util.HashSet<>(added);
+                refused.addAll(leftOut);
+                if (!refusedNewTables.equals(refused)) {
+                    refusedNewTables = java.util.Set.copyOf(refused);
+                    log.warn("capture of {}: {} now match source.tables but are not taken in: {}", settings.pipeline(), refused,
                             String.join("; ", next.problems()));
                 }
+                leftOutBefore = java.util.Set.of(); // checked again with the next look, once the problems are fixed
+                restartedForLeftOut = false;
                 return;
             }
             DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
+            String why = (added.isEmpty() ? "" : added + " now match source.tables")
+                    + (added.isEmpty() || leftOut.isEmpty() ? "" : "; ")
+                    + (leftOut.isEmpty() ? "" : leftOut + " are no longer in publication " + settings.source().publication()
+                    + " (dropped and created again?)");
             synchronized (lifecycle) {
                 if (closing || state != State.RUNNING) {
                     return;
                 }
                 preflight = next;
                 next.tables().stream().filter(t -> !known.contains(t.id())).forEach(t -> progress.estimate(t.id(), t.estimatedRows()));
-                plannedRestart = added + " now match source.tables";
+                snapshotAtLaunch.addAll(leftOut);
+                restartedForLeftOut = !leftOut.isEmpty();
+                plannedRestart = why;
                 running = engine;
             }
-            log.info("capture of {}: {} now match source.tables; Debezium restarts to take them in", settings.pipeline(), added);
+            log.info("capture of {}: {}; Debezium restarts to take them in", settings.pipeline(), why);
             if (!closeEngine(running, System.nanoTime() + ENGINE_START_WAIT.toNanos())) {
                 plannedRestart = null; // the engine goes on with the tables it had: the next check tries again
                 preflight = current;
+                snapshotAtLaunch.removeAll(leftOut);
+                leftOutBefore = java.util.Set.of();
+                restartedForLeftOut = false;
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
         }
+    }
+
+    private void warnLeftOut(List<TableId> tables, String what) {
+        String publication = settings.source().publication();
+        log.warn("capture of {}: {} are not in publication {}, so none of their changes is captured (dropped and created again?);"
+                + " Ferry {}: run ALTER PUBLICATION {} ADD TABLE {} as its owner (their changes until then are not captured;"
+                + " validation reports what they left different)", settings.pipeline(), tables, publication, what, publication,
+                tables.stream().map(TableId::toString).collect(Collectors.joining(", ")));
     }
 
     /**
@@ -284,11 +343,18 @@ public final class Capture implements AutoCloseable {
      * this launch writes anything, so a launch that fails here asks again. Tables the sinks copy themselves are asked for
      * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}, and not
      * while Debezium's stored offsets say its initial snapshot is unfinished (it reads that snapshot again, these tables
-     * in it; an interrupted first snapshot leaves the topics of the tables it had not reached empty).
+     * in it; an interrupted first snapshot leaves the topics of the tables it had not reached empty). Also the tables
+     * {@link #lookForNewTables} found left out of the log ({@link #snapshotAtLaunch}), whose topics hold their past.
      *
      * @param captured the pipeline's change topics that held something before this launch
      */
     private void snapshotNewTables(java.util.Set<String> captured) {
+        java.util.Set<TableId> again = java.util.Set.copyOf(snapshotAtLaunch);
+        snapshotNewTables(captured, again);
+        snapshotAtLaunch.removeAll(again); // asked for, or not to be (a launch that failed asking asks again)
+    }
+
+    private void snapshotNewTables(java.util.Set<String> captured, java.util.Set<TableId> again) {
         if (captured.isEmpty()) {
             return; // the pipeline's first start: Debezium's initial snapshot reads every table
         }
@@ -297,7 +363,7 @@ public final class Capture implements AutoCloseable {
             return;
         }
         List<TableId> fresh = preflight.tables().stream().map(SourceTable::id)
-                .filter(t -> !captured.contains(settings.layout().names().change(t))).toList();
+                .filter(t -> !captured.contains(settings.layout().names().change(t)) || again.contains(t)).toList();
         if (fresh.isEmpty()) {
             return;
         }
@@ -325,7 +391,8 @@ public final class Capture implements AutoCloseable {
         } catch (SQLException e) {
             throw new CaptureException("cannot ask for a snapshot of the newly captured " + fresh + ": " + e.getMessage(), e);
         }
-        log.info("capture of {}: {} newly captured; an incremental snapshot of their rows is requested", settings.pipeline(), fresh);
+        log.info("capture of {}: {} newly captured{}; an incremental snapshot of their rows is requested", settings.pipeline(), fresh,
+                again.isEmpty() ? "" : " or taken in again");
     }
 
     /**

@@ -39,6 +39,8 @@ public final class RecordConverter {
     private final TableFacts facts;
     /** The tables a shape was derived for already: a new shape of one of them is a table Debezium learned again. */
     private final java.util.Set<TableId> shaped = new java.util.HashSet<>();
+    /** The tables whose facts were read at a DDL since their last shape ({@link #foreignKeysNow}). */
+    private final java.util.Set<TableId> readAtDdl = new java.util.HashSet<>();
     /*
      * Per Connect schema: Debezium makes one per table shape and reuses it, and makes new ones when it learns the table
      * again (a pgoutput Relation message after a reconnect): each cache keeps the latest schema of each name.
@@ -251,6 +253,7 @@ public final class RecordConverter {
         // the table's next row derives its shape again, with these facts, whether or not Debezium made a new schema
         shapes.removeIf(shape -> shape.schema().table().equals(table));
         facts.reshaped(table);
+        readAtDdl.add(table); // Debezium made a new Connect schema for it too: not read a second time for that
         return facts.foreignKeys(table);
     }
 
@@ -323,7 +326,8 @@ public final class RecordConverter {
         List<Field> fields = rowSchema.fields();
         List<ColumnType> types = new ArrayList<>(fields.size());
         List<Column> columns = new ArrayList<>(fields.size());
-        if (!shaped.add(table)) {
+        boolean readJustNow = readAtDdl.remove(table);
+        if (!shaped.add(table) && !readJustNow) {
             facts.reshaped(table);
         }
         java.util.Set<String> json = facts.jsonColumns(table);

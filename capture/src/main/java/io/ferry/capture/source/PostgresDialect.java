@@ -232,6 +232,30 @@ final class PostgresDialect implements SourceDialect {
         return p;
     }
 
+    @Override
+    public List<TableId> leftOutOfLog(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        String all = scalar(c, "SELECT puballtables::text FROM pg_publication WHERE pubname = ?", source.publication());
+        if (all == null || all.equals("true")) {
+            return List.of();
+        }
+        // the tables named in it (a partitioned table itself), and those it publishes (a schema's, since PostgreSQL 15;
+        // a partitioned table's partitions unless it publishes through the root)
+        java.util.Set<TableId> published = new java.util.HashSet<>();
+        for (String sql : List.of("SELECT n.nspname, cl.relname FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid "
+                + "JOIN pg_class cl ON cl.oid = pr.prrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE p.pubname = ?",
+                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, source.publication());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        published.add(new TableId(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        return tables.stream().filter(t -> !published.contains(t)).toList();
+    }
+
     private static String scalar(Connection c, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

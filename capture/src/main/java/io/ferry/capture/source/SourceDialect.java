@@ -59,6 +59,16 @@ public interface SourceDialect {
     }
 
     /**
+     * Those of {@code tables} whose changes the log leaves out now, although Debezium's start took them in: on PostgreSQL
+     * the tables not in the publication (Debezium sets a {@code filtered} publication to the captured tables when its task
+     * starts; a table dropped and created again under its name is no longer in it, and nothing of it is decoded). Empty
+     * where the log carries every table (a binlog), or when the publication is missing or for all tables.
+     */
+    default List<TableId> leftOutOfLog(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return List.of();
+    }
+
+    /**
      * What stops these tables' changes from carrying the whole row before and after them (as {@code transform.direct}
      * needs); MySQL and MariaDB log whole rows (preflight requires binlog_row_image=FULL).
      */

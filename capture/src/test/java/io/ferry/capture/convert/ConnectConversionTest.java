@@ -248,6 +248,7 @@ class ConnectConversionTest {
         assertThat(converter.foreignKeysNow(orders)).containsExactly(fk);
         assertThat(reshaped).containsExactly(orders);
         assertThat(insert.get().schema().foreignKeys()).as("the same Connect schema as before the DDL").containsExactly(fk);
+        assertThat(reshaped).as("read once for the DDL and its next row").containsExactly(orders);
     }
 
     @Test
