@@ -75,16 +75,16 @@ public final class Capture implements AutoCloseable {
     /** The tables last found matching but refused by their preflight (warned once until the set changes). */
     private volatile java.util.Set<TableId> refusedNewTables = java.util.Set.of();
     /**
-     * Captured tables the log left out (PostgreSQL: dropped and created again, no longer in the publication): the engine
-     * was restarted for them, and the next launch asks for their snapshot although their change topics hold their past.
+     * Captured tables dropped and created again while the engine ran (PostgreSQL): the engine was restarted for them, and
+     * the next launch asks for their snapshot although their change topics hold their past.
      */
     private final java.util.Set<TableId> snapshotAtLaunch = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The tables last found left out of the log and acted on (a restart, or a WARN): not again until the set changes. */
-    private volatile java.util.Set<TableId> leftOutBefore = java.util.Set.of();
-    /** Whether the engine's task has started since the last launch (it set PostgreSQL's publication then). */
-    private volatile boolean taskStarted;
-    /** Whether the engine was restarted for {@link #leftOutBefore} (a WARN if they are still left out after it). */
-    private volatile boolean restartedForLeftOut;
+    /** Each captured table's identity as the last launch found it ({@link SourceDialect#identities}; PostgreSQL). */
+    private final Map<TableId, Long> identities = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Tables the last launch asked a snapshot for because the log left them out: asked once until they are back in it. */
+    private final java.util.Set<TableId> askedOutsideLog = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The created-again tables last found that Ferry's user may not put back into the publication (warned once per set). */
+    private volatile java.util.Set<TableId> warnedNotOwned = java.util.Set.of();
     private final Admin admin;
     private final Properties clientBase;
     private final SnapshotProgress progress;
@@ -178,7 +178,6 @@ public final class Capture implements AutoCloseable {
                 return;
             }
             long t0 = System.nanoTime();
-            taskStarted = false;
             publisher = new ChangePublisher(settings.pipeline(), settings.layout(), clientBase, admin);
             // fence an older capture first: it can no longer publish a schema version behind our back
             publisher.init();
@@ -188,7 +187,8 @@ public final class Capture implements AutoCloseable {
             // every change topic already there, also of tables no longer captured, so markers reach each of them
             Map<String, Boolean> adopted = publisher.adoptChangeTopics();
             java.util.Set<String> existing = new java.util.HashSet<>(adopted.keySet());
-            snapshotNewTables(adopted.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet()));
+            snapshotNewTables(adopted.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet()),
+                    tablesOutsideLog());
             for (SourceTable t : preflight.tables()) {
                 existing.remove(settings.layout().names().change(t.id()));
                 publisher.ensureChangeTopic(t.id());
@@ -225,7 +225,6 @@ public final class Capture implements AutoCloseable {
                     .using(new DebeziumEngine.ConnectorCallback() {
                         @Override
                         public void taskStarted() {
-                            Capture.this.taskStarted = true;
                             quietLastEvent();
                         }
                     })
@@ -245,10 +244,9 @@ public final class Capture implements AutoCloseable {
      * ({@link SourceDialect#seesNewTablesWhileRunning}): once their preflight passes, the engine is restarted, which sets
      * PostgreSQL's publication to the tables, and the launch asks for their snapshot ({@link #snapshotNewTables}). A new
      * table whose preflight fails (no primary key, no SELECT grant) is left out with a WARN naming the fix, once per set.
-     * So is a captured table the log leaves out since the engine's task started ({@link SourceDialect#leftOutOfLog}: one
-     * dropped and created again under its name is no longer in the publication, and its changes would be lost without a
-     * word): the engine is restarted and the launch asks for its snapshot. Once per set: if the restart did not take it
-     * in (Debezium may not alter the publication: a read-only source, a table another role owns), a WARN names the fix.
+     * So is a captured table dropped and created again under its name (its identity changed since the launch): it is no
+     * longer in the publication, and nothing of it would be decoded, without a word. Unless Ferry's user may not put it
+     * back (another role owns it: Debezium's start would fail on it), which a WARN says once, naming the fix.
      */
     private void lookForNewTables() {
         if (closing || state != State.RUNNING || plannedRestart != null) {
@@ -256,59 +254,51 @@ public final class Capture implements AutoCloseable {
         }
         Preflight current = preflight;
         java.util.Set<TableId> known = current.tables().stream().map(SourceTable::id).collect(Collectors.toSet());
-        boolean started = taskStarted;
+        Map<TableId, Long> launched = Map.copyOf(identities);
         try (Connection c = dialect.connect()) {
-            List<TableId> all = dialect.allTables(c);
-            List<TableId> added = SourceDialect.select(settings.source().tables(), all).tables().stream()
+            List<TableId> added = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
                     .filter(t -> !known.contains(t)).toList();
-            List<TableId> leftOut = started ? dialect.leftOutOfLog(c, all.stream().filter(known::contains).toList()) : List.of();
-            if (started && leftOut.isEmpty()) {
-                leftOutBefore = java.util.Set.of();
-            } else if (!leftOut.isEmpty()) {
-                java.util.Set<TableId> set = java.util.Set.copyOf(leftOut);
-                if (set.equals(leftOutBefore)) {
-                    if (restartedForLeftOut) {
-                        restartedForLeftOut = false;
-                        warnLeftOut(leftOut, "restarted Debezium, which did not add them");
-                    }
-                    leftOut = List.of();
-                } else {
-                    leftOutBefore = set;
-                    if (settings.source().readOnly()) {
-                        warnLeftOut(leftOut, "does not alter it on a read-only source");
-                        leftOut = List.of();
-                    }
+            List<TableId> recreated = dialect.identities(c, launched.keySet()).entrySet().stream()
+                    .filter(e -> !e.getValue().equals(launched.get(e.getKey()))).map(Map.Entry::getKey).sorted().toList();
+            List<TableId> foreign = recreated.isEmpty() ? List.of() : dialect.notOwned(c, recreated);
+            if (!foreign.isEmpty()) {
+                if (!warnedNotOwned.equals(java.util.Set.copyOf(foreign))) {
+                    warnedNotOwned = java.util.Set.copyOf(foreign);
+                    log.warn("capture of {}: {} were dropped and created again and belong to a role that {} is not a member of: they"
+                            + " are no longer in publication {} and Debezium cannot put them back, so none of their changes is"
+                            + " captured, and Debezium cannot start again (a restart of Ferry stalls) until they are in it; run"
+                            + " ALTER PUBLICATION {} ADD TABLE {} as their owner, or grant their owner role to {} (their changes"
+                            + " until then are not captured; validation reports what they left different)", settings.pipeline(),
+                            foreign, settings.source().user(), settings.source().publication(), settings.source().publication(),
+                            foreign.stream().map(TableId::toString).collect(Collectors.joining(", ")), settings.source().user());
                 }
+                recreated = recreated.stream().filter(t -> !foreign.contains(t)).toList();
             }
-            if (added.isEmpty() && leftOut.isEmpty()) {
+            if (added.isEmpty() && recreated.isEmpty()) {
                 return;
             }
             Preflight next = dialect.preflight(c);
             if (!next.problems().isEmpty()) {
                 java.util.Set<TableId> refused = new java.util.HashSet<>(added);
-                refused.addAll(leftOut);
+                refused.addAll(recreated);
                 if (!refusedNewTables.equals(refused)) {
                     refusedNewTables = java.util.Set.copyOf(refused);
-                    log.warn("capture of {}: {} now match source.tables but are not taken in: {}", settings.pipeline(), refused,
-                            String.join("; ", next.problems()));
+                    log.warn("capture of {}: {} (new, or created again) match source.tables but are not taken in: {}",
+                            settings.pipeline(), refused, String.join("; ", next.problems()));
                 }
-                leftOutBefore = java.util.Set.of(); // checked again with the next look, once the problems are fixed
-                restartedForLeftOut = false;
                 return;
             }
             DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
             String why = (added.isEmpty() ? "" : added + " now match source.tables")
-                    + (added.isEmpty() || leftOut.isEmpty() ? "" : "; ")
-                    + (leftOut.isEmpty() ? "" : leftOut + " are no longer in publication " + settings.source().publication()
-                    + " (dropped and created again?)");
+                    + (added.isEmpty() || recreated.isEmpty() ? "" : "; ")
+                    + (recreated.isEmpty() ? "" : recreated + " were dropped and created again");
             synchronized (lifecycle) {
                 if (closing || state != State.RUNNING) {
                     return;
                 }
                 preflight = next;
                 next.tables().stream().filter(t -> !known.contains(t.id())).forEach(t -> progress.estimate(t.id(), t.estimatedRows()));
-                snapshotAtLaunch.addAll(leftOut);
-                restartedForLeftOut = !leftOut.isEmpty();
+                snapshotAtLaunch.addAll(recreated);
                 plannedRestart = why;
                 running = engine;
             }
@@ -316,21 +306,38 @@ public final class Capture implements AutoCloseable {
             if (!closeEngine(running, System.nanoTime() + ENGINE_START_WAIT.toNanos())) {
                 plannedRestart = null; // the engine goes on with the tables it had: the next check tries again
                 preflight = current;
-                snapshotAtLaunch.removeAll(leftOut);
-                leftOutBefore = java.util.Set.of();
-                restartedForLeftOut = false;
+                snapshotAtLaunch.removeAll(recreated);
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
         }
     }
 
-    private void warnLeftOut(List<TableId> tables, String what) {
-        String publication = settings.source().publication();
-        log.warn("capture of {}: {} are not in publication {}, so none of their changes is captured (dropped and created again?);"
-                + " Ferry {}: run ALTER PUBLICATION {} ADD TABLE {} as its owner (their changes until then are not captured;"
-                + " validation reports what they left different)", settings.pipeline(), tables, publication, what, publication,
-                tables.stream().map(TableId::toString).collect(Collectors.joining(", ")));
+    /**
+     * PostgreSQL, at a launch, before Debezium starts: records each captured table's identity (the look for new tables
+     * compares), and returns the captured tables the publication leaves out as the last engine left it. Those were dropped
+     * and created again since then, or were not captured then (taken out of {@code source.tables} and put back): their
+     * change topics hold their past, but their changes since are in no log Debezium read. Each is returned once until a
+     * launch finds it back in the publication (a start that cannot put it back would ask at every relaunch).
+     */
+    private java.util.Set<TableId> tablesOutsideLog() {
+        if (dialect.seesNewTablesWhileRunning()) {
+            return java.util.Set.of();
+        }
+        try (Connection c = dialect.connect()) {
+            Map<TableId, Long> now = dialect.identities(c, preflight.tables().stream().map(SourceTable::id).toList());
+            identities.clear();
+            identities.putAll(now);
+            java.util.Set<TableId> outside = java.util.Set.copyOf(dialect.leftOutOfLog(c, now.keySet()));
+            askedOutsideLog.retainAll(outside);
+            java.util.Set<TableId> ask = new java.util.HashSet<>(outside);
+            ask.removeAll(askedOutsideLog);
+            askedOutsideLog.addAll(ask);
+            return ask;
+        } catch (SQLException e) {
+            throw new CaptureException("cannot read the captured tables and publication " + settings.source().publication()
+                    + " from the source: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -344,17 +351,25 @@ public final class Capture implements AutoCloseable {
      * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}, and not
      * while Debezium's stored offsets say its initial snapshot is unfinished (it reads that snapshot again, these tables
      * in it; an interrupted first snapshot leaves the topics of the tables it had not reached empty). Also the tables
-     * {@link #lookForNewTables} found left out of the log ({@link #snapshotAtLaunch}), whose topics hold their past.
+     * whose topics hold their past but whose changes since are in no log Debezium read: dropped and created again while
+     * the engine ran ({@link #lookForNewTables}), or outside the publication at this launch ({@link #tablesOutsideLog}).
      *
      * @param captured the pipeline's change topics that held something before this launch
      */
-    private void snapshotNewTables(java.util.Set<String> captured) {
-        java.util.Set<TableId> again = java.util.Set.copyOf(snapshotAtLaunch);
-        snapshotNewTables(captured, again);
-        snapshotAtLaunch.removeAll(again); // asked for, or not to be (a launch that failed asking asks again)
+    private void snapshotNewTables(java.util.Set<String> captured, java.util.Set<TableId> outsideLog) {
+        java.util.Set<TableId> recreated = java.util.Set.copyOf(snapshotAtLaunch);
+        java.util.Set<TableId> again = new java.util.HashSet<>(recreated);
+        again.addAll(outsideLog);
+        try {
+            askSnapshots(captured, again);
+        } catch (RuntimeException e) {
+            askedOutsideLog.removeAll(outsideLog); // not asked: the next launch asks
+            throw e;
+        }
+        snapshotAtLaunch.removeAll(recreated); // asked for, or not to be (a launch that failed asking asks again)
     }
 
-    private void snapshotNewTables(java.util.Set<String> captured, java.util.Set<TableId> again) {
+    private void askSnapshots(java.util.Set<String> captured, java.util.Set<TableId> again) {
         if (captured.isEmpty()) {
             return; // the pipeline's first start: Debezium's initial snapshot reads every table
         }

@@ -41,10 +41,15 @@ final class TopicReader implements AutoCloseable {
 
     /** Polls until the events read so far satisfy the condition, or fails after a generous minute. */
     List<Received> until(Predicate<List<Received>> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        return until(done, Duration.ofSeconds(60));
+    }
+
+    /** Polls until the events read so far satisfy the condition, or fails after {@code within}. */
+    List<Received> until(Predicate<List<Received>> done, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!done.test(received)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s; read " + received.size() + " events, rows "
+                throw new AssertionError("condition not met within " + within.toSeconds() + " s; read " + received.size() + " events, rows "
                         + rows().stream().map(r -> r.op() + " " + r.key()).toList() + "; last: " + tail());
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

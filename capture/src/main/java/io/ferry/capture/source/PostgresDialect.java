@@ -256,6 +256,43 @@ final class PostgresDialect implements SourceDialect {
         return tables.stream().filter(t -> !published.contains(t)).toList();
     }
 
+    @Override
+    public Map<TableId, Long> identities(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        java.util.Set<TableId> wanted = new java.util.HashSet<>(tables);
+        Map<TableId, Long> out = new LinkedHashMap<>();
+        // one query for every table (thousands of captured tables at a launch), kept to those asked for
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT n.nspname, cl.relname, cl.oid::bigint "
+                + "FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE cl.relkind IN ('r', 'p') "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+            while (rs.next()) {
+                TableId t = new TableId(rs.getString(1), rs.getString(2));
+                if (wanted.contains(t)) {
+                    out.put(t, rs.getLong(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<TableId> notOwned(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        List<TableId> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                + "OR pg_has_role(current_user, cl.relowner, 'USAGE') FROM pg_class cl JOIN pg_namespace n ON n.oid = "
+                + "cl.relnamespace WHERE n.nspname = ? AND cl.relname = ?")) {
+            for (TableId t : tables) {
+                ps.setString(1, t.namespace());
+                ps.setString(2, t.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !rs.getBoolean(1)) {
+                        out.add(t);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static String scalar(Connection c, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

@@ -59,12 +59,30 @@ public interface SourceDialect {
     }
 
     /**
-     * Those of {@code tables} whose changes the log leaves out now, although Debezium's start took them in: on PostgreSQL
-     * the tables not in the publication (Debezium sets a {@code filtered} publication to the captured tables when its task
-     * starts; a table dropped and created again under its name is no longer in it, and nothing of it is decoded). Empty
-     * where the log carries every table (a binlog), or when the publication is missing or for all tables.
+     * Those of {@code tables} whose changes the log leaves out now: on PostgreSQL the tables not in the publication. Debezium
+     * sets a {@code filtered} publication to the captured tables when it starts streaming; a table dropped and created
+     * again under its name since then is no longer in it (nothing of it is decoded), and neither is one that was not
+     * captured then. Empty where the log carries every table (a binlog), or when the publication is missing or for all
+     * tables.
      */
     default List<TableId> leftOutOfLog(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * What identifies each of {@code tables} that exists beyond its name, which a table dropped and created again under
+     * its name does not keep (PostgreSQL's {@code pg_class} oid); empty where Debezium follows such a table by itself
+     * (a binlog carries the {@code DROP} and the {@code CREATE}).
+     */
+    default Map<TableId, Long> identities(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return Map.of();
+    }
+
+    /**
+     * Those of {@code tables} that Ferry's user may not put into the publication (PostgreSQL: neither a superuser nor a
+     * member of the table's owner role); such a table in Debezium's table list makes every start of it fail.
+     */
+    default List<TableId> notOwned(Connection c, java.util.Collection<TableId> tables) throws SQLException {
         return List.of();
     }
 
