@@ -259,21 +259,27 @@ public final class Capture implements AutoCloseable {
             List<TableId> added = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
                     .filter(t -> !known.contains(t)).toList();
             List<TableId> recreated = dialect.identities(c, launched.keySet()).entrySet().stream()
-                    .filter(e -> !e.getValue().equals(launched.get(e.getKey()))).map(Map.Entry::getKey).sorted().toList();
+                    .filter(e -> !e.getValue().equals(launched.get(e.getKey()))).map(Map.Entry::getKey)
+                    .sorted(java.util.Comparator.comparing(TableId::toString)).toList();
             List<TableId> foreign = recreated.isEmpty() ? List.of() : dialect.notOwned(c, recreated);
             if (!foreign.isEmpty()) {
+                // Debezium's start sets the publication to every captured table and fails on one it may not add: no restart
+                // (for new tables either) until someone puts them back; the launch after that asks for their snapshot
+                snapshotAtLaunch.addAll(foreign);
                 if (!warnedNotOwned.equals(java.util.Set.copyOf(foreign))) {
                     warnedNotOwned = java.util.Set.copyOf(foreign);
+                    String publication = settings.source().publication();
                     log.warn("capture of {}: {} were dropped and created again and belong to a role that {} is not a member of: they"
-                            + " are no longer in publication {} and Debezium cannot put them back, so none of their changes is"
-                            + " captured, and Debezium cannot start again (a restart of Ferry stalls) until they are in it; run"
-                            + " ALTER PUBLICATION {} ADD TABLE {} as their owner, or grant their owner role to {} (their changes"
-                            + " until then are not captured; validation reports what they left different)", settings.pipeline(),
-                            foreign, settings.source().user(), settings.source().publication(), settings.source().publication(),
-                            foreign.stream().map(TableId::toString).collect(Collectors.joining(", ")), settings.source().user());
+                            + " are no longer in publication {}, none of their changes is captured, and Debezium cannot put them"
+                            + " back, so it could not start again: Ferry does not restart it (new tables wait too); as a role that"
+                            + " owns the publication and the tables (a superuser), run ALTER PUBLICATION {} ADD TABLE {}, or make {}"
+                            + " a member of their owner role (their changes until then are not captured; validation reports what"
+                            + " they left different)", settings.pipeline(), foreign, settings.source().user(), publication, publication,
+                            foreign.stream().map(Capture::pgName).collect(Collectors.joining(", ")), settings.source().user());
                 }
-                recreated = recreated.stream().filter(t -> !foreign.contains(t)).toList();
+                return;
             }
+            warnedNotOwned = java.util.Set.of();
             if (added.isEmpty() && recreated.isEmpty()) {
                 return;
             }
@@ -313,12 +319,18 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /** A PostgreSQL table's name for SQL, each part quoted. */
+    private static String pgName(TableId t) {
+        return "\"" + t.namespace().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
+    }
+
     /**
      * PostgreSQL, at a launch, before Debezium starts: records each captured table's identity (the look for new tables
      * compares), and returns the captured tables the publication leaves out as the last engine left it. Those were dropped
      * and created again since then, or were not captured then (taken out of {@code source.tables} and put back): their
      * change topics hold their past, but their changes since are in no log Debezium read. Each is returned once until a
-     * launch finds it back in the publication (a start that cannot put it back would ask at every relaunch).
+     * launch finds it back in the publication (a start that cannot put it back would ask at every relaunch). Also a table
+     * whose identity changed since the last launch in this process, which no look acted on.
      */
     private java.util.Set<TableId> tablesOutsideLog() {
         if (dialect.seesNewTablesWhileRunning()) {
@@ -326,13 +338,19 @@ public final class Capture implements AutoCloseable {
         }
         try (Connection c = dialect.connect()) {
             Map<TableId, Long> now = dialect.identities(c, preflight.tables().stream().map(SourceTable::id).toList());
-            identities.clear();
-            identities.putAll(now);
             java.util.Set<TableId> outside = java.util.Set.copyOf(dialect.leftOutOfLog(c, now.keySet()));
             askedOutsideLog.retainAll(outside);
             java.util.Set<TableId> ask = new java.util.HashSet<>(outside);
             ask.removeAll(askedOutsideLog);
+            // created again since the last launch, which no look acted on (Debezium's own task restart put it back by name)
+            now.forEach((t, id) -> {
+                if (identities.containsKey(t) && !identities.get(t).equals(id)) {
+                    ask.add(t);
+                }
+            });
             askedOutsideLog.addAll(ask);
+            identities.clear();
+            identities.putAll(now);
             return ask;
         } catch (SQLException e) {
             throw new CaptureException("cannot read the captured tables and publication " + settings.source().publication()
