@@ -7,9 +7,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
@@ -30,11 +30,23 @@ public interface SourceDialect {
 
     String jdbcUrl();
 
+    /** How long capture's connections to the source may take to open. */
+    Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long one of capture's queries may wait for the source's answer. They are all short (the preflight's catalog
+     * reads, the publication, a marker or signal row), and some run while capture's lifecycle is locked (a launch), on its
+     * one scheduler thread (heartbeats, the look for new tables) or on Debezium's handler thread (a table's facts): a
+     * source that stops answering must fail them, not hold a stop of the service for ever.
+     */
+    Duration READ_TIMEOUT = Duration.ofMinutes(2);
+
+    /** A connection for capture's own short queries, bounded by {@link #CONNECT_TIMEOUT} and {@link #READ_TIMEOUT}. */
     default Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", settings().user());
-        settings().password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
-        return DriverManager.getConnection(jdbcUrl(), p);
+        return connect(CONNECT_TIMEOUT, READ_TIMEOUT);
+    }
+
+    default Connection connect(Duration connectTimeout, Duration readTimeout) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), settings().connectionProperties(connectTimeout, readTimeout));
     }
 
     /** Checks the server and the configured tables; never throws for a finding, only for a lost connection. */

@@ -36,6 +36,31 @@ public record SourceSettings(String type, String host, int port, String database
     }
 
     /**
+     * What a connection to the source needs beyond {@link #jdbcUrl()}: the user and password, and bounds on a connect and
+     * on each wait for the server's answer. Without them a server that stops answering (a host gone without closing its
+     * sockets, a network partition) holds the calling thread for ever: pgjdbc and MariaDB's driver wait without limit by
+     * default. pgjdbc takes seconds (whole, at least one), MariaDB's driver milliseconds.
+     *
+     * @param connect how long opening a connection may take, the handshake and login included
+     * @param read how long one wait for the server's answer may take; a query running longer fails and its connection is
+     *        closed, so only for connections whose queries are short
+     */
+    public java.util.Properties connectionProperties(Duration connect, Duration read) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        password.ifPresent(pw -> p.setProperty("password", pw.reveal()));
+        if (type.equals("postgres")) {
+            p.setProperty("connectTimeout", Long.toString(Math.max(1, connect.toSeconds())));
+            p.setProperty("loginTimeout", Long.toString(Math.max(1, connect.toSeconds())));
+            p.setProperty("socketTimeout", Long.toString(Math.max(1, read.toSeconds())));
+        } else {
+            p.setProperty("connectTimeout", Long.toString(Math.max(1, connect.toMillis())));
+            p.setProperty("socketTimeout", Long.toString(Math.max(1, read.toMillis())));
+        }
+        return p;
+    }
+
+    /**
      * The default slot and publication name: {@code ferry_<pipeline>}, valid in PostgreSQL (lower-case,
      * digits and '_', at most 63 bytes). A name that had to change ('-' to '_', or cut) gets a short hash
      * of the pipeline name, so pipelines {@code a-b} and {@code a_b} never share a slot.

@@ -6,7 +6,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -109,11 +109,8 @@ public final class SourceClock implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             String url = source.jdbcUrl();
-            Properties p = new Properties();
-            p.setProperty("user", source.user());
-            source.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));
-            p.setProperty("connectTimeout", source.type().equals("postgres") ? "10" : "10000");
-            connection = DriverManager.getConnection(url, p);
+            // one short query per read: a source that stops answering fails it instead of holding lag's thread
+            connection = DriverManager.getConnection(url, source.connectionProperties(Duration.ofSeconds(10), Duration.ofSeconds(30)));
             if (!source.type().equals("postgres")) {
                 // UNIX_TIMESTAMP(NOW(6)) goes through the session's time zone, which is ambiguous for the hour a
                 // daylight-saving change repeats (the lag would read an hour off); in UTC it is exact
