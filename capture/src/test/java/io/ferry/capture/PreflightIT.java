@@ -3,8 +3,11 @@ package io.ferry.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.ferry.capture.source.Preflight;
+import io.ferry.capture.source.SourceDialect;
 import io.ferry.core.config.Secret;
 import io.ferry.core.config.SourceSettings;
+import io.ferry.core.event.TableId;
 import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.MysqlService;
 import io.ferry.devstack.PostgresService;
@@ -77,5 +80,30 @@ class PreflightIT {
         assertThat(e).hasMessageContaining("cannot reach the source").hasMessageContaining("no_such_database")
                 .hasMessageContaining("source.database");
         assertThat(List.of(e.getMessage())).noneMatch(m -> m.contains(pg.password() + "@"));
+    }
+
+    @Test
+    void tablesDebeziumNeverCapturesAreLeftOutAndNamed(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("preflight_geo");
+        try (Connection c = pg.connect("preflight_geo"); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA geo");
+            s.execute("CREATE TABLE geo.places (id int PRIMARY KEY)");
+            // PostGIS's table, by name: Debezium leaves it out of every capture (its system tables predicate)
+            s.execute("CREATE TABLE geo.spatial_ref_sys (srid int PRIMARY KEY, srtext text)");
+        }
+        SourceDialect dialect = SourceDialect.of(TestSources.postgres("pg-geo", pg, "preflight_geo", kafka, "geo\\..*").source());
+        try (Connection c = dialect.connect()) {
+            Preflight byPattern = dialect.preflight(c);
+            assertThat(byPattern.problems()).isEmpty();
+            assertThat(byPattern.tables()).extracting(t -> t.id().toString()).containsExactly("geo.places");
+            assertThat(byPattern.notes()).anySatisfy(n -> assertThat(n).contains("geo.spatial_ref_sys").contains("never captures"));
+            assertThat(dialect.allTables(c)).extracting(TableId::toString).contains("geo.places").doesNotContain("geo.spatial_ref_sys");
+
+            SourceDialect named = SourceDialect.of(TestSources.postgres("pg-geo", pg, "preflight_geo", kafka, "geo.spatial_ref_sys").source());
+            Preflight byName = named.preflight(c);
+            assertThat(byName.tables()).isEmpty();
+            assertThat(byName.problems()).singleElement().satisfies(p -> assertThat(p).contains("'geo.spatial_ref_sys' matches only")
+                    .contains("never captures").contains("leave it out of source.tables"));
+        }
     }
 }

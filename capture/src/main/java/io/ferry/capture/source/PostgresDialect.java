@@ -50,10 +50,21 @@ final class PostgresDialect implements SourceDialect {
             problems.add("source.user '" + source.user() + "' lacks the REPLICATION attribute: ALTER ROLE " + source.user()
                     + " WITH REPLICATION");
         }
-        SourceDialect.Selection selection = SourceDialect.select(source.tables(), allTables(c));
+        List<TableId> every = everyTable(c);
+        SourceDialect.Selection selection = SourceDialect.select(source.tables(),
+                every.stream().filter(t -> !debeziumSkips(t)).toList());
+        SourceDialect.Selection skipped = SourceDialect.select(source.tables(), every.stream().filter(PostgresDialect::debeziumSkips).toList());
         for (String pattern : selection.unmatched()) {
-            problems.add("source.tables: '" + pattern + "' matches no table in database " + source.database()
-                    + " (tables are written schema.table, e.g. public.users)");
+            List<TableId> only = SourceDialect.select(List.of(pattern), skipped.tables()).tables();
+            problems.add(only.isEmpty()
+                    ? "source.tables: '" + pattern + "' matches no table in database " + source.database()
+                            + " (tables are written schema.table, e.g. public.users)"
+                    : "source.tables: '" + pattern + "' matches only " + names(only) + ", which Debezium never captures ("
+                            + SKIPPED + "): leave it out of source.tables");
+        }
+        if (!skipped.tables().isEmpty()) {
+            notes.add(names(skipped.tables()) + " match source.tables but are left out: Debezium never captures them (" + SKIPPED
+                    + "); copy them to the targets by other means if they need them");
         }
         List<SourceTable> tables = new ArrayList<>();
         for (TableId t : selection.tables()) {
@@ -80,6 +91,26 @@ final class PostgresDialect implements SourceDialect {
 
     @Override
     public List<TableId> allTables(Connection c) throws SQLException {
+        return everyTable(c).stream().filter(t -> !debeziumSkips(t)).toList();
+    }
+
+    /**
+     * Tables Debezium's PostgreSQL connector leaves out whatever its table list says (its system tables predicate, read in
+     * 3.5's source): PostGIS's {@code spatial_ref_sys}, in any schema, and other sessions' temporary tables. Capture leaves
+     * them out too: taken for captured, such a table's change topic would stay empty and every launch would ask for its
+     * snapshot, and validation would compare a table no change of which ever comes.
+     */
+    static boolean debeziumSkips(TableId t) {
+        return t.name().equalsIgnoreCase("spatial_ref_sys") || t.namespace().startsWith("pg_temp");
+    }
+
+    private static final String SKIPPED = "PostGIS's spatial_ref_sys and temporary tables are system tables to it";
+
+    private static String names(List<TableId> tables) {
+        return tables.stream().map(TableId::toString).sorted().collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static List<TableId> everyTable(Connection c) throws SQLException {
         List<TableId> all = new ArrayList<>();
         // pg_catalog, not information_schema: the latter hides tables the user may not read, and then
         // "may not read" would be reported as "does not exist".
