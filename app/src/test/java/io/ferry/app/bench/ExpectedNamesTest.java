@@ -36,9 +36,35 @@ class ExpectedNamesTest {
             return out;
         }
 
+        /** Ids asked for through {@link #namesLikelyThere}, the rest through {@link #names}. */
+        final List<Integer> askedLikelyThere = new ArrayList<>();
+
+        @Override
+        public Map<Long, String> namesLikelyThere(Collection<Long> ids) {
+            askedLikelyThere.add(ids.size());
+            return names(ids);
+        }
+
         @Override
         public void close() {
         }
+    }
+
+    @Test
+    void onlyALookAfterOneThatFoundEveryRowAsksAsForRowsLikelyThere() throws Exception {
+        ExpectedNames expected = ExpectedNames.snapshot(10_000);
+        MapTarget target = new MapTarget();
+        target.perLook = 2_000;
+        for (long id = 1; id <= 4_000; id++) {
+            target.rows.put(id, BenchTable.insertedName(id));
+        }
+        assertThat(expected.seenIn(target)).isFalse(); // 1..2,000: all there
+        assertThat(target.askedLikelyThere).as("the first look knows nothing yet").isEmpty();
+        assertThat(expected.seenIn(target)).isFalse(); // widened: 2,001..6,000, misses from 4,001 on
+        assertThat(target.askedLikelyThere).as("the look after a full one").containsExactly(1000, 1000, 1000, 1000);
+        target.askedLikelyThere.clear();
+        assertThat(expected.seenIn(target)).isFalse();
+        assertThat(target.askedLikelyThere).as("a look after one that missed rows asks one request at a time").isEmpty();
     }
 
     /** 3,000 inserts (ids 10,001..13,000) and 2,000 updates (rows 1..2,000). */
