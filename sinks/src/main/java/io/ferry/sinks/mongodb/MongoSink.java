@@ -108,19 +108,49 @@ public final class MongoSink implements Sink, TableManager, RowReader {
                     while (from < writes.size() && indexes.get(from).equals(indexes.get(failed))) {
                         from++;
                     }
-                } catch (MongoSocketException | MongoTimeoutException ex) {
-                    throw SinkWriteException.transientFailure("MongoDB unavailable: " + ex.getMessage(), ex);
+                } catch (org.bson.BSONException ex) {
+                    // a document the driver cannot send (over MongoDB's 16 MiB), named by no index: the rest one at a time
+                    writeOneByOne(entry.getKey(), writes, indexes, from, rejected);
+                    break;
                 } catch (MongoException ex) {
-                    if (ex.hasErrorLabel("RetryableWriteError") || ex.hasErrorLabel("TransientTransactionError")) {
-                        throw SinkWriteException.transientFailure("MongoDB unavailable: " + ex.getMessage(), ex);
-                    }
-                    throw ex;
+                    throw unavailableOr(ex);
                 }
             }
         }
         if (!rejected.isEmpty()) {
             throw SinkWriteException.rejected(rejected, null);
         }
+    }
+
+    /**
+     * Writes {@code writes} from {@code from} on one at a time, so that each one the driver or the server refuses is put
+     * down to its event; an event's later writes are skipped once one of its writes was refused.
+     */
+    private void writeOneByOne(String collection, List<WriteModel<Document>> writes, List<Integer> indexes, int from,
+            Map<Integer, String> rejected) throws SinkWriteException {
+        for (int k = from; k < writes.size(); k++) {
+            if (rejected.containsKey(indexes.get(k))) {
+                continue;
+            }
+            try {
+                database.getCollection(collection).bulkWrite(List.of(writes.get(k)), new BulkWriteOptions().ordered(true));
+            } catch (org.bson.BSONException ex) {
+                rejected.put(indexes.get(k), "MongoDB cannot hold the document: " + ex.getMessage());
+            } catch (MongoBulkWriteException ex) {
+                rejected.put(indexes.get(k), "MongoDB refused it: " + ex.getWriteErrors().get(0).getMessage());
+            } catch (MongoException ex) {
+                throw unavailableOr(ex);
+            }
+        }
+    }
+
+    /** A retryable failure for a server out of reach or a write the server labels retryable; else the exception itself. */
+    private static SinkWriteException unavailableOr(MongoException ex) {
+        if (ex instanceof MongoSocketException || ex instanceof MongoTimeoutException || ex.hasErrorLabel("RetryableWriteError")
+                || ex.hasErrorLabel("TransientTransactionError")) {
+            return SinkWriteException.transientFailure("MongoDB unavailable: " + ex.getMessage(), ex);
+        }
+        throw ex;
     }
 
     private List<WriteModel<Document>> models(TargetEvent e) {

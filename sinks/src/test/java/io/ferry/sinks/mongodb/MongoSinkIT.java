@@ -1,6 +1,7 @@
 package io.ferry.sinks.mongodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.ferry.core.event.TargetEvent.PathStep;
 import io.ferry.core.schema.Column;
 import io.ferry.core.spi.KeyRange;
 import io.ferry.core.spi.SinkFactory;
+import io.ferry.core.spi.SinkWriteException;
 import io.ferry.core.spi.TargetTable;
 import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.ColumnType;
@@ -125,6 +127,33 @@ class MongoSinkIT extends SinkContractIT {
             sink.write(List.of(new TargetEvent.Patch(customers.name(), customer, List.of(PathStep.element("orders", key("order_id", 1001))),
                     TargetEvent.Patch.Action.REMOVE, null, SOURCE)));
             assertThat(sink.document(customers.name(), customer).getList("orders", Document.class)).isEmpty();
+        }
+    }
+
+    /**
+     * A document over MongoDB's 16 MiB is refused by the driver before it is sent, with an exception that names no write
+     * (a BSON one, not a MongoException): its event goes to the dead-letter topic and the others of the batch are written.
+     * Before, the exception left the sink, which retried the same batch for ever.
+     */
+    @Test
+    void aDocumentTooLargeForMongoDbIsRefusedAloneAndTheRestWritten() throws Exception {
+        TargetTable t = TargetTable.keyed("too_large", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("payload", ColumnType.of(CanonicalType.STRING), true)), List.of("id"));
+        try (MongoSink sink = (MongoSink) factory().create(new RuntimeSinkContext("contract", "too-large",
+                SinkOptionsFixture.bind(factory(), options()), () -> Map.of(t.name(), t)))) {
+            List<TargetEvent> batch = new ArrayList<>();
+            for (int id = 1; id <= 5; id++) {
+                String payload = id == 3 ? "x".repeat(17 * 1024 * 1024) : "small " + id;
+                batch.add(new TargetEvent.Upsert(t.name(), key("id", id), key("id", id).with("payload", F.textNode(payload)), SOURCE));
+            }
+            SinkWriteException e = catchThrowableOfType(SinkWriteException.class, () -> sink.write(batch));
+            assertThat(e).as("the batch with a 17 MiB document").isNotNull();
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.rejected()).containsOnlyKeys(2);
+            assertThat(e.rejected().get(2)).contains("cannot hold the document");
+            List<Long> ids = new ArrayList<>();
+            sink.read(t.name(), KeyRange.ALL, r -> ids.add(r.get("id").asLong()));
+            assertThat(ids).containsExactly(1L, 2L, 4L, 5L);
         }
     }
 
