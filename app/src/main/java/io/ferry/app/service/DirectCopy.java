@@ -308,7 +308,7 @@ final class DirectCopy implements BulkCopy {
                     remaining = BatchCompactor.unrefused(remaining, e, (event, reason) -> {
                         log.error("sink {}: a copied row can never be written ({}); it goes to the dead-letter topic", sink.name(), reason);
                         progress.rejected(DeadLetter.Stage.SINK, sink.name(), reason,
-                                e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), null, json(sources.get(event.index())));
+                                e.getCause() == null ? reason : e.getCause().getMessage(), null, json(sources.get(event.index())));
                     });
                     continue;
                 }

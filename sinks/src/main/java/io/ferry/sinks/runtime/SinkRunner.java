@@ -712,7 +712,8 @@ public final class SinkRunner implements AutoCloseable {
                     ConsumerRecord<byte[], byte[]> origin = origins.get(event.index());
                     log.error("sink {}: a record of {} can never be written ({}); it goes to the dead-letter topic", name, origin.topic(),
                             reason);
-                    deadLetters.add(deadLetter(origin, reason, e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                    // this record's own error: the exception's message lists every refused record of the batch, their values too
+                    deadLetters.add(deadLetter(origin, reason, e.getCause() == null ? reason : e.getCause().getMessage()));
                 });
             } catch (IllegalStateException e) {
                 throw e; // the sink cannot work as configured (missing table, evolution: fail, ...): stop
@@ -808,6 +809,13 @@ public final class SinkRunner implements AutoCloseable {
         } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
             // the group moved on: the written rows are idempotent, the new owner writes them again
             log.warn("sink {}: offsets not committed, the partitions moved to another member", name);
+            return;
+        } catch (org.apache.kafka.common.errors.RebalanceInProgressException | org.apache.kafka.common.errors.TimeoutException e) {
+            // a rebalance under way, or the group coordinator out of reach for the whole api timeout: the rows are written and
+            // idempotent; the next batch's commit covers these offsets, or whoever owns the partitions then writes them again.
+            // Until session 26 this stopped the sink for good (the exception left the poll loop).
+            log.warn("sink {}: offsets not committed ({}); the next commit covers them, or their rows are written again", name,
+                    e.toString());
             return;
         }
         Instant now = Instant.now();
