@@ -70,6 +70,29 @@ interface JdbcDialect {
     boolean transientError(SQLException e);
 
     /**
+     * Whether the error is about the record itself: a value its column cannot hold, a constraint the row breaks. Such a
+     * record goes to the dead-letter topic. Any other error that is not transient is the target's (read-only after a
+     * failover, a privilege revoked, a full disk, a table changed underneath): the batch is retried until the target
+     * takes it, since dead-lettering every record of it would move the whole table off the main path.
+     */
+    boolean recordError(SQLException e);
+
+    /**
+     * A primary key column's type in {@code CREATE TABLE}: {@link #columnType}, unless the target cannot index that type
+     * or compares it inexactly.
+     *
+     * @param keyColumns how many columns the key has (they share the target's limit on a key's length)
+     */
+    default String keyColumnType(ColumnType type, int keyColumns) {
+        return columnType(type);
+    }
+
+    /** What follows {@code CREATE TABLE}'s column list (character set), or empty. */
+    default String tableOptions() {
+        return "";
+    }
+
+    /**
      * Upserts many rows through the target's bulk load path, if it has one faster than multi-row
      * statements; returns false when it has none (the caller then uses {@link #upsert}).
      */

@@ -125,6 +125,13 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     dropConnection();
                     throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
                 }
+                if (!dialect.recordError(e)) {
+                    // the target's state, not the record: every record of the batch would be refused alike
+                    dropConnection();
+                    throw SinkWriteException.transientFailure("the target refuses writes for a reason that is not the record's (SQLState "
+                            + e.getSQLState() + ", error " + e.getErrorCode() + "): " + e.getMessage()
+                            + "; the batch is written again until the target takes it", e);
+                }
                 rejected.put(i, "the target refused it: " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 rejected.put(i, "the target cannot hold a value: " + e.getMessage());
@@ -264,7 +271,17 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     /** Checks a table the first time, and again whenever its mapped shape changed (a column added at the source). */
     private void prepare(Connection c, TargetTable table) throws SQLException {
         if (!table.equals(checked.get(table.name()))) {
-            ensureTable(c, table, policy);
+            try {
+                ensureTable(c, table, policy);
+            } catch (SQLException e) {
+                if (dialect.transientError(e)) {
+                    throw e; // retried as the write's
+                }
+                // no record of the table can be written until someone fixes this: stop, rather than dead-letter them all
+                throw new IllegalStateException("sink " + context.sinkName() + ": cannot create or change target table "
+                        + dialect.table(schema, table.name()) + ": " + e.getMessage() + " (fix it in the target, e.g. a missing"
+                        + " privilege or a column type it cannot use, or create the table yourself; then restart Ferry)", e);
+            }
             checked.put(table.name(), table);
             statements.keySet().removeIf(k -> k.startsWith(dialect.table(schema, table.name()) + "|"));
         }
@@ -294,10 +311,10 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     throw new IllegalStateException("target table " + qualified + " does not exist: create it, or set create_tables: true");
                 }
                 String ddl = "CREATE TABLE " + qualified + " (" + table.columns().stream()
-                        .map(col -> dialect.quote(col.name()) + " " + dialect.columnType(col.type())
-                                + (table.key().contains(col.name()) ? " NOT NULL" : ""))
+                        .map(col -> dialect.quote(col.name()) + " " + (table.key().contains(col.name())
+                                ? dialect.keyColumnType(col.type(), table.key().size()) + " NOT NULL" : dialect.columnType(col.type())))
                         .collect(Collectors.joining(", ")) + ", PRIMARY KEY (" + table.key().stream().map(dialect::quote)
-                        .collect(Collectors.joining(", ")) + "))";
+                        .collect(Collectors.joining(", ")) + "))" + dialect.tableOptions();
                 try (Statement s = c.createStatement()) {
                     s.execute(ddl);
                 }

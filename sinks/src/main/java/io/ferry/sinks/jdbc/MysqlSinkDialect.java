@@ -199,7 +199,9 @@ final class MysqlSinkDialect implements JdbcDialect {
 
     @Override
     public List<String> sessionSetup() {
-        return List.of("SET time_zone = '+00:00'", "SET NAMES utf8mb4");
+        // strict for every table: a value a column cannot hold is an error (dead-lettered), never clipped with a warning
+        return List.of("SET time_zone = '+00:00'", "SET NAMES utf8mb4",
+                "SET SESSION sql_mode = TRIM(BOTH ',' FROM CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES'))");
     }
 
     /** A streamed result is written as the client reads it: a pause longer than net_write_timeout (60 s) would abort it. */
@@ -222,6 +224,50 @@ final class MysqlSinkDialect implements JdbcDialect {
             }
         }
         return out;
+    }
+
+    /**
+     * SQLSTATE classes 22 and 23, and the server errors about a value that carry the general HY000 or a warning's state:
+     * 1265 data truncated, 1366 incorrect value, 1367 illegal value, 1411 incorrect value for a function, 1118 row too
+     * large, 3819 a CHECK constraint (MySQL), 1416 not a geometry.
+     */
+    private static final java.util.Set<Integer> RECORD_ERRORS = java.util.Set.of(1265, 1366, 1367, 1411, 1118, 3819, 1416);
+
+    @Override
+    public boolean recordError(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("22") || state.startsWith("23") || RECORD_ERRORS.contains(e.getErrorCode());
+    }
+
+    /**
+     * InnoDB indexes at most 3,072 bytes of a key, 768 characters of utf8mb4, shared by the key's columns: an unbounded
+     * or longer string key column is a {@code VARCHAR} of its share (a longer value is refused, and dead-lettered, in
+     * strict mode, which the session sets), where {@code LONGTEXT} or {@code LONGBLOB} made {@code CREATE TABLE} fail.
+     */
+    static final int KEY_CHARS = 768;
+
+    /**
+     * String key columns compare byte for byte, trailing spaces included ({@code utf8mb4_nopad_bin} on MariaDB,
+     * {@code utf8mb4_0900_bin} on MySQL 8): under the server's default collation ({@code _ci}, {@code _ai}, PAD SPACE) keys
+     * the source holds apart ({@code 'abc'}, {@code 'ABC'}, {@code 'abc '}) are one row, and an upsert of one overwrote
+     * the other.
+     */
+    @Override
+    public String keyColumnType(ColumnType type, int keyColumns) {
+        int share = Math.max(1, KEY_CHARS / Math.max(1, keyColumns));
+        String exact = " COLLATE " + (mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin");
+        return switch (type.kind()) {
+            case STRING -> "VARCHAR(" + (type.length() != null ? Math.min(type.length(), share) : share) + ")" + exact;
+            case BIT -> "VARCHAR(" + Math.min(1024, share) + ")" + exact;
+            case ENUM, UUID, INTERVAL, INET -> columnType(type) + exact;
+            case BYTES -> "VARBINARY(" + share * 4 + ")";
+            default -> columnType(type);
+        };
+    }
+
+    @Override
+    public String tableOptions() {
+        return " DEFAULT CHARACTER SET utf8mb4";
     }
 
     @Override

@@ -278,6 +278,13 @@ final class PostgresSinkDialect implements JdbcDialect {
         return List.of();
     }
 
+    /** Data exceptions (22: a value out of range, malformed, too long), integrity violations (23), a row too big to index (54). */
+    @Override
+    public boolean recordError(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+    }
+
     @Override
     public boolean transientError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -21,7 +21,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.ferry.core.spi.SinkWriteException;
 
 @WithServices(Service.MARIADB)
 class MariaDbSinkIT extends JdbcSinkContractIT {
@@ -62,6 +66,100 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
             assertThatThrownBy(() -> sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("email", F.textNode("a@x.io")),
                     new SourceInfo("s", "p", null, 1, false)))))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("uq_email").hasMessageContaining("silently update");
+        }
+    }
+
+    private static final SourceInfo AT = new SourceInfo("s", "p", null, 1, false);
+
+    private Sink sinkFor(TargetTable t, String options) {
+        return factory().create(new RuntimeSinkContext("contract", "sink-" + t.name(), SinkOptionsFixture.bind(factory(), options),
+                () -> Map.of(t.name(), t)));
+    }
+
+    private static TargetEvent.Upsert codeRow(String table, String code, String label) {
+        Row key = Row.builder().put("code", F.textNode(code)).build();
+        return new TargetEvent.Upsert(table, key, key.with("label", F.textNode(label)), AT);
+    }
+
+    /**
+     * Keys the source holds apart stay apart: under the server's default collation (utf8mb4_unicode_ci here, PAD SPACE)
+     * 'abc', 'ABC' and 'abc ' were one row, each upsert overwriting the last, and a delete of one removed it. The key is
+     * unbounded text (a PostgreSQL {@code text} key), which as LONGTEXT could not be a key at all.
+     */
+    @Test
+    void stringKeysTheSourceHoldsApartStayApart() throws Exception {
+        ColumnType varchar20 = new ColumnType(CanonicalType.STRING, 20, null, null, null, null, null, null);
+        keysStayApart(TargetTable.keyed("codes_bounded", List.of(new Column("code", varchar20, false),
+                new Column("label", ColumnType.of(CanonicalType.STRING), true)), List.of("code")));
+        keysStayApart(TargetTable.keyed("codes", List.of(new Column("code", ColumnType.of(CanonicalType.STRING), false),
+                new Column("label", ColumnType.of(CanonicalType.STRING), true)), List.of("code")));
+    }
+
+    private void keysStayApart(TargetTable t) throws Exception {
+        try (Sink sink = sinkFor(t, options())) {
+            sink.write(List.of(codeRow(t.name(), "abc", "lower"), codeRow(t.name(), "ABC", "upper"), codeRow(t.name(), "abc ", "padded"),
+                    codeRow(t.name(), "äbc", "umlaut")));
+            assertThat(codes(t.name())).containsExactlyInAnyOrder("abc=lower", "ABC=upper", "abc =padded", "äbc=umlaut");
+            sink.write(List.of(new TargetEvent.Delete(t.name(), Row.builder().put("code", F.textNode("ABC")).build(), AT)));
+            assertThat(codes(t.name())).containsExactlyInAnyOrder("abc=lower", "abc =padded", "äbc=umlaut");
+        }
+    }
+
+    private static List<String> codes(String table) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT code, label FROM " + table)) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "=" + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** A table the target cannot create stops the sink, naming the table; before, every record of it was dead-lettered. */
+    @Test
+    void aTableTheTargetCannotCreateStopsTheSink() {
+        // MariaDB's JSON is LONGTEXT, which cannot be a key without a prefix length
+        TargetTable t = TargetTable.keyed("json_keyed", List.of(new Column("doc", ColumnType.of(CanonicalType.JSON), false),
+                new Column("label", ColumnType.of(CanonicalType.STRING), true)), List.of("doc"));
+        try (Sink sink = sinkFor(t, options())) {
+            Row key = Row.builder().put("doc", F.textNode("{\"a\":1}")).build();
+            assertThatThrownBy(() -> sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("label", F.textNode("x")), AT))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot create or change target table")
+                    .hasMessageContaining("json_keyed");
+        }
+    }
+
+    /**
+     * A write the target refuses for a reason that is not the record's (a privilege revoked here; a read-only server after a
+     * failover, a full disk) is retried, not dead-lettered: every record of the batch would have gone to the dead-letter
+     * topic. Once the privilege is back the same batch is written.
+     */
+    @Test
+    void aPrivilegeTakenAwayIsRetriedNotDeadLettered() throws Exception {
+        TargetTable t = TargetTable.keyed("guarded", List.of(new Column("code", ColumnType.of(CanonicalType.STRING), false),
+                new Column("label", ColumnType.of(CanonicalType.STRING), true)), List.of("code"));
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE guarded (code VARCHAR(20) COLLATE utf8mb4_nopad_bin NOT NULL PRIMARY KEY, label LONGTEXT)");
+            s.execute("CREATE USER IF NOT EXISTS 'limited'@'%' IDENTIFIED BY 'limited'");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON sink_maria.guarded TO 'limited'@'%'");
+        }
+        String limited = "url: " + db.jdbcUrl("sink_maria") + "\nuser: limited\npassword: limited\n";
+        try (Sink sink = sinkFor(t, limited)) {
+            sink.write(List.of(codeRow(t.name(), "a", "first")));
+            try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
+                s.execute("REVOKE INSERT, UPDATE ON sink_maria.guarded FROM 'limited'@'%'");
+            }
+            List<TargetEvent> batch = List.of(codeRow(t.name(), "b", "second"), codeRow(t.name(), "c", "third"));
+            SinkWriteException e = catchThrowableOfType(SinkWriteException.class, () -> sink.write(batch));
+            assertThat(e).as("a write without the INSERT privilege").isNotNull();
+            assertThat(e.retryable()).as("retried, not dead-lettered: " + e.getMessage()).isTrue();
+            assertThat(e.rejected()).isEmpty();
+            try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
+                s.execute("GRANT INSERT, UPDATE ON sink_maria.guarded TO 'limited'@'%'");
+            }
+            sink.write(batch);
+            assertThat(codes(t.name())).containsExactlyInAnyOrder("a=first", "b=second", "c=third");
         }
     }
 
