@@ -60,6 +60,9 @@ final class SinkStage implements Stage {
         return metrics;
     }
 
+    /** How long writes fail before the sink's status says RETRYING. */
+    private static final java.time.Duration RETRYING_AFTER = java.time.Duration.ofSeconds(5);
+
     @Override
     public StageStatus status() {
         String stage = "sink " + settings.name();
@@ -67,6 +70,12 @@ final class SinkStage implements Stage {
             return new StageStatus(stage, "STARTING", "");
         }
         if (runner.isRunning()) {
+            // a deadlock or a blip retried within seconds is no state to report; a target refusing for longer is
+            var failing = runner.retrying().filter(r -> r.since().isBefore(java.time.Instant.now().minus(RETRYING_AFTER)));
+            if (failing.isPresent()) {
+                return new StageStatus(stage, "RETRYING", "writes fail since " + failing.get().since() + " and are retried with backoff: "
+                        + failing.get().reason());
+            }
             List<String> copying = runner.copyStatus();
             // a table being copied is a snapshot in progress: the gate waits for it
             return copying.isEmpty() ? new StageStatus(stage, "RUNNING", "")

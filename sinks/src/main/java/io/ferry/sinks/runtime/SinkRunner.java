@@ -260,6 +260,23 @@ public final class SinkRunner implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** Why the batch in hand is being written again, and since when its writes fail. */
+    public record Retrying(String reason, java.time.Instant since) {
+    }
+
+    /** Set while the writes of the batch in hand fail and are retried (the target down, read-only, a privilege missing). */
+    private volatile Retrying retrying;
+
+    private void retrying(String reason) {
+        Retrying before = retrying;
+        retrying = new Retrying(reason, before == null ? Instant.now() : before.since());
+    }
+
+    /** While writes fail and are retried: the last reason and since when; empty while they succeed. */
+    public java.util.Optional<Retrying> retrying() {
+        return java.util.Optional.ofNullable(retrying);
+    }
+
     private void run() {
         try {
             consumer.subscribe(subscription(), new ConsumerRebalanceListener() {
@@ -697,9 +714,11 @@ public final class SinkRunner implements AutoCloseable {
         while (!remaining.isEmpty()) {
             try {
                 sink.write(remaining.stream().map(BatchCompactor.Indexed::event).toList());
+                retrying = null;
                 return toWrite.size() - (deadLetters.size() - rejectedBefore);
             } catch (SinkWriteException e) {
                 if (e.retryable()) {
+                    retrying(e.getMessage());
                     metrics.retry();
                     log.warn("sink {}: write failed ({}), retrying in {} ms", name, e.getMessage(), backoff.toMillis());
                     if (!sleep(backoff)) {
@@ -718,6 +737,7 @@ public final class SinkRunner implements AutoCloseable {
             } catch (IllegalStateException e) {
                 throw e; // the sink cannot work as configured (missing table, evolution: fail, ...): stop
             } catch (RuntimeException e) {
+                retrying(e.toString());
                 metrics.retry();
                 log.error("sink {}: unexpected write failure, retrying in {} ms", name, backoff.toMillis(), e);
                 if (!sleep(backoff)) {

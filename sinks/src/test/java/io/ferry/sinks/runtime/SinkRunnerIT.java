@@ -420,6 +420,49 @@ class SinkRunnerIT {
 
     /** The pipeline's topics and the target topic of pg/accounts, two partitions. */
     /**
+     * A target that refuses writes for a reason that is not in the records (the sink's role may not insert, as after a
+     * privilege is revoked, or a server read-only after a failover) is retried, and the runner says since when (the
+     * service's status shows the sink RETRYING); once the privilege is granted every row arrives and none was
+     * dead-lettered. Before session 26 each record went to the dead-letter topic, the whole table with them.
+     */
+    @Test
+    void writesTheTargetRefusesAreRetriedUntilItTakesThem(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_grant");
+        try (Connection c = pg.connect("runner_grant"); java.sql.Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE ferry_sink_limited LOGIN PASSWORD 'limited'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            s.execute("CREATE TABLE accounts (id bigint PRIMARY KEY, balance numeric(8,2))");
+            s.execute("GRANT SELECT ON accounts TO ferry_sink_limited");
+        }
+        String pipeline = "grant-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        createTopics(kafka, names);
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_grant")
+                + "\nuser: ferry_sink_limited\npassword: limited\nbatch_rows: 50\nmax_retry_backoff: 1s\n");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int id = 1; id <= 20; id++) {
+                send(producer, names.target("pg", "accounts"), upsert(id, id + ".25"));
+            }
+            producer.flush();
+        }
+        try (SinkRunner runner = new SinkRunner(pipeline, "pg", pgSink(factory, pipeline, options), options, client(kafka),
+                new SinkMetrics(null, pipeline, "pg"))) {
+            runner.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> runner.retrying().isPresent());
+            assertThat(runner.retrying().get().reason()).contains("not the record's").contains("permission denied");
+            assertThat(count(pg, "runner_grant")).isZero();
+            try (Connection c = pg.connect("runner_grant"); java.sql.Statement s = c.createStatement()) {
+                s.execute("GRANT INSERT, UPDATE, DELETE ON accounts TO ferry_sink_limited");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(pg, "runner_grant") == 20);
+            await().atMost(Duration.ofSeconds(30)).until(() -> runner.retrying().isEmpty());
+            assertThat(runner.isRunning()).isTrue();
+        }
+        assertThat(deadLetters(kafka, names)).as("nothing dead-lettered").isEmpty();
+    }
+
+    /**
      * The test's own producer: in order (one request in flight) but not idempotent. Right after the topics are made, Kafka
      * 4.1.1's broker sometimes answers an idempotent producer's first batch with NOT_LEADER_OR_FOLLOWER, appends the later
      * ones, and then rejects the retried first batch with OUT_OF_ORDER_SEQUENCE_NUMBER for ever: the records never arrive.
