@@ -87,11 +87,6 @@ interface JdbcDialect {
         return columnType(type);
     }
 
-    /** What follows {@code CREATE TABLE}'s column list (character set), or empty. */
-    default String tableOptions() {
-        return "";
-    }
-
     /**
      * Upserts many rows through the target's bulk load path, if it has one faster than multi-row
      * statements; returns false when it has none (the caller then uses {@link #upsert}).

@@ -117,15 +117,21 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
 
     /** Writes events one by one to find those that can never be written; the others are written on the way. */
     private void isolate(List<TargetEvent> batch, List<Integer> indexes, Map<Integer, String> rejected) throws SinkWriteException {
+        Set<String> tookWrites = new java.util.HashSet<>(); // tables that took another record of this batch just now
         for (int i : indexes) {
             try {
                 inTransaction(List.of(batch.get(i)));
+                tookWrites.add(tableOf(batch.get(i)));
             } catch (SQLException e) {
                 if (dialect.transientError(e)) {
                     dropConnection();
                     throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
                 }
-                if (!dialect.recordError(e)) {
+                // an error of no known kind is the record's when its table took another record of the batch just now
+                if (!dialect.recordError(e) && !tookWrites.contains(tableOf(batch.get(i)))) {
+                    // a table dropped or changed underneath is looked at again (made or evolved) when the batch is retried
+                    checked.clear();
+                    statements.clear();
                     // the target's state, not the record: every record of the batch would be refused alike
                     dropConnection();
                     throw SinkWriteException.transientFailure("the target refuses writes for a reason that is not the record's (SQLState "
@@ -272,7 +278,15 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private void prepare(Connection c, TargetTable table) throws SQLException {
         if (!table.equals(checked.get(table.name()))) {
             try {
-                ensureTable(c, table, policy);
+                try {
+                    ensureTable(c, table, policy);
+                } catch (SQLException raced) {
+                    if (dialect.transientError(raced)) {
+                        throw raced;
+                    }
+                    // another writer (a second sink member, the bulk copy) may have made or changed it meanwhile: look again
+                    ensureTable(c, table, policy);
+                }
             } catch (SQLException e) {
                 if (dialect.transientError(e)) {
                     throw e; // retried as the write's
@@ -314,7 +328,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                         .map(col -> dialect.quote(col.name()) + " " + (table.key().contains(col.name())
                                 ? dialect.keyColumnType(col.type(), table.key().size()) + " NOT NULL" : dialect.columnType(col.type())))
                         .collect(Collectors.joining(", ")) + ", PRIMARY KEY (" + table.key().stream().map(dialect::quote)
-                        .collect(Collectors.joining(", ")) + "))" + dialect.tableOptions();
+                        .collect(Collectors.joining(", ")) + "))";
                 try (Statement s = c.createStatement()) {
                     s.execute(ddl);
                 }

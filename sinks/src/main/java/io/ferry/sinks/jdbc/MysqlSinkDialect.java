@@ -58,7 +58,9 @@ final class MysqlSinkDialect implements JdbcDialect {
         List<Column> nonKey = columns.stream().filter(c -> !key.contains(c.name())).toList();
         String values = String.join(", ", java.util.Collections.nCopies(rows, row));
         if (nonKey.isEmpty()) {
-            return "INSERT IGNORE INTO " + table + " (" + names + ") VALUES " + values;
+            // not INSERT IGNORE: IGNORE overrides strict mode, and a key too long for its column would be clipped to another
+            String self = quote(key.get(0)) + " = " + quote(key.get(0));
+            return "INSERT INTO " + table + " (" + names + ") VALUES " + values + " ON DUPLICATE KEY UPDATE " + self;
         }
         String updates = nonKey.stream().map(c -> quote(c.name()) + " = " + (mariadb ? "VALUES(" + quote(c.name()) + ")"
                 : "new_row." + quote(c.name()))).collect(Collectors.joining(", "));
@@ -231,12 +233,18 @@ final class MysqlSinkDialect implements JdbcDialect {
      * 1265 data truncated, 1366 incorrect value, 1367 illegal value, 1411 incorrect value for a function, 1118 row too
      * large, 3819 a CHECK constraint (MySQL), 1416 not a geometry.
      */
-    private static final java.util.Set<Integer> RECORD_ERRORS = java.util.Set.of(1265, 1366, 1367, 1411, 1118, 3819, 1416);
+    private static final java.util.Set<Integer> RECORD_ERRORS = java.util.Set.of(1265, 1366, 1367, 1411, 1118, 3819, 1416, 1364,
+            1644);
 
+    /**
+     * Also 1364 (a NOT NULL column without a default left out of a partial upsert), 1644 (a trigger's SIGNAL) and the
+     * driver's {@code HZ000} (a row larger than the server's {@code max_allowed_packet}, refused before it is sent).
+     */
     @Override
     public boolean recordError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return state.startsWith("22") || state.startsWith("23") || RECORD_ERRORS.contains(e.getErrorCode());
+        return state.startsWith("22") || state.startsWith("23") || state.equals("HZ000") || state.equals("45000")
+                || RECORD_ERRORS.contains(e.getErrorCode());
     }
 
     /**
@@ -266,15 +274,12 @@ final class MysqlSinkDialect implements JdbcDialect {
     }
 
     @Override
-    public String tableOptions() {
-        return " DEFAULT CHARACTER SET utf8mb4";
-    }
-
-    @Override
     public boolean transientError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int code = e.getErrorCode();
+        // 1290 and 1836: a server read-only (--read-only, a replica after a failover), which may take writes again
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state.startsWith("08")
-                || state.equals("40001") || code == 1205 || code == 1213 || code == 1040 || code == 2006 || code == 2013;
+                || state.equals("40001") || code == 1205 || code == 1213 || code == 1040 || code == 2006 || code == 2013
+                || code == 1290 || code == 1836;
     }
 }

@@ -278,11 +278,14 @@ final class PostgresSinkDialect implements JdbcDialect {
         return List.of();
     }
 
-    /** Data exceptions (22: a value out of range, malformed, too long), integrity violations (23), a row too big to index (54). */
+    /**
+     * Data exceptions (22: a value out of range, malformed, too long), integrity violations (23), a row too big to index
+     * (54), a trigger's RAISE (P0001).
+     */
     @Override
     public boolean recordError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+        return state.startsWith("22") || state.startsWith("23") || state.startsWith("54") || state.equals("P0001");
     }
 
     @Override
@@ -290,6 +293,8 @@ final class PostgresSinkDialect implements JdbcDialect {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state.startsWith("08")
                 || state.startsWith("53") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01")
-                || state.equals("55P03") || state.equals("57014");
+                || state.equals("55P03") || state.equals("57014")
+                // a read-only transaction: a standby, or a primary demoted, which a failover makes writable again
+                || state.equals("25006");
     }
 }

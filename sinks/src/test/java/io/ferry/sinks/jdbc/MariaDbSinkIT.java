@@ -105,6 +105,32 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * A key-only table (no column but the key) refuses a key longer than its column, as every other table does: its upsert
+     * was INSERT IGNORE, whose IGNORE overrides strict mode and clipped the key, so two source keys could become one row.
+     */
+    @Test
+    void aKeyOnlyTableRefusesAKeyTooLongForItsColumn() throws Exception {
+        TargetTable t = TargetTable.keyed("tags", List.of(new Column("tag", ColumnType.of(CanonicalType.STRING), false)), List.of("tag"));
+        try (Sink sink = sinkFor(t, options())) {
+            String tooLong = "t".repeat(MysqlSinkDialect.KEY_CHARS + 1);
+            Row longKey = Row.builder().put("tag", F.textNode(tooLong)).build();
+            Row shortKey = Row.builder().put("tag", F.textNode("short")).build();
+            SinkWriteException e = catchThrowableOfType(SinkWriteException.class, () -> sink.write(List.of(
+                    new TargetEvent.Upsert(t.name(), longKey, longKey, AT), new TargetEvent.Upsert(t.name(), shortKey, shortKey, AT))));
+            assertThat(e).as("a key of " + tooLong.length() + " characters").isNotNull();
+            assertThat(e.rejected()).containsOnlyKeys(0);
+            List<String> tags = new java.util.ArrayList<>();
+            try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT tag FROM tags")) {
+                while (rs.next()) {
+                    tags.add(rs.getString(1));
+                }
+            }
+            assertThat(tags).containsExactly("short");
+        }
+    }
+
     private static List<String> codes(String table) throws Exception {
         List<String> out = new java.util.ArrayList<>();
         try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
