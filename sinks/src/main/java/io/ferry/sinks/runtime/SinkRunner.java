@@ -75,6 +75,13 @@ public final class SinkRunner implements AutoCloseable {
     private volatile boolean running = true;
     private boolean flushing;
     private boolean inListener;
+    /**
+     * How long a rebalance callback retries the batch in hand before leaving it to the partitions' next owner: well under
+     * {@code max.poll.interval.ms} (5 min), after which the group would take the partitions away while this member still
+     * retried, and its older batch could land after the new owner's writes.
+     */
+    private static final Duration LISTENER_FLUSH = Duration.ofSeconds(30);
+    private long listenerGivesUpAt;
     private boolean lostDuringFlush;
     private volatile Throwable failure;
     private long pendingSince;
@@ -287,6 +294,7 @@ public final class SinkRunner implements AutoCloseable {
                         lostDuringFlush = true;
                     } else {
                         inListener = true;
+                        listenerGivesUpAt = System.nanoTime() + LISTENER_FLUSH.toNanos();
                         try {
                             flush();
                         } finally {
@@ -611,7 +619,9 @@ public final class SinkRunner implements AutoCloseable {
         List<BatchCompactor.Indexed> toWrite = BatchCompactor.compact(events);
         int written = write(toWrite, origins, deadLetters);
         if (written < 0 || lostDuringFlush) {
-            if (lostDuringFlush) {
+            if (lostDuringFlush || inListener) {
+                // a callback that gave up: the batch must not stay in hand and be written after the partitions moved, over
+                // what their new owner wrote meanwhile
                 abandonPending();
             }
             return; // abandoned (stopping, or the partitions moved): not committed, written again by whoever owns them
@@ -755,9 +765,15 @@ public final class SinkRunner implements AutoCloseable {
      */
     private boolean sleep(Duration d) {
         if (inListener) {
-            // a rebalance callback runs inside poll(), which must not be called again from it
+            // a rebalance callback runs inside poll(), which must not be called again from it; and the group waits for it
+            long left = listenerGivesUpAt - System.nanoTime();
+            if (left <= 0) {
+                log.warn("sink {}: the partitions move on while the batch in hand still cannot be written; it is left, uncommitted,"
+                        + " to their next owner", name);
+                return false;
+            }
             try {
-                Thread.sleep(d.toMillis());
+                Thread.sleep(Math.max(1, Math.min(d.toMillis(), left / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
