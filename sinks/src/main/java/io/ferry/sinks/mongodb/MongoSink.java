@@ -95,11 +95,17 @@ public final class MongoSink implements Sink, TableManager, RowReader {
             List<WriteModel<Document>> writes = entry.getValue();
             List<Integer> indexes = origin.get(entry.getKey());
             int from = 0;
+            // outside the write's try: a name MongoDB refuses is the mapping's, not a document's
+            var collection = database.getCollection(entry.getKey());
             while (from < writes.size()) {
                 try {
-                    database.getCollection(entry.getKey()).bulkWrite(writes.subList(from, writes.size()), new BulkWriteOptions().ordered(true));
+                    collection.bulkWrite(writes.subList(from, writes.size()), new BulkWriteOptions().ordered(true));
                     break;
                 } catch (MongoBulkWriteException ex) {
+                    if (ex.getWriteErrors().isEmpty()) {
+                        // only the write concern failed (not acknowledged by enough members): the writes may hold, retry them
+                        throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
+                    }
                     BulkWriteError error = ex.getWriteErrors().get(0);
                     int failed = from + error.getIndex();
                     rejected.put(indexes.get(failed), "MongoDB refused it: " + error.getMessage());
@@ -108,8 +114,9 @@ public final class MongoSink implements Sink, TableManager, RowReader {
                     while (from < writes.size() && indexes.get(from).equals(indexes.get(failed))) {
                         from++;
                     }
-                } catch (org.bson.BSONException ex) {
-                    // a document the driver cannot send (over MongoDB's 16 MiB), named by no index: the rest one at a time
+                } catch (org.bson.BSONException | IllegalArgumentException ex) {
+                    // a document the driver cannot send (over MongoDB's 16 MiB, a field name it refuses), named by no index:
+                    // the rest one at a time
                     writeOneByOne(entry.getKey(), writes, indexes, from, rejected);
                     break;
                 } catch (MongoException ex) {
@@ -128,15 +135,19 @@ public final class MongoSink implements Sink, TableManager, RowReader {
      */
     private void writeOneByOne(String collection, List<WriteModel<Document>> writes, List<Integer> indexes, int from,
             Map<Integer, String> rejected) throws SinkWriteException {
+        var target = database.getCollection(collection);
         for (int k = from; k < writes.size(); k++) {
             if (rejected.containsKey(indexes.get(k))) {
                 continue;
             }
             try {
-                database.getCollection(collection).bulkWrite(List.of(writes.get(k)), new BulkWriteOptions().ordered(true));
-            } catch (org.bson.BSONException ex) {
+                target.bulkWrite(List.of(writes.get(k)), new BulkWriteOptions().ordered(true));
+            } catch (org.bson.BSONException | IllegalArgumentException ex) {
                 rejected.put(indexes.get(k), "MongoDB cannot hold the document: " + ex.getMessage());
             } catch (MongoBulkWriteException ex) {
+                if (ex.getWriteErrors().isEmpty()) {
+                    throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
+                }
                 rejected.put(indexes.get(k), "MongoDB refused it: " + ex.getWriteErrors().get(0).getMessage());
             } catch (MongoException ex) {
                 throw unavailableOr(ex);
