@@ -133,7 +133,7 @@ final class PostgresSinkDialect implements JdbcDialect {
         }
         String text = switch (column.type().kind()) {
             case BYTES -> "\\x" + java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(value.textValue()));
-            case ARRAY -> arrayLiteral(value);
+            case ARRAY -> arrayLiteral(value, column.type().elementType());
             default -> CanonicalValues.text(value);
         };
         csv.append('"').append(text.replace("\"", "\"\"")).append('"');
@@ -149,7 +149,7 @@ final class PostgresSinkDialect implements JdbcDialect {
         if (value == null || value.isNull()) {
             ps.setNull(index, Types.VARCHAR);
         } else if (column.type().kind() == CanonicalType.ARRAY) {
-            ps.setString(index, arrayLiteral(value));
+            ps.setString(index, arrayLiteral(value, column.type().elementType()));
         } else if (column.type().kind() == CanonicalType.TIME && !timeOfDay(value.asText())) {
             throw new IllegalArgumentException(column.name() + ": a PostgreSQL time holds 00:00:00 to 24:00:00, not " + value.asText()
                     + " (a MySQL duration; map it to an interval with a cast)");
@@ -173,12 +173,24 @@ final class PostgresSinkDialect implements JdbcDialect {
 
     /** A PostgreSQL array literal of canonical element values: {@code {1,NULL,"a \"b\""}}. */
     static String arrayLiteral(JsonNode array) {
+        return arrayLiteral(array, null);
+    }
+
+    /**
+     * As {@link #arrayLiteral(JsonNode)}, for an array of {@code element}s: bytes (canonically base64) are written as
+     * bytea's hex input, {@code \x...}; as the base64 text, a {@code bytea[]} stored the base64 characters.
+     */
+    static String arrayLiteral(JsonNode array, ColumnType element) {
+        boolean bytes = element != null && element.kind() == CanonicalType.BYTES;
         List<String> parts = new ArrayList<>();
         for (JsonNode e : array) {
             if (e.isNull()) {
                 parts.add("NULL");
             } else if (e.isArray()) {
-                parts.add(arrayLiteral(e));
+                parts.add(arrayLiteral(e, element));
+            } else if (bytes && e.isTextual()) {
+                // inside a quoted element a backslash is written twice
+                parts.add("\"\\\\x" + java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(e.textValue())) + "\"");
             } else if (e.isTextual()) {
                 parts.add("\"" + e.textValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
             } else {
@@ -193,7 +205,11 @@ final class PostgresSinkDialect implements JdbcDialect {
         String c = quote(column.name());
         return switch (column.type().kind()) {
             case MONEY -> c + "::numeric::text";
-            case ARRAY -> "array_to_json(" + c + ")::text";
+            // array_to_json renders bytea as its hex text; canonical bytes are base64 (one-dimensional bytea arrays)
+            case ARRAY -> column.type().elementType().kind() == CanonicalType.BYTES
+                    ? "CASE WHEN " + c + " IS NULL THEN NULL ELSE COALESCE((SELECT json_agg(translate(encode(e, 'base64'), E'\\n', ''))"
+                            + " FROM unnest(" + c + ") AS e), '[]')::text END"
+                    : "array_to_json(" + c + ")::text";
             default -> c;
         };
     }
@@ -270,7 +286,8 @@ final class PostgresSinkDialect implements JdbcDialect {
 
     @Override
     public List<String> sessionSetup() {
-        return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'");
+        // lc_monetary 'C': money's text in and out with a decimal point, whatever the database's locale
+        return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'", "SET lc_monetary TO 'C'");
     }
 
     @Override

@@ -1,13 +1,28 @@
 package io.ferry.sinks.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ferry.core.event.Row;
+import io.ferry.core.event.SourceInfo;
+import io.ferry.core.event.TargetEvent;
 import io.ferry.core.schema.Column;
+import io.ferry.core.spi.Sink;
 import io.ferry.core.spi.SinkFactory;
+import io.ferry.core.spi.TargetTable;
+import io.ferry.core.types.CanonicalType;
 import io.ferry.core.types.ColumnType;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
+import io.ferry.sinks.SinkOptionsFixture;
+import io.ferry.sinks.runtime.RuntimeSinkContext;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @WithServices(Service.POSTGRES)
 class PostgresSinkIT extends JdbcSinkContractIT {
@@ -33,6 +48,45 @@ class PostgresSinkIT extends JdbcSinkContractIT {
     @Override
     protected Column poisonColumn() {
         return new Column("amount", ColumnType.decimal(5, 2), true);
+    }
+
+    /**
+     * A {@code bytea[]} holds the bytes, not their base64 text (the array literal carried the canonical base64 as each
+     * element's text), and reads back as the canonical base64; through the multi-row upsert and the COPY path alike.
+     */
+    @Test
+    void byteArraysHoldTheBytes() throws Exception {
+        TargetTable t = TargetTable.keyed("blobs", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("parts", ColumnType.arrayOf(ColumnType.of(CanonicalType.BYTES)), true)), List.of("id"));
+        com.fasterxml.jackson.databind.node.ArrayNode parts = F.arrayNode().add("AAH/").addNull().add("");
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "blobs", SinkOptionsFixture.bind(factory(), options()),
+                () -> Map.of(t.name(), t)))) {
+            for (int rows : new int[] {1, 600}) { // 600 rows take the COPY path
+                List<TargetEvent> batch = new java.util.ArrayList<>();
+                for (int id = 1; id <= rows; id++) {
+                    Row key = Row.builder().put("id", F.numberNode(id)).build();
+                    batch.add(new TargetEvent.Upsert(t.name(), key, key.with("parts", id == 2 ? F.arrayNode() : parts),
+                            new SourceInfo("s", "p", null, rows, false)));
+                }
+                sink.write(batch);
+                try (Connection c = pg.connect("sink_pg"); Statement s = c.createStatement();
+                        java.sql.ResultSet rs = s.executeQuery("SELECT encode(parts[1], 'hex'), parts[2] IS NULL, length(parts[3]) FROM blobs WHERE id = 1")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as("the first element's bytes").isEqualTo("0001ff");
+                    assertThat(rs.getBoolean(2)).isTrue();
+                    assertThat(rs.getInt(3)).isZero();
+                }
+                List<Row> back = new java.util.ArrayList<>();
+                ((io.ferry.core.spi.RowReader) sink).read(t.name(), io.ferry.core.spi.KeyRange.ALL, back::add);
+                assertThat(back.get(0).get("parts")).isEqualTo(parts);
+                if (rows > 1) {
+                    assertThat(back.get(1).get("parts")).as("an empty array").isEqualTo(F.arrayNode());
+                }
+                try (Connection c = pg.connect("sink_pg"); Statement s = c.createStatement()) {
+                    s.execute("TRUNCATE blobs");
+                }
+            }
+        }
     }
 
     /** numeric(5,2) holds at most 999.99. */
