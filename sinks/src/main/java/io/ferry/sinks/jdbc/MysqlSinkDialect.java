@@ -89,6 +89,12 @@ final class MysqlSinkDialect implements JdbcDialect {
                 if (!(v instanceof BigDecimal d)) {
                     throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " DECIMAL cannot hold " + value.asText());
                 }
+                // more fraction digits than the column keeps are rounded with a note, not refused, even in strict mode
+                int scale = type.kind() == CanonicalType.MONEY ? 2 : type.precision() == null ? 30 : type.scale() == null ? 0 : type.scale();
+                if (d.stripTrailingZeros().scale() > scale) {
+                    throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " " + columnType(type)
+                            + " keeps " + scale + " fraction digits; " + d.toPlainString() + " would be rounded");
+                }
                 ps.setBigDecimal(index, d);
             }
             case FLOAT32, FLOAT64 -> {

@@ -131,6 +131,40 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * A value with more fraction digits than its DECIMAL column keeps is refused (dead-lettered) instead of rounded:
+     * MariaDB and MySQL round such a value with a note, not an error, even in strict mode. An unbounded decimal (a
+     * PostgreSQL {@code numeric}) is DECIMAL(65,30) here.
+     */
+    @Test
+    void aDecimalTheColumnWouldRoundIsRefused() throws Exception {
+        TargetTable t = TargetTable.keyed("amounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("exact", ColumnType.decimal(null, null), true), new Column("cents", ColumnType.decimal(8, 2), true)),
+                List.of("id"));
+        try (Sink sink = sinkFor(t, options())) {
+            List<TargetEvent> batch = List.of(amount(t, 1, "0." + "1".repeat(30), "1.50"), amount(t, 2, "0." + "1".repeat(31), "1.50"),
+                    amount(t, 3, "2.5", "1.234"), amount(t, 4, "12345678901234567890.125", "999999.99"));
+            SinkWriteException e = catchThrowableOfType(SinkWriteException.class, () -> sink.write(batch));
+            assertThat(e).isNotNull();
+            assertThat(e.rejected()).containsOnlyKeys(1, 2);
+            assertThat(e.rejected().get(1)).contains("exact").contains("would be rounded");
+            assertThat(e.rejected().get(2)).contains("cents").contains("would be rounded");
+            List<String> stored = new java.util.ArrayList<>();
+            try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT id, exact, cents FROM amounts ORDER BY id")) {
+                while (rs.next()) {
+                    stored.add(rs.getLong(1) + ":" + rs.getBigDecimal(2).stripTrailingZeros().toPlainString() + ":" + rs.getBigDecimal(3));
+                }
+            }
+            assertThat(stored).containsExactly("1:0." + "1".repeat(30) + ":1.50", "4:12345678901234567890.125:999999.99");
+        }
+    }
+
+    private static TargetEvent amount(TargetTable t, long id, String exact, String cents) {
+        Row key = Row.builder().put("id", F.numberNode(id)).build();
+        return new TargetEvent.Upsert(t.name(), key, key.with("exact", F.textNode(exact)).with("cents", F.textNode(cents)), AT);
+    }
+
     private static List<String> codes(String table) throws Exception {
         List<String> out = new java.util.ArrayList<>();
         try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
