@@ -63,6 +63,14 @@ interface JdbcDialect {
         return out;
     }
 
+    /**
+     * Key columns of an existing table that compare inexactly (a collation folding case, accents or trailing spaces), each
+     * with its collation; empty where keys compare exactly.
+     */
+    default List<String> inexactKeyColumns(Connection c, String schema, String table, List<String> key) throws SQLException {
+        return List.of();
+    }
+
     /** Unique indexes besides the primary key, for targets where they make an upsert update another row. */
     List<String> otherUniqueIndexes(Connection c, String schema, String table) throws SQLException;
 

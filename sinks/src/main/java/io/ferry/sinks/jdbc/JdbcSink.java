@@ -361,6 +361,15 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                         + "key: INSERT ... ON DUPLICATE KEY UPDATE would silently update the row such an index matches. Drop them "
                         + "(or make them non-unique) for the migration");
             }
+            List<String> inexact = dialect.inexactKeyColumns(c, schema, table.name(), table.key());
+            if (!inexact.isEmpty()) {
+                // not refused: a MySQL/MariaDB source comparing its keys by the same collation holds no such pair
+                log.warn("sink {}: target table {} compares its key column(s) {} by a collation that folds case, accents or trailing"
+                        + " spaces: keys the source holds apart ('abc', 'ABC', 'abc ') become one row, each upsert overwriting the"
+                        + " other. Unless the source compares them the same way, give them a binary collation (ALTER TABLE {}"
+                        + " MODIFY <column> <type> COLLATE utf8mb4_nopad_bin on MariaDB, utf8mb4_0900_bin on MySQL 8); tables Ferry"
+                        + " creates have it", context.sinkName(), qualified, inexact, qualified);
+            }
             prepared.add(table.name());
         } finally {
             c.setAutoCommit(auto);

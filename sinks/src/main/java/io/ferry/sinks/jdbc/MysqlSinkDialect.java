@@ -218,6 +218,29 @@ final class MysqlSinkDialect implements JdbcDialect {
         return List.of("SET SESSION net_write_timeout = 3600");
     }
 
+    /** Byte for byte, trailing spaces included: MariaDB's {@code *_nopad_bin}, MySQL 8's {@code *_0900_bin}. */
+    private static boolean exact(String collation) {
+        return collation.endsWith("_nopad_bin") || collation.endsWith("_0900_bin");
+    }
+
+    @Override
+    public List<String> inexactKeyColumns(Connection c, String schema, String table, List<String> key) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS "
+                + "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLLATION_NAME IS NOT NULL")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (key.contains(rs.getString(1)) && !exact(rs.getString(2))) {
+                        out.add(rs.getString(1) + " (" + rs.getString(2) + ")");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<String> otherUniqueIndexes(Connection c, String schema, String table) throws SQLException {
         List<String> out = new ArrayList<>();

@@ -165,6 +165,35 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         return new TargetEvent.Upsert(t.name(), key, key.with("exact", F.textNode(exact)).with("cents", F.textNode(cents)), AT);
     }
 
+    /**
+     * A table made by hand (or by Ferry before session 26) whose key compares by the server's case-folding collation is
+     * named in a WARN with the fix; a table Ferry makes is not (its key is binary).
+     */
+    @Test
+    void anExistingTableWhoseKeyFoldsCaseIsWarnedAbout() throws Exception {
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE legacy_codes (code VARCHAR(20) NOT NULL PRIMARY KEY, label LONGTEXT)");
+        }
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(JdbcSink.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            for (String name : List.of("legacy_codes", "fresh_codes")) {
+                TargetTable t = TargetTable.keyed(name, List.of(new Column("code", ColumnType.of(CanonicalType.STRING), false),
+                        new Column("label", ColumnType.of(CanonicalType.STRING), true)), List.of("code"));
+                try (Sink sink = sinkFor(t, options())) {
+                    sink.write(List.of(codeRow(name, "abc", "x")));
+                }
+            }
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement()
+                .satisfies(m -> assertThat(m).contains("legacy_codes").containsPattern("code \\(utf8mb4_\\w+_ci\\)").contains("utf8mb4_nopad_bin"));
+    }
+
     private static List<String> codes(String table) throws Exception {
         List<String> out = new java.util.ArrayList<>();
         try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
