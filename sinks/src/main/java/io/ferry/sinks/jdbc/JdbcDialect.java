@@ -86,13 +86,11 @@ interface JdbcDialect {
     boolean recordError(SQLException e);
 
     /**
-     * A primary key column's type in {@code CREATE TABLE}: {@link #columnType}, unless the target cannot index that type
-     * or compares it inexactly.
-     *
-     * @param keyColumns how many columns the key has (they share the target's limit on a key's length)
+     * The primary key columns' types in {@code CREATE TABLE}, in the key's order: {@link #columnType}, unless the target
+     * cannot index a type or compares it inexactly.
      */
-    default String keyColumnType(ColumnType type, int keyColumns) {
-        return columnType(type);
+    default List<String> keyColumnTypes(List<ColumnType> key) {
+        return key.stream().map(this::columnType).toList();
     }
 
     /**

@@ -324,9 +324,11 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                 if (!createTables) {
                     throw new IllegalStateException("target table " + qualified + " does not exist: create it, or set create_tables: true");
                 }
+                Map<String, Column> byName = table.columns().stream().collect(Collectors.toMap(Column::name, col -> col));
+                List<String> keyTypes = dialect.keyColumnTypes(table.key().stream().map(k -> byName.get(k).type()).toList());
                 String ddl = "CREATE TABLE " + qualified + " (" + table.columns().stream()
                         .map(col -> dialect.quote(col.name()) + " " + (table.key().contains(col.name())
-                                ? dialect.keyColumnType(col.type(), table.key().size()) + " NOT NULL" : dialect.columnType(col.type())))
+                                ? keyTypes.get(table.key().indexOf(col.name())) + " NOT NULL" : dialect.columnType(col.type())))
                         .collect(Collectors.joining(", ")) + ", PRIMARY KEY (" + table.key().stream().map(dialect::quote)
                         .collect(Collectors.joining(", ")) + "))";
                 try (Statement s = c.createStatement()) {

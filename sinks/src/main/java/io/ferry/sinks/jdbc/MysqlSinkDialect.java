@@ -277,28 +277,84 @@ final class MysqlSinkDialect implements JdbcDialect {
     }
 
     /**
-     * InnoDB indexes at most 3,072 bytes of a key, 768 characters of utf8mb4, shared by the key's columns: an unbounded
-     * or longer string key column is a {@code VARCHAR} of its share (a longer value is refused, and dead-lettered, in
-     * strict mode, which the session sets), where {@code LONGTEXT} or {@code LONGBLOB} made {@code CREATE TABLE} fail.
+     * InnoDB indexes at most 3,072 bytes of a key (a utf8mb4 character counts 4), shared by the key's columns: an unbounded
+     * or longer string or bytes key column is a {@code VARCHAR}/{@code VARBINARY} of what the key's other columns leave it
+     * (a longer value is refused, and dead-lettered, in strict mode, which the session sets), where {@code LONGTEXT} or
+     * {@code LONGBLOB} made {@code CREATE TABLE} fail.
      */
-    static final int KEY_CHARS = 768;
+    static final int KEY_BYTES = 3_072;
+    static final int KEY_CHARS = KEY_BYTES / 4;
 
     /**
      * String key columns compare byte for byte, trailing spaces included ({@code utf8mb4_nopad_bin} on MariaDB,
      * {@code utf8mb4_0900_bin} on MySQL 8): under the server's default collation ({@code _ci}, {@code _ai}, PAD SPACE) keys
      * the source holds apart ({@code 'abc'}, {@code 'ABC'}, {@code 'abc '}) are one row, and an upsert of one overwrote
-     * the other.
+     * the other. The key's bytes go first to the columns that need fewest (fixed-width types, short strings), then in equal
+     * shares to the rest.
      */
     @Override
-    public String keyColumnType(ColumnType type, int keyColumns) {
-        int share = Math.max(1, KEY_CHARS / Math.max(1, keyColumns));
+    public List<String> keyColumnTypes(List<ColumnType> key) {
+        long[] want = new long[key.size()];
+        for (int i = 0; i < want.length; i++) {
+            want[i] = keyBytesWanted(key.get(i));
+        }
+        long[] given = new long[want.length];
+        Integer[] order = new Integer[want.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> want[i]));
+        // the types whose width is theirs (an enum, a uuid, numbers) first, whole; then the strings and bytes, shortest first
+        long left = KEY_BYTES;
+        int shrinkable = 0;
+        for (int i = 0; i < want.length; i++) {
+            if (shrinks(key.get(i))) {
+                shrinkable++;
+            } else {
+                given[i] = want[i];
+                left -= want[i];
+            }
+        }
+        for (int i : order) {
+            if (shrinks(key.get(i))) {
+                given[i] = Math.max(0, Math.min(want[i], left / shrinkable));
+                left -= given[i];
+                shrinkable--;
+            }
+        }
         String exact = " COLLATE " + (mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < want.length; i++) {
+            ColumnType type = key.get(i);
+            long chars = Math.max(1, given[i] / 4);
+            out.add(switch (type.kind()) {
+                case STRING, BIT -> "VARCHAR(" + chars + ")" + exact;
+                case ENUM, UUID, INTERVAL, INET -> columnType(type) + exact;
+                case BYTES -> "VARBINARY(" + Math.max(1, given[i]) + ")";
+                default -> columnType(type);
+            });
+        }
+        return out;
+    }
+
+    private static boolean shrinks(ColumnType type) {
+        return type.kind() == CanonicalType.STRING || type.kind() == CanonicalType.BIT || type.kind() == CanonicalType.BYTES;
+    }
+
+    /** What a key column would take of the key's bytes; strings and bytes without a length all of it. */
+    private static long keyBytesWanted(ColumnType type) {
         return switch (type.kind()) {
-            case STRING -> "VARCHAR(" + (type.length() != null ? Math.min(type.length(), share) : share) + ")" + exact;
-            case BIT -> "VARCHAR(" + Math.min(1024, share) + ")" + exact;
-            case ENUM, UUID, INTERVAL, INET -> columnType(type) + exact;
-            case BYTES -> "VARBINARY(" + share * 4 + ")";
-            default -> columnType(type);
+            case STRING -> type.length() != null ? 4L * type.length() : KEY_BYTES;
+            case BIT -> 4L * Math.min(1024, type.length() != null ? type.length() : 1024);
+            case BYTES -> type.length() != null ? type.length() : KEY_BYTES;
+            case ENUM -> 4 * 255;
+            case UUID -> 4 * 36;
+            case INTERVAL, INET -> 4 * 64;
+            case BOOLEAN -> 1;
+            case INT16 -> 2;
+            case INT32, FLOAT32, DATE -> 4;
+            case INT64, UINT64, FLOAT64, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ -> 8;
+            default -> 32; // a DECIMAL(65,30) takes 30 bytes; JSON and arrays cannot be keys at all
         };
     }
 

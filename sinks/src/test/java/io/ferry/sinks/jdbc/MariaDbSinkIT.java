@@ -194,6 +194,25 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
                 .satisfies(m -> assertThat(m).contains("legacy_codes").containsPattern("code \\(utf8mb4_\\w+_ci\\)").contains("utf8mb4_nopad_bin"));
     }
 
+    /** A key of three unbounded texts and an enum fits InnoDB's 3,072 key bytes (an equal share each did not). */
+    @Test
+    void aWideCompositeKeyFitsTheKeyLimit() throws Exception {
+        TargetTable t = TargetTable.keyed("wide_key", List.of(new Column("a", ColumnType.of(CanonicalType.STRING), false),
+                new Column("b", ColumnType.of(CanonicalType.STRING), false), new Column("c", ColumnType.of(CanonicalType.STRING), false),
+                new Column("kind", ColumnType.enumOf(List.of("x", "y")), false)), List.of("a", "b", "c", "kind"));
+        try (Sink sink = sinkFor(t, options())) {
+            Row key = Row.builder().put("a", F.textNode("a".repeat(171))).put("b", F.textNode("B")).put("c", F.textNode("c"))
+                    .put("kind", F.textNode("x")).build();
+            sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key, AT)));
+        }
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT length(a), b FROM wide_key")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(171);
+            assertThat(rs.getString(2)).isEqualTo("B");
+        }
+    }
+
     private static List<String> codes(String table) throws Exception {
         List<String> out = new java.util.ArrayList<>();
         try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
