@@ -86,6 +86,12 @@ interface JdbcDialect {
     boolean recordError(SQLException e);
 
     /**
+     * Whether the error is surely the target's state, whatever other records of the batch did: a privilege missing, a
+     * table or column missing, storage full (a delete may pass where an upsert is refused for these).
+     */
+    boolean targetStateError(SQLException e);
+
+    /**
      * The primary key columns' types in {@code CREATE TABLE}, in the key's order: {@link #columnType}, unless the target
      * cannot index a type or compares it inexactly.
      */

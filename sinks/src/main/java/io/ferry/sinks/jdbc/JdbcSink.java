@@ -128,7 +128,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     throw SinkWriteException.transientFailure("target unavailable: " + e.getMessage(), e);
                 }
                 // an error of no known kind is the record's when its table took another record of the batch just now
-                if (!dialect.recordError(e) && !tookWrites.contains(tableOf(batch.get(i)))) {
+                if (!dialect.recordError(e) && (dialect.targetStateError(e) || !tookWrites.contains(tableOf(batch.get(i))))) {
                     // a table dropped or changed underneath is looked at again (made or evolved) when the batch is retried
                     checked.clear();
                     statements.clear();

@@ -91,6 +91,10 @@ final class MysqlSinkDialect implements JdbcDialect {
                 }
                 // more fraction digits than the column keeps are rounded with a note, not refused, even in strict mode
                 int scale = type.kind() == CanonicalType.MONEY ? 2 : type.precision() == null ? 30 : type.scale() == null ? 0 : type.scale();
+                if (d.precision() - d.scale() > 65) {
+                    throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " DECIMAL holds at most 65"
+                            + " digits, not " + (d.precision() - d.scale()) + " before the point");
+                }
                 if (d.stripTrailingZeros().scale() > scale) {
                     throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " " + columnType(type)
                             + " keeps " + scale + " fraction digits; " + d.toPlainString() + " would be rounded");
@@ -191,8 +195,10 @@ final class MysqlSinkDialect implements JdbcDialect {
             case FLOAT32 -> "FLOAT";
             case FLOAT64 -> "DOUBLE";
             case MONEY -> "DECIMAL(19,2)";
-            case STRING -> type.length() != null && type.length() <= 16_383 ? "VARCHAR(" + type.length() + ")" : "LONGTEXT";
-            case ENUM -> "VARCHAR(255)";
+            // utf8mb4 whatever the server's default (latin1 on MariaDB before 11.6): canonical text is Unicode
+            case STRING -> (type.length() != null && type.length() <= 16_383 ? "VARCHAR(" + type.length() + ")" : "LONGTEXT")
+                    + " CHARACTER SET utf8mb4";
+            case ENUM -> "VARCHAR(255) CHARACTER SET utf8mb4";
             case JSON -> "JSON";
             case BYTES -> "LONGBLOB";
             case UUID -> "CHAR(36)";
@@ -221,6 +227,12 @@ final class MysqlSinkDialect implements JdbcDialect {
     /** Byte for byte, trailing spaces included: MariaDB's {@code *_nopad_bin}, MySQL 8's {@code *_0900_bin}. */
     private static boolean exact(String collation) {
         return collation.endsWith("_nopad_bin") || collation.endsWith("_0900_bin");
+    }
+
+    /** Privileges (1142, 1143), a table or column missing (1146, 1054), a table or disk full (1114, 1021). */
+    @Override
+    public boolean targetStateError(SQLException e) {
+        return java.util.Set.of(1142, 1143, 1146, 1054, 1114, 1021).contains(e.getErrorCode());
     }
 
     @Override
@@ -362,6 +374,9 @@ final class MysqlSinkDialect implements JdbcDialect {
     public boolean transientError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int code = e.getErrorCode();
+        if ("HZ000".equals(state)) {
+            return false; // a row over max_allowed_packet: the driver makes it a transient connection exception, it is the record's
+        }
         // 1290 and 1836: a server read-only (--read-only, a replica after a failover), which may take writes again
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException || state.startsWith("08")
                 || state.equals("40001") || code == 1205 || code == 1213 || code == 1040 || code == 2006 || code == 2013

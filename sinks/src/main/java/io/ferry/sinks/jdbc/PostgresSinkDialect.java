@@ -67,6 +67,9 @@ final class PostgresSinkDialect implements JdbcDialect {
     @Override
     public boolean bulkUpsert(Connection c, String schema, String table, List<Column> columns, List<String> key,
             List<io.ferry.core.event.Row> rows) throws SQLException {
+        if (columns.stream().anyMatch(col -> col.type().kind() == CanonicalType.MONEY)) {
+            return false; // COPY reads money's text by the session's lc_monetary; the statements cast it through numeric
+        }
         String target = table(schema, table);
         String names = columns.stream().map(col -> quote(col.name())).collect(Collectors.joining(", "));
         byte[] csv = csv(columns, rows).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -141,7 +144,13 @@ final class PostgresSinkDialect implements JdbcDialect {
 
     @Override
     public String placeholder(Column column) {
-        return column.type().kind() == CanonicalType.BYTES ? "decode(?, 'base64')" : "CAST(? AS " + columnType(column.type()) + ")";
+        // money through numeric: money's own text input follows the session's lc_monetary (a decimal comma read
+        // 1234.56 as 123456); the numeric cast keeps the database's currency and its fraction digits
+        return switch (column.type().kind()) {
+            case BYTES -> "decode(?, 'base64')";
+            case MONEY -> "CAST(CAST(? AS numeric) AS money)";
+            default -> "CAST(? AS " + columnType(column.type()) + ")";
+        };
     }
 
     @Override
@@ -187,7 +196,8 @@ final class PostgresSinkDialect implements JdbcDialect {
             if (e.isNull()) {
                 parts.add("NULL");
             } else if (e.isArray()) {
-                parts.add(arrayLiteral(e, element));
+                // a nested array's elements are of the innermost type
+                parts.add(arrayLiteral(e, element != null && element.kind() == CanonicalType.ARRAY ? element.elementType() : element));
             } else if (bytes && e.isTextual()) {
                 // inside a quoted element a backslash is written twice
                 parts.add("\"\\\\x" + java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(e.textValue())) + "\"");
@@ -207,8 +217,8 @@ final class PostgresSinkDialect implements JdbcDialect {
             case MONEY -> c + "::numeric::text";
             // array_to_json renders bytea as its hex text; canonical bytes are base64 (one-dimensional bytea arrays)
             case ARRAY -> column.type().elementType().kind() == CanonicalType.BYTES
-                    ? "CASE WHEN " + c + " IS NULL THEN NULL ELSE COALESCE((SELECT json_agg(translate(encode(e, 'base64'), E'\\n', ''))"
-                            + " FROM unnest(" + c + ") AS e), '[]')::text END"
+                    ? "CASE WHEN " + c + " IS NULL THEN NULL ELSE COALESCE((SELECT json_agg(translate(encode(e, 'base64'), E'\\n', '')"
+                            + " ORDER BY n) FROM unnest(" + c + ") WITH ORDINALITY AS u(e, n)), '[]')::text END"
                     : "array_to_json(" + c + ")::text";
             default -> c;
         };
@@ -286,8 +296,7 @@ final class PostgresSinkDialect implements JdbcDialect {
 
     @Override
     public List<String> sessionSetup() {
-        // lc_monetary 'C': money's text in and out with a decimal point, whatever the database's locale
-        return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'", "SET lc_monetary TO 'C'");
+        return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'");
     }
 
     @Override
@@ -303,6 +312,12 @@ final class PostgresSinkDialect implements JdbcDialect {
     public boolean recordError(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return state.startsWith("22") || state.startsWith("23") || state.startsWith("54") || state.equals("P0001");
+    }
+
+    /** Privileges (42501), a table or column missing (42P01, 42703). */
+    @Override
+    public boolean targetStateError(SQLException e) {
+        return java.util.Set.of("42501", "42P01", "42703").contains(e.getSQLState());
     }
 
     @Override

@@ -102,8 +102,8 @@ public final class MongoSink implements Sink, TableManager, RowReader {
                     collection.bulkWrite(writes.subList(from, writes.size()), new BulkWriteOptions().ordered(true));
                     break;
                 } catch (MongoBulkWriteException ex) {
-                    if (ex.getWriteErrors().isEmpty()) {
-                        // only the write concern failed (not acknowledged by enough members): the writes may hold, retry them
+                    if (ex.getWriteErrors().isEmpty() || ex.getWriteConcernError() != null) {
+                        // the write concern failed (not acknowledged by enough members): none of the writes is sure to hold, retry them
                         throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
                     }
                     BulkWriteError error = ex.getWriteErrors().get(0);
@@ -145,7 +145,7 @@ public final class MongoSink implements Sink, TableManager, RowReader {
             } catch (org.bson.BSONException | IllegalArgumentException ex) {
                 rejected.put(indexes.get(k), "MongoDB cannot hold the document: " + ex.getMessage());
             } catch (MongoBulkWriteException ex) {
-                if (ex.getWriteErrors().isEmpty()) {
+                if (ex.getWriteErrors().isEmpty() || ex.getWriteConcernError() != null) {
                     throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
                 }
                 rejected.put(indexes.get(k), "MongoDB refused it: " + ex.getWriteErrors().get(0).getMessage());

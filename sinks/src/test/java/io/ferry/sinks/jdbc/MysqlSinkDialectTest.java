@@ -52,7 +52,7 @@ class MysqlSinkDialectTest {
     void threeTextColumnsAndAnEnumStayWithinTheKey() {
         List<String> types = new MysqlSinkDialect(true).keyColumnTypes(List.of(TEXT, TEXT, TEXT, ColumnType.enumOf(List.of("a", "b"))));
         assertThat(types.subList(0, 3)).allSatisfy(t -> assertThat(t).startsWith("VARCHAR(171)"));
-        assertThat(types.get(3)).isEqualTo("VARCHAR(255) COLLATE utf8mb4_nopad_bin");
+        assertThat(types.get(3)).isEqualTo("VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
         assertThat(bytes(types)).isLessThanOrEqualTo(MysqlSinkDialect.KEY_BYTES);
     }
 

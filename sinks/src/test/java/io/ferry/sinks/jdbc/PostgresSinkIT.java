@@ -89,6 +89,35 @@ class PostgresSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * A privilege error is the target's even when another record of the same table was just written: a role that may
+     * delete but not update passes the batch's delete and is refused its upsert, which is retried, not dead-lettered.
+     */
+    @Test
+    void aPrivilegeErrorAfterAnotherRecordOfTheTablePassedIsStillTheTargets() throws Exception {
+        TargetTable t = TargetTable.keyed("half_granted", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("name", ColumnType.of(CanonicalType.STRING), true)), List.of("id"));
+        try (Connection c = pg.connect("sink_pg"); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE ferry_half LOGIN PASSWORD 'half'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            s.execute("CREATE TABLE half_granted (id bigint PRIMARY KEY, name text)");
+            s.execute("INSERT INTO half_granted VALUES (1, 'one')");
+            s.execute("GRANT SELECT, INSERT, DELETE ON half_granted TO ferry_half");
+        }
+        String half = "url: " + pg.jdbcUrl("sink_pg") + "\nuser: ferry_half\npassword: half\n";
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "half", SinkOptionsFixture.bind(factory(), half),
+                () -> Map.of(t.name(), t)))) {
+            Row one = Row.builder().put("id", F.numberNode(1L)).build();
+            Row two = Row.builder().put("id", F.numberNode(2L)).build();
+            SourceInfo at = new SourceInfo("s", "p", null, 1, false);
+            io.ferry.core.spi.SinkWriteException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.ferry.core.spi.SinkWriteException.class, () -> sink.write(List.of(new TargetEvent.Delete(t.name(), one, at),
+                            new TargetEvent.Upsert(t.name(), two, two.with("name", F.textNode("two")), at))));
+            org.assertj.core.api.Assertions.assertThat((Throwable) e).isNotNull();
+            assertThat(e.retryable()).as(e.getMessage()).isTrue();
+            assertThat(e.rejected()).isEmpty();
+        }
+    }
+
     /** numeric(5,2) holds at most 999.99. */
     @Override
     protected JsonNode poisonValue() {
