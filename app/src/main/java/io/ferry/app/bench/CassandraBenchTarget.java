@@ -72,7 +72,6 @@ final class CassandraBenchTarget implements BenchTarget {
         return new Reader() {
             private PreparedStatement names;
 
-            /** 20 IN lists a look: a single node on two shared cores answers them in some tens of milliseconds. */
             private PreparedStatement statement() {
                 if (names == null) {
                     names = s.prepare("SELECT id, name FROM " + keyspace + "." + BenchTable.NAME + " WHERE id IN ?");
@@ -80,28 +79,19 @@ final class CassandraBenchTarget implements BenchTarget {
                 return names;
             }
 
+            /** 20 IN lists a look: a single node on two shared cores answers them in some tens of milliseconds. */
             @Override
             public int idsPerLook() {
                 return 2_000;
             }
 
+            /**
+             * One IN list at a time: concurrent ones flooded the node (two cores shared with Ferry) and slowed the very sink
+             * being measured, p50 from ~160 ms to ~14 s at 500 transactions/s.
+             */
             @Override
             public Map<Long, String> names(Collection<Long> ids) {
-                Map<Long, String> out = new HashMap<>();
-                try {
-                    // one IN list at a time: concurrent ones flooded the node (two cores shared with Ferry) and slowed the very
-                    // sink being measured, p50 from ~160 ms to ~14 s at 500 transactions/s
-                    List<Long> all = new ArrayList<>(ids);
-                    for (int from = 0; from < all.size(); from += IN_LIST) {
-                        for (Row r : s.execute(statement().bind(new ArrayList<>(all.subList(from, Math.min(from + IN_LIST, all.size())))))) {
-                            out.put(r.getLong(0), r.getString(1));
-                        }
-                    }
-                } catch (InvalidQueryException | ServerError | AllNodesFailedException e) {
-                    // no keyspace or table yet, or being made ("Unknown CF" while its schema spreads): nothing arrived yet; a
-                    // Cassandra that stays away makes the phase time out (--timeout)
-                }
-                return out;
+                return read(ids, 1);
             }
 
             /**
@@ -111,27 +101,33 @@ final class CassandraBenchTarget implements BenchTarget {
              */
             @Override
             public Map<Long, String> namesLikelyThere(Collection<Long> ids) {
+                return read(ids, IN_FLIGHT);
+            }
+
+            /** The rows of these ids, in IN lists of {@value #IN_LIST}, {@code inFlight} of them at a time. */
+            private Map<Long, String> read(Collection<Long> ids, int inFlight) {
                 Map<Long, String> out = new HashMap<>();
                 try {
                     List<Long> all = new ArrayList<>(ids);
-                    java.util.ArrayDeque<java.util.concurrent.CompletionStage<AsyncResultSet>> inFlight = new java.util.ArrayDeque<>();
+                    java.util.ArrayDeque<java.util.concurrent.CompletionStage<AsyncResultSet>> pending = new java.util.ArrayDeque<>();
                     for (int from = 0; from < all.size(); from += IN_LIST) {
-                        if (inFlight.size() == IN_FLIGHT) {
-                            collect(inFlight.poll(), out);
+                        if (pending.size() == inFlight) {
+                            collect(pending.poll(), out);
                         }
-                        inFlight.add(s.executeAsync(statement().bind(new ArrayList<>(all.subList(from, Math.min(from + IN_LIST, all.size()))))));
+                        pending.add(s.executeAsync(statement().bind(new ArrayList<>(all.subList(from, Math.min(from + IN_LIST, all.size()))))));
                     }
-                    while (!inFlight.isEmpty()) {
-                        collect(inFlight.poll(), out);
+                    while (!pending.isEmpty()) {
+                        collect(pending.poll(), out);
                     }
                 } catch (InvalidQueryException | ServerError | AllNodesFailedException e) {
-                    // as in names: nothing arrived yet
+                    // no keyspace or table yet, or being made ("Unknown CF" while its schema spreads): nothing arrived yet; a
+                    // Cassandra that stays away makes the phase time out (--timeout)
                 }
                 return out;
             }
 
-            private void collect(java.util.concurrent.CompletionStage<AsyncResultSet> pending, Map<Long, String> out) {
-                AsyncResultSet page = await(pending);
+            private void collect(java.util.concurrent.CompletionStage<AsyncResultSet> stage, Map<Long, String> out) {
+                AsyncResultSet page = await(stage);
                 while (true) {
                     for (Row r : page.currentPage()) {
                         out.put(r.getLong(0), r.getString(1));

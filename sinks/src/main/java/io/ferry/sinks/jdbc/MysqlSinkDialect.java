@@ -95,7 +95,7 @@ final class MysqlSinkDialect implements JdbcDialect {
                     throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " DECIMAL holds at most 65"
                             + " digits, not " + (d.precision() - d.scale()) + " before the point");
                 }
-                if (d.stripTrailingZeros().scale() > scale) {
+                if (d.scale() > scale && d.stripTrailingZeros().scale() > scale) {
                     throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " " + columnType(type)
                             + " keeps " + scale + " fraction digits; " + d.toPlainString() + " would be rounded");
                 }
@@ -224,6 +224,11 @@ final class MysqlSinkDialect implements JdbcDialect {
         return List.of("SET SESSION net_write_timeout = 3600");
     }
 
+    /** The collation Ferry gives string key columns: byte for byte, trailing spaces included. */
+    private String exactCollation() {
+        return mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
+    }
+
     /** Byte for byte, trailing spaces included: MariaDB's {@code *_nopad_bin}, MySQL 8's {@code *_0900_bin}. */
     private static boolean exact(String collation) {
         return collation.endsWith("_nopad_bin") || collation.endsWith("_0900_bin");
@@ -301,8 +306,8 @@ final class MysqlSinkDialect implements JdbcDialect {
      * String key columns compare byte for byte, trailing spaces included ({@code utf8mb4_nopad_bin} on MariaDB,
      * {@code utf8mb4_0900_bin} on MySQL 8): under the server's default collation ({@code _ci}, {@code _ai}, PAD SPACE) keys
      * the source holds apart ({@code 'abc'}, {@code 'ABC'}, {@code 'abc '}) are one row, and an upsert of one overwrote
-     * the other. The key's bytes go first to the columns that need fewest (fixed-width types, short strings), then in equal
-     * shares to the rest.
+     * the other. Fixed-width key columns (an enum, a uuid, numbers) take their bytes whole; the strings and bytes share
+     * the rest, shortest first, none more than it needs.
      */
     @Override
     public List<String> keyColumnTypes(List<ColumnType> key) {
@@ -334,7 +339,7 @@ final class MysqlSinkDialect implements JdbcDialect {
                 shrinkable--;
             }
         }
-        String exact = " COLLATE " + (mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin");
+        String exact = " COLLATE " + exactCollation();
         List<String> out = new ArrayList<>();
         for (int i = 0; i < want.length; i++) {
             ColumnType type = key.get(i);

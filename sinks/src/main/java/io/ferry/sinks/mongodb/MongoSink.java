@@ -102,10 +102,7 @@ public final class MongoSink implements Sink, TableManager, RowReader {
                     collection.bulkWrite(writes.subList(from, writes.size()), new BulkWriteOptions().ordered(true));
                     break;
                 } catch (MongoBulkWriteException ex) {
-                    if (ex.getWriteErrors().isEmpty() || ex.getWriteConcernError() != null) {
-                        // the write concern failed (not acknowledged by enough members): none of the writes is sure to hold, retry them
-                        throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
-                    }
+                    requireAcknowledged(ex);
                     BulkWriteError error = ex.getWriteErrors().get(0);
                     int failed = from + error.getIndex();
                     rejected.put(indexes.get(failed), "MongoDB refused it: " + error.getMessage());
@@ -145,13 +142,21 @@ public final class MongoSink implements Sink, TableManager, RowReader {
             } catch (org.bson.BSONException | IllegalArgumentException ex) {
                 rejected.put(indexes.get(k), "MongoDB cannot hold the document: " + ex.getMessage());
             } catch (MongoBulkWriteException ex) {
-                if (ex.getWriteErrors().isEmpty() || ex.getWriteConcernError() != null) {
-                    throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
-                }
+                requireAcknowledged(ex);
                 rejected.put(indexes.get(k), "MongoDB refused it: " + ex.getWriteErrors().get(0).getMessage());
             } catch (MongoException ex) {
                 throw unavailableOr(ex);
             }
+        }
+    }
+
+    /**
+     * A bulk write whose write concern failed (not acknowledged by enough members) holds none of its writes for sure: the
+     * batch is retried, whatever write errors it also has.
+     */
+    private static void requireAcknowledged(MongoBulkWriteException ex) throws SinkWriteException {
+        if (ex.getWriteErrors().isEmpty() || ex.getWriteConcernError() != null) {
+            throw SinkWriteException.transientFailure("MongoDB did not acknowledge the writes: " + ex.getMessage(), ex);
         }
     }
 
