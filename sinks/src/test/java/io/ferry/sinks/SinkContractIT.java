@@ -47,6 +47,9 @@ public abstract class SinkContractIT {
 
     protected static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads JSON text with every number exact, as a source's JSON column holds it. */
+    private static final ObjectMapper EXACT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) ->
             x.isNumber() && y.isNumber() ? x.decimalValue().compareTo(y.decimalValue()) : x.equals(y) ? 0 : 1;
     private static final SourceInfo SOURCE = new SourceInfo("src", "0/1", 1, "1", 1_700_000_000_000_000L, false);
@@ -284,6 +287,26 @@ public abstract class SinkContractIT {
             soft.assertThat(written.get(c).equals(NUMBERS_BY_VALUE, tree)).as("%s: wrote %s, read %s", c, written.get(c), read).isTrue();
         }
         soft.assertAll();
+    }
+
+    /**
+     * A JSON value a mapping parsed ({@code parse_json}) keeps every digit of its numbers: a SQL or Cassandra target's
+     * JSON text and a document target's fields hold the numbers the source wrote, not the doubles nearest to them.
+     */
+    @Test
+    void numbersInParsedJsonKeepEveryDigit() throws Exception {
+        String source = "{\"amount\":12345678901234567890.123456789,\"rate\":0.10000000000000001,\"ratio\":2.5,"
+                + "\"count\":123456789012345678901234567890,\"list\":[3.14159265358979323846,-7]}";
+        JsonNode parsed = EXACT.readTree(source);
+        String t = table("parsed", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                col("extra", CanonicalType.JSON)), "id");
+        Row written = Row.builder().put("id", F.numberNode(1)).put("extra", parsed).build();
+        sink.write(List.of(upsert(t, written)));
+
+        JsonNode read = readAll(t).get(0).get("extra");
+        JsonNode tree = read.isTextual() ? EXACT.readTree(read.textValue()) : read;
+        assertThat(tree.equals(NUMBERS_BY_VALUE, parsed)).as("wrote %s, read %s", source, read).isTrue();
+        assertThat(tree.get("amount").decimalValue()).isEqualByComparingTo("12345678901234567890.123456789");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,6 +78,19 @@ final class EventJson {
         } else {
             writeRow(g, row);
         }
+    }
+
+    /**
+     * A number with a fraction as a row holds it: a double when the double's shortest form is this very number (every
+     * FLOAT column's value), else the exact decimal (a number in parsed JSON that a double would round, or overflow).
+     */
+    static JsonNode fraction(BigDecimal exact) {
+        double d = exact.doubleValue();
+        if (Double.isFinite(d) && (exact.signum() == 0
+                || d != 0 && new BigDecimal(NumberOutput.toString(d, true)).compareTo(exact) == 0)) {
+            return NODES.numberNode(d);
+        }
+        return NODES.numberNode(exact);
     }
 
     /** The scalars a row holds most written directly, anything else (JSON columns, arrays) through the mapper. */
@@ -190,6 +205,32 @@ final class EventJson {
             return out;
         }
 
+        /** A number with a fraction or exponent, written as this text, as {@link Row} holds it. */
+        static JsonNode fraction(String text) {
+            int digits = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == 'e' || c == 'E') {
+                    break;
+                }
+                if (c >= '0' && c <= '9') {
+                    digits++;
+                }
+            }
+            if (digits <= 15) {
+                // a double holds every decimal of up to 15 significant digits in its normal range (DBL_DIG)
+                double d = Double.parseDouble(text);
+                if (Double.isFinite(d) && Math.abs(d) >= Double.MIN_NORMAL) {
+                    return NODES.numberNode(d);
+                }
+            }
+            BigDecimal exact = new BigDecimal(text);
+            if (exact.signum() == 0) {
+                return NODES.numberNode(Double.parseDouble(text)); // -0.0 stays negative
+            }
+            return EventJson.fraction(exact);
+        }
+
         /** The object the parser is at as a row: columns in order, values normalized as {@link Row} holds them. */
         private static Row row(JsonParser p) throws IOException {
             Map<String, JsonNode> columns = new LinkedHashMap<>();
@@ -207,7 +248,7 @@ final class EventJson {
                 case VALUE_STRING -> NODES.textNode(p.getText());
                 case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                         ? NODES.numberNode(p.getBigIntegerValue()) : NODES.numberNode(p.getLongValue());
-                case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
+                case VALUE_NUMBER_FLOAT -> fraction(p.getText());
                 case VALUE_TRUE -> BooleanNode.TRUE;
                 case VALUE_FALSE -> BooleanNode.FALSE;
                 case VALUE_NULL -> NullNode.getInstance();

@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * An immutable, ordered set of columns and their canonical values (JSON null for SQL NULL). A column
  * that is absent is not the same as a column that is NULL. Numbers are normalized on the way in (whole
- * numbers as long or big integer, others as double), so equal values are equal whatever JSON node
- * class carried them. The JSON nodes must not be changed after they were put in a row.
+ * numbers as long or big integer, others as double, or as their exact decimal where a double would be another
+ * number), so equal values are equal whatever JSON node class carried them. The JSON nodes must not be changed after they were put in a row.
  */
 public final class Row {
 
@@ -76,7 +76,10 @@ public final class Row {
         return new Row(Collections.unmodifiableMap(copy));
     }
 
-    /** One JSON spelling per value: integers as long or big integer by size, other numbers as double. */
+    /**
+     * One JSON spelling per value: integers as long or big integer by size, other numbers as double unless a double
+     * would not be the same number (a decimal in parsed JSON beyond a double's digits or range stays exact).
+     */
     static JsonNode normalize(JsonNode value) {
         if (value == null) {
             return NullNode.getInstance();
@@ -84,6 +87,9 @@ public final class Row {
         if (value.isIntegralNumber()) {
             return value.canConvertToLong() ? EventJson.NODES.numberNode(value.longValue())
                     : EventJson.NODES.numberNode(value.bigIntegerValue());
+        }
+        if (value.isBigDecimal()) {
+            return EventJson.fraction(value.decimalValue());
         }
         if (value.isFloatingPointNumber()) {
             return EventJson.NODES.numberNode(value.doubleValue());

@@ -89,6 +89,51 @@ class EventCodecTest {
     }
 
     @Test
+    void aNumberInParsedJsonThatADoubleWouldRoundStaysExactThroughTheTopic() {
+        // parse_json makes exact decimals; before, Row made them doubles and the target's JSON text had other numbers
+        JsonNode parsed = F.objectNode()
+                .put("amount", new java.math.BigDecimal("12345678901234567890.123456789"))
+                .put("rate", new java.math.BigDecimal("0.10000000000000001"))
+                .put("huge", new java.math.BigDecimal("1E+400"))
+                .put("tiny", new java.math.BigDecimal("1E-400"))
+                .put("plain", new java.math.BigDecimal("2.5"))
+                .set("list", F.arrayNode().add(new java.math.BigDecimal("3.14159265358979323846")));
+        Row row = Row.builder().put("doc", parsed).build();
+        JsonNode doc = row.get("doc");
+        assertThat(doc.get("amount").decimalValue()).isEqualTo(new java.math.BigDecimal("12345678901234567890.123456789"));
+        assertThat(doc.get("rate").decimalValue()).isEqualTo(new java.math.BigDecimal("0.10000000000000001"));
+        assertThat(doc.get("huge").decimalValue()).isEqualTo(new java.math.BigDecimal("1E+400"));
+        assertThat(doc.get("tiny").decimalValue()).isEqualTo(new java.math.BigDecimal("1E-400"));
+        assertThat(doc.get("plain").isDouble()).as("a fraction a double holds is a double, as a FLOAT column's").isTrue();
+        ChangeEvent e = ChangeEvent.RowChange.insert(TableId.parse("public.t"), key(1), row, SOURCE, 1);
+        String json = new String(ChangeEventCodec.value(e), StandardCharsets.UTF_8);
+        assertThat(json).contains("12345678901234567890.123456789", "0.10000000000000001", "3.14159265358979323846");
+        ChangeEvent back = ChangeEventCodec.decode(ChangeEventCodec.key(e, 1), ChangeEventCodec.value(e));
+        assertThat(back).isEqualTo(e);
+        assertThat(((ChangeEvent.RowChange) back).after().get("doc").get("list").get(0).decimalValue())
+                .isEqualTo(new java.math.BigDecimal("3.14159265358979323846"));
+    }
+
+    @Test
+    void floatColumnsStayDoublesThroughTheTopic() {
+        double[] awkward = {0.1, 2e23, 1.0486297336216877E17, Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE,
+                -0.0, 1.7976931348623157E300, 4.35, 123456789.12345678, (double) 3.4028235E38f, 1e-310};
+        Row.Builder b = Row.builder();
+        for (int i = 0; i < awkward.length; i++) {
+            b.put("f" + i, F.numberNode(awkward[i]));
+        }
+        Row row = b.build();
+        ChangeEvent e = ChangeEvent.RowChange.insert(TableId.parse("public.t"), key(1), row, SOURCE, 1);
+        Row back = ((ChangeEvent.RowChange) ChangeEventCodec.decode(ChangeEventCodec.key(e, 1), ChangeEventCodec.value(e))).after();
+        for (int i = 0; i < awkward.length; i++) {
+            JsonNode v = back.get("f" + i);
+            assertThat(v.isDouble()).as("f%d = %s read back as %s", i, awkward[i], v).isTrue();
+            assertThat(Double.doubleToRawLongBits(v.doubleValue())).as("f%d", i).isEqualTo(Double.doubleToRawLongBits(awkward[i]));
+        }
+        assertThat(back).isEqualTo(row);
+    }
+
+    @Test
     void deleteIsNeverOnlyATombstone() {
         ChangeEvent delete = ChangeEvent.RowChange.delete(TableId.parse("public.users"), key(9), null, SOURCE, 1);
         byte[] value = ChangeEventCodec.value(delete);

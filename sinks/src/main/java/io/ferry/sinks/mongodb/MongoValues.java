@@ -2,6 +2,7 @@ package io.ferry.sinks.mongodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferry.core.event.Row;
@@ -163,6 +164,14 @@ final class MongoValues {
             return value.canConvertToInt() ? (Object) value.intValue() : value.canConvertToLong() ? (Object) value.longValue()
                     : new Decimal128(value.decimalValue());
         }
+        if (value.isBigDecimal()) {
+            // a fraction a double would round (Row keeps it exact): a Decimal128 when it holds all its digits
+            try {
+                return new Decimal128(value.decimalValue());
+            } catch (NumberFormatException beyond34Digits) {
+                return value.doubleValue();
+            }
+        }
         if (value.isNumber()) {
             return value.doubleValue();
         }
@@ -264,7 +273,11 @@ final class MongoValues {
             return NODES.numberNode(d);
         }
         if (v instanceof Decimal128 d) {
-            return NODES.textNode(d.bigDecimalValue().toPlainString());
+            if (d.isNaN() || d.isInfinite()) {
+                return NODES.textNode(d.toString());
+            }
+            BigDecimal exact = d.bigDecimalValue();
+            return exact.scale() == 0 ? NODES.numberNode(exact.toBigInteger()) : DecimalNode.valueOf(exact);
         }
         if (v instanceof Date d) {
             return NODES.textNode(d.toInstant().toString());
