@@ -76,6 +76,16 @@ class ServiceProcessIT {
             assertThat(Ferry.execute("cutover", "check", "--url", url, "--lag-threshold", "1ms")).as("a threshold no lag meets").isEqualTo(1);
             assertThat(Ferry.execute("cutover", "drain", "--url", url, "--timeout", "60s")).as("drained and validated").isZero();
             assertThat(Ferry.execute("status", "--url", url)).isZero();
+
+            // a target changed behind Ferry's back is repaired by reading the table again: rows deleted there come back,
+            // a row changed there gets the source's values, while changes go on
+            users.executeOnTarget("DELETE FROM users WHERE user_id IN (3, 4)", "UPDATE users SET name = 'Drifted' WHERE user_id = 5");
+            assertThat(users.actual()).isNotEqualTo(users.expected());
+            assertThat(Ferry.execute("resnapshot", "--url", url, "public\\.users")).as("re-snapshot asked").isZero();
+            users.execute("UPDATE users SET name = 'During the re-snapshot' WHERE user_id = 3");
+            users.awaitTargetMatches(Duration.ofMinutes(2), secondLog);
+            assertThat(Ferry.execute("resnapshot", "--url", url, "public\\.no_such_table")).as("matches no captured table").isEqualTo(2);
+            assertThat(Ferry.execute("resnapshot", "--url", url, "public.(")).as("not a regular expression").isEqualTo(2);
             assertThat(Ferry.execute("cutover", "check", "--url", "http://127.0.0.1:1")).as("nobody answers").isEqualTo(3);
 
             long t0 = System.nanoTime();

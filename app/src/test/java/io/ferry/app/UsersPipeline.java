@@ -63,7 +63,16 @@ final class UsersPipeline {
     }
 
     void execute(String... statements) throws SQLException {
-        try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
+        run(source, statements);
+    }
+
+    /** Changes the target behind Ferry's back, as a drifted or damaged target would be. */
+    void executeOnTarget(String... statements) throws SQLException {
+        run(target, statements);
+    }
+
+    private void run(String database, String... statements) throws SQLException {
+        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

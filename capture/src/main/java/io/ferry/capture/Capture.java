@@ -583,20 +583,34 @@ public final class Capture implements AutoCloseable {
     /**
      * Asks for an incremental re-snapshot of the captured tables matching these patterns, while streaming goes on.
      *
-     * @throws CaptureException on a read-only source (no signal table), or when a pattern matches no captured table
+     * @return the tables asked for
+     * @throws IllegalArgumentException on a read-only source (no signal table), or when a pattern matches no captured table
+     * @throws CaptureException when the signal cannot be written
      */
-    public void resnapshot(List<String> tablePatterns) {
+    public List<TableId> resnapshot(List<String> tablePatterns) {
         if (settings.source().readOnly()) {
-            throw new CaptureException("source.read_only is true: re-snapshots need Ferry's signal table in the source");
+            throw new IllegalArgumentException("source.read_only is true: a re-snapshot is asked through Ferry's signal table in the"
+                    + " source, which a read-only source does not have");
+        }
+        for (String pattern : tablePatterns) {
+            try {
+                java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("re-snapshot: '" + pattern + "' is not a regular expression over schema.table ("
+                        + e.getDescription() + " at index " + e.getIndex() + "), as source.tables patterns are", e);
+            }
         }
         SourceDialect.Selection selection = SourceDialect.select(tablePatterns,
                 preflight.tables().stream().map(SourceTable::id).toList());
         if (!selection.unmatched().isEmpty()) {
-            throw new CaptureException("re-snapshot: " + selection.unmatched() + " match no captured table");
+            throw new IllegalArgumentException("re-snapshot: " + selection.unmatched() + " match no captured table (captured"
+                    + " tables are those source.tables selects: " + preflight.tables().stream().map(t -> t.id().toString()).sorted()
+                    .collect(Collectors.joining(", ")) + ")");
         }
         try (Connection c = dialect.connect()) {
             dialect.requestSnapshot(c, selection.tables());
-            log.info("re-snapshot of {} requested", selection.tables());
+            log.info("capture of {}: re-snapshot of {} requested", settings.pipeline(), selection.tables());
+            return selection.tables();
         } catch (SQLException e) {
             throw new CaptureException("cannot signal a re-snapshot: " + e.getMessage(), e);
         }

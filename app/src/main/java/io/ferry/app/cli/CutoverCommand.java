@@ -23,14 +23,6 @@ import picocli.CommandLine.Spec;
         subcommands = {CutoverCommand.Check.class, CutoverCommand.Drain.class})
 final class CutoverCommand {
 
-    private static JsonNode json(String body) {
-        try {
-            return new ObjectMapper().readTree(body);
-        } catch (IOException e) {
-            throw new Ferry.Unreachable("the service answered something that is not JSON: " + e.getMessage(), e);
-        }
-    }
-
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Prints the cutover gate: READY (exit 0), or NOT_READY with every reason (exit 1).",
                 "Without threshold flags it prints the running service's gate (the validation section of its pipeline file).",
@@ -81,7 +73,7 @@ final class CutoverCommand {
             if (a.status() != 200) {
                 throw new Ferry.Unreachable("the status server answered " + a.status(), null);
             }
-            return json(a.body());
+            return ServiceClient.json(a.body());
         }
 
         /** Watches the status for the stable window with the overridden thresholds; READY only if it held throughout. */
@@ -163,7 +155,7 @@ final class CutoverCommand {
                 out.flush();
                 return ExitCode.UNKNOWN.code();
             }
-            JsonNode body = json(a.body());
+            JsonNode body = ServiceClient.json(a.body());
             out.println("drained: every sink applied heartbeat " + body.path("heartbeat").asLong());
             out.println("final validation ...");
             out.flush();
@@ -173,7 +165,7 @@ final class CutoverCommand {
                 out.flush();
                 return ExitCode.UNKNOWN.code();
             }
-            JsonNode report = json(v.body());
+            JsonNode report = ServiceClient.json(v.body());
             out.println(report.path("summary").asText());
             out.flush();
             for (JsonNode table : report.path("tables")) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code ferry} command: one subcommand per job, exit codes from {@link ExitCode}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Ferry.Version.class,
         description = "Moves a live database to another one with zero downtime: capture, transform, sinks, validation.",
-        subcommands = {RunCommand.class, StatusCommand.class, CutoverCommand.class, ValidateCommand.class, ConfigCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, StatusCommand.class, CutoverCommand.class, ValidateCommand.class, ResnapshotCommand.class, ConfigCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "%s"})
 public final class Ferry {
 

@@ -37,6 +37,15 @@ final class ServiceClient {
         return send(path, "POST", timeout);
     }
 
+    /** An answer's body as JSON. */
+    static com.fasterxml.jackson.databind.JsonNode json(String body) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (IOException e) {
+            throw new Ferry.Unreachable("the service answered something that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** Where to connect for a bind address: a wildcard means this host; an IPv6 literal goes in brackets. */
     static String connectHost(String bind) {
         if (bind.equals("0.0.0.0")) {

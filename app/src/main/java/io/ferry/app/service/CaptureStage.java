@@ -177,6 +177,20 @@ final class CaptureStage implements Stage {
         return c.writeMarker(kind);
     }
 
+    /**
+     * Asks the running capture for an incremental re-snapshot of the captured tables these patterns match.
+     *
+     * @throws IllegalStateException when this process is not capturing
+     * @throws IllegalArgumentException when a pattern matches no captured table, or the source is read-only
+     */
+    List<io.ferry.core.event.TableId> resnapshot(List<String> tablePatterns) {
+        Capture c = capture;
+        if (c == null) {
+            throw new IllegalStateException("this process is not capturing; ask the capture leader");
+        }
+        return c.resnapshot(tablePatterns);
+    }
+
     @Override
     public StageStatus status() {
         Capture c = capture;

@@ -140,6 +140,24 @@ public final class FerryService implements AutoCloseable {
         return Optional.of(capture.writeMarker(kind));
     }
 
+    /**
+     * Asks capture for an incremental re-snapshot of the captured tables these patterns match (capture/README.md): each
+     * table's rows are read again while its changes stream, and every target is written with them again.
+     *
+     * @return the tables asked for
+     * @throws IllegalArgumentException when the source is read-only, or a pattern matches no captured table
+     * @throws IllegalStateException when this process is not capturing (not the capture leader, or no capture role)
+     */
+    public List<io.ferry.core.event.TableId> resnapshot(List<String> tablePatterns) {
+        if (tablePatterns.isEmpty()) {
+            throw new IllegalArgumentException("name the tables to snapshot again: regular expressions over schema.table, as in source.tables (public.orders, shop\\.order_.*)");
+        }
+        if (capture == null) {
+            throw new IllegalStateException("this process does not run the capture role; ask the capture leader");
+        }
+        return capture.resnapshot(tablePatterns);
+    }
+
     /** Lag per sink and table; empty unless this process validates. */
     public Optional<LagTracker.Snapshot> lag() {
         return validation == null ? Optional.empty() : Optional.of(validation.lag());

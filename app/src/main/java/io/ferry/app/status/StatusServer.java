@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.net.URLDecoder;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeoutException;
 import io.ferry.core.config.Durations;
 import java.util.function.Supplier;
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The status server: {@code /health} (the process lives), {@code /ready} (200 when the service says it is
- * ready, 503 with the reasons otherwise), {@code /status} (JSON), {@code /metrics} (Prometheus) and
- * {@code /} (the status page). Every data path needs the bearer token when one is set; {@code /health} and the
+ * ready, 503 with the reasons otherwise), {@code /status} (JSON), {@code /metrics} (Prometheus),
+ * {@code POST /drain}, {@code /validate} and {@code /resnapshot?table=...}, and {@code /} (the status page). Every data path needs the bearer token when one is set; {@code /health} and the
  * page's static shell do not (the page reads the token from its URL fragment, {@code /#token=...}).
  */
 public final class StatusServer implements AutoCloseable {
@@ -96,6 +98,22 @@ public final class StatusServer implements AutoCloseable {
                 respond(x, 409, "application/json", "{\"reason\":" + quote(e.getMessage()) + "}\n");
             }
         }));
+        server.createContext("/resnapshot", x -> guarded(x, () -> {
+            if (!x.getRequestMethod().equals("POST")) {
+                respond(x, 405, "text/plain", "POST /resnapshot?table=public.orders&table=public.order_items\n");
+                return;
+            }
+            List<String> patterns = queryAll(x, "table").stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+            try {
+                List<String> asked = service.resnapshot(patterns).stream().map(Object::toString).toList();
+                respond(x, 202, "application/json", "{\"requested\":[" + asked.stream().map(StatusServer::quote)
+                        .collect(Collectors.joining(",")) + "]}\n");
+            } catch (IllegalArgumentException e) {
+                respond(x, 400, "application/json", "{\"reason\":" + quote(e.getMessage()) + "}\n");
+            } catch (IllegalStateException e) {
+                respond(x, 409, "application/json", "{\"reason\":" + quote(e.getMessage()) + "}\n");
+            }
+        }));
         // the page is a static shell holding no data (it reads /status), so it needs no token itself
         server.createContext("/", x -> {
             try (x) {
@@ -142,17 +160,23 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private static Optional<String> query(HttpExchange x, String name) {
+        return queryAll(x, name).stream().findFirst();
+    }
+
+    /** Every value of a query parameter, in order. */
+    private static List<String> queryAll(HttpExchange x, String name) {
         String q = x.getRequestURI().getRawQuery();
         if (q == null) {
-            return Optional.empty();
+            return List.of();
         }
+        List<String> values = new java.util.ArrayList<>();
         for (String part : q.split("&")) {
             int eq = part.indexOf('=');
             if (eq > 0 && part.substring(0, eq).equals(name)) {
-                return Optional.of(URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
+                values.add(URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
-        return Optional.empty();
+        return values;
     }
 
     private static String quote(String s) {
