@@ -82,6 +82,8 @@ public final class Capture implements AutoCloseable {
     /** Each captured table's identity as the last launch found it ({@link SourceDialect#identities}; PostgreSQL). */
     private final Map<TableId, Long> identities = new java.util.concurrent.ConcurrentHashMap<>();
     /** Tables the last launch asked a snapshot for because the log left them out: asked once until they are back in it. */
+    /** MySQL/MariaDB: this process's {@code source.tables} are recorded as the ones capture streams with. */
+    private boolean patternsRecorded;
     private final java.util.Set<TableId> askedOutsideLog = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The created-again tables last found that Ferry's user may not put back into the publication (warned once per set). */
     private volatile java.util.Set<TableId> warnedNotOwned = java.util.Set.of();
@@ -187,8 +189,18 @@ public final class Capture implements AutoCloseable {
             // every change topic already there, also of tables no longer captured, so markers reach each of them
             Map<String, Boolean> adopted = publisher.adoptChangeTopics();
             java.util.Set<String> existing = new java.util.HashSet<>(adopted.keySet());
-            snapshotNewTables(adopted.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet()),
-                    tablesOutsideLog());
+            java.util.Set<String> held = adopted.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                    .collect(Collectors.toSet());
+            // MySQL/MariaDB: the patterns are this process's from its first launch on, recorded then
+            boolean binlog = dialect.seesNewTablesWhileRunning();
+            Optional<List<String>> lastPatterns = binlog && !patternsRecorded ? lastPatterns() : Optional.empty();
+            snapshotNewTables(held, binlog ? tablesPutBack(held, lastPatterns) : tablesOutsideLog());
+            if (binlog && !patternsRecorded) {
+                if (!lastPatterns.equals(Optional.of(settings.source().tables()))) {
+                    recordPatterns();
+                }
+                patternsRecorded = true;
+            }
             for (SourceTable t : preflight.tables()) {
                 existing.remove(settings.layout().names().change(t.id()));
                 publisher.ensureChangeTopic(t.id());
@@ -317,6 +329,56 @@ public final class Capture implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
         }
+    }
+
+    /** The {@code source.tables} patterns the last launch streamed with (MySQL/MariaDB), empty when none was recorded. */
+    private Optional<List<String>> lastPatterns() {
+        try {
+            return StoredOffsets.lastTables(settings.pipeline(), clientBase, "ferry-capture-" + settings.pipeline() + "-tables",
+                    OFFSETS_READ_WAIT);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new CaptureException("cannot read the source.tables capture last streamed with from "
+                    + settings.layout().names().captureOffsets() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records the patterns this launch streams with, after any snapshot they call for was asked: a launch that fails
+     * before this asks again (a MySQL/MariaDB binlog keeps no trace of which tables Debezium's filter let through).
+     */
+    private void recordPatterns() {
+        try {
+            StoredOffsets.recordTables(settings.pipeline(), clientBase, "ferry-capture-" + settings.pipeline() + "-tables-record",
+                    settings.source().tables(), OFFSETS_READ_WAIT);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new CaptureException("cannot record source.tables in " + settings.layout().names().captureOffsets() + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CaptureException("interrupted while recording source.tables", e);
+        }
+    }
+
+    /**
+     * MySQL/MariaDB, at a launch: the captured tables whose change topic holds their past but which the last launch's
+     * {@code source.tables} did not select (taken out and put back). Debezium's filter passed their changes by while
+     * they were out, and the binlog position moved on: only a snapshot brings those changes. None when the last
+     * launch's patterns are unknown (the first launch, or the first by a version before session 27).
+     */
+    private java.util.Set<TableId> tablesPutBack(java.util.Set<String> held, Optional<List<String>> lastPatterns) {
+        if (lastPatterns.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<TableId> back = preflight.tables().stream().map(SourceTable::id)
+                .filter(t -> held.contains(settings.layout().names().change(t)))
+                .filter(t -> SourceDialect.select(lastPatterns.get(), List.of(t)).tables().isEmpty())
+                .collect(Collectors.toSet());
+        if (!back.isEmpty()) {
+            log.info("capture of {}: {} were not captured by the last launch (source.tables then: {}): their changes since then are"
+                    + " in no change topic", settings.pipeline(), new java.util.TreeSet<>(back.stream().map(TableId::toString).toList()),
+                    lastPatterns.get());
+        }
+        return back;
     }
 
     /** A PostgreSQL table's name for SQL, each part quoted. */

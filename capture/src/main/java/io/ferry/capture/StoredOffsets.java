@@ -162,6 +162,56 @@ public final class StoredOffsets {
         String topic = new TopicNames(pipeline).captureOffsets();
         String engine = engineName(pipeline);
         JsonConverter json = converter();
+        return latestValue(topic, clientBase, clientId, timeout, key -> ours(json, topic, engine, key), json);
+    }
+
+    /**
+     * The first element of the key of capture's own record in the offsets topic: never an engine name (pipeline names are
+     * lower-case), so Debezium and {@link #ours} pass it by, while Kafka Connect's offset store takes its shape.
+     */
+    static final String TABLES_KEY = "Ferry capture tables";
+
+    /**
+     * The {@code source.tables} patterns the last launch of a binlog source's capture streamed with, empty when none was
+     * recorded (the pipeline's first launch, or one by a version before session 27). A captured table they did not select
+     * was out of Debezium's table filter then, and its changes from then on are in no change topic.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the topic cannot be read to its end within the timeout
+     */
+    @SuppressWarnings("unchecked")
+    static Optional<List<String>> lastTables(String pipeline, Properties clientBase, String clientId, Duration timeout) {
+        String topic = new TopicNames(pipeline).captureOffsets();
+        JsonConverter json = converter();
+        byte[] key = tablesKey(json, topic, pipeline);
+        return latestValue(topic, clientBase, clientId, timeout, k -> java.util.Arrays.equals(k, key), json)
+                .map(v -> v.get("tables")).filter(List.class::isInstance).map(v -> List.copyOf((List<String>) v));
+    }
+
+    /** Records the {@code source.tables} patterns this launch streams with ({@link #lastTables}); waits until Kafka has it. */
+    static void recordTables(String pipeline, Properties clientBase, String clientId, List<String> patterns, Duration timeout)
+            throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException, InterruptedException {
+        String topic = new TopicNames(pipeline).captureOffsets();
+        JsonConverter json = converter();
+        Properties props = new Properties();
+        props.putAll(clientBase);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            byte[] value = json.fromConnectData(topic, null, Map.of("tables", List.copyOf(patterns)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, tablesKey(json, topic, pipeline), value))
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static byte[] tablesKey(JsonConverter json, String topic, String pipeline) {
+        return json.fromConnectData(topic, null, List.of(TABLES_KEY, Map.of("pipeline", pipeline)));
+    }
+
+    /** The latest value of the records whose key passes, read once up to the topic's end; empty for none or a tombstone. */
+    private static Optional<Map<String, ?>> latestValue(String topic, Properties clientBase, String clientId, Duration timeout,
+            java.util.function.Predicate<byte[]> keyPasses, JsonConverter json) {
         Properties props = consumerProperties(clientBase, clientId);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -179,7 +229,7 @@ public final class StoredOffsets {
                     throw new org.apache.kafka.common.errors.TimeoutException("cannot read " + topic + " to its end within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (ours(json, topic, engine, r.key())) {
+                    if (r.key() != null && keyPasses.test(r.key())) {
                         latest = offset(json, topic, r.value());
                     }
                 }
