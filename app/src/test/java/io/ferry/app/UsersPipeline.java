@@ -51,11 +51,13 @@ final class UsersPipeline {
         pg.createDatabase(target);
         try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE users (user_id SERIAL PRIMARY KEY, email VARCHAR(255) UNIQUE NOT NULL, name VARCHAR(255) NOT NULL,"
-                    + " created_at TIMESTAMP DEFAULT now())");
+                    + " created_at TIMESTAMP DEFAULT now(), prefs JSONB)");
             s.execute("CREATE TABLE user_sessions (session_id UUID PRIMARY KEY, user_id INTEGER REFERENCES users(user_id),"
                     + " device_info JSONB, created_at TIMESTAMP DEFAULT now(), last_activity TIMESTAMP DEFAULT now())");
-            s.execute("INSERT INTO users (email, name, created_at) SELECT 'u' || g || '@example.com', 'User ' || g,"
-                    + " timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, " + users + ") g");
+            // numbers a double would change: parse_json's tree keeps them exact on the way to the target (session 27)
+            s.execute("INSERT INTO users (email, name, created_at, prefs) SELECT 'u' || g || '@example.com', 'User ' || g,"
+                    + " timestamp '2024-01-01' + g * interval '1 minute', ('{\"limit\": 12345678901234567890.123456789, \"ratio\":"
+                    + " 0.10000000000000001, \"n\": ' || g || '.5}')::jsonb FROM generate_series(1, " + users + ") g");
             s.execute("INSERT INTO user_sessions (session_id, user_id, device_info, last_activity) SELECT gen_random_uuid(), 1 + g % "
                     + users + ", '{\"os\": \"linux\"}', timestamp '2024-02-01' + g * interval '1 second' FROM generate_series(1, "
                     + users * 3 + ") g");
@@ -115,6 +117,7 @@ final class UsersPipeline {
                       name: name
                       session_count: count(sessions)
                       last_login: max(sessions.last_activity)
+                      prefs: "parse_json(prefs)"
                 sinks:
                   - name: pg
                     type: postgres
@@ -129,8 +132,8 @@ final class UsersPipeline {
 
     /** The users as the mapping defines them, computed on the source with SQL. */
     List<String> expected() throws SQLException {
-        return rows(source, "SELECT u.user_id, u.email, u.name, count(s.session_id), max(s.last_activity) FROM users u"
-                + " LEFT JOIN user_sessions s ON s.user_id = u.user_id GROUP BY u.user_id, u.email, u.name ORDER BY u.user_id");
+        return rows(source, "SELECT u.user_id, u.email, u.name, count(s.session_id), max(s.last_activity), u.prefs::text FROM users u"
+                + " LEFT JOIN user_sessions s ON s.user_id = u.user_id GROUP BY u.user_id, u.email, u.name, u.prefs ORDER BY u.user_id");
     }
 
     /**
@@ -179,7 +182,7 @@ final class UsersPipeline {
 
     List<String> actual() throws SQLException {
         try {
-            return rows(target, "SELECT user_id, email, name, session_count, last_login FROM users ORDER BY user_id");
+            return rows(target, "SELECT user_id, email, name, session_count, last_login, prefs::text FROM users ORDER BY user_id");
         } catch (SQLException e) {
             return List.of("(no table yet: " + e.getMessage() + ")");
         }

@@ -103,8 +103,8 @@ public final class StatusServer implements AutoCloseable {
                 respond(x, 405, "text/plain", "POST /resnapshot?table=public.orders&table=public.order_items\n");
                 return;
             }
-            List<String> patterns = queryAll(x, "table").stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
             try {
+                List<String> patterns = queryAll(x, "table").stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
                 List<String> asked = service.resnapshot(patterns).stream().map(Object::toString).toList();
                 respond(x, 202, "application/json", "{\"requested\":[" + asked.stream().map(StatusServer::quote)
                         .collect(Collectors.joining(",")) + "]}\n");

@@ -207,6 +207,30 @@ final class EventJson {
 
         /** A number with a fraction or exponent, written as this text, as {@link Row} holds it. */
         static JsonNode fraction(String text) {
+            double d = Double.parseDouble(text);
+            if (Double.isFinite(d) && d != 0) {
+                // a double holds every decimal of up to 15 significant digits in its normal range (DBL_DIG); and what
+                // Ferry's writer wrote for a double (a FLOAT column's value) is that double's shortest form
+                if ((significantDigits(text) <= 15 && Math.abs(d) >= Double.MIN_NORMAL) || NumberOutput.toString(d, true).equals(text)) {
+                    return NODES.numberNode(d);
+                }
+            }
+            BigDecimal exact;
+            try {
+                exact = new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                throw new EventFormatException("the number " + text + " is beyond what a decimal can hold (its exponent)");
+            }
+            if (exact.signum() == 0) {
+                return NODES.numberNode(d); // -0.0 stays negative
+            }
+            return EventJson.fraction(exact);
+        }
+
+        /** The digits of a number's text from its first non-zero one to its last non-zero one, before any exponent. */
+        private static int significantDigits(String text) {
+            int first = -1;
+            int last = -1;
             int digits = 0;
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
@@ -214,21 +238,16 @@ final class EventJson {
                     break;
                 }
                 if (c >= '0' && c <= '9') {
+                    if (c != '0') {
+                        if (first < 0) {
+                            first = digits;
+                        }
+                        last = digits;
+                    }
                     digits++;
                 }
             }
-            if (digits <= 15) {
-                // a double holds every decimal of up to 15 significant digits in its normal range (DBL_DIG)
-                double d = Double.parseDouble(text);
-                if (Double.isFinite(d) && Math.abs(d) >= Double.MIN_NORMAL) {
-                    return NODES.numberNode(d);
-                }
-            }
-            BigDecimal exact = new BigDecimal(text);
-            if (exact.signum() == 0) {
-                return NODES.numberNode(Double.parseDouble(text)); // -0.0 stays negative
-            }
-            return EventJson.fraction(exact);
+            return first < 0 ? 0 : last - first + 1;
         }
 
         /** The object the parser is at as a row: columns in order, values normalized as {@link Row} holds them. */

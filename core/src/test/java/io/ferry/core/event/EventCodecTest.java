@@ -134,6 +134,16 @@ class EventCodecTest {
     }
 
     @Test
+    void aNumberBeyondWhatADecimalHoldsIsABadEventNotACrash() {
+        byte[] key = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] value = ("{\"op\":\"c\",\"table\":\"public.t\",\"before\":null,\"after\":{\"id\":1,\"x\":1e99999999999},"
+                + "\"source\":{\"db\":\"d\",\"pos\":\"0/1\",\"txId\":\"1\",\"tsUs\":1,\"snapshot\":false},\"schemaVersion\":1}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ChangeEventCodec.decode(key, value)).isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("1e99999999999");
+    }
+
+    @Test
     void deleteIsNeverOnlyATombstone() {
         ChangeEvent delete = ChangeEvent.RowChange.delete(TableId.parse("public.users"), key(9), null, SOURCE, 1);
         byte[] value = ChangeEventCodec.value(delete);

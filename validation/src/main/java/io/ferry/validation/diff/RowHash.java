@@ -39,8 +39,8 @@ final class RowHash {
     /** Parses JSON text as {@link io.ferry.core.types.CanonicalValues}' JSON codec does: numbers exactly. */
     private static final ObjectMapper EXACT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-    /** Parses JSON text as {@link TargetValues} parses documents: floating-point numbers as doubles. */
-    private static final ObjectMapper PLAIN = new ObjectMapper();
+    /** Parses JSON text as {@link TargetValues} parses documents: fractions exactly, as mapped rows keep them. */
+    private static final ObjectMapper PLAIN = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final AtomicLong UNIQUE = new AtomicLong();
 
     private final TargetTable table;

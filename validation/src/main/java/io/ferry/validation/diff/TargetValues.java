@@ -35,10 +35,17 @@ import java.util.Set;
 final class TargetValues {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads JSON a target stores as text with every number exact, as the mapped side keeps numbers in parsed JSON. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /**
+     * Numbers by value: as doubles when either side is one (a FLOAT value, or a target that stores doubles: its shortest
+     * text and JDK 17's longer {@code Double.toString} are one double), else exactly (a decimal in parsed JSON that a
+     * double would change is kept exact on the mapped side, so a target that rounded it differs).
+     */
     private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
         if (x.isNumber() && y.isNumber()) {
-            return x.decimalValue().compareTo(y.decimalValue());
+            boolean binary = x.isDouble() || x.isFloat() || y.isDouble() || y.isFloat();
+            return binary ? Double.compare(x.doubleValue(), y.doubleValue()) : x.decimalValue().compareTo(y.decimalValue());
         }
         return x.equals(y) ? 0 : 1;
     };

@@ -93,6 +93,30 @@ class RowHashTest {
                 .isNotEqualTo(render(ColumnType.of(CanonicalType.JSON), precise, Tolerance.EXACT));
     }
 
+    /**
+     * A mapped row keeps the numbers of parsed JSON exact where a double would change them (core's Row): a target holding
+     * the same digits as text matches, one that rounded them differs; a double matches its shortest spelling too.
+     */
+    @Test
+    void numbersInParsedJsonCompareExactlyUnlessOneSideIsADouble() throws Exception {
+        ColumnType json = ColumnType.of(CanonicalType.JSON);
+        JsonNode mapped = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree("{\"v\": 12345678901234567890.123456789, \"w\": [0.10000000000000001]}");
+        assertThat(TargetValues.same(json, mapped, text("{\"w\": [0.10000000000000001], \"v\": 12345678901234567890.123456789}"),
+                Tolerance.EXACT)).as("the same digits").isTrue();
+        assertThat(TargetValues.same(json, mapped, text("{\"v\": 1.2345678901234567E19, \"w\": [0.10000000000000001]}"),
+                Tolerance.EXACT)).as("a target that rounded to a double").isFalse();
+        // JDK 17's Double.toString(2e23) is 2.0000000000000002E23; the event JSON and the target hold 2.0E23
+        JsonNode twoE23 = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("v", 2e23);
+        assertThat(TargetValues.same(json, twoE23, text("{\"v\": 2.0E23}"), Tolerance.EXACT)).as("a double").isTrue();
+        assertThat(TargetValues.same(json, twoE23, text("{\"v\": 2.1E23}"), Tolerance.EXACT)).isFalse();
+    }
+
+    private static JsonNode text(String s) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s);
+    }
+
     @Test
     void slackOnlyCostsAnExactComparison() {
         Tolerance cent = Tolerance.parse("0.01");
