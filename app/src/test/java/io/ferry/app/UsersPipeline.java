@@ -192,7 +192,8 @@ final class UsersPipeline {
         List<String> out = new ArrayList<>();
         try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {
-                out.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|" + r.getTimestamp(5));
+                out.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|" + r.getTimestamp(5) + "|"
+                        + r.getString(6));
             }
         }
         return out;
