@@ -33,8 +33,24 @@ final class TopicReader implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        // a topic capture makes once it takes a table in may not be there yet
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<TopicPartition> partitions = List.of();
+        while (partitions.isEmpty()) {
+            partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("topic " + topic + " does not exist after 2 min");
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            }
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }

@@ -43,7 +43,7 @@ final class StatusLag {
         if (v.isMissingNode()) {
             return Optional.empty();
         }
-        return Optional.of(new ValidationSummary(Instant.parse(v.path("finishedAt").asText()), v.path("clean").asBoolean(),
+        return Optional.of(new ValidationSummary(Instant.parse(v.path("startedAt").asText()), v.path("clean").asBoolean(),
                 v.path("summary").asText()));
     }
 }

@@ -204,8 +204,11 @@ final class CaptureStage implements Stage {
             return new StageStatus("capture", "STARTING", "");
         }
         String failure = c.lastFailure().map(Throwable::getMessage).orElse("");
+        Optional<String> leftOut = c.leftOut();
         return switch (c.state()) {
-            case RUNNING -> snapshotting(c) ? new StageStatus("capture", "SNAPSHOTTING", "") : new StageStatus("capture", "RUNNING", "");
+            // a table that matches source.tables and is not captured is missing from the targets unseen: never READY then
+            case RUNNING -> leftOut.isPresent() ? new StageStatus("capture", "DEGRADED", leftOut.get())
+                    : snapshotting(c) ? new StageStatus("capture", "SNAPSHOTTING", "") : new StageStatus("capture", "RUNNING", "");
             case RESTARTING -> new StageStatus("capture", "RETRYING", failure);
             case FENCED -> new StageStatus("capture", "STANDBY", "fenced by a newer capture of the same source");
             case STOPPED -> new StageStatus("capture", "STOPPED", failure);

@@ -135,12 +135,13 @@ final class Validation implements Stage {
     /** Continuous mode: validates once the snapshot is done and lag is known, then every {@code validation.interval}. */
     private void validateWhenDue() {
         ValidationSummary last = lastValidation;
-        if (validating || (last != null && Duration.between(last.finishedAt(), Instant.now())
+        if (validating || (last != null && Duration.between(last.startedAt(), Instant.now())
                 .compareTo(context.config().validation().interval()) < 0)) {
             return;
         }
         boolean settled = stages.get().stream().filter(s -> !s.stage().equals("validate"))
-                .allMatch(s -> s.healthy() && !s.state().equals("SNAPSHOTTING") && !s.state().equals("STARTING"));
+                .allMatch(s -> (s.healthy() || s.state().equals("DEGRADED")) && !s.state().equals("SNAPSHOTTING")
+                        && !s.state().equals("STARTING"));
         List<TableLag> lags = lag().tables();
         if (settled && !lags.isEmpty() && lags.stream().allMatch(TableLag::known)) {
             validator.execute(() -> {
@@ -181,7 +182,7 @@ final class Validation implements Stage {
                 }
             });
             lastReport = report;
-            lastValidation = new ValidationSummary(report.finishedAt(), report.clean(), report.summary());
+            lastValidation = new ValidationSummary(report.startedAt(), report.clean(), report.summary());
             for (TableResult t : report.tables()) {
                 long[] holder = errorGauges.computeIfAbsent(t.sink() + "/" + t.table(), k -> {
                     long[] h = {0};
@@ -193,6 +194,10 @@ final class Validation implements Stage {
             }
             log.info("validation: {}", report.clean() ? "every table matches" : report.summary());
             return report;
+        } catch (RuntimeException e) {
+            // an older clean result must not keep the gate open while validations fail (the source unreachable, say)
+            lastValidation = new ValidationSummary(java.time.Instant.now(), false, "the last validation failed: " + e.getMessage());
+            throw e;
         } finally {
             validating = false;
         }

@@ -85,7 +85,7 @@ public final class PipelineOptions {
     public static final Option<Duration> STABLE_FOR = withDefault("stable_for", OptionTypes.duration(), Duration.ofSeconds(30),
             "...for at least this long without interruption.");
     public static final Option<Duration> MAX_VALIDATION_AGE = withDefault("max_validation_age", OptionTypes.duration(),
-            Duration.ofHours(1), "The gate needs a clean validation no older than this.");
+            Duration.ofHours(1), "The gate needs a clean validation that began no longer ago than this.");
     public static final Option<Duration> LAG_INTERVAL = withDefault("lag_interval", OptionTypes.duration(), Duration.ofSeconds(5),
             "How often a record per sink and table goes to the lag topic.");
     public static final Option<Duration> WARN_LAG = withDefault("warn_lag", OptionTypes.duration(), Duration.ofSeconds(30),

@@ -74,7 +74,8 @@ final class BucketedComparison {
         if (pass.held != null) {
             TableComparison whole = new TableComparison(check.table(), check.tolerance(), check::tolerance, pass.held);
             fromTarget(whole);
-            return new Result(whole.finish(), ExpectedRows.notes(unmapped.rows(), pass.collisions, unmapped.first()));
+            return new Result(whole.finish().withUnmappable(unmapped.rows()), ExpectedRows.notes(unmapped.rows(), pass.collisions,
+                    unmapped.first()));
         }
         fromTarget(row -> {
             Row key = TargetValues.key(check.table(), row, check.tolerance());
@@ -106,7 +107,8 @@ final class BucketedComparison {
                 : differing.cardinality() + " differing compared row by row" + (groups.size() > 1 ? " in " + groups.size() + " groups" : ""));
         String notes = ExpectedRows.notes(unmapped.rows(), collisions, unmapped.first());
         log.debug("{}/{}: {}", check.sink(), check.table().name(), how);
-        return new Result(new TableComparison.Outcome(sourceRows, targetRows, diffs), notes.isEmpty() ? how : how + "; " + notes);
+        return new Result(new TableComparison.Outcome(sourceRows, targetRows, diffs, unmapped.rows()), notes.isEmpty() ? how
+                : how + "; " + notes);
     }
 
     /**

@@ -41,7 +41,8 @@ final class ExpectedRows {
     static String notes(long unmappable, long collisions, String firstProblem) {
         List<String> out = new ArrayList<>();
         if (unmappable > 0) {
-            out.add(unmappable + " source row(s) do not map (dead-lettered by the pipeline), first: " + firstProblem);
+            out.add(unmappable + " source row(s) do not map, so the target lacks them (the pipeline dead-lettered them; fix the"
+                    + " rows or the mapping, then ferry resnapshot the table), first: " + firstProblem);
         }
         if (collisions > 0) {
             out.add(collisions + " source row(s) map to a target key another row also maps to");

@@ -97,8 +97,8 @@ public final class CutoverGate {
             ValidationSummary v = validation.get();
             if (!v.clean()) {
                 reasons.add("the last validation found differences: " + v.detail());
-            } else if (Duration.between(v.finishedAt(), now).compareTo(maxValidationAge) > 0) {
-                reasons.add("the last clean validation is older than " + maxValidationAge.toMinutes() + " min");
+            } else if (Duration.between(v.startedAt(), now).compareTo(maxValidationAge) > 0) {
+                reasons.add("the last clean validation began more than " + maxValidationAge.toMinutes() + " min ago");
             }
         }
         return new GateState(reasons.isEmpty(), reasons);

@@ -203,6 +203,33 @@ class ValidatorTest {
         assertThat(FakeSinks.OPEN).hasValue(0);
     }
 
+    /**
+     * A source row the mapping refuses never reaches the target (the pipeline dead-letters it) and has no target key to
+     * name: the table is DIFF all the same, held or bucketed, so validate, drain and the gate never pass a target that
+     * lacks it (it was MATCH with a note until session 27, and the gate opened once the dead-letter topic was cleared).
+     */
+    @Test
+    void aSourceRowTheMappingRefusesMakesTheTableDifferent() {
+        String mappings = """
+                  - to: ages
+                    from: public.users
+                    columns:
+                      user_id: user_id
+                      age: {expr: name, cast: int}
+                """;
+        FakeSinks.SOURCE.put("public.users", List.of(row("{\"user_id\": 1, \"name\": \"41\"}"), row("{\"user_id\": 2, \"name\": \"x\"}"),
+                row("{\"user_id\": 3, \"name\": \"7\"}")));
+        FakeSinks.TARGETS.put("mem/ages", List.of(row("{\"user_id\": 1, \"age\": 41}"), row("{\"user_id\": 3, \"age\": 7}")));
+        for (int rowCap : List.of(BucketedComparison.ROW_CAP, 1)) {
+            ValidationReport report = validator("- {name: mem, type: memory}", mappings, List.of("public.users"), userSchemas(), rowCap)
+                    .run(() -> { });
+            TableResult t = report.tables().get(0);
+            assertThat(t.result()).as("row cap %d", rowCap).isEqualTo(TableResult.DIFF);
+            assertThat(t.detail()).contains("1 source row(s) do not map", "public.users", "user_id=2");
+            assertThat(report.clean()).isFalse();
+        }
+    }
+
     @Test
     void sourceRowsThatCollideOnATargetKeyAreCountedExactlyWhenTheTableIsBucketed() {
         Map<TableId, TableSchema> schemas = new LinkedHashMap<>();

@@ -83,6 +83,6 @@ class CutoverGateTest {
         assertThat(gate.evaluate(T0.plusSeconds(60), List.of(lag(0)), 0, List.of(), Optional.empty()).reasons())
                 .containsExactly("no validation has run yet");
         assertThat(gate.evaluate(T0.plus(Duration.ofHours(2)), List.of(lag(0)), 0, List.of(), clean).reasons()).singleElement()
-                .asString().contains("older than 60 min");
+                .asString().contains("began more than 60 min ago");
     }
 }
