@@ -291,9 +291,7 @@ public final class Capture implements AutoCloseable {
                             + " they left different)", settings.pipeline(), foreign, settings.source().user(), publication, publication,
                             foreign.stream().map(Capture::pgName).collect(Collectors.joining(", ")), settings.source().user());
                 }
-                leftOut = foreign + " were dropped and created again and belong to a role " + settings.source().user()
-                        + " is not a member of: none of their changes is captured (ALTER PUBLICATION " + settings.source().publication()
-                        + " ADD TABLE as their owner; capture's log has the fix)";
+                // no leftOut: these tables were captured, so validation knows them and reports what they left different
                 return;
             }
             warnedNotOwned = java.util.Set.of();
@@ -330,12 +328,18 @@ public final class Capture implements AutoCloseable {
                 running = engine;
             }
             log.info("capture of {}: {}; Debezium restarts to take them in", settings.pipeline(), why);
-            refusedNewTables = java.util.Set.of();
-            leftOut = "";
             if (!closeEngine(running, System.nanoTime() + ENGINE_START_WAIT.toNanos())) {
                 plannedRestart = null; // the engine goes on with the tables it had: the next check tries again
                 preflight = current;
                 snapshotAtLaunch.removeAll(recreated);
+                if (!added.isEmpty()) {
+                    leftOut = new java.util.TreeSet<>(added.stream().map(TableId::toString).toList()) + " match source.tables but are"
+                            + " not captured yet: Debezium could not be restarted to take them in (tried again in "
+                            + NEW_TABLE_CHECK.toSeconds() + " s)";
+                }
+            } else {
+                refusedNewTables = java.util.Set.of();
+                leftOut = "";
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
@@ -355,18 +359,20 @@ public final class Capture implements AutoCloseable {
 
     /**
      * Records the patterns this launch streams with, after any snapshot they call for was asked: a launch that fails
-     * before this asks again (a MySQL/MariaDB binlog keeps no trace of which tables Debezium's filter let through).
+     * before this asks again (a MySQL/MariaDB binlog keeps no trace of which tables Debezium's filter let through). In the
+     * publisher's fenced transaction: a capture another process took over cannot overwrite the new leader's record.
      */
     private void recordPatterns() {
+        byte[][] record = StoredOffsets.tablesRecord(settings.pipeline(), settings.source().tables());
+        ChangePublisher.Batch batch = publisher.newBatch();
+        publisher.addCaptureOffsetsRecord(batch, record[0], record[1]);
         try {
-            StoredOffsets.recordTables(settings.pipeline(), clientBase, "ferry-capture-" + settings.pipeline() + "-tables-record",
-                    settings.source().tables(), OFFSETS_READ_WAIT);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            publisher.publish(batch);
+        } catch (ChangePublisher.FencedException e) {
+            throw e;
+        } catch (org.apache.kafka.common.KafkaException e) {
             throw new CaptureException("cannot record source.tables in " + settings.layout().names().captureOffsets() + ": "
                     + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaptureException("interrupted while recording source.tables", e);
         }
     }
 
@@ -528,8 +534,9 @@ public final class Capture implements AutoCloseable {
 
     /**
      * Tables that match {@code source.tables} but that capture leaves out, and why (PostgreSQL: a table created while
-     * capture runs whose preflight fails, a captured table created again that another role owns); empty when none. Their
-     * rows are in no change topic, and validation, which knows only captured tables, cannot see that they are missing.
+     * capture runs whose preflight fails, or that a restart could not take in yet); empty when none. Their rows are in no
+     * change topic, and validation, which knows only captured tables, cannot see that they are missing. (A captured
+     * table created again that another role owns is WARNed about instead: validation knows it.)
      */
     public Optional<String> leftOut() {
         String why = leftOut;

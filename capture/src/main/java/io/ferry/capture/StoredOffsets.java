@@ -187,22 +187,14 @@ public final class StoredOffsets {
                 .map(v -> v.get("tables")).filter(List.class::isInstance).map(v -> List.copyOf((List<String>) v));
     }
 
-    /** Records the {@code source.tables} patterns this launch streams with ({@link #lastTables}); waits until Kafka has it. */
-    static void recordTables(String pipeline, Properties clientBase, String clientId, List<String> patterns, Duration timeout)
-            throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException, InterruptedException {
+    /**
+     * The key and value of the record of the {@code source.tables} patterns a launch streams with ({@link #lastTables}),
+     * which capture publishes in its fenced transaction: a capture that another one took over cannot overwrite it.
+     */
+    static byte[][] tablesRecord(String pipeline, List<String> patterns) {
         String topic = new TopicNames(pipeline).captureOffsets();
         JsonConverter json = converter();
-        Properties props = new Properties();
-        props.putAll(clientBase);
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
-                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            byte[] value = json.fromConnectData(topic, null, Map.of("tables", List.copyOf(patterns)));
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, tablesKey(json, topic, pipeline), value))
-                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
+        return new byte[][] {tablesKey(json, topic, pipeline), json.fromConnectData(topic, null, Map.of("tables", List.copyOf(patterns)))};
     }
 
     private static byte[] tablesKey(JsonConverter json, String topic, String pipeline) {

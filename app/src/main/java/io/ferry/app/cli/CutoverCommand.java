@@ -86,7 +86,7 @@ final class CutoverCommand {
             GateState last;
             do {
                 JsonNode s = status();
-                // the validation's age on the service's own clock (its finishedAt is on it), the window on this host's monotonic one
+                // the validation's age on the service's own clock (its startedAt is on it), the window on this host's monotonic one
                 last = gate.evaluate(serviceTime(s), System.nanoTime(), StatusLag.tables(s), s.path("deadLetters").asLong(),
                         StatusLag.stageProblems(s), StatusLag.validation(s));
                 if (last.reasons().stream().anyMatch(r -> !r.contains("not yet the"))) {

@@ -43,6 +43,9 @@ final class StatusLag {
         if (v.isMissingNode()) {
             return Optional.empty();
         }
+        if (v.has("failed")) {
+            return Optional.of(new ValidationSummary(Instant.now(), false, "the last validation failed: " + v.path("failed").asText()));
+        }
         return Optional.of(new ValidationSummary(Instant.parse(v.path("startedAt").asText()), v.path("clean").asBoolean(),
                 v.path("summary").asText()));
     }

@@ -207,8 +207,9 @@ final class CaptureStage implements Stage {
         Optional<String> leftOut = c.leftOut();
         return switch (c.state()) {
             // a table that matches source.tables and is not captured is missing from the targets unseen: never READY then
-            case RUNNING -> leftOut.isPresent() ? new StageStatus("capture", "DEGRADED", leftOut.get())
-                    : snapshotting(c) ? new StageStatus("capture", "SNAPSHOTTING", "") : new StageStatus("capture", "RUNNING", "");
+            // (a snapshot first: continuous validation, which runs while DEGRADED, waits for it)
+            case RUNNING -> snapshotting(c) ? new StageStatus("capture", "SNAPSHOTTING", leftOut.orElse(""))
+                    : leftOut.isPresent() ? new StageStatus("capture", "DEGRADED", leftOut.get()) : new StageStatus("capture", "RUNNING", "");
             case RESTARTING -> new StageStatus("capture", "RETRYING", failure);
             case FENCED -> new StageStatus("capture", "STANDBY", "fenced by a newer capture of the same source");
             case STOPPED -> new StageStatus("capture", "STOPPED", failure);

@@ -197,6 +197,11 @@ public final class FerryService implements AutoCloseable {
         return validation == null ? Optional.empty() : validation.lastReport();
     }
 
+    /** Why the last validation in this process failed; empty when it ran (then {@link #lastValidation} is its report). */
+    public Optional<String> lastValidationFailure() {
+        return validation == null ? Optional.empty() : validation.lastFailure();
+    }
+
     /** Rows and dead letters one sink of this process has written since it started. */
     public record SinkCounts(String sink, long rows, long deadLetters) {
     }

@@ -69,6 +69,10 @@ final class Validation implements Stage {
     });
     private volatile ValidationSummary lastValidation;
     private volatile ValidationReport lastReport;
+    /** Why the last validation failed, or null when it ran (its report is {@link #lastReport}). */
+    private volatile String lastFailure;
+    /** When continuous mode validates next: an interval after a validation began, a minute at most after one failed. */
+    private volatile Instant nextDue = Instant.MIN;
     private volatile boolean validating;
     private LagTracker tracker;
 
@@ -134,9 +138,7 @@ final class Validation implements Stage {
 
     /** Continuous mode: validates once the snapshot is done and lag is known, then every {@code validation.interval}. */
     private void validateWhenDue() {
-        ValidationSummary last = lastValidation;
-        if (validating || (last != null && Duration.between(last.startedAt(), Instant.now())
-                .compareTo(context.config().validation().interval()) < 0)) {
+        if (validating || Instant.now().isBefore(nextDue)) {
             return;
         }
         boolean settled = stages.get().stream().filter(s -> !s.stage().equals("validate"))
@@ -182,7 +184,9 @@ final class Validation implements Stage {
                 }
             });
             lastReport = report;
+            lastFailure = null;
             lastValidation = new ValidationSummary(report.startedAt(), report.clean(), report.summary());
+            nextDue = report.startedAt().plus(context.config().validation().interval());
             for (TableResult t : report.tables()) {
                 long[] holder = errorGauges.computeIfAbsent(t.sink() + "/" + t.table(), k -> {
                     long[] h = {0};
@@ -196,7 +200,11 @@ final class Validation implements Stage {
             return report;
         } catch (RuntimeException e) {
             // an older clean result must not keep the gate open while validations fail (the source unreachable, say)
-            lastValidation = new ValidationSummary(java.time.Instant.now(), false, "the last validation failed: " + e.getMessage());
+            Instant now = Instant.now();
+            lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+            lastValidation = new ValidationSummary(now, false, "the last validation failed: " + lastFailure);
+            Duration interval = context.config().validation().interval();
+            nextDue = now.plus(interval.compareTo(Duration.ofMinutes(1)) < 0 ? interval : Duration.ofMinutes(1));
             throw e;
         } finally {
             validating = false;
@@ -225,6 +233,11 @@ final class Validation implements Stage {
 
     Optional<ValidationReport> lastReport() {
         return Optional.ofNullable(lastReport);
+    }
+
+    /** Why the last validation failed; empty when the last one ran (or none did). */
+    Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     LagTracker.Snapshot lag() {

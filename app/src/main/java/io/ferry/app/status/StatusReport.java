@@ -82,6 +82,13 @@ public final class StatusReport {
             thresholds.put("maxValidationAgeMs", v.maxValidationAge().toMillis());
         });
         service.lastValidation().ifPresent(v -> root.set("validation", v.json()));
+        // a validation that failed: the report before it is no longer the gate's (a cutover check that watches /status
+        // must not take its clean result)
+        service.lastValidationFailure().ifPresent(f -> {
+            com.fasterxml.jackson.databind.node.ObjectNode v = root.has("validation") ? (com.fasterxml.jackson.databind.node.ObjectNode)
+                    root.get("validation") : root.putObject("validation");
+            v.put("failed", f);
+        });
         ArrayNode problems = root.putArray("mappingProblems");
         service.mappingProblems().forEach(problems::add);
         return root;

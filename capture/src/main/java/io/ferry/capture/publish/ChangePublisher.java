@@ -211,6 +211,11 @@ public final class ChangePublisher implements AutoCloseable {
         }
     }
 
+    /** A record of capture's own into the offsets topic (beside Debezium's), in the batch's fenced transaction. */
+    public void addCaptureOffsetsRecord(Batch batch, byte[] key, byte[] value) {
+        batch.records.add(new ProducerRecord<>(layout.names().captureOffsets(), key, value));
+    }
+
     public void addDeadLetter(Batch batch, DeadLetter letter) {
         batch.records.add(new ProducerRecord<>(layout.names().deadLetters(), letter.originKey(), TopicRecords.deadLetterValue(letter)));
     }

@@ -109,9 +109,9 @@ final class TableComparison implements Consumer<Row> {
         }
 
         TableResult result(String sink, String table, String detail) {
-            // a row the mapping refuses is missing from the target: never a MATCH, though it has no target key to name
+            // a row the mapping refuses is missing from the target (counted so, without a sample: it has no target key)
             return new TableResult(sink, table, diffs.isEmpty() && unmappable == 0 ? TableResult.MATCH : TableResult.DIFF, sourceRows, targetRows,
-                    count(RowDiff.MISSING), count(RowDiff.EXTRA), count(RowDiff.DIFFERENT), samples(), detail);
+                    count(RowDiff.MISSING) + unmappable, count(RowDiff.EXTRA), count(RowDiff.DIFFERENT), samples(), detail);
         }
     }
 }

@@ -225,6 +225,7 @@ class ValidatorTest {
                     .run(() -> { });
             TableResult t = report.tables().get(0);
             assertThat(t.result()).as("row cap %d", rowCap).isEqualTo(TableResult.DIFF);
+            assertThat(t.missing()).as("counted as missing from the target").isEqualTo(1);
             assertThat(t.detail()).contains("1 source row(s) do not map", "public.users", "user_id=2");
             assertThat(report.clean()).isFalse();
         }

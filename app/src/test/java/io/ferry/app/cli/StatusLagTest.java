@@ -1,0 +1,32 @@
+package io.ferry.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.validation.gate.ValidationSummary;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What {@code ferry cutover check} with its own thresholds takes from {@code /status} as the last validation. */
+class StatusLagTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aValidationIsAsOldAsItsStartAndOneThatFailedIsNotClean() throws Exception {
+        ValidationSummary ran = StatusLag.validation(JSON.readTree("""
+                {"validation": {"startedAt": "2026-11-25T01:00:00Z", "finishedAt": "2026-11-25T03:00:00Z", "clean": true,
+                 "summary": "every table matches"}}""")).orElseThrow();
+        assertThat(ran.clean()).isTrue();
+        assertThat(ran.startedAt()).isEqualTo(Instant.parse("2026-11-25T01:00:00Z"));
+
+        // the report before a failed validation is still shown, but it no longer counts
+        ValidationSummary failed = StatusLag.validation(JSON.readTree("""
+                {"validation": {"startedAt": "2026-11-25T01:00:00Z", "finishedAt": "2026-11-25T03:00:00Z", "clean": true,
+                 "summary": "every table matches", "failed": "cannot connect to the source"}}""")).orElseThrow();
+        assertThat(failed.clean()).isFalse();
+        assertThat(failed.detail()).contains("failed", "cannot connect to the source");
+
+        assertThat(StatusLag.validation(JSON.readTree("{}"))).isEmpty();
+    }
+}
