@@ -1,6 +1,7 @@
 package io.ferry.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -104,6 +105,13 @@ class FerryServiceIT {
                 assertThat(r.path("stages").path("capture").asText()).isEqualTo("RUNNING");
                 assertThat(r.path("validation").path("result").asText()).isEqualTo("MATCH");
             });
+
+            // the source's heartbeat sequence goes back (a restored source): heartbeats applied before the drain have higher
+            // ids than the one it writes, so ids cannot tell the drain; it says so (it said drained at once, for heartbeats
+            // written before it)
+            users.execute("UPDATE ferry.heartbeat SET seq = 0 WHERE pipeline = 'run-it' AND kind = 'heartbeat'");
+            assertThatThrownBy(() -> service.drain(Duration.ofSeconds(30))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("heartbeat sequence is behind", "UPDATE ferry.heartbeat SET seq = ");
         }
 
         // changes while stopped are picked up by the next start on the same data directory (its Kafka included)

@@ -329,11 +329,20 @@ final class Validation implements Stage {
             throw new IllegalStateException("source.read_only is true: Ferry cannot write the drain marker into the source");
         }
         long id;
+        long applied = tracker.latest().tables().stream().mapToLong(TableLag::markerId).max().orElse(-1);
         SourceDialect dialect = SourceDialect.of(context.config().source());
         try (Connection c = dialect.connect()) {
             id = dialect.writeMarker(c, context.pipeline(), Marker.Kind.HEARTBEAT);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the drain marker into the source: " + e.getMessage(), e);
+        }
+        if (id <= applied) {
+            // the sequence went back (a restored source, source.read_only switched off): markers not above the last one
+            // passed are not passed on, and heartbeats written before this one could pass for it
+            throw new IllegalStateException("the source's heartbeat sequence is behind heartbeats already applied (drain heartbeat " + id
+                    + ", applied up to " + applied + "): a drain cannot be told from them; set the sequence above them ("
+                    + "UPDATE " + context.config().source().heartbeatSchema() + ".heartbeat SET seq = " + (applied + 1)
+                    + " WHERE pipeline = '" + context.pipeline() + "'), or wait until the heartbeats pass " + applied);
         }
         log.info("drain: heartbeat {} written into the source; waiting for every sink to apply it", id);
         long deadline = System.nanoTime() + timeout.toNanos();
