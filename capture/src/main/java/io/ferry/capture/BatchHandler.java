@@ -117,6 +117,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     }
 
     private void add(ChangePublisher.Batch batch, SourceRecord record) {
+        incrementalProgress(record.sourceOffset());
         Converted converted = converter.convert(record);
         if (converted instanceof Converted.TablesChanged changed) {
             tablesChanged(batch, changed.tables()); // a DDL: no row, never part of a snapshot run
@@ -256,6 +257,35 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         log.info("snapshot run {} of {} ends: {} tables read, {} bounded", run, pipeline, runTables.size(), ended.size());
         run = 0;
     }
+
+    /**
+     * Follows which tables Debezium's incremental snapshot still reads, from the {@code incremental_snapshot_collections}
+     * its offsets carry while one runs (a JSON list of {@code {"incremental_snapshot_collections_id": ...}}): the
+     * progress of a table it no longer lists is done. Parsed only when the value changes.
+     */
+    private void incrementalProgress(Map<String, ?> offset) {
+        Object collections = offset == null ? null : offset.get("incremental_snapshot_collections");
+        if (java.util.Objects.equals(collections, lastIncremental)) {
+            return;
+        }
+        lastIncremental = collections;
+        Set<String> ids = new HashSet<>();
+        if (collections != null) {
+            try {
+                for (com.fasterxml.jackson.databind.JsonNode c : INCREMENTAL.readTree(collections.toString())) {
+                    ids.add(c.path("incremental_snapshot_collections_id").asText());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                log.debug("incremental snapshot collections not readable: {}", e.toString());
+                return; // progress only: the table stays not done until an offset lists none
+            }
+        }
+        progress.incrementalRunning(ids);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper INCREMENTAL = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** The last {@code incremental_snapshot_collections} of an offset, null when none ran. */
+    private Object lastIncremental;
 
     /** Debezium's {@code source.snapshot} of a record ({@code true}, {@code first}, {@code last}, {@code incremental}...), or null. */
     static String snapshotMark(SourceRecord record) {

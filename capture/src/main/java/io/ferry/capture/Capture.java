@@ -500,6 +500,7 @@ public final class Capture implements AutoCloseable {
         }
         try (Connection c = dialect.connect()) {
             dialect.requestSnapshot(c, fresh);
+            restartProgress(fresh);
         } catch (SQLException e) {
             throw new CaptureException("cannot ask for a snapshot of the newly captured " + fresh + ": " + e.getMessage(), e);
         }
@@ -699,11 +700,19 @@ public final class Capture implements AutoCloseable {
         }
         try (Connection c = dialect.connect()) {
             dialect.requestSnapshot(c, selection.tables());
+            restartProgress(selection.tables());
             log.info("capture of {}: re-snapshot of {} requested", settings.pipeline(), selection.tables());
             return selection.tables();
         } catch (SQLException e) {
             throw new CaptureException("cannot signal a re-snapshot: " + e.getMessage(), e);
         }
+    }
+
+    /** The snapshot progress of tables an incremental snapshot was asked for counts from zero, until Debezium is done. */
+    private void restartProgress(List<TableId> asked) {
+        Map<TableId, Long> estimates = preflight.tables().stream().collect(Collectors.toMap(SourceTable::id, SourceTable::estimatedRows,
+                (a, b) -> a));
+        asked.forEach(t -> progress.restart(t, estimates.getOrDefault(t, 0L)));
     }
 
     /**

@@ -37,6 +37,36 @@ public final class SnapshotProgress {
         volatile long startedNanos;
         volatile long lastNanos;
         volatile boolean done;
+        /** An incremental snapshot reads it (asked while streaming): done when Debezium's offsets no longer list it. */
+        volatile boolean incremental;
+    }
+
+    /**
+     * An incremental snapshot of the table was asked for: its count starts again, and it is done once Debezium no longer
+     * lists it ({@link #incrementalRunning}), not when streaming begins.
+     */
+    void restart(TableId table, long estimatedRows) {
+        TableCounter c = counter(table);
+        c.rows.set(0);
+        if (estimatedRows > 0) {
+            c.estimated = estimatedRows;
+        }
+        c.done = false;
+        c.incremental = true;
+    }
+
+    /**
+     * The tables Debezium's incremental snapshot still has to read, from a record's offset ({@code
+     * incremental_snapshot_collections} ids as Debezium writes them): every incrementally read table not among them is
+     * done; with none listed (no incremental snapshot running), all are.
+     */
+    void incrementalRunning(java.util.Set<String> collectionIds) {
+        tables.forEach((table, c) -> {
+            if (c.incremental && collectionIds.stream().noneMatch(id -> id.equals(table.toString()) || id.endsWith("." + table))) {
+                c.incremental = false;
+                c.done = true;
+            }
+        });
     }
 
     void estimate(TableId table, long estimatedRows) {
@@ -54,7 +84,7 @@ public final class SnapshotProgress {
 
     /** Marks every table that read rows as finished (the snapshot moved on to streaming). */
     void finishAll() {
-        tables.values().forEach(c -> c.done = c.rows.get() > 0 || c.done);
+        tables.values().forEach(c -> c.done = !c.incremental && (c.rows.get() > 0 || c.done));
     }
 
     private TableCounter counter(TableId table) {

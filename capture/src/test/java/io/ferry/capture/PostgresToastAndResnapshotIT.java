@@ -96,7 +96,10 @@ class PostgresToastAndResnapshotIT {
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-resnap").change(TableId.parse("public.items")))) {
             reader.until(r -> reader.rows().size() >= 50 && r.stream().anyMatch(TopicReader.Received::heartbeat));
-            capture.resnapshot(java.util.List.of("public.items"));
+            assertThat(progress(capture)).as("the initial snapshot").satisfies(p -> assertThat(p.done()).isTrue());
+            assertThat(capture.resnapshot(java.util.List.of("public\\.items"))).containsExactly(TableId.parse("public.items"));
+            // the status page's progress counts the re-snapshot from zero, until Debezium's offsets no longer list the table
+            assertThat(progress(capture)).satisfies(p -> assertThat(p.done()).isFalse());
             // the incremental snapshot reads all 50 rows again, while streaming carries on
             try (Connection c = pg.connect("capture_resnap"); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO items VALUES (51, 'live')");
@@ -107,6 +110,15 @@ class PostgresToastAndResnapshotIT {
             assertThat(reader.rows().stream().filter(e -> e.op() == ChangeEvent.Op.READ).skip(50)
                     .map(e -> e.key().get("id").asInt()).distinct().toList())
                     .containsAll(java.util.stream.IntStream.rangeClosed(1, 50).boxed().toList());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1)).untilAsserted(() -> assertThat(progress(capture))
+                    .satisfies(p -> {
+                        assertThat(p.done()).isTrue();
+                        assertThat(p.rowsDone()).isBetween(50L, 51L);
+                    }));
         }
+    }
+
+    private static SnapshotProgress.TableProgress progress(Capture capture) {
+        return capture.progress().tables().stream().filter(t -> t.table().equals(TableId.parse("public.items"))).findFirst().orElseThrow();
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
             "row is read again and written to every target again, which repairs rows a target lost or that were changed there.",
             "Name the tables the mappings read from: re-reading only a child table writes only the documents it changes.",
             "Rows the source no longer has are not deleted from the targets (validation reports them). Returns once the",
-            "snapshot is asked for; run ferry validate after it. Exit 0 when asked, 2 when a pattern matches no",
+            "snapshot is asked for; the status page shows its progress; run ferry validate after it. Exit 0 when asked, 2 when a pattern matches no",
             "captured table or the source is read-only, 3 when this process is not the capture leader or is unreachable."})
 final class ResnapshotCommand implements Callable<Integer> {
 
