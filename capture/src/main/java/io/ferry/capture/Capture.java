@@ -499,8 +499,8 @@ public final class Capture implements AutoCloseable {
             return;
         }
         try (Connection c = dialect.connect()) {
-            dialect.requestSnapshot(c, fresh);
             restartProgress(fresh);
+            dialect.requestSnapshot(c, fresh);
         } catch (SQLException e) {
             throw new CaptureException("cannot ask for a snapshot of the newly captured " + fresh + ": " + e.getMessage(), e);
         }
@@ -699,8 +699,8 @@ public final class Capture implements AutoCloseable {
                     .collect(Collectors.joining(", ")) + ")");
         }
         try (Connection c = dialect.connect()) {
+            restartProgress(selection.tables()); // first: Debezium may list (and finish) a small table before this returns
             dialect.requestSnapshot(c, selection.tables());
-            restartProgress(selection.tables());
             log.info("capture of {}: re-snapshot of {} requested", settings.pipeline(), selection.tables());
             return selection.tables();
         } catch (SQLException e) {

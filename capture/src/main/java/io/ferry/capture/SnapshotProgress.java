@@ -39,11 +39,17 @@ public final class SnapshotProgress {
         volatile boolean done;
         /** An incremental snapshot reads it (asked while streaming): done when Debezium's offsets no longer list it. */
         volatile boolean incremental;
+        /** Debezium's offsets listed it since it became incremental. */
+        volatile boolean listed;
+        volatile long askedNanos;
     }
 
+    /** How long a table asked for may go unlisted by Debezium before its progress says done (a signal it did not act on). */
+    static final long UNLISTED_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+
     /**
-     * An incremental snapshot of the table was asked for: its count starts again, and it is done once Debezium no longer
-     * lists it ({@link #incrementalRunning}), not when streaming begins.
+     * An incremental snapshot of the table was asked for: its count starts again, and it is done once Debezium has listed
+     * it in its offsets and no longer does ({@link #incrementalRunning}), not when streaming begins.
      */
     void restart(TableId table, long estimatedRows) {
         TableCounter c = counter(table);
@@ -51,22 +57,51 @@ public final class SnapshotProgress {
         if (estimatedRows > 0) {
             c.estimated = estimatedRows;
         }
-        c.done = false;
+        c.askedNanos = System.nanoTime();
+        c.listed = false;
         c.incremental = true;
+        c.done = false;
     }
 
     /**
      * The tables Debezium's incremental snapshot still has to read, from a record's offset ({@code
-     * incremental_snapshot_collections} ids as Debezium writes them): every incrementally read table not among them is
-     * done; with none listed (no incremental snapshot running), all are.
+     * incremental_snapshot_collections} ids as Debezium writes them, {@code schema.table} or {@code db.table}, maybe with a
+     * catalog in front). A listed table is being read (also one whose snapshot Debezium resumed after a restart, which
+     * nobody asked this process for); one that was listed and no longer is, is done.
      */
     void incrementalRunning(java.util.Set<String> collectionIds) {
+        for (String id : collectionIds) {
+            TableId table = tables.keySet().stream().filter(t -> matches(id, t)).findFirst().orElseGet(() -> parse(id));
+            if (table == null) {
+                continue;
+            }
+            TableCounter c = counter(table);
+            if (!c.listed) {
+                if (!c.incremental) {
+                    c.rows.set(0); // a resumed snapshot, or one asked before this process: its rows count from here
+                }
+                c.listed = true;
+                c.incremental = true;
+                c.done = false;
+            }
+        }
         tables.forEach((table, c) -> {
-            if (c.incremental && collectionIds.stream().noneMatch(id -> id.equals(table.toString()) || id.endsWith("." + table))) {
+            if (c.incremental && c.listed && collectionIds.stream().noneMatch(id -> matches(id, table))) {
                 c.incremental = false;
+                c.listed = false;
                 c.done = true;
             }
         });
+    }
+
+    private static boolean matches(String collectionId, TableId table) {
+        return collectionId.equals(table.toString()) || collectionId.endsWith("." + table);
+    }
+
+    /** The table of a collection id: its last two dot-separated parts; null when it has fewer. */
+    private static TableId parse(String collectionId) {
+        String[] parts = collectionId.split("\\.");
+        return parts.length < 2 ? null : new TableId(parts[parts.length - 2], parts[parts.length - 1]);
     }
 
     void estimate(TableId table, long estimatedRows) {
@@ -106,9 +141,12 @@ public final class SnapshotProgress {
             long rows = c.rows.get();
             double seconds = (c.lastNanos - c.startedNanos) / 1e9;
             double rate = rows > 1 && seconds > 0 ? rows / seconds : 0;
-            Optional<Duration> eta = !c.done && rate > 0 && c.estimated > rows
+            // asked for, and never listed by Debezium within minutes (a signal it skipped, an empty table read between two
+            // records): nothing of it is running
+            boolean done = c.done || (c.incremental && !c.listed && rows == 0 && System.nanoTime() - c.askedNanos > UNLISTED_NANOS);
+            Optional<Duration> eta = !done && rate > 0 && c.estimated > rows
                     ? Optional.of(Duration.ofSeconds((long) ((c.estimated - rows) / rate))) : Optional.empty();
-            out.add(new TableProgress(table, rows, c.estimated, rate, eta, c.done));
+            out.add(new TableProgress(table, rows, c.estimated, rate, eta, done));
         });
         out.sort(java.util.Comparator.comparing(p -> p.table().toString()));
         return out;

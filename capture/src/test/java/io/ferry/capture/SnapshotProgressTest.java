@@ -1,0 +1,62 @@
+package io.ferry.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.core.event.TableId;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** How snapshot progress follows incremental snapshots through the tables Debezium's offsets list. */
+class SnapshotProgressTest {
+
+    private static final TableId A = TableId.parse("public.a");
+    private static final TableId B = TableId.parse("public.b");
+
+    private static SnapshotProgress.TableProgress of(SnapshotProgress p, TableId t) {
+        return p.tables().stream().filter(x -> x.table().equals(t)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anAskedTableIsDoneOnlyOnceDebeziumListedItAndNoLongerDoes() {
+        SnapshotProgress p = new SnapshotProgress("p", null);
+        p.rowRead(A);
+        p.finishAll();
+        assertThat(of(p, A).done()).as("the initial snapshot").isTrue();
+
+        p.restart(A, 100);
+        assertThat(of(p, A)).satisfies(t -> {
+            assertThat(t.done()).isFalse();
+            assertThat(t.rowsDone()).isZero();
+        });
+        // another table's snapshot ends before Debezium took A's signal: A is not done for that
+        p.incrementalRunning(Set.of("public.other"));
+        p.incrementalRunning(Set.of());
+        assertThat(of(p, A).done()).isFalse();
+
+        p.incrementalRunning(Set.of("public.a"));
+        p.rowRead(A);
+        p.rowRead(A);
+        p.finishAll(); // streaming goes on meanwhile: not the end of an incremental snapshot
+        assertThat(of(p, A)).satisfies(t -> {
+            assertThat(t.done()).isFalse();
+            assertThat(t.rowsDone()).isEqualTo(2);
+        });
+        p.incrementalRunning(Set.of());
+        assertThat(of(p, A).done()).isTrue();
+    }
+
+    @Test
+    void aSnapshotDebeziumResumesAfterARestartIsFollowedThoughNobodyAskedThisProcess() {
+        SnapshotProgress p = new SnapshotProgress("p", null);
+        // a catalog in front of the id, as some connectors write it
+        p.incrementalRunning(Set.of("shop.public.b"));
+        p.rowRead(B);
+        p.finishAll();
+        assertThat(of(p, B)).satisfies(t -> {
+            assertThat(t.done()).isFalse();
+            assertThat(t.rowsDone()).isEqualTo(1);
+        });
+        p.incrementalRunning(Set.of());
+        assertThat(of(p, B).done()).isTrue();
+    }
+}
