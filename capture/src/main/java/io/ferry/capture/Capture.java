@@ -309,8 +309,7 @@ public final class Capture implements AutoCloseable {
                     log.warn("capture of {}: {} (new, or created again) match source.tables but are not taken in: {}",
                             settings.pipeline(), refused, String.join("; ", next.problems()));
                 }
-                leftOut = new java.util.TreeSet<>(refused.stream().map(TableId::toString).toList()) + " match source.tables but are"
-                        + " not captured: " + String.join("; ", next.problems());
+                leftOut = sorted(refused) + " match source.tables but are not captured: " + String.join("; ", next.problems());
                 return;
             }
             DebeziumEngine<RecordChangeEvent<SourceRecord>> running;
@@ -333,9 +332,8 @@ public final class Capture implements AutoCloseable {
                 preflight = current;
                 snapshotAtLaunch.removeAll(recreated);
                 if (!added.isEmpty()) {
-                    leftOut = new java.util.TreeSet<>(added.stream().map(TableId::toString).toList()) + " match source.tables but are"
-                            + " not captured yet: Debezium could not be restarted to take them in (tried again in "
-                            + NEW_TABLE_CHECK.toSeconds() + " s)";
+                    leftOut = sorted(added) + " match source.tables but are not captured yet: Debezium could not be restarted to"
+                            + " take them in (tried again in " + NEW_TABLE_CHECK.toSeconds() + " s)";
                 }
             } else {
                 refusedNewTables = java.util.Set.of();
@@ -392,10 +390,15 @@ public final class Capture implements AutoCloseable {
                 .collect(Collectors.toSet());
         if (!back.isEmpty()) {
             log.info("capture of {}: {} were not captured by the last launch (source.tables then: {}): their changes since then are"
-                    + " in no change topic", settings.pipeline(), new java.util.TreeSet<>(back.stream().map(TableId::toString).toList()),
+                    + " in no change topic", settings.pipeline(), sorted(back),
                     lastPatterns.get());
         }
         return back;
+    }
+
+    /** Tables by name, in name order, for messages. */
+    private static java.util.SortedSet<String> sorted(java.util.Collection<TableId> tables) {
+        return new java.util.TreeSet<>(tables.stream().map(TableId::toString).toList());
     }
 
     /** A PostgreSQL table's name for SQL, each part quoted. */
