@@ -284,7 +284,7 @@ class ValidatorTest {
     }
 
     @Test
-    void aSinkThatCannotReadBackAndATableWithoutAShapeAreSkippedNotDirty() {
+    void aSinkThatCannotReadBackIsSkippedButATableWithoutAShapeCouldNotBeTold() {
         users();
         FakeSinks.TARGETS.put("mem/users", mappedUsers());
         String mappings = USERS_MAPPING + """
@@ -295,11 +295,12 @@ class ValidatorTest {
         ValidationReport report = validator("- {name: mem, type: memory}\n- {name: blind, type: blind}", mappings,
                 List.of("public.users", "public.user_sessions", "public.events"), userSchemas()).run(() -> { });
         assertThat(report.tables()).extracting(t -> t.sink() + "/" + t.table() + " " + t.result()).containsExactly(
-                "mem/users MATCH", "blind/users SKIPPED", "mem/events SKIPPED");
+                "mem/users MATCH", "blind/users SKIPPED", "mem/events ERROR");
         assertThat(report.tables().get(1).detail()).isEqualTo("the blind sink cannot read rows back");
         assertThat(report.tables().get(2).detail()).contains("public.events", "not known yet");
-        assertThat(report.clean()).isTrue();
-        assertThat(report.summary()).isEqualTo("1 of 3 table(s) match, 2 skipped");
+        assertThat(report.clean()).isFalse();
+        assertThat(report.failed()).isTrue();
+        assertThat(report.summary()).contains("mem/events: error: no target shape");
         assertThat(FakeSinks.OPEN).hasValue(0);
     }
 
