@@ -60,6 +60,50 @@ class CaptureFailoverIT {
         }
     }
 
+    /**
+     * Roles split over two processes: the one that validates runs no capture, yet its gate counts the capturing process's
+     * stages, which the deployment's processes topic carries (before session 28 it saw only its own, and a capture that
+     * left a table out, DEGRADED, did not keep it NOT_READY).
+     */
+    @Test
+    void theValidatingProcessCountsTheStagesOfTheCapturingOne(PostgresService pg, KafkaService kafka) throws Exception {
+        UsersPipeline users = new UsersPipeline(pg, "roles_src", "roles_dst");
+        users.tables = "[public.users, 'public.user_.*']"; // user_sessions now, user_audit later
+        users.createSource(50);
+        String kafkaSection = "  bootstrap_servers: " + kafka.bootstrapServers();
+        PipelineConfig a = users.config("roles", UsersPipeline.freshDir("roles-a"), kafkaSection, "http: {enabled: false}");
+        PipelineConfig b = users.config("roles", UsersPipeline.freshDir("roles-b"), kafkaSection, "http: {enabled: false}");
+        FerryService capturing = new FerryService(a, EnumSet.of(Role.CAPTURE, Role.TRANSFORM, Role.SINK), new SimpleMeterRegistry()).start();
+        FerryService validating = new FerryService(b, EnumSet.of(Role.VALIDATE), new SimpleMeterRegistry()).start();
+        try {
+            users.awaitTargetMatches(Duration.ofMinutes(3));
+            String capturer = capturing.processName().orElseThrow();
+            assertThat(validating.stages()).extracting(StageStatus::stage).containsExactly("validate");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(validating.otherProcesses()).singleElement()
+                    .satisfies(p -> {
+                        assertThat(p.process()).isEqualTo(capturer);
+                        assertThat(p.roles()).containsExactly("capture", "sink", "transform");
+                        assertThat(p.stages()).anySatisfy(s -> assertThat(s.stage() + " " + s.state()).isEqualTo("capture RUNNING"));
+                    }));
+
+            // a table that matches source.tables and that capture cannot take: no primary key
+            users.execute("CREATE TABLE user_audit (note text)");
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(validating.gate().orElseThrow().reasons())
+                    .anySatisfy(r -> assertThat(r).startsWith("capture in process " + capturer + " is DEGRADED").contains("public.user_audit")));
+            assertThat(validating.gate().orElseThrow().ready()).isFalse();
+
+            users.execute("ALTER TABLE user_audit ADD COLUMN id serial PRIMARY KEY");
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(validating.gate().orElseThrow().reasons())
+                    .noneSatisfy(r -> assertThat(r).contains("in process")));
+
+            capturing.close(); // it says it leaves
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(validating.otherProcesses()).isEmpty());
+        } finally {
+            capturing.close();
+            validating.close();
+        }
+    }
+
     private static String captureState(FerryService s) {
         return s.stages().stream().filter(st -> st.stage().equals("capture")).map(StageStatus::state).findFirst().orElse("STOPPED");
     }

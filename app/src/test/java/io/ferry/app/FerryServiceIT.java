@@ -160,6 +160,7 @@ class FerryServiceIT {
             assertThat(dom).containsPattern("<polyline [^>]*points=\"[-0-9.]+,[-0-9.]+ [-0-9.]+,[-0-9.]+");
             assertThat(dom).containsPattern("<td>pg</td><td>users</td><td><span class=\"ok\">[0-9.]+ s</span>");
             assertThat(dom).contains("<td>public.users</td>").contains("<td>public.user_sessions</td>");
+            assertThat(dom).containsPattern("<td>this one</td><td>capture</td><td><span class=\"ok\">RUNNING</span>");
             assertThat(dom).containsPattern("<td>users</td><td><span class=\"ok\">MATCH</span>");
             assertThat(dom).contains("<div class=\"muted\" id=\"time\">as of ");
         }

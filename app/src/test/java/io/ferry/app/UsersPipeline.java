@@ -26,6 +26,8 @@ final class UsersPipeline {
     private final PostgresService pg;
     private final String source;
     private final String target;
+    /** {@code source.tables}, a YAML flow list. */
+    String tables = "[public.users, public.user_sessions]";
 
     UsersPipeline(PostgresService pg, String source, String target) {
         this.pg = pg;
@@ -104,7 +106,7 @@ final class UsersPipeline {
                   database: %s
                   user: %s
                   password: %s
-                  tables: [public.users, public.user_sessions]
+                  tables: %s
                   heartbeat: {interval: 1s}
                 mappings:
                   - to: users
@@ -125,7 +127,7 @@ final class UsersPipeline {
                     user: %s
                     password: %s
                 %s
-                """.formatted(name, dataDir, kafka, pg.host(), pg.port(), source, pg.user(), pg.password(), pg.jdbcUrl(target), pg.user(),
+                """.formatted(name, dataDir, kafka, pg.host(), pg.port(), source, pg.user(), pg.password(), tables, pg.jdbcUrl(target), pg.user(),
                 pg.password(), extra));
         return PipelineLoader.standard().load(file);
     }

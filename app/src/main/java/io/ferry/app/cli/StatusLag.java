@@ -35,6 +35,17 @@ final class StatusLag {
                 out.add(s.path("stage").asText() + " is " + state + (s.has("detail") ? ": " + s.path("detail").asText() : ""));
             }
         }
+        for (JsonNode p : status.path("processes")) {
+            // the other processes of the deployment, as the service's own gate counts them; their validation is their own
+            for (JsonNode s : p.path("stages")) {
+                String state = s.path("state").asText();
+                if (!s.path("stage").asText().equals("validate")
+                        && (!s.path("healthy").asBoolean() || state.equals("SNAPSHOTTING") || state.equals("STARTING"))) {
+                    out.add(s.path("stage").asText() + " in process " + p.path("process").asText() + " is " + state
+                            + (s.has("detail") ? ": " + s.path("detail").asText() : ""));
+                }
+            }
+        }
         return out;
     }
 

@@ -38,6 +38,8 @@ public final class FerryService implements AutoCloseable {
     private TargetShapesView shapes;
     private final List<SinkStage> sinks = new ArrayList<>();
     private Validation validation;
+    /** The other processes on the shared Kafka; null with the embedded one. */
+    private Deployment deployment;
     private ServiceContext context;
 
     public FerryService(PipelineConfig config, Set<Role> roles, MeterRegistry registry) {
@@ -82,12 +84,18 @@ public final class FerryService implements AutoCloseable {
                     stages.add(stage);
                 }
             }
+            if (!config.kafka().embedded()) {
+                deployment = new Deployment(context, roles, this::stages);
+            }
             if (roles.contains(Role.VALIDATE)) {
-                validation = new Validation(context, this::stages, catalog, shapes);
+                validation = new Validation(context, this::stages, this::otherProcesses, catalog, shapes);
                 stages.add(validation);
             }
             for (Stage s : stages) {
                 s.start();
+            }
+            if (deployment != null) {
+                deployment.start();
             }
             log.info("pipeline {} running: roles {}, Kafka at {}", config.pipeline().name(),
                     roles.stream().map(Role::label).sorted().toList(), bootstrap);
@@ -114,6 +122,19 @@ public final class FerryService implements AutoCloseable {
     /** Every stage's state now. */
     public List<StageStatus> stages() {
         return stages.stream().map(Stage::status).toList();
+    }
+
+    /**
+     * The other processes of the deployment heard from lately, with their stages (none with the embedded Kafka): the gate
+     * counts their stages as it counts this process's.
+     */
+    public List<Deployment.Process> otherProcesses() {
+        return deployment == null ? List.of() : deployment.others();
+    }
+
+    /** This process's name for the others ({@code pid@host}); empty with the embedded Kafka. */
+    public Optional<String> processName() {
+        return deployment == null ? Optional.empty() : Optional.of(deployment.process());
     }
 
     /** Snapshot progress per table; empty unless this process captures. */
@@ -215,6 +236,10 @@ public final class FerryService implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("stopping {} failed: {}", s.status().stage(), e.toString());
             }
+        }
+        if (deployment != null) {
+            deployment.close(); // after the stages: the others see them stop, then this process leave
+            deployment = null;
         }
         stages.clear();
         if (catalog != null) {

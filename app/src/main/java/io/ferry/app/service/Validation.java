@@ -76,9 +76,14 @@ final class Validation implements Stage {
     private volatile boolean validating;
     private LagTracker tracker;
 
-    Validation(ServiceContext context, Supplier<List<StageStatus>> stages, SchemaCatalog catalog, TargetShapesView shapes) {
+    /** The other processes of the deployment (none with the embedded Kafka). */
+    private final Supplier<List<Deployment.Process>> others;
+
+    Validation(ServiceContext context, Supplier<List<StageStatus>> stages, Supplier<List<Deployment.Process>> others,
+            SchemaCatalog catalog, TargetShapesView shapes) {
         this.context = context;
         this.stages = stages;
+        this.others = others;
         this.catalog = catalog;
         this.shapes = shapes;
         this.gate = CutoverGate.of(context.config().validation());
@@ -108,14 +113,11 @@ final class Validation implements Stage {
             LagTracker.Snapshot lag = tracker.latest();
             List<String> problems = new ArrayList<>();
             tracker.failure().ifPresent(f -> problems.add("lag tracking stopped: " + f));
-            for (StageStatus s : stages.get()) {
-                if (s.stage().equals("validate")) {
-                    continue;
-                }
+            deploymentStages().forEach((name, s) -> {
                 if (!s.healthy() || s.state().equals("SNAPSHOTTING") || s.state().equals("STARTING")) {
-                    problems.add(s.stage() + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
+                    problems.add(name + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
                 }
-            }
+            });
             state.set(gate.evaluate(Instant.now(), System.nanoTime(), lag.tables(), lag.deadLetters(), problems,
                     Optional.ofNullable(lastValidation)));
             evaluatedAt = System.nanoTime();
@@ -136,12 +138,27 @@ final class Validation implements Stage {
         }
     }
 
+    /**
+     * Every stage but validation's, of this process and of the others the deployment's processes topic lists, by a name
+     * for the gate's reasons: {@code capture}, or {@code capture in process 4711@host-b}. Another process's validation is
+     * its own gate's business.
+     */
+    private Map<String, StageStatus> deploymentStages() {
+        Map<String, StageStatus> out = new LinkedHashMap<>();
+        stages.get().stream().filter(s -> !s.stage().equals("validate")).forEach(s -> out.put(s.stage(), s));
+        for (Deployment.Process p : others.get()) {
+            p.stages().stream().filter(s -> !s.stage().equals("validate"))
+                    .forEach(s -> out.put(s.stage() + " in process " + p.process(), s));
+        }
+        return out;
+    }
+
     /** Continuous mode: validates once the snapshot is done and lag is known, then every {@code validation.interval}. */
     private void validateWhenDue() {
         if (validating || Instant.now().isBefore(nextDue)) {
             return;
         }
-        boolean settled = stages.get().stream().filter(s -> !s.stage().equals("validate"))
+        boolean settled = deploymentStages().values().stream()
                 .allMatch(s -> (s.healthy() || s.state().equals("DEGRADED")) && !s.state().equals("SNAPSHOTTING")
                         && !s.state().equals("STARTING"));
         List<TableLag> lags = lag().tables();

@@ -3,6 +3,7 @@ package io.ferry.app.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ferry.app.service.Deployment;
 import io.ferry.app.service.FerryService;
 import io.ferry.app.service.Role;
 import io.ferry.app.service.StageStatus;
@@ -21,21 +22,34 @@ public final class StatusReport {
     private StatusReport() {
     }
 
-    public static ObjectNode of(FerryService service) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("pipeline", service.config().pipeline().name());
-        root.put("time", Instant.now().toString());
-        ArrayNode roles = root.putArray("roles");
-        service.roles().stream().map(Role::label).sorted().forEach(roles::add);
-        ArrayNode stages = root.putArray("stages");
-        for (StageStatus s : service.stages()) {
-            ObjectNode n = stages.addObject();
+    private static void stages(ArrayNode out, java.util.List<StageStatus> stages) {
+        for (StageStatus s : stages) {
+            ObjectNode n = out.addObject();
             n.put("stage", s.stage());
             n.put("state", s.state());
             n.put("healthy", s.healthy());
             if (!s.detail().isEmpty()) {
                 n.put("detail", s.detail());
             }
+        }
+    }
+
+    public static ObjectNode of(FerryService service) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("pipeline", service.config().pipeline().name());
+        root.put("time", Instant.now().toString());
+        ArrayNode roles = root.putArray("roles");
+        service.roles().stream().map(Role::label).sorted().forEach(roles::add);
+        service.processName().ifPresent(p -> root.put("process", p));
+        stages(root.putArray("stages"), service.stages());
+        ArrayNode processes = root.putArray("processes");
+        for (Deployment.Process p : service.otherProcesses()) {
+            ObjectNode n = processes.addObject();
+            n.put("process", p.process());
+            ArrayNode theirRoles = n.putArray("roles");
+            p.roles().forEach(theirRoles::add);
+            n.put("seenAt", p.seenAt().toString());
+            stages(n.putArray("stages"), p.stages());
         }
         ArrayNode snapshot = root.putArray("snapshot");
         for (SnapshotProgress.TableProgress t : service.snapshot()) {

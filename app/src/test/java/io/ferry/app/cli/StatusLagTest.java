@@ -29,4 +29,20 @@ class StatusLagTest {
 
         assertThat(StatusLag.validation(JSON.readTree("{}"))).isEmpty();
     }
+
+    @Test
+    void theStagesOfTheDeploymentsOtherProcessesCountButNotTheirValidation() throws Exception {
+        assertThat(StatusLag.stageProblems(JSON.readTree("""
+                {"stages": [{"stage": "capture", "state": "STANDBY", "healthy": true},
+                            {"stage": "validate", "state": "RETRYING", "healthy": false}],
+                 "processes": [
+                   {"process": "11@a", "stages": [{"stage": "capture", "state": "DEGRADED", "healthy": false,
+                                                   "detail": "public.audit match source.tables but are left out"},
+                                                  {"stage": "validate", "state": "FAILED", "healthy": false}]},
+                   {"process": "12@b", "stages": [{"stage": "sink pg", "state": "RUNNING", "healthy": true},
+                                                  {"stage": "transform", "state": "STARTING", "healthy": true}]}]}
+                """))).containsExactly(
+                "capture in process 11@a is DEGRADED: public.audit match source.tables but are left out",
+                "transform in process 12@b is STARTING");
+    }
 }

@@ -41,7 +41,8 @@ public record TopicLayout(TopicNames names, int partitions, Optional<Duration> d
                 single(names.appliedPositions(), CleanupPolicy.COMPACT, Optional.empty()),
                 single(names.deadLetters(), CleanupPolicy.DELETE, Optional.empty()),
                 single(names.lag(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
-                single(names.captureLeader(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)));
+                single(names.captureLeader(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
+                single(names.processes(), CleanupPolicy.COMPACT, Optional.empty()));
     }
 
     private TopicSpec single(String name, CleanupPolicy policy, Optional<Duration> retention) {

@@ -79,6 +79,14 @@ public final class TopicNames {
     }
 
     /**
+     * Compacted: each process of the deployment's stages, republished every few seconds and removed (a tombstone) when
+     * it stops, so the gate of a process sees the stages other processes run.
+     */
+    public String processes() {
+        return name("processes");
+    }
+
+    /**
      * One partition, never written: the process of the deployment that holds it (as the consumer group
      * {@link #captureLeaderGroup()}) runs capture; when it dies, the group hands it to another.
      */
