@@ -123,7 +123,7 @@ public abstract class SinkContractIT {
         return new TargetEvent.Upsert(table, Row.builder().put("id", row.get("id")).build(), row, SOURCE);
     }
 
-    private static TargetEvent delete(String table, int id) {
+    protected static TargetEvent delete(String table, int id) {
         return new TargetEvent.Delete(table, row("id", id), SOURCE);
     }
 

@@ -76,14 +76,14 @@ final class Validation implements Stage {
     private volatile boolean validating;
     private LagTracker tracker;
 
-    /** The other processes of the deployment (none with the embedded Kafka). */
-    private final Supplier<List<Deployment.Process>> others;
+    /** The other processes of the deployment; null with the embedded Kafka, which no other process shares. */
+    private final Deployment deployment;
 
-    Validation(ServiceContext context, Supplier<List<StageStatus>> stages, Supplier<List<Deployment.Process>> others,
-            SchemaCatalog catalog, TargetShapesView shapes) {
+    Validation(ServiceContext context, Supplier<List<StageStatus>> stages, Deployment deployment, SchemaCatalog catalog,
+            TargetShapesView shapes) {
         this.context = context;
         this.stages = stages;
-        this.others = others;
+        this.deployment = deployment;
         this.catalog = catalog;
         this.shapes = shapes;
         this.gate = CutoverGate.of(context.config().validation());
@@ -113,11 +113,15 @@ final class Validation implements Stage {
             LagTracker.Snapshot lag = tracker.latest();
             List<String> problems = new ArrayList<>();
             tracker.failure().ifPresent(f -> problems.add("lag tracking stopped: " + f));
-            deploymentStages().forEach((name, s) -> {
+            if (deployment != null) {
+                deployment.problem().ifPresent(problems::add);
+            }
+            for (Map.Entry<String, StageStatus> e : deploymentStages()) {
+                StageStatus s = e.getValue();
                 if (!s.healthy() || s.state().equals("SNAPSHOTTING") || s.state().equals("STARTING")) {
-                    problems.add(name + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
+                    problems.add(e.getKey() + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
                 }
-            });
+            }
             state.set(gate.evaluate(Instant.now(), System.nanoTime(), lag.tables(), lag.deadLetters(), problems,
                     Optional.ofNullable(lastValidation)));
             evaluatedAt = System.nanoTime();
@@ -143,12 +147,13 @@ final class Validation implements Stage {
      * for the gate's reasons: {@code capture}, or {@code capture in process 4711@host-b}. Another process's validation is
      * its own gate's business.
      */
-    private Map<String, StageStatus> deploymentStages() {
-        Map<String, StageStatus> out = new LinkedHashMap<>();
-        stages.get().stream().filter(s -> !s.stage().equals("validate")).forEach(s -> out.put(s.stage(), s));
-        for (Deployment.Process p : others.get()) {
+    private List<Map.Entry<String, StageStatus>> deploymentStages() {
+        // a list: two processes may share a name (pid@host: containers run as pid 1), and one must not hide the other
+        List<Map.Entry<String, StageStatus>> out = new ArrayList<>();
+        stages.get().stream().filter(s -> !s.stage().equals("validate")).forEach(s -> out.add(Map.entry(s.stage(), s)));
+        for (Deployment.Process p : deployment == null ? List.<Deployment.Process>of() : deployment.others()) {
             p.stages().stream().filter(s -> !s.stage().equals("validate"))
-                    .forEach(s -> out.put(s.stage() + " in process " + p.process(), s));
+                    .forEach(s -> out.add(Map.entry(s.stage() + " in process " + p.process(), s)));
         }
         return out;
     }
@@ -158,7 +163,7 @@ final class Validation implements Stage {
         if (validating || Instant.now().isBefore(nextDue)) {
             return;
         }
-        boolean settled = deploymentStages().values().stream()
+        boolean settled = deploymentStages().stream().map(Map.Entry::getValue)
                 .allMatch(s -> (s.healthy() || s.state().equals("DEGRADED")) && !s.state().equals("SNAPSHOTTING")
                         && !s.state().equals("STARTING"));
         List<TableLag> lags = lag().tables();
@@ -203,7 +208,9 @@ final class Validation implements Stage {
             lastReport = report;
             lastFailure = null;
             lastValidation = new ValidationSummary(report.startedAt(), report.clean(), report.summary());
-            nextDue = report.startedAt().plus(context.config().validation().interval());
+            // a report that could not tell (an ERROR table: a target shape not known yet, a source unreachable for one
+            // table) is tried again as soon as a failed validation is, not an interval later
+            nextDue = report.startedAt().plus(report.failed() ? retryInterval() : context.config().validation().interval());
             for (TableResult t : report.tables()) {
                 long[] holder = errorGauges.computeIfAbsent(t.sink() + "/" + t.table(), k -> {
                     long[] h = {0};
@@ -220,12 +227,17 @@ final class Validation implements Stage {
             Instant now = Instant.now();
             lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
             lastValidation = new ValidationSummary(now, false, "the last validation failed: " + lastFailure);
-            Duration interval = context.config().validation().interval();
-            nextDue = now.plus(interval.compareTo(Duration.ofMinutes(1)) < 0 ? interval : Duration.ofMinutes(1));
+            nextDue = now.plus(retryInterval());
             throw e;
         } finally {
             validating = false;
         }
+    }
+
+    /** When continuous mode tries again after a validation that failed or could not tell: a minute, or the interval if shorter. */
+    private Duration retryInterval() {
+        Duration interval = context.config().validation().interval();
+        return interval.compareTo(Duration.ofMinutes(1)) < 0 ? interval : Duration.ofMinutes(1);
     }
 
     /** The last validation's result for one {@code sink/table}, as the lag topic carries it; null before any. */

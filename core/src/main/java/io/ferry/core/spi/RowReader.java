@@ -24,4 +24,15 @@ public interface RowReader {
     default boolean exists(String table) throws SinkWriteException {
         return true;
     }
+
+    /**
+     * Whether {@code table} has a row, without knowing its shape: validation asks the source so, for a table capture has
+     * published no schema of (capture publishes a table's schema with its first row).
+     *
+     * @throws UnsupportedOperationException when the reader cannot tell (the default)
+     * @throws SinkWriteException retryable when the target is unreachable
+     */
+    default boolean hasRows(String table) throws SinkWriteException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot tell whether a table has rows");
+    }
 }

@@ -454,6 +454,16 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         }
     }
 
+    @Override
+    public boolean hasRows(String tableName) throws SinkWriteException {
+        String sql = "SELECT 1 FROM " + dialect.table(schemaForRead(), tableName) + " LIMIT 1";
+        try (Connection c = open(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw SinkWriteException.transientFailure("cannot look into " + tableName + ": " + e.getMessage(), e);
+        }
+    }
+
     private String schemaForRead() throws SinkWriteException {
         try {
             connection();

@@ -1,9 +1,11 @@
 package io.ferry.sinks.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.core.event.Row;
 import io.ferry.core.spi.RowReader;
+import io.ferry.core.spi.SinkWriteException;
 import io.ferry.sinks.SinkContractIT;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,5 +32,17 @@ abstract class JdbcSinkContractIT extends SinkContractIT {
         sink.write(List.of(upsert(t, row("id", 1, "name", "Ada", "city", "London"))));
         assertThat(((RowReader) sink).exists(t)).isTrue();
         assertThat(((RowReader) sink).exists(t + "_dropped")).isFalse();
+    }
+
+    /** Validation asks the source whether a table capture has published no schema of (it does with a first row) has rows. */
+    @Test
+    void aTableHasRowsWhetherItsShapeIsKnownOrNot() throws Exception {
+        String t = people();
+        sink.write(List.of(upsert(t, row("id", 1, "name", "Ada", "city", "London"))));
+        assertThat(((RowReader) sink).hasRows(t)).isTrue();
+        sink.write(List.of(delete(t, 1)));
+        assertThat(((RowReader) sink).hasRows(t)).isFalse();
+        assertThatThrownBy(() -> ((RowReader) sink).hasRows(t + "_dropped")).isInstanceOf(SinkWriteException.class)
+                .hasMessageContaining(t + "_dropped");
     }
 }

@@ -72,6 +72,15 @@ public final class SourceRows implements AutoCloseable {
     }
 
     /**
+     * Whether a source table has a row, its schema known or not.
+     *
+     * @throws SinkWriteException retryable when the source is unreachable or has no such table
+     */
+    boolean hasRows(TableId table) throws SinkWriteException {
+        return ((RowReader) reader(table.namespace())).hasRows(table.name());
+    }
+
+    /**
      * Streams every row of a source table, ordered by primary key.
      *
      * @throws SinkWriteException retryable when the source is unreachable

@@ -11,6 +11,7 @@ import io.ferry.core.spi.TargetTable;
 import io.ferry.core.types.Tolerance;
 import io.ferry.transform.mapping.Mappings;
 import io.ferry.transform.mapping.RowMapper;
+import io.ferry.transform.mapping.SourceTable;
 import io.ferry.transform.mapping.TargetMapping;
 import java.time.Clock;
 import java.time.Instant;
@@ -116,7 +117,8 @@ public final class Validator {
                     : recheck(differing, first, recheck, expected, source, sinks);
             for (Step step : plan) {
                 TableCheck check = step.check();
-                results.add(check == null ? step.skipped()
+                results.add(step.unknown() != null ? unknownShape(step.unknown(), source)
+                        : check == null ? step.skipped()
                         : confirmed.containsKey(check) ? confirmed.get(check) : first.get(check).result(check));
             }
         }
@@ -125,8 +127,35 @@ public final class Validator {
         return new ValidationReport(started, clock.instant(), results);
     }
 
-    /** A table to compare, or the result (SKIPPED, ERROR) of one that cannot be. */
-    private record Step(TableCheck check, TableResult skipped) {
+    /** A table to compare, the SKIPPED result of one that cannot be, or one whose target shape is unknown. */
+    private record Step(TableCheck check, TableResult skipped, Unknown unknown) {
+    }
+
+    /** A target table without a shape yet: the schema of its mapping's source, or of a table that relates to it, is unknown. */
+    private record Unknown(String sink, String table, SourceTable from) {
+    }
+
+    /**
+     * Capture publishes a table's schema with its first row. A mapping whose source table is empty has nothing to compare
+     * (SKIPPED); one whose source has rows cannot be compared yet, and its target cannot have them either (the sink waits
+     * for the shape): ERROR, the validator cannot tell, not a pass for a target nobody read.
+     */
+    private static TableResult unknownShape(Unknown u, SourceRows source) {
+        String unknown = "no target shape: the schema of " + u.from().text() + " (or of a table it relates to) is not known yet;"
+                + " capture publishes a table's schema with its first row";
+        if (u.from().exact().isEmpty()) {
+            return TableResult.skipped(u.sink(), u.table(), unknown + " (no table the pattern matches has had one)");
+        }
+        TableId root = u.from().exact().get();
+        try {
+            if (!source.hasRows(root)) {
+                return TableResult.skipped(u.sink(), u.table(), unknown + ": " + root + " has no rows, nothing to compare");
+            }
+            return TableResult.error(u.sink(), u.table(), unknown + ", and " + root + " has rows: the target cannot have them until "
+                    + "it has (a related table without rows holds the sink too); validate again once it is published");
+        } catch (SinkWriteException | RuntimeException e) {
+            return TableResult.error(u.sink(), u.table(), unknown + "; cannot tell whether " + root + " has rows: " + e.getMessage());
+        }
     }
 
     /** The tables to compare, in mapping order. */
@@ -144,16 +173,12 @@ public final class Validator {
             String table = id.get(1);
             TargetTable shape = targets.getOrDefault(sink, Map.of()).get(table);
             if (shape == null) {
-                // not comparable yet is not clean: a validation before capture published the schema (or a process
-                // whose schema topic reader is behind) would otherwise pass an unread, maybe empty, target
-                plan.add(new Step(null, TableResult.error(sink, table, "no target shape: the schema of "
-                        + group.get(0).entity().from() + " (or a table it relates to) is not known yet; validate again once "
-                        + "capture has published it")));
+                plan.add(new Step(null, null, new Unknown(sink, table, group.get(0).entity().from())));
                 return;
             }
             String type = config.sinks().stream().filter(s -> s.name().equals(sink)).map(SinkSettings::type).findFirst().orElse("");
             plan.add(new Step(new TableCheck(sink, type, shape, group, tolerance(type),
-                    columnTolerances(config.validation().tolerances(), sink, table, tolerance(type))), null));
+                    columnTolerances(config.validation().tolerances(), sink, table, tolerance(type))), null, null));
         });
         return plan;
     }

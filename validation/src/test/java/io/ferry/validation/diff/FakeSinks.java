@@ -183,6 +183,14 @@ public final class FakeSinks {
         }
 
         @Override
+        public boolean hasRows(String table) throws SinkWriteException {
+            if (!tables.test(table)) {
+                throw SinkWriteException.transientFailure("relation " + table + " does not exist", null);
+            }
+            return !rows.apply(table).isEmpty();
+        }
+
+        @Override
         public void write(List<TargetEvent> batch) {
         }
 
