@@ -55,6 +55,10 @@ public final class Deployment implements AutoCloseable {
     public record Process(String process, List<String> roles, Instant seenAt, List<StageStatus> stages) {
     }
 
+    /** A process as last heard, and when on this host's monotonic clock (a wall clock stepped forward would age it). */
+    private record Heard(Process process, long atNanos) {
+    }
+
     private final String topic;
     private final String pipeline;
     private final String process;
@@ -63,7 +67,13 @@ public final class Deployment implements AutoCloseable {
     private final Supplier<List<StageStatus>> own;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final Map<String, Process> others = new ConcurrentHashMap<>();
+    private final Map<String, Heard> others = new ConcurrentHashMap<>();
+    /** Why following the topic stopped (then the gate is told), null while it runs. */
+    private volatile String failure;
+    /** Whether what the topic held at the start has been read: until then the gate does not know the deployment. */
+    private volatile boolean caughtUp;
+    /** Sends that failed since the last one that went through (the first of a streak is logged). */
+    private final java.util.concurrent.atomic.AtomicInteger failedSends = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -85,6 +95,8 @@ public final class Deployment implements AutoCloseable {
         Properties p = context.clientBase();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-processes");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a send waits for metadata at most this long (60 s by default): a stop with Kafka away is not held a minute
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "ferry-processes");
         this.thread.setDaemon(true);
@@ -109,8 +121,22 @@ public final class Deployment implements AutoCloseable {
 
     /** The other processes heard from within {@link #GONE_AFTER}, by name. */
     List<Process> others() {
-        Instant since = Instant.now().minus(GONE_AFTER);
-        return others.values().stream().filter(p -> p.seenAt().isAfter(since)).sorted(Comparator.comparing(Process::process)).toList();
+        long now = System.nanoTime();
+        return others.values().stream().filter(h -> now - h.atNanos() < GONE_AFTER.toNanos()).map(Heard::process)
+                .sorted(Comparator.comparing(Process::process)).toList();
+    }
+
+    /**
+     * Why the gate cannot count on this view of the deployment: the topic's earlier records are not read yet, or following
+     * it stopped. Empty when the view is whole.
+     */
+    java.util.Optional<String> problem() {
+        if (failure != null) {
+            return java.util.Optional.of("following the deployment's other processes (" + topic + ") stopped: " + failure
+                    + "; restart this process");
+        }
+        return caughtUp ? java.util.Optional.empty()
+                : java.util.Optional.of("reading the deployment's other processes from " + topic + " (not done yet)");
     }
 
     private void run() {
@@ -131,11 +157,16 @@ public final class Deployment implements AutoCloseable {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
                         accept(r, r.offset() < backlogEnd);
                     }
-                    List<StageStatus> now = own.get();
-                    if (!now.equals(published) || System.nanoTime() >= nextPublish) {
-                        publish(now);
-                        published = now;
-                        nextPublish = System.nanoTime() + PUBLISH_EVERY.toNanos();
+                    if (!caughtUp && consumer.position(partition) >= backlogEnd) {
+                        caughtUp = true;
+                    }
+                    long now = System.nanoTime();
+                    others.values().removeIf(h -> now - h.atNanos() > 10 * GONE_AFTER.toNanos()); // killed processes
+                    List<StageStatus> stages = own.get();
+                    if (!stages.equals(published) || now >= nextPublish) {
+                        publish(stages);
+                        published = stages;
+                        nextPublish = now + PUBLISH_EVERY.toNanos();
                     }
                 } catch (RetriableException e) {
                     log.debug("processes topic: Kafka did not answer ({}); trying again", e.getMessage());
@@ -144,9 +175,9 @@ public final class Deployment implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            // the gate then sees no other process: logged loudly, as the gate's picture of the deployment is this process
-            log.error("following the other processes of the deployment stopped ({}); the cutover gate sees this process's stages "
-                    + "only", topic, e);
+            // the gate is told (problem()): it cannot count the other processes' stages any more
+            failure = e.toString();
+            log.error("following the other processes of the deployment ({}) stopped; the cutover gate stays NOT_READY", topic, e);
         }
     }
 
@@ -171,7 +202,10 @@ public final class Deployment implements AutoCloseable {
                 stages.add(new StageStatus(s.path("stage").asText(), s.path("state").asText(), s.path("detail").asText("")));
             }
             Instant said = Instant.parse(v.path("time").asText());
-            others.put(id, new Process(v.path("process").asText(), theirRoles, backlog ? said : Instant.now(), stages));
+            Instant now = Instant.now();
+            Instant seen = backlog && said.isBefore(now) ? said : now;
+            long atNanos = System.nanoTime() - Duration.between(seen, now).toNanos();
+            others.put(id, new Heard(new Process(v.path("process").asText(), theirRoles, seen, stages), atNanos));
         } catch (IOException | RuntimeException e) {
             log.warn("{} offset {}: not a process record ({}); skipped", topic, r.offset(), e.getMessage());
         }
@@ -193,8 +227,12 @@ public final class Deployment implements AutoCloseable {
         }
         producer.send(new ProducerRecord<>(topic, 0, key, v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 (meta, e) -> {
-                    if (e != null) {
-                        log.debug("cannot publish this process's stages to {}: {}", topic, e.toString());
+                    if (e == null) {
+                        failedSends.set(0);
+                    } else if (failedSends.getAndIncrement() == 0) {
+                        // the other processes take this one for gone after 30 s, and count none of its stages then
+                        log.warn("cannot publish this process's stages to {} (the other processes' gates do not see them): {}",
+                                topic, e.toString());
                     }
                 });
     }

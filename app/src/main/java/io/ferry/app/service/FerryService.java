@@ -39,7 +39,7 @@ public final class FerryService implements AutoCloseable {
     private final List<SinkStage> sinks = new ArrayList<>();
     private Validation validation;
     /** The other processes on the shared Kafka; null with the embedded one. */
-    private Deployment deployment;
+    private volatile Deployment deployment;
     private ServiceContext context;
 
     public FerryService(PipelineConfig config, Set<Role> roles, MeterRegistry registry) {
@@ -88,7 +88,7 @@ public final class FerryService implements AutoCloseable {
                 deployment = new Deployment(context, roles, this::stages);
             }
             if (roles.contains(Role.VALIDATE)) {
-                validation = new Validation(context, this::stages, this::otherProcesses, catalog, shapes);
+                validation = new Validation(context, this::stages, deployment, catalog, shapes);
                 stages.add(validation);
             }
             for (Stage s : stages) {
@@ -129,12 +129,14 @@ public final class FerryService implements AutoCloseable {
      * counts their stages as it counts this process's.
      */
     public List<Deployment.Process> otherProcesses() {
-        return deployment == null ? List.of() : deployment.others();
+        Deployment d = deployment;
+        return d == null ? List.of() : d.others();
     }
 
     /** This process's name for the others ({@code pid@host}); empty with the embedded Kafka. */
     public Optional<String> processName() {
-        return deployment == null ? Optional.empty() : Optional.of(deployment.process());
+        Deployment d = deployment;
+        return d == null ? Optional.empty() : Optional.of(d.process());
     }
 
     /** Snapshot progress per table; empty unless this process captures. */
