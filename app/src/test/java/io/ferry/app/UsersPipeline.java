@@ -49,6 +49,11 @@ final class UsersPipeline {
     }
 
     void createSource(int users) throws SQLException {
+        createSource(users, 3);
+    }
+
+    /** @param sessionsPerUser 0 leaves user_sessions empty */
+    void createSource(int users, int sessionsPerUser) throws SQLException {
         pg.createDatabase(source);
         pg.createDatabase(target);
         try (Connection c = pg.connect(source); Statement s = c.createStatement()) {
@@ -62,7 +67,7 @@ final class UsersPipeline {
                     + " 0.10000000000000001, \"n\": ' || g || '.5}')::jsonb FROM generate_series(1, " + users + ") g");
             s.execute("INSERT INTO user_sessions (session_id, user_id, device_info, last_activity) SELECT gen_random_uuid(), 1 + g % "
                     + users + ", '{\"os\": \"linux\"}', timestamp '2024-02-01' + g * interval '1 second' FROM generate_series(1, "
-                    + users * 3 + ") g");
+                    + users * sessionsPerUser + ") g");
         }
     }
 

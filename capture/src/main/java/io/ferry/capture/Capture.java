@@ -227,6 +227,7 @@ public final class Capture implements AutoCloseable {
                             t -> Optional.ofNullable(tables.get(t)).map(SourceTable::foreignKeys).orElse(List.of()),
                             t -> Optional.ofNullable(tables.get(t)).map(SourceTable::jsonColumns).orElse(java.util.Set.of()));
             launchedOnce = true;
+            publishSchemasNotSeen(converter, versions);
             java.util.Set<TableId> snapshotTables = preflight.tables().stream().map(SourceTable::id)
                     .filter(t -> !settings.copied().contains(t)).collect(Collectors.toSet());
             List<String> patterns = settings.source().tables();
@@ -341,6 +342,49 @@ public final class Capture implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot look for new tables that match source.tables: {}", settings.pipeline(), e.toString());
+        }
+    }
+
+    /**
+     * Publishes the schema of each captured table that has none yet and no rows, as Debezium's own code builds it from the
+     * catalog (PostgreSQL): a table's first row brings its schema, and a table without rows (a related table still empty)
+     * held every target it takes part in, as the sinks wait for the shape. The same schema from a first row later is the
+     * same version. Best effort: a table left without is as before, its first row brings it.
+     */
+    private void publishSchemasNotSeen(RecordConverter converter, SchemaVersions versions) {
+        List<TableId> unseen = preflight.tables().stream().map(SourceTable::id).filter(t -> versions.latest(t).isEmpty()).toList();
+        if (unseen.isEmpty()) {
+            return;
+        }
+        Map<TableId, SourceDialect.ConnectSchemas> built;
+        try {
+            built = dialect.connectSchemas(DebeziumProperties.of(settings, dialect), unseen);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("capture of {}: cannot build the schemas of those of {} without rows from the catalog (their first rows bring "
+                    + "them): {}", settings.pipeline(), sorted(unseen), e.toString());
+            return;
+        }
+        if (built.isEmpty()) {
+            return;
+        }
+        ChangePublisher.Batch batch = publisher.newBatch();
+        List<io.ferry.core.schema.TableSchema> assigned = new ArrayList<>();
+        built.forEach((table, schemas) -> versions.assign(converter.schemaOf(table, schemas.row(), schemas.key())).toPublish()
+                .ifPresent(s -> {
+                    publisher.addSchema(batch, s);
+                    assigned.add(s);
+                }));
+        try {
+            publisher.publish(batch);
+            log.info("capture of {}: published the schemas of {}, which have no rows, from the catalog", settings.pipeline(),
+                    sorted(built.keySet()));
+        } catch (ChangePublisher.FencedException e) {
+            assigned.forEach(versions::forget);
+            throw e;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            assigned.forEach(versions::forget);
+            log.warn("capture of {}: cannot publish the schemas of {} (their first rows bring them): {}", settings.pipeline(),
+                    sorted(built.keySet()), e.toString());
         }
     }
 

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.TableId;
-import io.ferry.core.schema.TableSchemaCodec;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.MysqlService;
@@ -14,13 +13,7 @@ import io.ferry.devstack.junit.WithServices;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 @WithServices({Service.MARIADB, Service.KAFKA})
@@ -213,19 +206,6 @@ class MariaDbCaptureIT {
 
     /** Every schema version the topic holds now, in order. */
     private static List<io.ferry.core.schema.TableSchema> schemas(KafkaService kafka, String topic) {
-        List<io.ferry.core.schema.TableSchema> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(TableSchemaCodec.decode(r.value())));
-            }
-        }
-        return out;
+        return TopicReader.schemas(kafka.bootstrapServers(), topic);
     }
 }

@@ -1,7 +1,10 @@
 package io.ferry.capture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.TableId;
+import io.ferry.core.schema.TableSchema;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.PostgresService;
@@ -9,6 +12,7 @@ import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every PostgreSQL column type a real schema uses, inserted at the source, read back as its exact canonical value. */
@@ -66,8 +70,9 @@ class PostgresTypesIT {
             s.execute("CREATE TYPE mood AS ENUM ('sad', 'happy')");
             s.execute(MATRIX.createTable("int"));
             s.execute(MATRIX.insertRow(1)); // read by the snapshot, whose values come through JDBC, not the log
+            s.execute("CREATE TABLE types_empty (LIKE types INCLUDING ALL)");
         }
-        CaptureSettings settings = TestSources.postgres("pg-types", pg, "capture_types", kafka, "public.types");
+        CaptureSettings settings = TestSources.postgres("pg-types", pg, "capture_types", kafka, "public.types", "public.types_empty");
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-types").change(TableId.parse("public.types")))) {
             // then streamed, so the insert path and the update path are checked too: wait for streaming first
@@ -78,6 +83,19 @@ class PostgresTypesIT {
             }
             reader.until(r -> reader.rows().size() >= 3);
             MATRIX.assertRows(reader.rows(), "vc", "\"y\"");
+
+            // A table without rows has its schema too, built from the catalog by Debezium's own code (a table's first row
+            // brings it otherwise, and an empty related table held its mapping's targets): of every type the same as the
+            // schema the snapshot's row of the same columns carries
+            int snapshotVersion = reader.rows().stream().filter(rc -> rc.op() == ChangeEvent.Op.READ)
+                    .map(ChangeEvent.RowChange::schemaVersion).findFirst().orElseThrow();
+            List<TableSchema> schemas = TopicReader.schemas(kafka.bootstrapServers(), new TopicNames("pg-types").schemas());
+            TableSchema ofRow = schemas.stream().filter(t -> t.table().equals(TableId.parse("public.types")) && t.version() == snapshotVersion)
+                    .findFirst().orElseThrow();
+            assertThat(schemas).filteredOn(t -> t.table().equals(TableId.parse("public.types_empty"))).singleElement().satisfies(t -> {
+                assertThat(t.columns()).isEqualTo(ofRow.columns());
+                assertThat(t.primaryKey()).isEqualTo(ofRow.primaryKey());
+            });
         }
     }
 

@@ -88,4 +88,22 @@ final class TopicReader implements AutoCloseable {
     public void close() {
         consumer.close();
     }
+
+    /** Every schema the schema topic holds, oldest first (what capture committed). */
+    static List<io.ferry.core.schema.TableSchema> schemas(String bootstrapServers, String topic) {
+        List<io.ferry.core.schema.TableSchema> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(io.ferry.core.schema.TableSchemaCodec.decode(r.value())));
+            }
+        }
+        return out;
+    }
 }

@@ -322,25 +322,32 @@ public final class RecordConverter {
         return -1;
     }
 
-    private TableShape shape(TableId table, Schema rowSchema, Schema keySchema) {
-        List<Field> fields = rowSchema.fields();
-        List<ColumnType> types = new ArrayList<>(fields.size());
-        List<Column> columns = new ArrayList<>(fields.size());
-        boolean readJustNow = readAtDdl.remove(table);
-        if (!shaped.add(table) && !readJustNow) {
-            facts.reshaped(table);
-        }
+    /**
+     * A table's schema (version 0) from Debezium's Connect schemas of its rows and key, as its changes carry them; also for
+     * a table without rows, whose schemas Debezium's own code built from the catalog ({@code SourceDialect.connectSchemas}).
+     */
+    public TableSchema schemaOf(TableId table, Schema rowSchema, Schema keySchema) {
+        List<Column> columns = new ArrayList<>(rowSchema.fields().size());
         java.util.Set<String> json = facts.jsonColumns(table);
-        for (Field f : fields) {
+        for (Field f : rowSchema.fields()) {
             ColumnType type = ConnectTypes.of(f.schema(), table + "." + f.name());
             if (type.kind() == io.ferry.core.types.CanonicalType.STRING && json.contains(f.name())) {
                 type = ColumnType.of(io.ferry.core.types.CanonicalType.JSON);
             }
-            types.add(type);
             columns.add(new Column(f.name(), type, f.schema().isOptional()));
         }
         List<String> pk = keySchema == null ? List.of() : keySchema.fields().stream().map(Field::name).toList();
-        TableSchema schema = new TableSchema(table, columns, pk, 0, facts.foreignKeys(table));
+        return new TableSchema(table, columns, pk, 0, facts.foreignKeys(table));
+    }
+
+    private TableShape shape(TableId table, Schema rowSchema, Schema keySchema) {
+        List<Field> fields = rowSchema.fields();
+        boolean readJustNow = readAtDdl.remove(table);
+        if (!shaped.add(table) && !readJustNow) {
+            facts.reshaped(table);
+        }
+        TableSchema schema = schemaOf(table, rowSchema, keySchema);
+        List<ColumnType> types = schema.columns().stream().map(Column::type).toList();
         boolean[] plain = new boolean[fields.size()];
         for (int i = 0; i < plain.length; i++) {
             plain[i] = fields.get(i).schema().defaultValue() == null;

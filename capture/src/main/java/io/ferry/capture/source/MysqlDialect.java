@@ -54,6 +54,30 @@ final class MysqlDialect implements SourceDialect {
         return all;
     }
 
+    /**
+     * MariaDB: the schemas of tables without rows, through Debezium's MariaDB schema component. MySQL (Docker only here):
+     * none, a table's first row brings its schema.
+     */
+    @Override
+    public Map<TableId, ConnectSchemas> connectSchemas(java.util.Properties debezium, java.util.Collection<TableId> tables)
+            throws SQLException {
+        if (!mariadb) {
+            return Map.of();
+        }
+        try (Connection c = connect()) {
+            List<TableId> empty = new ArrayList<>();
+            for (TableId t : tables) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM `" + t.namespace().replace("`", "``")
+                        + "`.`" + t.name().replace("`", "``") + "` LIMIT 1")) {
+                    if (!rs.next()) {
+                        empty.add(t);
+                    }
+                }
+            }
+            return empty.isEmpty() ? Map.of() : MariaDbConnectSchemas.read(debezium, c, empty);
+        }
+    }
+
     @Override
     public Preflight preflight(Connection c) throws SQLException {
         List<String> problems = new ArrayList<>();

@@ -35,6 +35,23 @@ final class PostgresDialect implements SourceDialect {
     }
 
     @Override
+    public Map<TableId, ConnectSchemas> connectSchemas(java.util.Properties debezium, java.util.Collection<TableId> tables)
+            throws SQLException {
+        // only tables without rows: a table with rows has its schema from its first snapshot row, as Debezium gives it
+        List<TableId> empty = new ArrayList<>();
+        try (Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+            for (TableId t : tables) {
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT 1 FROM " + quoted(t) + " LIMIT 1")) {
+                    if (!rs.next()) {
+                        empty.add(t);
+                    }
+                }
+            }
+        }
+        return empty.isEmpty() ? Map.of() : PostgresConnectSchemas.read(debezium, empty);
+    }
+
+    @Override
     public Preflight preflight(Connection c) throws SQLException {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();

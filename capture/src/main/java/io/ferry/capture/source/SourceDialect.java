@@ -49,6 +49,22 @@ public interface SourceDialect {
         return DriverManager.getConnection(jdbcUrl(), settings().connectionProperties(connectTimeout, readTimeout));
     }
 
+    /** Debezium's Connect schemas of a table's key and rows (its change records' key schema and their {@code after}). */
+    record ConnectSchemas(org.apache.kafka.connect.data.Schema key, org.apache.kafka.connect.data.Schema row) {
+    }
+
+    /**
+     * The Connect schemas Debezium gives these tables' changes, built from the catalog by Debezium's own code, for those
+     * that have no rows (a table with rows has its schema from its first snapshot row); empty where the dialect cannot
+     * (MySQL/MariaDB: their schemas come from the DDL Debezium parses, and a table's first row brings its schema).
+     *
+     * @param debezium the engine's properties
+     */
+    default Map<TableId, ConnectSchemas> connectSchemas(java.util.Properties debezium, java.util.Collection<TableId> tables)
+            throws SQLException {
+        return Map.of();
+    }
+
     /** Checks the server and the configured tables; never throws for a finding, only for a lost connection. */
     Preflight preflight(Connection c) throws SQLException;
 
