@@ -347,9 +347,10 @@ public final class Capture implements AutoCloseable {
 
     /**
      * Publishes the schema of each captured table that has none yet and no rows, as Debezium's own code builds it from the
-     * catalog (PostgreSQL): a table's first row brings its schema, and a table without rows (a related table still empty)
-     * held every target it takes part in, as the sinks wait for the shape. The same schema from a first row later is the
-     * same version. Best effort: a table left without is as before, its first row brings it.
+     * catalog (PostgreSQL, MariaDB): a table's first row brings its schema, and a table without rows (a related table
+     * still empty) held every target it takes part in, as the sinks wait for the shape. The same schema from a first row
+     * later is the same version. Best effort, table by table: a table left without is as before, its first row brings
+     * it. A failed publish fails the launch (the publisher is not usable after it), as {@link #recordPatterns} does.
      */
     private void publishSchemasNotSeen(RecordConverter converter, SchemaVersions versions) {
         List<TableId> unseen = preflight.tables().stream().map(SourceTable::id).filter(t -> versions.latest(t).isEmpty()).toList();
@@ -364,27 +365,37 @@ public final class Capture implements AutoCloseable {
                     + "them): {}", settings.pipeline(), sorted(unseen), e.toString());
             return;
         }
-        if (built.isEmpty()) {
-            return;
-        }
         ChangePublisher.Batch batch = publisher.newBatch();
         List<io.ferry.core.schema.TableSchema> assigned = new ArrayList<>();
-        built.forEach((table, schemas) -> versions.assign(converter.schemaOf(table, schemas.row(), schemas.key())).toPublish()
-                .ifPresent(s -> {
-                    publisher.addSchema(batch, s);
-                    assigned.add(s);
-                }));
+        built.forEach((table, schemas) -> {
+            io.ferry.core.schema.TableSchema schema;
+            try {
+                schema = converter.schemaOf(table, schemas.row(), schemas.key());
+            } catch (RuntimeException e) {
+                // a column type Ferry does not take (geometry): the table's rows are dead-lettered with the reason, as before
+                log.warn("capture of {}: no schema for {}, which has no rows, from the catalog: {}", settings.pipeline(), table,
+                        e.getMessage());
+                return;
+            }
+            versions.assign(schema).toPublish().ifPresent(s -> {
+                publisher.addSchema(batch, s);
+                assigned.add(s);
+            });
+        });
+        if (assigned.isEmpty()) {
+            return;
+        }
         try {
             publisher.publish(batch);
             log.info("capture of {}: published the schemas of {}, which have no rows, from the catalog", settings.pipeline(),
-                    sorted(built.keySet()));
+                    sorted(assigned.stream().map(io.ferry.core.schema.TableSchema::table).toList()));
         } catch (ChangePublisher.FencedException e) {
             assigned.forEach(versions::forget);
             throw e;
         } catch (org.apache.kafka.common.KafkaException e) {
             assigned.forEach(versions::forget);
-            log.warn("capture of {}: cannot publish the schemas of {} (their first rows bring them): {}", settings.pipeline(),
-                    sorted(built.keySet()), e.toString());
+            throw new CaptureException("cannot publish the schemas of " + sorted(built.keySet()) + " to "
+                    + settings.layout().names().schemas() + ": " + e.getMessage(), e);
         }
     }
 

@@ -71,8 +71,11 @@ class PostgresTypesIT {
             s.execute(MATRIX.createTable("int"));
             s.execute(MATRIX.insertRow(1)); // read by the snapshot, whose values come through JDBC, not the log
             s.execute("CREATE TABLE types_empty (LIKE types INCLUDING ALL)");
+            // a type Ferry does not take (its rows are dead-lettered): without rows, no schema, and the launch goes on
+            s.execute("CREATE TABLE shapes (id int PRIMARY KEY, p point)");
         }
-        CaptureSettings settings = TestSources.postgres("pg-types", pg, "capture_types", kafka, "public.types", "public.types_empty");
+        CaptureSettings settings = TestSources.postgres("pg-types", pg, "capture_types", kafka, "public.types", "public.types_empty",
+                "public.shapes");
         try (Capture capture = Capture.start(settings, null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-types").change(TableId.parse("public.types")))) {
             // then streamed, so the insert path and the update path are checked too: wait for streaming first
@@ -96,6 +99,18 @@ class PostgresTypesIT {
                 assertThat(t.columns()).isEqualTo(ofRow.columns());
                 assertThat(t.primaryKey()).isEqualTo(ofRow.primaryKey());
             });
+            assertThat(schemas).noneSatisfy(t -> assertThat(t.table()).isEqualTo(TableId.parse("public.shapes")));
+
+            // and the same as the schema its first streamed row carries (pgoutput's relation message, not the catalog)
+            try (Connection c = pg.connect("capture_types"); Statement s = c.createStatement()) {
+                s.execute(MATRIX.insertRow(1).replaceFirst("INSERT INTO types ", "INSERT INTO types_empty "));
+            }
+            try (TopicReader empty = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-types").change(TableId.parse("public.types_empty")))) {
+                int streamed = empty.until(r -> !empty.rows().isEmpty()).stream().map(TopicReader.Received::event)
+                        .filter(e -> e instanceof ChangeEvent.RowChange).map(e -> ((ChangeEvent.RowChange) e).schemaVersion()).findFirst()
+                        .orElseThrow();
+                assertThat(streamed).as("the schema version of types_empty's first streamed row").isEqualTo(1);
+            }
         }
     }
 

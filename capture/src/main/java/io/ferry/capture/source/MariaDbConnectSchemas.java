@@ -28,6 +28,8 @@ import java.util.Properties;
  */
 final class MariaDbConnectSchemas {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MariaDbConnectSchemas.class);
+
     private MariaDbConnectSchemas() {
     }
 
@@ -50,15 +52,17 @@ final class MariaDbConnectSchemas {
         try {
             Map<TableId, SourceDialect.ConnectSchemas> out = new HashMap<>();
             for (TableId t : tables) {
-                String ddl;
                 try (Statement s = c.createStatement();
                         ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quoted(t.namespace()) + "." + quoted(t.name()))) {
                     if (!rs.next()) {
                         continue;
                     }
-                    ddl = rs.getString(2);
+                    catalog.take(t.namespace(), rs.getString(2), caseInsensitive);
+                } catch (SQLException | RuntimeException e) {
+                    // one table's trouble (dropped since, a DDL the parser does not take) leaves it to its first row only
+                    log.warn("cannot build the schema of {} from its DDL (its first row brings it): {}", t, e.toString());
+                    continue;
                 }
-                catalog.take(t.namespace(), ddl, caseInsensitive);
                 io.debezium.relational.TableSchema s = catalog.schemaFor(new io.debezium.relational.TableId(t.namespace(), null, t.name()));
                 if (s != null) {
                     out.put(t, new SourceDialect.ConnectSchemas(s.keySchema(), s.valueSchema()));

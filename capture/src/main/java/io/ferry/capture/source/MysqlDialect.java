@@ -65,13 +65,14 @@ final class MysqlDialect implements SourceDialect {
             return Map.of();
         }
         try (Connection c = connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION lock_wait_timeout = 5"); // not behind a waiting ALTER TABLE, with capture's launch locked
+            }
             List<TableId> empty = new ArrayList<>();
             for (TableId t : tables) {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM `" + t.namespace().replace("`", "``")
-                        + "`.`" + t.name().replace("`", "``") + "` LIMIT 1")) {
-                    if (!rs.next()) {
-                        empty.add(t);
-                    }
+                if (EmptyTables.isEmpty(c, "SELECT 1 FROM `" + t.namespace().replace("`", "``") + "`.`"
+                        + t.name().replace("`", "``") + "` LIMIT 1", t)) {
+                    empty.add(t);
                 }
             }
             return empty.isEmpty() ? Map.of() : MariaDbConnectSchemas.read(debezium, c, empty);

@@ -40,11 +40,10 @@ final class PostgresDialect implements SourceDialect {
         // only tables without rows: a table with rows has its schema from its first snapshot row, as Debezium gives it
         List<TableId> empty = new ArrayList<>();
         try (Connection c = connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '5s'"); // not behind a waiting ALTER TABLE for minutes, with capture's launch locked
             for (TableId t : tables) {
-                try (java.sql.ResultSet rs = s.executeQuery("SELECT 1 FROM " + quoted(t) + " LIMIT 1")) {
-                    if (!rs.next()) {
-                        empty.add(t);
-                    }
+                if (EmptyTables.isEmpty(c, "SELECT 1 FROM " + quoted(t) + " LIMIT 1", t)) {
+                    empty.add(t);
                 }
             }
         }

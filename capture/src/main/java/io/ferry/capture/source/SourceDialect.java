@@ -55,8 +55,9 @@ public interface SourceDialect {
 
     /**
      * The Connect schemas Debezium gives these tables' changes, built from the catalog by Debezium's own code, for those
-     * that have no rows (a table with rows has its schema from its first snapshot row); empty where the dialect cannot
-     * (MySQL/MariaDB: their schemas come from the DDL Debezium parses, and a table's first row brings its schema).
+     * that have no rows (a table with rows has its schema from its first snapshot row); a table whose schema cannot be
+     * built is left out. Empty where the dialect does not build them (real MySQL's connector: a table's first row brings
+     * its schema).
      *
      * @param debezium the engine's properties
      */
