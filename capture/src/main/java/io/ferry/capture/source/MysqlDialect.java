@@ -54,16 +54,10 @@ final class MysqlDialect implements SourceDialect {
         return all;
     }
 
-    /**
-     * MariaDB: the schemas of tables without rows, through Debezium's MariaDB schema component. MySQL (Docker only here):
-     * none, a table's first row brings its schema.
-     */
+    /** The schemas of tables without rows, through the schema component of Debezium's MariaDB or MySQL connector. */
     @Override
     public Map<TableId, ConnectSchemas> connectSchemas(java.util.Properties debezium, java.util.Collection<TableId> tables)
             throws SQLException {
-        if (!mariadb) {
-            return Map.of();
-        }
         try (Connection c = connect()) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET SESSION lock_wait_timeout = 5"); // not behind a waiting ALTER TABLE, with capture's launch locked
@@ -75,7 +69,7 @@ final class MysqlDialect implements SourceDialect {
                     empty.add(t);
                 }
             }
-            return empty.isEmpty() ? Map.of() : MariaDbConnectSchemas.read(debezium, c, empty);
+            return empty.isEmpty() ? Map.of() : BinlogConnectSchemas.read(debezium, c, empty, mariadb);
         }
     }
 
