@@ -50,6 +50,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     /** The tables an initial snapshot reads in full: every captured table but those the sinks copy themselves. */
     private final Set<TableId> snapshotTables;
     private final java.util.function.Predicate<TableId> captured;
+    /** The tables the sinks copy themselves (transform.bulk_copy): no state in transform, no runs. */
+    private final Set<TableId> copied;
     /** The snapshot run under way (its bounds' id), 0 when none. */
     private long run;
     /** Whether the run began before anything streamed: an initial snapshot, which reads every table. */
@@ -58,15 +60,22 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private SourceInfo lastRunSource;
     /** The log position the open run's snapshot reads as of ({@link #snapshotPosition}). */
     private String runAt;
+    /** The last run id given out, blocking or incremental: ids never repeat. */
+    private long lastRunId;
+    /** Debezium's incremental snapshots, bounded as runs. */
+    private final IncrementalRuns incremental;
 
     /**
+     * @param copied the tables the sinks copy themselves ({@code transform.bulk_copy})
      * @param captured whether a table matches {@code source.tables} (a binlog's DDL is reported for every table of the
      *     server, also those captured before and no longer)
      */
     BatchHandler(String pipeline, RecordConverter converter, SchemaVersions versions, ChangePublisher publisher,
             SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper, Set<TableId> snapshotTables,
-            java.util.function.Predicate<TableId> captured) {
+            Set<TableId> copied, java.util.function.Predicate<TableId> captured) {
         this.snapshotTables = Set.copyOf(snapshotTables);
+        this.copied = Set.copyOf(copied);
+        this.incremental = new IncrementalRuns(pipeline, t -> !this.copied.contains(t), this::nextRunId);
         this.captured = captured;
         this.stamper = stamper;
         this.pipeline = pipeline;
@@ -93,7 +102,9 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             throw e;
         }
         for (RecordChangeEvent<SourceRecord> r : lastOfEachPartition(records)) {
-            committer.markProcessed(r);
+            if (!DebeziumProperties.NOTIFICATIONS.equals(r.record().topic())) {
+                committer.markProcessed(r); // a notification may carry an empty partition and offset
+            }
         }
         committer.markBatchFinished();
     }
@@ -117,13 +128,24 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     }
 
     private void add(ChangePublisher.Batch batch, SourceRecord record) {
-        incrementalProgress(record.sourceOffset());
+        boolean notification = DebeziumProperties.NOTIFICATIONS.equals(record.topic());
+        String snapshotMark = notification ? null : snapshotMark(record);
+        if (!blocking(snapshotMark)) {
+            incrementalSnapshot(batch, record); // a blocking snapshot's offsets carry no incremental snapshot state
+        }
+        if (notification) {
+            notification(record); // never published; not a record of the log (a blocking run does not end at it)
+            return;
+        }
         Converted converted = converter.convert(record);
         if (converted instanceof Converted.TablesChanged changed) {
             tablesChanged(batch, changed.tables()); // a DDL: no row, never part of a snapshot run
             return;
         }
-        String snapshotMark = snapshotMark(record);
+        if (converted instanceof Converted.Truncate truncate) {
+            truncated(batch, truncate);
+            return;
+        }
         // Any record the snapshot read belongs to the run, whatever it became: a row that is dead-lettered, the heartbeat
         // row (skipped), which comes last when the heartbeat table is the last one read, as on every restart.
         boolean inSnapshot = blocking(snapshotMark);
@@ -186,6 +208,33 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
     }
 
+    /**
+     * A {@code TRUNCATE}: a snapshot run of the table that reads nothing, a start and an end at the truncate's place in
+     * every partition of its change topic, so transform deletes every row of the table written before it (through the
+     * path a source delete takes: aggregates, relations and documents follow), as after any run. Rows written after it
+     * belong to the run and stay. Not for a table the sinks copy themselves (no state to sweep).
+     */
+    private void truncated(ChangePublisher.Batch batch, Converted.Truncate truncate) {
+        TableId table = truncate.table();
+        if (!captured.test(table)) {
+            return;
+        }
+        if (copied.contains(table)) {
+            log.warn("capture of {}: {} was truncated at {}; the sinks copy that table themselves (transform.bulk_copy), so the"
+                    + " targets keep its rows (validation reports them: delete them in the targets, or copy the table again)",
+                    pipeline, table, truncate.source().pos());
+            return;
+        }
+        long id = nextRunId();
+        for (Marker.Kind kind : List.of(Marker.Kind.SNAPSHOT_START, Marker.Kind.SNAPSHOT_END)) {
+            publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(new Marker(id, truncate.source().tsUs(), kind, table),
+                    stamper.stamp(truncate.source())));
+        }
+        log.info("capture of {}: {} was truncated at {}: run {} reads none of its rows, so transform deletes them from the targets"
+                + " (not those on the direct path, transform.direct: validation reports them)", pipeline, table, truncate.source().pos(), id);
+        count(table.toString(), "t");
+    }
+
     private void addSchema(ChangePublisher.Batch batch, TableSchema s) {
         publisher.addSchema(batch, s);
         log.info("schema of {} is now version {} ({} columns, key {}, {} foreign keys)", s.table(), s.version(), s.columns().size(),
@@ -224,7 +273,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
      */
     private void openRun(SourceInfo source, Boolean initial) {
         if (run == 0) {
-            run = Math.max(System.currentTimeMillis() * 1000, stamper.last() + 1);
+            run = nextRunId();
             initialRun = initial != null ? initial : !streaming;
             runTables.clear();
             log.info("snapshot run {} of {} begins{}", run, pipeline, initialRun ? " (every captured table)" : "");
@@ -258,34 +307,70 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         run = 0;
     }
 
+    private long nextRunId() {
+        lastRunId = Math.max(System.currentTimeMillis() * 1000, Math.max(stamper.last() + 1, lastRunId + 1));
+        return lastRunId;
+    }
+
     /**
      * Follows which tables Debezium's incremental snapshot still reads, from the {@code incremental_snapshot_collections}
      * its offsets carry while one runs (a JSON list of {@code {"incremental_snapshot_collections_id": ...}}): the
-     * progress of a table it no longer lists is done. Parsed only when the value changes.
+     * progress of a table it no longer lists is done. And bounds each table's read as a run ({@link IncrementalRuns}),
+     * the bounds written before this record. Parsed only when the list or the correlation id changes.
      */
-    private void incrementalProgress(Map<String, ?> offset) {
-        Object collections = offset == null ? null : offset.get("incremental_snapshot_collections");
-        if (java.util.Objects.equals(collections, lastIncremental)) {
+    private void incrementalSnapshot(ChangePublisher.Batch batch, SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null || offset.isEmpty()) {
+            return; // a notification sent without a place in the log
+        }
+        Object collections = offset.get(IncrementalRuns.COLLECTIONS);
+        Object correlation = offset.get(IncrementalRuns.CORRELATION);
+        if (incrementalSeen && java.util.Objects.equals(collections, lastIncremental)
+                && java.util.Objects.equals(correlation, lastCorrelation)) {
             return;
         }
+        incrementalSeen = true;
         lastIncremental = collections;
-        Set<String> ids = new HashSet<>();
-        if (collections != null) {
-            try {
-                for (com.fasterxml.jackson.databind.JsonNode c : INCREMENTAL.readTree(collections.toString())) {
-                    ids.add(c.path("incremental_snapshot_collections_id").asText());
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                log.debug("incremental snapshot collections not readable: {}", e.toString());
-                return; // progress only: the table stays not done until an offset lists none
-            }
+        lastCorrelation = correlation;
+        IncrementalRuns.Listing listing = IncrementalRuns.listing(offset, id -> IncrementalRuns.tableOf(id, snapshotTables));
+        if (listing == null) {
+            return; // progress only waits; no bound is written on what cannot be read
         }
+        Set<String> ids = new HashSet<>();
+        listing.tables().forEach(t -> ids.add(t.table().toString()));
         progress.incrementalRunning(ids);
+        List<IncrementalRuns.Bound> bounds = incremental.listed(listing);
+        if (bounds.isEmpty()) {
+            return;
+        }
+        SourceInfo at = converter.sourceOf(record);
+        if (at == null) {
+            at = new SourceInfo(pipeline, "", null, System.currentTimeMillis() * 1000, false);
+        }
+        for (IncrementalRuns.Bound b : bounds) {
+            publisher.addTableMarker(batch, b.table(), new ChangeEvent.MarkerEvent(new Marker(b.run(), at.tsUs(), b.kind(), b.table()),
+                    stamper.stamp(at)));
+        }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper INCREMENTAL = new com.fasterxml.jackson.databind.ObjectMapper();
-    /** The last {@code incremental_snapshot_collections} of an offset, null when none ran. */
+    /** Debezium's notifications (its {@code sink} channel, in the record stream): a table's incremental read finished. */
+    private void notification(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("type") == null
+                || !"TABLE_SCAN_COMPLETED".equals(value.get("type")) || value.schema().field("additional_data") == null
+                || !(value.get("additional_data") instanceof Map<?, ?> data)) {
+            return;
+        }
+        Object scanned = data.get("scanned_collection");
+        TableId table = scanned == null ? null : IncrementalRuns.tableOf(scanned.toString(), snapshotTables);
+        if (table != null) {
+            incremental.scanCompleted(table, String.valueOf(data.get("status")));
+        }
+    }
+
+    private boolean incrementalSeen;
+    /** The last {@code incremental_snapshot_collections} and correlation id of an offset, null when none ran. */
     private Object lastIncremental;
+    private Object lastCorrelation;
 
     /** Debezium's {@code source.snapshot} of a record ({@code true}, {@code first}, {@code last}, {@code incremental}...), or null. */
     static String snapshotMark(SourceRecord record) {

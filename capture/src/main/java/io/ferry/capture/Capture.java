@@ -232,7 +232,7 @@ public final class Capture implements AutoCloseable {
                     .filter(t -> !settings.copied().contains(t)).collect(Collectors.toSet());
             List<String> patterns = settings.source().tables();
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,
-                    snapshotTables, t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty());
+                    snapshotTables, settings.copied(), t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty());
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, dialect))
                     .notifying(handler)

@@ -16,6 +16,9 @@ import java.util.Properties;
  */
 final class DebeziumProperties {
 
+    /** The topic Debezium's notifications name (BatchHandler reads and drops them; nothing is written to it). */
+    static final String NOTIFICATIONS = "__ferry-debezium-notifications";
+
     private DebeziumProperties() {
     }
 
@@ -32,6 +35,10 @@ final class DebeziumProperties {
             include.add(literal(dialect.signalTable()));
             p.put("signal.data.collection", dialect.signalTable().toString());
             p.put("signal.enabled.channels", "source");
+            // Debezium's notifications in the record stream, at their place among the rows: whether an incremental
+            // snapshot read a table to its end, or skipped or stopped it (IncrementalRuns). Never published.
+            p.put("notification.enabled.channels", "sink");
+            p.put("notification.sink.topic.name", NOTIFICATIONS);
         } else {
             // No heartbeat table: Debezium's own heartbeats give the weaker, source-side lag.
             p.put("heartbeat.interval.ms", Long.toString(settings.source().heartbeatInterval().toMillis()));
@@ -71,6 +78,9 @@ final class DebeziumProperties {
         p.put("time.precision.mode", "adaptive_time_microseconds");
         p.put("binary.handling.mode", "bytes");
         p.put("tombstones.on.delete", "false");
+        // TRUNCATE as a record (Debezium skips it by default): capture turns it into an empty snapshot run of the table,
+        // whose end makes transform delete the table's rows written before it (BatchHandler)
+        p.put("skipped.operations", "none");
         p.put("column.propagate.source.type", ".*");
         // A binlog's DDL as a record of its own, at its place in the log: a foreign key added or dropped changes no
         // column, so no row shows it (BatchHandler reads the table's facts again). PostgreSQL's log carries no DDL. On

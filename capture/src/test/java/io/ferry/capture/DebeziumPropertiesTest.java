@@ -46,6 +46,10 @@ class DebeziumPropertiesTest {
                 .containsEntry("offset.commit.policy", "io.debezium.engine.spi.OffsetCommitPolicy$PeriodicCommitOffsetPolicy");
         assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+,ferry\\.heartbeat,ferry\\.debezium_signal");
         assertThat(p).containsEntry("signal.data.collection", "ferry.debezium_signal").doesNotContainKey("heartbeat.interval.ms");
+        // truncates become records (capture bounds them as a run that reads nothing); notifications come in the record
+        // stream, where capture learns whether an incremental snapshot read a table to its end
+        assertThat(p).containsEntry("skipped.operations", "none").containsEntry("notification.enabled.channels", "sink")
+                .containsEntry("notification.sink.topic.name", DebeziumProperties.NOTIFICATIONS);
     }
 
     @Test
@@ -72,7 +76,8 @@ class DebeziumPropertiesTest {
     void aReadOnlySourceGetsNoFootprintAndDebeziumsHeartbeats() {
         Properties p = DebeziumProperties.of(settings(true), SourceDialect.of(settings(true).source()));
         assertThat(p.getProperty("table.include.list")).isEqualTo("public.users,public.orders_\\d+");
-        assertThat(p).containsEntry("heartbeat.interval.ms", "5000").doesNotContainKey("signal.data.collection");
+        assertThat(p).containsEntry("heartbeat.interval.ms", "5000").doesNotContainKey("signal.data.collection")
+                .doesNotContainKey("notification.enabled.channels");
     }
 
     @Test

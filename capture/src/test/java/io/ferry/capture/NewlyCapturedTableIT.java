@@ -158,11 +158,13 @@ class NewlyCapturedTableIT {
             try (Connection c = pg.connect("putback_pg"); Statement s = c.createStatement()) {
                 s.execute("UPDATE back SET name = 'while out' WHERE id = 1");
                 s.execute("INSERT INTO back VALUES (2, 'while out')");
+                s.execute("DELETE FROM back WHERE id = 3");
             }
         }
         try (Capture capture = Capture.start(settings.apply(new String[] {"public.kept", "public.back"}), null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(back))) {
             reader.until(r -> readWhileOut(reader, 1) && readWhileOut(reader, 2));
+            assertBoundedRun(reader);
         }
         assertThat(snapshotSignals(() -> pg.connect("putback_pg"), "ferry", "public.back")).as("one snapshot asked for").isEqualTo(1);
     }
@@ -192,6 +194,7 @@ class NewlyCapturedTableIT {
             try (Connection c = db.connect("putback_maria"); Statement s = c.createStatement()) {
                 s.execute("UPDATE back SET name = 'while out' WHERE id = 1");
                 s.execute("INSERT INTO back VALUES (2, 'while out')");
+                s.execute("DELETE FROM back WHERE id = 3");
                 s.execute("INSERT INTO kept VALUES (2, 'after them')");
             }
             // Debezium streamed past the changes of the table it did not capture
@@ -200,6 +203,7 @@ class NewlyCapturedTableIT {
         try (Capture capture = Capture.start(settings.apply(new String[] {"putback_maria\\.kept", "putback_maria\\.back"}), null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(back))) {
             reader.until(r -> readWhileOut(reader, 1) && readWhileOut(reader, 2));
+            assertBoundedRun(reader);
         }
         assertThat(snapshotSignals(() -> db.connect("putback_maria"), "ferry", "putback_maria.back")).as("one snapshot asked for")
                 .isEqualTo(1);
@@ -216,6 +220,50 @@ class NewlyCapturedTableIT {
         s.execute("CREATE TABLE back (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL)");
         s.execute("INSERT INTO kept VALUES (1, 'k')");
         s.execute("INSERT INTO back VALUES (1, 'before')");
+        s.execute("INSERT INTO back VALUES (3, 'deleted while out')");
+    }
+
+    /**
+     * The incremental snapshot that takes the table in again is a run on every partition of its change topic: a start
+     * before its reads, an end (the same run) after them, so transform removes what the source lost meanwhile (row 3,
+     * whose delete no log carried).
+     */
+    private static void assertBoundedRun(TopicReader reader) {
+        // the first launch's initial snapshot was a run too: two ends on every partition
+        List<TopicReader.Received> all = reader.until(r -> r.stream().map(TopicReader.Received::partition).distinct()
+                .allMatch(p -> r.stream().filter(x -> x.partition() == p && x.event() instanceof ChangeEvent.MarkerEvent m
+                        && m.marker().kind() == Marker.Kind.SNAPSHOT_END).count() >= 2));
+        java.util.Set<Integer> partitions = all.stream().map(TopicReader.Received::partition).collect(java.util.stream.Collectors.toSet());
+        assertThat(partitions).hasSizeGreaterThan(1);
+        long run = 0;
+        for (int p : partitions) {
+            List<ChangeEvent> events = all.stream().filter(x -> x.partition() == p).map(TopicReader.Received::event).toList();
+            int start = lastBound(events, Marker.Kind.SNAPSHOT_START);
+            int end = lastBound(events, Marker.Kind.SNAPSHOT_END);
+            assertThat(start).as("partition %d has the run's start", p).isNotNegative();
+            assertThat(end).as("partition %d: the end after the start", p).isGreaterThan(start);
+            long startId = ((ChangeEvent.MarkerEvent) events.get(start)).marker().id();
+            assertThat(((ChangeEvent.MarkerEvent) events.get(end)).marker().id()).isEqualTo(startId);
+            assertThat(run == 0 || run == startId).as("one run on every partition").isTrue();
+            run = startId;
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i) instanceof ChangeEvent.RowChange row && row.op() == ChangeEvent.Op.READ
+                        && row.after().get("name").asText().equals("while out")) {
+                    assertThat(i).as("a read of the run on partition %d is inside its bounds", p).isBetween(start, end);
+                }
+            }
+        }
+        assertThat(all.stream().filter(x -> x.event() instanceof ChangeEvent.RowChange row && row.op() == ChangeEvent.Op.READ
+                && row.key().get("id").asInt() == 3).count()).as("row 3 read by the first snapshot only").isEqualTo(1);
+    }
+
+    private static int lastBound(List<ChangeEvent> events, Marker.Kind kind) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i) instanceof ChangeEvent.MarkerEvent m && m.marker().kind() == kind) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether a snapshot read the row with its value written while the table was not captured. */

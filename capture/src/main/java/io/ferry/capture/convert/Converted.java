@@ -28,6 +28,10 @@ public sealed interface Converted {
         }
     }
 
+    /** A {@code TRUNCATE} of a captured table, at its place in the log: every row of the table before it is gone. */
+    record Truncate(TableId table, SourceInfo source) implements Converted {
+    }
+
     /** Not data: Ferry's signal rows, other pipelines' heartbeats, tombstones. */
     record Skip(String why) implements Converted {
     }

@@ -161,8 +161,8 @@ public final class RecordConverter {
             return new Converted.Skip("not a row change (" + value.schema().name() + ")");
         }
         String op = value.get(envelope.op()) instanceof String o ? o : null;
-        if (op == null || op.equals("t") || op.equals("m")) {
-            // truncates, and pg_logical_emit_message messages (which name no table)
+        if (op == null || op.equals("m")) {
+            // pg_logical_emit_message messages, which name no table
             return new Converted.Skip("operation " + op + " is not a row change");
         }
         TableId table;
@@ -177,6 +177,9 @@ public final class RecordConverter {
         }
         if (table.equals(signalTable)) {
             return new Converted.Skip("signal");
+        }
+        if (op.equals("t")) {
+            return table.equals(heartbeatTable) ? new Converted.Skip("truncate of the heartbeat table") : new Converted.Truncate(table, info);
         }
         try {
             if (table.equals(heartbeatTable)) {

@@ -165,8 +165,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             process(event, record, in);
             return;
         }
-        // a snapshot's bounds pass as its rows do (at once unless something older waits)
-        boolean snapshot = event.match(row -> row.op() == ChangeEvent.Op.READ, marker -> marker.marker().kind().snapshotBound());
+        // a snapshot's bounds pass as its rows do (at once unless something older waits); a TRUNCATE's, streamed, in order
+        boolean snapshot = event.match(row -> row.op() == ChangeEvent.Op.READ, marker -> marker.marker().kind().snapshotBound()
+                && marker.source() != null && marker.source().snapshot());
         for (SourceOrder.Released r : order.offer(in.topic(), in.partition(), in.offset(), stamp, snapshot, record)) {
             Input at = new Input(r.topic(), r.partition(), r.offset());
             if (r.record() == record) {
@@ -233,7 +234,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         long now = System.currentTimeMillis() * 1000;
         runs.beginSweep(table, run, source == null ? now : source.tsUs(), source == null ? 0 : source.stampUs());
         log.info("transform {}: snapshot run {} of {} ended on every input; looking for rows of {} it did not write (read by an"
-                + " earlier, interrupted run), up to {} rows of state every {} ms", group.name(), run, table, table, sweepBudget,
+                + " earlier, interrupted run, or lost by the source where no log showed it), up to {} rows of state every {} ms",
+                group.name(), run, table, table, sweepBudget,
                 SWEEP_EVERY.toMillis());
         sweeping = true; // the punctuator does the work, within its budget
     }
@@ -278,8 +280,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         if (slice.last() == null) {
             runs.swept(table, sweep.run());
             if (removed > 0) {
-                log.warn("transform {}: snapshot run {} of {} ended without {} rows an earlier, interrupted run had read (or that"
-                        + " streamed before it); deleted them as the source no longer has them", group.name(), sweep.run(), table, removed);
+                log.warn("transform {}: snapshot run {} of {} ended without {} rows written before it; deleted them as the source no"
+                        + " longer has them (a TRUNCATE, rows the source lost where no log showed it, or rows an earlier, interrupted"
+                        + " run read)", group.name(), sweep.run(), table, removed);
             } else {
                 log.info("transform {}: snapshot run {} of {} left no rows of an earlier run behind", group.name(), sweep.run(), table);
             }

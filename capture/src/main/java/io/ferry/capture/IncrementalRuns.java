@@ -1,0 +1,193 @@
+package io.ferry.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferry.core.event.Marker;
+import io.ferry.core.event.TableId;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds Debezium's incremental snapshots (a {@code ferry resnapshot}, a table captured later or put back) as snapshot
+ * runs, like a blocking snapshot's ({@link Marker.Kind#SNAPSHOT_START} / {@link Marker.Kind#SNAPSHOT_END} in every
+ * partition of the table's change topic), so transform removes the table's rows the source no longer has: rows deleted
+ * while the table was outside the log, or by a {@code TRUNCATE} nothing propagated.
+ *
+ * <p>Why that holds: the start is written before the first record whose offsets list the table
+ * ({@code incremental_snapshot_collections}), so before any of its chunks; every row the table has from then to the end
+ * is either read by a chunk or streamed (Debezium's watermarks drop a chunk's read of a row that changed in its window,
+ * and the change is streamed instead), and transform counts a streamed change after the start as written in the run.
+ * So once the table has been read to its end, a row in transform's state that the run did not write is one the source
+ * no longer has.
+ *
+ * <p>An end is written only when Debezium said, through its notifications, that it read the table to its end
+ * ({@code TABLE_SCAN_COMPLETED} with status {@code SUCCEEDED} or {@code EMPTY}) and the table then left the list. A table
+ * skipped (no key, unknown schema, an SQL error) or stopped ({@code stop-snapshot}) gets no end, and nothing is swept.
+ * Neither gets a table read with an {@code additional-condition} (a filtered read would sweep every row outside the
+ * filter). A snapshot that this handler finds under way in the middle of a table at its first record (Debezium resumed
+ * it from its stored offsets after a restart) is not bounded either: the rows read before the restart are not this run's
+ * reads. A table read again from older offsets within one engine (Debezium restarted its task) under a correlation id
+ * its last run saw is that run again: no new start, whose end would sweep the rows that run read before.
+ */
+final class IncrementalRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(IncrementalRuns.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String COLLECTIONS = "incremental_snapshot_collections";
+    static final String CORRELATION = "incremental_snapshot_correlation_id";
+    static final String CHUNK_POSITION = "incremental_snapshot_primary_key";
+
+    /** A bound to write before the record at hand. */
+    record Bound(TableId table, long run, Marker.Kind kind) {
+    }
+
+    /** One table in Debezium's list, in its order (the first is being read), and whether its read is filtered. */
+    record Listed(TableId table, boolean filtered) {
+    }
+
+    /** What one record's offsets say of the incremental snapshot; {@code tables} empty when none runs. */
+    record Listing(List<Listed> tables, String correlationId, boolean midTable) {
+        static final Listing NONE = new Listing(List.of(), null, false);
+    }
+
+    private static final class Run {
+        final long id; // 0: not bounded
+        final Set<String> correlations = new HashSet<>();
+        boolean open = true;
+        boolean scanned;
+
+        Run(long id, String correlation) {
+            this.id = id;
+            this.correlations.add(String.valueOf(correlation));
+        }
+    }
+
+    private final String pipeline;
+    private final Predicate<TableId> bounded;
+    private final LongSupplier nextRunId;
+    private final Map<TableId, Run> runs = new HashMap<>();
+    private boolean seenFirst;
+
+    /**
+     * @param bounded the tables whose reads may be bounded (not those the sinks copy themselves)
+     * @param nextRunId a new run id, distinct from every earlier one
+     */
+    IncrementalRuns(String pipeline, Predicate<TableId> bounded, LongSupplier nextRunId) {
+        this.pipeline = pipeline;
+        this.bounded = bounded;
+        this.nextRunId = nextRunId;
+    }
+
+    /** The bounds to write before a record whose offsets carry this listing. */
+    List<Bound> listed(Listing listing) {
+        boolean first = !seenFirst;
+        seenFirst = true;
+        List<Bound> out = new ArrayList<>();
+        Set<TableId> now = new LinkedHashSet<>();
+        for (int i = 0; i < listing.tables().size(); i++) {
+            Listed l = listing.tables().get(i);
+            TableId table = l.table();
+            if (!now.add(table)) {
+                continue; // asked twice: one run until it leaves the list
+            }
+            Run r = runs.get(table);
+            String correlation = String.valueOf(listing.correlationId());
+            if (r != null && r.open) {
+                r.correlations.add(correlation);
+            } else if (r != null && listing.correlationId() != null && r.correlations.contains(correlation)) {
+                // Debezium's task went back to older offsets and reads the table again for the same signal: the same run
+                r.open = true;
+                r.scanned = false;
+            } else if (first && i == 0 && listing.midTable()) {
+                runs.put(table, new Run(0, listing.correlationId()));
+                log.warn("capture of {}: Debezium resumes its incremental snapshot of {} in the middle of the table (after a restart);"
+                        + " rows of it the source no longer has are not removed from the targets by this read (ferry resnapshot"
+                        + " it again to have them removed)", pipeline, table);
+            } else if (l.filtered() || !bounded.test(table)) {
+                runs.put(table, new Run(0, listing.correlationId()));
+            } else {
+                Run run = new Run(nextRunId.getAsLong(), listing.correlationId());
+                runs.put(table, run);
+                out.add(new Bound(table, run.id, Marker.Kind.SNAPSHOT_START));
+                log.info("capture of {}: incremental snapshot run {} of {} begins", pipeline, run.id, table);
+            }
+        }
+        runs.forEach((table, r) -> {
+            if (r.open && !now.contains(table)) {
+                r.open = false;
+                if (r.id != 0 && r.scanned) {
+                    out.add(new Bound(table, r.id, Marker.Kind.SNAPSHOT_END));
+                    log.info("capture of {}: incremental snapshot run {} of {} ends: the table was read to its end", pipeline, r.id,
+                            table);
+                } else if (r.id != 0) {
+                    log.warn("capture of {}: Debezium's incremental snapshot of {} stopped before it read the table to its end (a"
+                            + " stop-snapshot signal, or skipped: see Debezium's log); rows of it the source no longer has are not"
+                            + " removed from the targets", pipeline, table);
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Debezium's notification that it finished with a table ({@code TABLE_SCAN_COMPLETED}): {@code SUCCEEDED} or
+     * {@code EMPTY} means it read the table to its end.
+     */
+    void scanCompleted(TableId table, String status) {
+        Run r = runs.get(table);
+        if (r != null && r.open && ("SUCCEEDED".equals(status) || "EMPTY".equals(status))) {
+            r.scanned = true;
+        }
+    }
+
+    /**
+     * The incremental snapshot part of a Debezium offset: {@link Listing#NONE} when it lists nothing, null when it cannot
+     * be read (nothing is concluded from it then).
+     *
+     * @param table a collection id as Debezium writes it ({@code schema.table}, {@code db.table}) to Ferry's table id
+     */
+    static Listing listing(Map<String, ?> offset, Function<String, TableId> table) {
+        Object collections = offset == null ? null : offset.get(COLLECTIONS);
+        if (collections == null) {
+            return Listing.NONE;
+        }
+        List<Listed> tables = new ArrayList<>();
+        try {
+            for (JsonNode c : JSON.readTree(collections.toString())) {
+                TableId id = table.apply(c.path(COLLECTIONS + "_id").asText());
+                if (id != null) {
+                    String condition = c.path(COLLECTIONS + "_additional_condition").asText("");
+                    tables.add(new Listed(id, !condition.isBlank()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("incremental snapshot collections not readable: {}", e.toString());
+            return null;
+        }
+        Object correlation = offset.get(CORRELATION);
+        return new Listing(tables, correlation == null ? null : correlation.toString(), offset.get(CHUNK_POSITION) != null);
+    }
+
+    /** The table of a collection id: a known table it names, else its last two dot-separated parts; null when it has fewer. */
+    static TableId tableOf(String collectionId, Set<TableId> known) {
+        for (TableId t : known) {
+            if (collectionId.equals(t.toString()) || collectionId.endsWith("." + t)) {
+                return t;
+            }
+        }
+        String[] parts = collectionId.split("\\.");
+        return parts.length < 2 ? null : new TableId(parts[parts.length - 2], parts[parts.length - 1]);
+    }
+
+}
