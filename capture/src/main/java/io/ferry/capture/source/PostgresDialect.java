@@ -47,7 +47,25 @@ final class PostgresDialect implements SourceDialect {
                 }
             }
         }
-        return empty.isEmpty() ? Map.of() : PostgresConnectSchemas.read(debezium, empty);
+        return empty.isEmpty() ? Map.of() : PostgresConnectSchemas.read(bounded(debezium), empty);
+    }
+
+    /**
+     * Debezium's properties with the bounds of Ferry's own connections on the connect and on each wait for an answer, as
+     * driver properties ({@code driver.*}, which Debezium hands to pgjdbc): Debezium's connection sets none, so a source
+     * that stops answering in the middle of the catalog read would hold capture's launch, and a stop waiting on it, until
+     * TCP gives up. Only for the catalog read: the replication stream is Debezium's and stays as it configures it. A
+     * {@code driver.*} setting of one's own wins.
+     */
+    java.util.Properties bounded(java.util.Properties debezium) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(debezium);
+        source.connectionProperties(CONNECT_TIMEOUT, READ_TIMEOUT).forEach((k, v) -> {
+            if (!k.equals("user") && !k.equals("password")) {
+                p.putIfAbsent("driver." + k, v);
+            }
+        });
+        return p;
     }
 
     @Override
