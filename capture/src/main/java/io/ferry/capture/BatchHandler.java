@@ -101,10 +101,11 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             stamper.rewind(stampBefore);
             throw e;
         }
-        for (RecordChangeEvent<SourceRecord> r : lastOfEachPartition(records)) {
-            if (!DebeziumProperties.NOTIFICATIONS.equals(r.record().topic())) {
-                committer.markProcessed(r); // a notification may carry an empty partition and offset
-            }
+        // a notification may carry an empty partition and offset: the batch's last record of the log is marked instead
+        List<RecordChangeEvent<SourceRecord>> ofTheLog = records.stream()
+                .filter(r -> !DebeziumProperties.NOTIFICATIONS.equals(r.record().topic())).toList();
+        for (RecordChangeEvent<SourceRecord> r : lastOfEachPartition(ofTheLog)) {
+            committer.markProcessed(r);
         }
         committer.markBatchFinished();
     }
@@ -143,6 +144,9 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             return;
         }
         if (converted instanceof Converted.Truncate truncate) {
+            if (run != 0) {
+                endRun(batch); // a streamed record after a blocking run whose last record carried no "last" mark
+            }
             truncated(batch, truncate);
             return;
         }
@@ -225,6 +229,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     pipeline, table, truncate.source().pos());
             return;
         }
+        incremental.truncated(table);
         long id = nextRunId();
         for (Marker.Kind kind : List.of(Marker.Kind.SNAPSHOT_START, Marker.Kind.SNAPSHOT_END)) {
             publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(new Marker(id, truncate.source().tsUs(), kind, table),

@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * ({@code TABLE_SCAN_COMPLETED} with status {@code SUCCEEDED} or {@code EMPTY}) and the table then left the list. A table
  * skipped (no key, unknown schema, an SQL error) or stopped ({@code stop-snapshot}) gets no end, and nothing is swept.
  * Neither gets a table read with an {@code additional-condition} (a filtered read would sweep every row outside the
- * filter). A snapshot that this handler finds under way in the middle of a table at its first record (Debezium resumed
- * it from its stored offsets after a restart) is not bounded either: the rows read before the restart are not this run's
- * reads. A table read again from older offsets within one engine (Debezium restarted its task) under a correlation id
+ * filter). Nor the table being read when this handler's first record of the log already lists tables: Debezium resumed
+ * its snapshot from the stored offsets of an earlier engine, maybe in the middle of that table, and the rows read before
+ * are not this run's reads (the tables after it are read whole). A snapshot asked for at a launch is listed only from
+ * its signal on, and the signal's transaction opens with a BEGIN record (Ferry always has Debezium send transaction
+ * metadata), which lists nothing; the chunk position the offsets carry cannot tell (Debezium writes the last key it
+ * sent, which is null again after a resume). A table read again from older offsets within one engine (Debezium restarted its task) under a correlation id
  * its last run saw is that run again: no new start, whose end would sweep the rows that run read before.
  */
 final class IncrementalRuns {
@@ -46,7 +49,6 @@ final class IncrementalRuns {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String COLLECTIONS = "incremental_snapshot_collections";
     static final String CORRELATION = "incremental_snapshot_correlation_id";
-    static final String CHUNK_POSITION = "incremental_snapshot_primary_key";
 
     /** A bound to write before the record at hand. */
     record Bound(TableId table, long run, Marker.Kind kind) {
@@ -57,8 +59,8 @@ final class IncrementalRuns {
     }
 
     /** What one record's offsets say of the incremental snapshot; {@code tables} empty when none runs. */
-    record Listing(List<Listed> tables, String correlationId, boolean midTable) {
-        static final Listing NONE = new Listing(List.of(), null, false);
+    record Listing(List<Listed> tables, String correlationId) {
+        static final Listing NONE = new Listing(List.of(), null);
     }
 
     private static final class Run {
@@ -66,6 +68,8 @@ final class IncrementalRuns {
         final Set<String> correlations = new HashSet<>();
         boolean open = true;
         boolean scanned;
+        /** A TRUNCATE of the table came while it was read: its end sweeps nothing (the truncate's run did). */
+        boolean truncated;
 
         Run(long id, String correlation) {
             this.id = id;
@@ -109,7 +113,7 @@ final class IncrementalRuns {
                 // Debezium's task went back to older offsets and reads the table again for the same signal: the same run
                 r.open = true;
                 r.scanned = false;
-            } else if (first && i == 0 && listing.midTable()) {
+            } else if (first && i == 0) {
                 runs.put(table, new Run(0, listing.correlationId()));
                 log.warn("capture of {}: Debezium resumes its incremental snapshot of {} in the middle of the table (after a restart);"
                         + " rows of it the source no longer has are not removed from the targets by this read (ferry resnapshot"
@@ -126,11 +130,11 @@ final class IncrementalRuns {
         runs.forEach((table, r) -> {
             if (r.open && !now.contains(table)) {
                 r.open = false;
-                if (r.id != 0 && r.scanned) {
+                if (r.id != 0 && r.scanned && !r.truncated) {
                     out.add(new Bound(table, r.id, Marker.Kind.SNAPSHOT_END));
                     log.info("capture of {}: incremental snapshot run {} of {} ends: the table was read to its end", pipeline, r.id,
                             table);
-                } else if (r.id != 0) {
+                } else if (r.id != 0 && !r.truncated) {
                     log.warn("capture of {}: Debezium's incremental snapshot of {} stopped before it read the table to its end (a"
                             + " stop-snapshot signal, or skipped: see Debezium's log); rows of it the source no longer has are not"
                             + " removed from the targets", pipeline, table);
@@ -138,6 +142,22 @@ final class IncrementalRuns {
             }
         });
         return out;
+    }
+
+    /**
+     * A {@code TRUNCATE} of the table, written as a run of its own: an incremental snapshot reading the table meanwhile
+     * gets no end (its rows since are the truncate's run's; a late end would not sweep, and must not). Debezium's window
+     * open at the truncate does not drop the rows it read before it (the truncate has no key), so up to a chunk of
+     * truncated rows may come back: a WARN says so.
+     */
+    void truncated(TableId table) {
+        Run r = runs.get(table);
+        if (r != null && r.open) {
+            r.truncated = true;
+            log.warn("capture of {}: {} was truncated while Debezium's incremental snapshot read it; rows of the chunk it was"
+                    + " reading may come back in the targets (Debezium's window keeps its reads across a truncate): validate,"
+                    + " and ferry resnapshot the table again if they differ", pipeline, table);
+        }
     }
 
     /**
@@ -176,7 +196,7 @@ final class IncrementalRuns {
             return null;
         }
         Object correlation = offset.get(CORRELATION);
-        return new Listing(tables, correlation == null ? null : correlation.toString(), offset.get(CHUNK_POSITION) != null);
+        return new Listing(tables, correlation == null ? null : correlation.toString());
     }
 
     /** The table of a collection id: a known table it names, else its last two dot-separated parts; null when it has fewer. */

@@ -20,9 +20,15 @@ class IncrementalRunsTest {
     private final AtomicLong ids = new AtomicLong(100);
     private final IncrementalRuns runs = new IncrementalRuns("p", t -> !t.equals(COPIED), ids::incrementAndGet);
 
-    private static IncrementalRuns.Listing listing(String correlation, boolean midTable, TableId... tables) {
+    private static IncrementalRuns.Listing listing(String correlation, TableId... tables) {
         return new IncrementalRuns.Listing(java.util.Arrays.stream(tables).map(t -> new IncrementalRuns.Listed(t, false)).toList(),
-                correlation, midTable);
+                correlation);
+    }
+
+    /** The handler's first record of the log lists nothing (a snapshot asked at a launch: its signal's BEGIN comes first). */
+    private IncrementalRuns afterFirst() {
+        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).isEmpty();
+        return runs;
     }
 
     private static IncrementalRuns.Bound start(TableId t, long run) {
@@ -35,22 +41,21 @@ class IncrementalRunsTest {
 
     @Test
     void aTableReadToItsEndIsOneRunFromTheFirstOffsetThatListsItToTheFirstThatDoesNot() {
-        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).isEmpty();
-        assertThat(runs.listed(listing("s1", false, USERS, ORDERS))).containsExactly(start(USERS, 101), start(ORDERS, 102));
-        assertThat(runs.listed(listing("s1", true, USERS, ORDERS))).as("the chunks move on").isEmpty();
+        assertThat(afterFirst().listed(listing("s1", USERS, ORDERS))).containsExactly(start(USERS, 101), start(ORDERS, 102));
+        assertThat(runs.listed(listing("s1", USERS, ORDERS))).as("the chunks move on").isEmpty();
         runs.scanCompleted(USERS, "SUCCEEDED");
-        assertThat(runs.listed(listing("s1", false, ORDERS))).containsExactly(end(USERS, 101));
+        assertThat(runs.listed(listing("s1", ORDERS))).containsExactly(end(USERS, 101));
         runs.scanCompleted(ORDERS, "EMPTY");
         assertThat(runs.listed(IncrementalRuns.Listing.NONE)).as("an empty table was read to its end too")
                 .containsExactly(end(ORDERS, 102));
-        assertThat(runs.listed(listing("s2", false, USERS))).as("a new signal is a new run").containsExactly(start(USERS, 103));
+        assertThat(runs.listed(listing("s2", USERS))).as("a new signal is a new run").containsExactly(start(USERS, 103));
     }
 
     @Test
     void aTableSkippedOrStoppedGetsNoEnd() {
-        runs.listed(listing("s1", false, USERS, ORDERS));
+        afterFirst().listed(listing("s1", USERS, ORDERS));
         runs.scanCompleted(USERS, "SQL_EXCEPTION");
-        assertThat(runs.listed(listing("s1", false, ORDERS))).as("skipped after an SQL error").isEmpty();
+        assertThat(runs.listed(listing("s1", ORDERS))).as("skipped after an SQL error").isEmpty();
         assertThat(runs.listed(IncrementalRuns.Listing.NONE)).as("stopped: no scan completed").isEmpty();
         runs.scanCompleted(ORDERS, "SUCCEEDED");
         assertThat(runs.listed(IncrementalRuns.Listing.NONE)).as("a late notification ends nothing").isEmpty();
@@ -58,34 +63,44 @@ class IncrementalRunsTest {
 
     @Test
     void aNotificationForAnotherTableDoesNotEndThisOne() {
-        runs.listed(listing("s1", false, USERS, ORDERS));
+        afterFirst().listed(listing("s1", USERS, ORDERS));
         runs.scanCompleted(ORDERS, "SUCCEEDED");
-        assertThat(runs.listed(listing("s1", false, ORDERS))).isEmpty();
+        assertThat(runs.listed(listing("s1", ORDERS))).isEmpty();
     }
 
     @Test
-    void aSnapshotResumedInTheMiddleOfATableIsNotBoundedButTheTablesAfterItAre() {
-        assertThat(runs.listed(listing("s1", true, USERS, ORDERS))).containsExactly(start(ORDERS, 101));
+    void aSnapshotListedByTheFirstRecordWasResumedItsHeadIsNotBoundedButTheTablesAfterItAre() {
+        assertThat(runs.listed(listing("s1", USERS, ORDERS))).containsExactly(start(ORDERS, 101));
         runs.scanCompleted(USERS, "SUCCEEDED");
-        assertThat(runs.listed(listing("s1", false, ORDERS))).isEmpty();
+        assertThat(runs.listed(listing("s1", ORDERS))).isEmpty();
         runs.scanCompleted(ORDERS, "SUCCEEDED");
         assertThat(runs.listed(IncrementalRuns.Listing.NONE)).containsExactly(end(ORDERS, 101));
     }
 
     @Test
     void aResumedHeadIsOnlyJudgedOnTheFirstRecord() {
-        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).isEmpty();
-        assertThat(runs.listed(listing("s1", true, USERS))).as("asked after the first record").containsExactly(start(USERS, 101));
+        assertThat(afterFirst().listed(listing("s1", USERS))).as("asked after the first record").containsExactly(start(USERS, 101));
+    }
+
+    @Test
+    void aTableTruncatedWhileItIsReadGetsNoEnd() {
+        afterFirst().listed(listing("s1", USERS, ORDERS));
+        runs.truncated(USERS);
+        runs.truncated(TableId.parse("public.other")); // not read: nothing to do
+        runs.scanCompleted(USERS, "SUCCEEDED");
+        runs.scanCompleted(ORDERS, "SUCCEEDED");
+        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).as("the truncate's run swept users").containsExactly(end(ORDERS, 102));
+        assertThat(runs.listed(listing("s2", USERS))).as("a later read of it is bounded again").containsExactly(start(USERS, 103));
     }
 
     @Test
     void theSameSignalReadAgainFromOlderOffsetsIsTheSameRun() {
-        runs.listed(listing("s1", false, USERS));
-        runs.listed(listing("s2", false, USERS, ORDERS)); // a second signal while users is read
+        afterFirst().listed(listing("s1", USERS));
+        runs.listed(listing("s2", USERS, ORDERS)); // a second signal while users is read
         runs.scanCompleted(USERS, "SUCCEEDED");
-        assertThat(runs.listed(listing("s2", false, ORDERS))).containsExactly(end(USERS, 101));
+        assertThat(runs.listed(listing("s2", ORDERS))).containsExactly(end(USERS, 101));
         // Debezium's task restarted and went back to offsets from before users' end, under the first signal's id
-        assertThat(runs.listed(listing("s1", true, USERS))).as("no new start").isEmpty();
+        assertThat(runs.listed(listing("s1", USERS))).as("no new start").isEmpty();
         runs.scanCompleted(USERS, "SUCCEEDED");
         assertThat(runs.listed(IncrementalRuns.Listing.NONE)).as("the same run's end again (transform swept it once)")
                 .containsExactly(end(USERS, 101));
@@ -94,8 +109,8 @@ class IncrementalRunsTest {
     @Test
     void aFilteredReadOrATableTheSinksCopyIsNotBounded() {
         var filtered = new IncrementalRuns.Listing(List.of(new IncrementalRuns.Listed(USERS, true), new IncrementalRuns.Listed(COPIED, false)),
-                "s1", false);
-        assertThat(runs.listed(filtered)).isEmpty();
+                "s1");
+        assertThat(afterFirst().listed(filtered)).isEmpty();
         runs.scanCompleted(USERS, "SUCCEEDED");
         runs.scanCompleted(COPIED, "SUCCEEDED");
         assertThat(runs.listed(IncrementalRuns.Listing.NONE)).isEmpty();
@@ -111,9 +126,8 @@ class IncrementalRunsTest {
                 + "{\"incremental_snapshot_collections_id\":\"db.orders\","
                 + "\"incremental_snapshot_collections_additional_condition\":\"id > 10\"}]");
         offset.put(IncrementalRuns.CORRELATION, "c-1");
-        offset.put(IncrementalRuns.CHUNK_POSITION, "[5]");
         assertThat(IncrementalRuns.listing(offset, id -> IncrementalRuns.tableOf(id, Set.of(USERS)))).isEqualTo(new IncrementalRuns.Listing(
-                List.of(new IncrementalRuns.Listed(USERS, false), new IncrementalRuns.Listed(TableId.parse("db.orders"), true)), "c-1", true));
+                List.of(new IncrementalRuns.Listed(USERS, false), new IncrementalRuns.Listed(TableId.parse("db.orders"), true)), "c-1"));
         offset.put(IncrementalRuns.COLLECTIONS, "not json [");
         assertThat(IncrementalRuns.listing(offset, id -> IncrementalRuns.tableOf(id, Set.of()))).as("unreadable: nothing concluded").isNull();
     }

@@ -60,6 +60,24 @@ class SnapshotRunsTest {
     }
 
     @Test
+    void theEndOfAnOlderRunAfterANewerRunEndedEverywhereIsLateAndKeepsTheInputsInTheNewerRun() {
+        SnapshotRuns runs = new SnapshotRuns(store("late"));
+        // an incremental snapshot's run 1 starts; a TRUNCATE is run 2, which starts and ends everywhere and is swept
+        runs.started("t:0", 1);
+        runs.started("t:1", 1);
+        runs.started("t:0", 2);
+        runs.started("t:1", 2);
+        assertThat(runs.ended("t:0", T, 2, INPUTS)).isFalse();
+        assertThat(runs.ended("t:1", T, 2, INPUTS)).isTrue();
+        runs.swept(T, 2);
+        // the incremental snapshot reads on (its rows are run 2's) and ends run 1
+        assertThat(runs.ended("t:0", T, 1, INPUTS)).isFalse();
+        assertThat(runs.ended("t:1", T, 1, INPUTS)).as("no sweep of the rows written since the truncate").isFalse();
+        assertThat(runs.runOf("t:0")).as("rows still belong to the newer run").isEqualTo(2);
+        assertThat(runs.runOf("t:1")).isEqualTo(2);
+    }
+
+    @Test
     void leftoversArePossibleOnlyOnceRowsOfAnotherRunWereWritten() {
         KeyValueStore<Bytes, byte[]> markers = store("markers");
         SnapshotRuns runs = new SnapshotRuns(markers);
