@@ -101,13 +101,19 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             stamper.rewind(stampBefore);
             throw e;
         }
-        // a notification may carry an empty partition and offset: the batch's last record of the log is marked instead
-        List<RecordChangeEvent<SourceRecord>> ofTheLog = records.stream()
-                .filter(r -> !DebeziumProperties.NOTIFICATIONS.equals(r.record().topic())).toList();
-        for (RecordChangeEvent<SourceRecord> r : lastOfEachPartition(ofTheLog)) {
+        for (RecordChangeEvent<SourceRecord> r : toMark(records)) {
             committer.markProcessed(r);
         }
         committer.markBatchFinished();
+    }
+
+    /**
+     * The records to mark processed: the last record of the log of each source partition ({@link #lastOfEachPartition}).
+     * Not a notification, which may carry an empty partition and offset: had the batch's last record of a partition been
+     * one, nothing of the partition would be marked.
+     */
+    static <R extends RecordChangeEvent<SourceRecord>> List<R> toMark(List<R> records) {
+        return lastOfEachPartition(records.stream().filter(r -> !DebeziumProperties.NOTIFICATIONS.equals(r.record().topic())).toList());
     }
 
     /**

@@ -68,8 +68,11 @@ final class IncrementalRuns {
         final Set<String> correlations = new HashSet<>();
         boolean open = true;
         boolean scanned;
-        /** A TRUNCATE of the table came while it was read: its end sweeps nothing (the truncate's run did). */
-        boolean truncated;
+        /**
+         * No end for this run: a TRUNCATE of the table came while it was read (the truncate's run swept it), or Debezium
+         * went back to an earlier run's read of it.
+         */
+        boolean noEnd;
 
         Run(long id, String correlation) {
             this.id = id;
@@ -81,6 +84,8 @@ final class IncrementalRuns {
     private final Predicate<TableId> bounded;
     private final LongSupplier nextRunId;
     private final Map<TableId, Run> runs = new HashMap<>();
+    /** Per table, every correlation id (signal) a run of it was listed under. */
+    private final Map<TableId, Set<String>> seen = new HashMap<>();
     private boolean seenFirst;
 
     /**
@@ -107,7 +112,22 @@ final class IncrementalRuns {
             }
             Run r = runs.get(table);
             String correlation = String.valueOf(listing.correlationId());
-            if (r != null && r.open) {
+            Set<String> history = seen.computeIfAbsent(table, t -> new HashSet<>());
+            // a signal an earlier run of this table was listed under: Debezium's task went back to older offsets (it
+            // restarted itself after a retriable error, or an old process's late offsets were loaded) and resumes that read
+            boolean older = listing.correlationId() != null && history.contains(correlation)
+                    && (r == null || !r.correlations.contains(correlation));
+            history.add(correlation);
+            if (older) {
+                if (r != null && r.open) {
+                    r.noEnd = true; // its read is no longer whole: rows read before may be read by the older run only
+                } else {
+                    runs.put(table, new Run(0, listing.correlationId()));
+                }
+                log.warn("capture of {}: Debezium reads {} again for an earlier snapshot (it went back to older offsets); rows of it"
+                        + " the source no longer has are not removed from the targets by this read (ferry resnapshot it again to"
+                        + " have them removed)", pipeline, table);
+            } else if (r != null && r.open) {
                 r.correlations.add(correlation);
             } else if (r != null && listing.correlationId() != null && r.correlations.contains(correlation)) {
                 // Debezium's task went back to older offsets and reads the table again for the same signal: the same run
@@ -115,9 +135,9 @@ final class IncrementalRuns {
                 r.scanned = false;
             } else if (first && i == 0) {
                 runs.put(table, new Run(0, listing.correlationId()));
-                log.warn("capture of {}: Debezium resumes its incremental snapshot of {} in the middle of the table (after a restart);"
-                        + " rows of it the source no longer has are not removed from the targets by this read (ferry resnapshot"
-                        + " it again to have them removed)", pipeline, table);
+                log.warn("capture of {}: Debezium resumes its incremental snapshot of {} from its stored offsets (after a restart),"
+                        + " maybe in the middle of the table; rows of it the source no longer has are not removed from the targets by"
+                        + " this read (ferry resnapshot it again to have them removed)", pipeline, table);
             } else if (l.filtered() || !bounded.test(table)) {
                 runs.put(table, new Run(0, listing.correlationId()));
             } else {
@@ -130,11 +150,11 @@ final class IncrementalRuns {
         runs.forEach((table, r) -> {
             if (r.open && !now.contains(table)) {
                 r.open = false;
-                if (r.id != 0 && r.scanned && !r.truncated) {
+                if (r.id != 0 && r.scanned && !r.noEnd) {
                     out.add(new Bound(table, r.id, Marker.Kind.SNAPSHOT_END));
                     log.info("capture of {}: incremental snapshot run {} of {} ends: the table was read to its end", pipeline, r.id,
                             table);
-                } else if (r.id != 0 && !r.truncated) {
+                } else if (r.id != 0 && !r.noEnd) {
                     log.warn("capture of {}: Debezium's incremental snapshot of {} stopped before it read the table to its end (a"
                             + " stop-snapshot signal, or skipped: see Debezium's log); rows of it the source no longer has are not"
                             + " removed from the targets", pipeline, table);
@@ -153,7 +173,7 @@ final class IncrementalRuns {
     void truncated(TableId table) {
         Run r = runs.get(table);
         if (r != null && r.open) {
-            r.truncated = true;
+            r.noEnd = true;
             log.warn("capture of {}: {} was truncated while Debezium's incremental snapshot read it; rows of the chunk it was"
                     + " reading may come back in the targets (Debezium's window keeps its reads across a truncate): validate,"
                     + " and ferry resnapshot the table again if they differ", pipeline, table);

@@ -32,6 +32,17 @@ class BatchHandlerTest {
     }
 
     @Test
+    void aBatchEndingWithDebeziumsNotificationsMarksItsLastRecordOfTheLog() {
+        Change a1 = change("app", 1);
+        Change a2 = change("app", 2);
+        Change completed = new Change(new SourceRecord(Map.of("server", "app"), Map.of("lsn", 2L), DebeziumProperties.NOTIFICATIONS, null,
+                null));
+        Change empty = new Change(new SourceRecord(Map.of(), Map.of(), DebeziumProperties.NOTIFICATIONS, null, null));
+        assertThat(BatchHandler.toMark(List.of(a1, a2, completed, empty))).containsExactly(a2);
+        assertThat(BatchHandler.toMark(List.of(completed))).isEmpty();
+    }
+
+    @Test
     void aSnapshotRecordsOffsetTellsAnInitialSnapshotFromABlockingOne() {
         assertThat(BatchHandler.initialSnapshot(new SourceRecord(Map.of("server", "app"),
                 Map.of("lsn", 7L, "snapshot", "INITIAL", "last_snapshot_record", false), "t", null, null))).isTrue();

@@ -107,6 +107,25 @@ class IncrementalRunsTest {
     }
 
     @Test
+    void aReadOfAnEarlierSignalComingBackIsNeverBounded() {
+        afterFirst().listed(listing("c1", USERS));
+        runs.scanCompleted(USERS, "SUCCEEDED");
+        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).containsExactly(end(USERS, 101));
+        assertThat(runs.listed(listing("c2", USERS))).as("asked again").containsExactly(start(USERS, 102));
+        // Debezium's task went back to offsets from c1's read, in the middle of the table: c2's run is no longer whole
+        assertThat(runs.listed(listing("c1", USERS))).isEmpty();
+        runs.scanCompleted(USERS, "SUCCEEDED");
+        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).as("no end: it would sweep rows only c1's run read").isEmpty();
+        // and when c2's run was over before the offsets went back
+        assertThat(runs.listed(listing("c3", USERS))).containsExactly(start(USERS, 103));
+        runs.scanCompleted(USERS, "SUCCEEDED");
+        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).containsExactly(end(USERS, 103));
+        assertThat(runs.listed(listing("c1", USERS))).as("no new run for c1's read").isEmpty();
+        runs.scanCompleted(USERS, "SUCCEEDED");
+        assertThat(runs.listed(IncrementalRuns.Listing.NONE)).isEmpty();
+    }
+
+    @Test
     void aFilteredReadOrATableTheSinksCopyIsNotBounded() {
         var filtered = new IncrementalRuns.Listing(List.of(new IncrementalRuns.Listed(USERS, true), new IncrementalRuns.Listed(COPIED, false)),
                 "s1");
