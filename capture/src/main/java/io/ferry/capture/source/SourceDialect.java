@@ -154,7 +154,7 @@ public interface SourceDialect {
         List<String> names = new java.util.ArrayList<>();
         int length = head.length() + tail.length();
         for (TableId t : tables) {
-            String name = "\"" + t.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            String name = "\"" + dataCollection(t).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
             if (!names.isEmpty() && length + 2 + name.length() > limit) {
                 out.add(head + String.join(", ", names) + tail);
                 names.clear();
@@ -167,6 +167,19 @@ public interface SourceDialect {
             out.add(head + String.join(", ", names) + tail);
         }
         return out;
+    }
+
+    /**
+     * A table as an entry of a signal's {@code data-collections}, which Debezium reads as a regular expression over the
+     * ids of the tables it knows, and as a table id when it matches none (a table its schema does not hold yet). A name
+     * with characters that mean something in a regular expression ({@code + * ? ( ) [ ] { } | ^ \}) is quoted, or it
+     * could match other tables and not itself; any other name stays as it is, so that Debezium's fallback to the literal
+     * id still works ('.' matching any character, and '$' anchoring, are harmless there: no other table id has the
+     * same length and parts, and an id with '$' inside matches nothing, so the fallback reads it).
+     */
+    static String dataCollection(TableId t) {
+        String id = t.toString();
+        return id.matches(".*[\\\\^*+?()\\[\\]{}|].*") ? java.util.regex.Pattern.quote(id) : id;
     }
 
     /** Ferry's heartbeat table in the source. */

@@ -33,4 +33,15 @@ class SnapshotSignalsTest {
         assertThat(signals).singleElement();
         assertThat(new ObjectMapper().readTree(signals.get(0)).get("data-collections").get(0).asText()).isEqualTo("public.a\"b");
     }
+
+    @Test
+    void aNameWithRegularExpressionCharactersMatchesItselfOnlyAndAPlainNameStaysLiteral() throws Exception {
+        assertThat(SourceDialect.dataCollection(new TableId("shop", "order$items"))).isEqualTo("shop.order$items");
+        String asked = new ObjectMapper().readTree(SourceDialect.snapshotSignals(List.of(new TableId("public", "a+b")), 2048).get(0))
+                .get("data-collections").get(0).asText();
+        // as Debezium matches a data-collections entry against its table ids
+        assertThat(java.util.regex.Pattern.compile(asked).matcher("public.a+b").matches()).isTrue();
+        assertThat(java.util.regex.Pattern.compile(asked).matcher("public.aab").matches()).isFalse();
+        assertThat(java.util.regex.Pattern.compile(asked).matcher("publicXa+b").matches()).isFalse();
+    }
 }
