@@ -86,8 +86,8 @@ class ServiceProcessIT {
             users.awaitTargetMatches(Duration.ofMinutes(2), secondLog);
 
             // rows the source lost without a delete that any log carried (here deleted while the table was out of the
-            // publication; an unpropagated TRUNCATE is the same) are removed by reading the table again: transform deletes
-            // the rows of it that the read did not find, and the documents they were aggregated into follow
+            // publication) are removed by reading the table again: transform deletes the rows of it that the read did not
+            // find, and the documents they were aggregated into follow
             users.execute("ALTER PUBLICATION ferry_proc DROP TABLE user_sessions",
                     "DELETE FROM user_sessions WHERE user_id % 2 = 1",
                     "ALTER PUBLICATION ferry_proc ADD TABLE user_sessions",

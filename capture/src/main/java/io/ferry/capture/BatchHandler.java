@@ -367,6 +367,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     /** Debezium's notifications (its {@code sink} channel, in the record stream): a table's incremental read finished. */
     private void notification(SourceRecord record) {
         if (!(record.value() instanceof Struct value) || value.schema().field("type") == null
+                || value.schema().field("aggregate_type") == null || !"Incremental Snapshot".equals(value.get("aggregate_type"))
                 || !"TABLE_SCAN_COMPLETED".equals(value.get("type")) || value.schema().field("additional_data") == null
                 || !(value.get("additional_data") instanceof Map<?, ?> data)) {
             return;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Bounds Debezium's incremental snapshots (a {@code ferry resnapshot}, a table captured later or put back) as snapshot
  * runs, like a blocking snapshot's ({@link Marker.Kind#SNAPSHOT_START} / {@link Marker.Kind#SNAPSHOT_END} in every
  * partition of the table's change topic), so transform removes the table's rows the source no longer has: rows deleted
- * while the table was outside the log, or by a {@code TRUNCATE} nothing propagated.
+ * while the table was outside the log (out of the publication or of {@code source.tables}).
  *
  * <p>Why that holds: the start is written before the first record whose offsets list the table
  * ({@code incremental_snapshot_collections}), so before any of its chunks; every row the table has from then to the end
@@ -115,31 +115,35 @@ final class IncrementalRuns {
             Set<String> history = seen.computeIfAbsent(table, t -> new HashSet<>());
             // a signal an earlier run of this table was listed under: Debezium's task went back to older offsets (it
             // restarted itself after a retriable error, or an old process's late offsets were loaded) and resumes that read
-            boolean older = listing.correlationId() != null && history.contains(correlation)
-                    && (r == null || !r.correlations.contains(correlation));
+            boolean older = listing.correlationId() != null && history.contains(correlation) && r != null
+                    && !r.correlations.contains(correlation);
             history.add(correlation);
+            boolean boundable = !l.filtered() && bounded.test(table);
             if (older) {
-                if (r != null && r.open) {
+                if (r.open) {
                     r.noEnd = true; // its read is no longer whole: rows read before may be read by the older run only
+                    r.correlations.add(correlation);
                 } else {
                     runs.put(table, new Run(0, listing.correlationId()));
                 }
-                log.warn("capture of {}: Debezium reads {} again for an earlier snapshot (it went back to older offsets); rows of it"
-                        + " the source no longer has are not removed from the targets by this read (ferry resnapshot it again to"
-                        + " have them removed)", pipeline, table);
+                if (boundable) {
+                    log.warn("capture of {}: Debezium reads {} again for an earlier snapshot (it went back to older offsets); rows"
+                            + " of it the source no longer has are not removed from the targets by this read (ferry resnapshot it"
+                            + " again to have them removed)", pipeline, table);
+                }
             } else if (r != null && r.open) {
                 r.correlations.add(correlation);
             } else if (r != null && listing.correlationId() != null && r.correlations.contains(correlation)) {
                 // Debezium's task went back to older offsets and reads the table again for the same signal: the same run
                 r.open = true;
                 r.scanned = false;
+            } else if (!boundable) {
+                runs.put(table, new Run(0, listing.correlationId()));
             } else if (first && i == 0) {
                 runs.put(table, new Run(0, listing.correlationId()));
                 log.warn("capture of {}: Debezium resumes its incremental snapshot of {} from its stored offsets (after a restart),"
                         + " maybe in the middle of the table; rows of it the source no longer has are not removed from the targets by"
                         + " this read (ferry resnapshot it again to have them removed)", pipeline, table);
-            } else if (l.filtered() || !bounded.test(table)) {
-                runs.put(table, new Run(0, listing.correlationId()));
             } else {
                 Run run = new Run(nextRunId.getAsLong(), listing.correlationId());
                 runs.put(table, run);
@@ -155,9 +159,10 @@ final class IncrementalRuns {
                     log.info("capture of {}: incremental snapshot run {} of {} ends: the table was read to its end", pipeline, r.id,
                             table);
                 } else if (r.id != 0 && !r.noEnd) {
-                    log.warn("capture of {}: Debezium's incremental snapshot of {} stopped before it read the table to its end (a"
-                            + " stop-snapshot signal, or skipped: see Debezium's log); rows of it the source no longer has are not"
-                            + " removed from the targets", pipeline, table);
+                    log.warn("capture of {}: Debezium's incremental snapshot of {} left its list before it read the table to its end"
+                            + " (a stop-snapshot signal, a table it skipped: see Debezium's log; or it went back to older offsets,"
+                            + " and may read it again); rows of it the source no longer has are not removed from the targets by"
+                            + " this run", pipeline, table);
                 }
             }
         });

@@ -95,8 +95,11 @@ class MariaDbCaptureIT {
                 s.execute("TRUNCATE TABLE orders");
                 s.execute("INSERT INTO orders VALUES (13, 1, 1.00)");
             }
-            orders.until(r -> orders.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.CREATE && e.key().get("order_id").asLong() == 13));
-            List<TopicReader.Received> all = orders.until(r -> true);
+            // the truncate's end on every partition (two ends each), and the row after it
+            List<TopicReader.Received> all = orders.until(r -> orders.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.CREATE
+                    && e.key().get("order_id").asLong() == 13) && java.util.stream.IntStream.range(0, 3).allMatch(p -> r.stream()
+                    .filter(x -> x.partition() == p && x.event() instanceof ChangeEvent.MarkerEvent m
+                            && m.marker().kind() == io.ferry.core.event.Marker.Kind.SNAPSHOT_END).count() == 2));
             for (int p = 0; p < 3; p++) {
                 int partition = p;
                 List<String> sequence = all.stream().filter(x -> x.partition() == partition)

@@ -32,6 +32,14 @@ interface Migration {
     /** The schema change made while the pipeline runs: a column added to a source table; later transactions fill it. */
     void addColumn(Connection c) throws SQLException;
 
+    /**
+     * A {@code TRUNCATE} of a source table, made once while the writer runs; true when the migration makes one (its
+     * mappings run behind the transform stage, where a truncate reaches the targets).
+     */
+    default boolean truncate(Connection c) throws SQLException {
+        return false;
+    }
+
     /** The target server(s) the run restarts (when the crash steps run). */
     List<DevService> targets();
 

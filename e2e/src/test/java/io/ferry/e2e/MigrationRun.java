@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The end-to-end run every migration goes through (e2e/README.md): seed, start the service on the example pipeline,
- * snapshot under a concurrent writer, SIGKILL and restart the service, restart the target and the broker, add a
- * column, poison one change, stop the writer, drain, validate, gate READY, then compare independently.
+ * snapshot under a concurrent writer, truncate a table (the migrations that make one), SIGKILL and restart the service,
+ * restart the target and the broker, add a column, poison one change, stop the writer, drain, validate, gate READY,
+ * then compare independently.
  */
 final class MigrationRun {
 
@@ -90,6 +91,11 @@ final class MigrationRun {
                     writer.committed() - before, live.output()).isZero();
             assertThat(writer.committed()).as("the writer kept writing during the validation").isGreaterThan(before);
             step(t0, "validated under live writes (" + (writer.committed() - before) + " transactions meanwhile)");
+            try (Connection c = migration.connectSource()) {
+                if (migration.truncate(c)) {
+                    step(t0, "a source table truncated while the writer runs");
+                }
+            }
 
             if (crashes && STEPS.contains("kill")) {
                 awaitTransactions(writer, 60);

@@ -91,6 +91,12 @@ class MysqlToMongodbIT implements Migration {
     }
 
     @Override
+    public boolean truncate(Connection c) throws SQLException {
+        source.truncate(c);
+        return true;
+    }
+
+    @Override
     public void addColumn(Connection c) throws SQLException {
         source.addColumn(c);
     }

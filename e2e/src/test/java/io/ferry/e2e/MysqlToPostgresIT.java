@@ -199,6 +199,12 @@ class MysqlToPostgresIT implements Migration {
     }
 
     @Override
+    public boolean truncate(Connection c) throws SQLException {
+        source.truncate(c);
+        return true;
+    }
+
+    @Override
     public void addColumn(Connection c) throws SQLException {
         source.addColumn(c);
     }

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Golden scenario 2's MySQL/MariaDB source (SCENARIOS.md 2: customers, addresses, preferences, orders, items, payment
  * methods, every child {@code ON DELETE CASCADE}) for the migrations that read it: its exact schema, a seeded data set
  * with NULLs, unicode, large JSON and text, and the writer's random transactions — new customers with children,
- * parent and child updates, key changes, orders and items moved between parents, deletes that MySQL cascades
- * without logging the children's deletes, and now and then a {@code TRUNCATE} of the preferences.
+ * parent and child updates, key changes, orders and items moved between parents, and deletes that MySQL cascades
+ * without logging the children's deletes; and, once, a {@code TRUNCATE} of the preferences ({@link #truncate}).
  */
 final class ShopSource {
 
@@ -244,6 +244,13 @@ final class ShopSource {
     }
 
     /** One random transaction of one to three changes. */
+    /** Empties the 1:1 child table (its own commit on MySQL/MariaDB): every document's preferences must follow. */
+    void truncate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("TRUNCATE TABLE customer_preferences");
+        }
+    }
+
     void transaction(Connection c, Random r) throws SQLException {
         int ops = 1 + r.nextInt(3);
         for (int i = 0; i < ops; i++) {
@@ -272,17 +279,7 @@ final class ShopSource {
                     p.executeUpdate();
                 }
             }
-            case 5 -> {
-                if (r.nextInt(60) == 0) {
-                    // now and then the whole 1:1 child table is emptied: a TRUNCATE (its own commit on MySQL/MariaDB), which
-                    // every document's preferences must follow
-                    try (Statement s = c.createStatement()) {
-                        s.execute("TRUNCATE TABLE customer_preferences");
-                    }
-                } else {
-                    update(c, "DELETE FROM customer_preferences WHERE customer_id = ?", customer);
-                }
-            }
+            case 5 -> update(c, "DELETE FROM customer_preferences WHERE customer_id = ?", customer);
             // addresses: new, changed, key changed within the parent, moved to another customer, deleted
             case 6 -> {
                 try (PreparedStatement p = c.prepareStatement(INSERT_ADDRESS)) {

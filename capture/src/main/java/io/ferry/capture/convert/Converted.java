@@ -28,7 +28,7 @@ public sealed interface Converted {
         }
     }
 
-    /** A {@code TRUNCATE} of a captured table, at its place in the log: every row of the table before it is gone. */
+    /** A {@code TRUNCATE} of a table, at its place in the log: every row of the table before it is gone. */
     record Truncate(TableId table, SourceInfo source) implements Converted {
     }
 

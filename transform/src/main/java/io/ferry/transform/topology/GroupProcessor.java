@@ -233,8 +233,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         long now = System.currentTimeMillis() * 1000;
         runs.beginSweep(table, run, source == null ? now : source.tsUs(), source == null ? 0 : source.stampUs());
-        log.info("transform {}: snapshot run {} of {} ended on every input; looking for rows of {} it did not write (read by an"
-                + " earlier, interrupted run, or lost by the source where no log showed it), up to {} rows of state every {} ms",
+        log.info("transform {}: snapshot run {} of {} ended on every input; looking for rows of {} it did not write (a TRUNCATE,"
+                + " rows an earlier, interrupted run read, or rows the source lost where no log showed it), up to {} rows of state every {} ms",
                 group.name(), run, table, table, sweepBudget,
                 SWEEP_EVERY.toMillis());
         sweeping = true; // the punctuator does the work, within its budget

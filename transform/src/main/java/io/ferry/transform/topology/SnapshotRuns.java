@@ -65,11 +65,10 @@ final class SnapshotRuns {
      * for it was begun yet.
      */
     boolean ended(String input, TableId table, long run, Collection<String> inputs) {
-        long current = runOf(input);
-        if (current != run && current > run) {
+        if (runOf(input) > run) {
             // the input is in a later run already (ids grow): this end came late, and must not take the input back to its
-            // run, or the rows written since would be tagged with it and the later run's rows swept (a TRUNCATE while an
-            // incremental snapshot of the table ran, whose end comes after the truncate's)
+            // run, or the rows written since would be tagged with it and the later run's rows swept (capture gives no end
+            // to an incremental snapshot truncated meanwhile; this keeps a late end of any kind harmless)
             return false;
         }
         enter(input, run);
