@@ -237,10 +237,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
         incremental.truncated(table);
         long id = nextRunId();
-        for (Marker.Kind kind : List.of(Marker.Kind.SNAPSHOT_START, Marker.Kind.SNAPSHOT_END)) {
-            publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(new Marker(id, truncate.source().tsUs(), kind, table),
-                    stamper.stamp(truncate.source())));
-        }
+        addBound(batch, table, id, Marker.Kind.SNAPSHOT_START, truncate.source());
+        addBound(batch, table, id, Marker.Kind.SNAPSHOT_END, truncate.source());
         log.info("capture of {}: {} was truncated at {}: run {} reads none of its rows, so transform deletes them from the targets"
                 + " (not those on the direct path, transform.direct: validation reports them)", pipeline, table, truncate.source().pos(), id);
         count(table.toString(), "t");
@@ -296,8 +294,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private void startTable(ChangePublisher.Batch batch, TableId table, SourceInfo source) {
         // a table the sinks copy themselves has one row in the snapshot (for its schema): no bounds, nothing to sweep
         if (snapshotTables.contains(table) && runTables.add(table)) {
-            publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(
-                    new Marker(run, source.tsUs(), Marker.Kind.SNAPSHOT_START, table), stamper.stamp(source)));
+            addBound(batch, table, run, Marker.Kind.SNAPSHOT_START, source);
         }
     }
 
@@ -311,11 +308,16 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             ended.addAll(snapshotTables);
         }
         for (TableId table : ended) {
-            publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(
-                    new Marker(run, lastRunSource.tsUs(), Marker.Kind.SNAPSHOT_END, table), stamper.stamp(lastRunSource)));
+            addBound(batch, table, run, Marker.Kind.SNAPSHOT_END, lastRunSource);
         }
         log.info("snapshot run {} of {} ends: {} tables read, {} bounded", run, pipeline, runTables.size(), ended.size());
         run = 0;
+    }
+
+    /** A snapshot run's bound of a table, into every partition of its change topic, at {@code source}'s place. */
+    private void addBound(ChangePublisher.Batch batch, TableId table, long runId, Marker.Kind kind, SourceInfo source) {
+        publisher.addTableMarker(batch, table, new ChangeEvent.MarkerEvent(new Marker(runId, source.tsUs(), kind, table),
+                stamper.stamp(source)));
     }
 
     private long nextRunId() {
@@ -347,9 +349,9 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (listing == null) {
             return; // progress only waits; no bound is written on what cannot be read
         }
-        Set<String> ids = new HashSet<>();
-        listing.tables().forEach(t -> ids.add(t.table().toString()));
-        progress.incrementalRunning(ids);
+        Set<TableId> listed = new HashSet<>();
+        listing.tables().forEach(t -> listed.add(t.table()));
+        progress.incrementalRunning(listed);
         List<IncrementalRuns.Bound> bounds = incremental.listed(listing);
         if (bounds.isEmpty()) {
             return;
@@ -359,8 +361,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             at = new SourceInfo(pipeline, "", null, System.currentTimeMillis() * 1000, false);
         }
         for (IncrementalRuns.Bound b : bounds) {
-            publisher.addTableMarker(batch, b.table(), new ChangeEvent.MarkerEvent(new Marker(b.run(), at.tsUs(), b.kind(), b.table()),
-                    stamper.stamp(at)));
+            addBound(batch, b.table(), b.run(), b.kind(), at);
         }
     }
 

@@ -65,16 +65,12 @@ public final class SnapshotProgress {
 
     /**
      * The tables Debezium's incremental snapshot still has to read, from a record's offset ({@code
-     * incremental_snapshot_collections} ids as Debezium writes them, {@code schema.table} or {@code db.table}, maybe with a
-     * catalog in front). A listed table is being read (also one whose snapshot Debezium resumed after a restart, which
-     * nobody asked this process for); one that was listed and no longer is, is done.
+     * incremental_snapshot_collections}, read by {@link IncrementalRuns#listing}). A listed table is being read (also one
+     * whose snapshot Debezium resumed after a restart, which nobody asked this process for); one that was listed and no
+     * longer is, is done.
      */
-    void incrementalRunning(java.util.Set<String> collectionIds) {
-        for (String id : collectionIds) {
-            TableId table = tables.keySet().stream().filter(t -> matches(id, t)).findFirst().orElseGet(() -> parse(id));
-            if (table == null) {
-                continue;
-            }
+    void incrementalRunning(java.util.Set<TableId> listed) {
+        for (TableId table : listed) {
             TableCounter c = counter(table);
             if (!c.listed) {
                 if (!c.incremental) {
@@ -86,7 +82,7 @@ public final class SnapshotProgress {
             }
         }
         tables.forEach((table, c) -> {
-            if (c.incremental && c.listed && collectionIds.stream().noneMatch(id -> matches(id, table))) {
+            if (c.incremental && c.listed && !listed.contains(table)) {
                 c.incremental = false;
                 c.listed = false;
                 c.done = true;
@@ -94,15 +90,6 @@ public final class SnapshotProgress {
         });
     }
 
-    private static boolean matches(String collectionId, TableId table) {
-        return collectionId.equals(table.toString()) || collectionId.endsWith("." + table);
-    }
-
-    /** The table of a collection id: its last two dot-separated parts; null when it has fewer. */
-    private static TableId parse(String collectionId) {
-        String[] parts = collectionId.split("\\.");
-        return parts.length < 2 ? null : new TableId(parts[parts.length - 2], parts[parts.length - 1]);
-    }
 
     void estimate(TableId table, long estimatedRows) {
         counter(table).estimated = estimatedRows;

@@ -29,11 +29,11 @@ class SnapshotProgressTest {
             assertThat(t.rowsDone()).isZero();
         });
         // another table's snapshot ends before Debezium took A's signal: A is not done for that
-        p.incrementalRunning(Set.of("public.other"));
-        p.incrementalRunning(Set.of());
+        p.incrementalRunning(Set.of(TableId.parse("public.other")));
+        p.incrementalRunning(Set.<TableId>of());
         assertThat(of(p, A).done()).isFalse();
 
-        p.incrementalRunning(Set.of("public.a"));
+        p.incrementalRunning(Set.of(A));
         p.rowRead(A);
         p.rowRead(A);
         p.finishAll(); // streaming goes on meanwhile: not the end of an incremental snapshot
@@ -41,22 +41,21 @@ class SnapshotProgressTest {
             assertThat(t.done()).isFalse();
             assertThat(t.rowsDone()).isEqualTo(2);
         });
-        p.incrementalRunning(Set.of());
+        p.incrementalRunning(Set.<TableId>of());
         assertThat(of(p, A).done()).isTrue();
     }
 
     @Test
     void aSnapshotDebeziumResumesAfterARestartIsFollowedThoughNobodyAskedThisProcess() {
         SnapshotProgress p = new SnapshotProgress("p", null);
-        // a catalog in front of the id, as some connectors write it
-        p.incrementalRunning(Set.of("shop.public.b"));
+        p.incrementalRunning(Set.of(B)); // (a catalog in front of Debezium's id: IncrementalRunsTest)
         p.rowRead(B);
         p.finishAll();
         assertThat(of(p, B)).satisfies(t -> {
             assertThat(t.done()).isFalse();
             assertThat(t.rowsDone()).isEqualTo(1);
         });
-        p.incrementalRunning(Set.of());
+        p.incrementalRunning(Set.<TableId>of());
         assertThat(of(p, B).done()).isTrue();
     }
 }
