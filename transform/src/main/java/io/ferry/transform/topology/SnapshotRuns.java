@@ -38,6 +38,11 @@ final class SnapshotRuns {
     }
 
     private static final String SWEEP = "sweep";
+    /**
+     * How many of an input's runs are remembered to tell a late end from a new run. A late end comes within one
+     * incremental snapshot of its table; 256 runs (each TRUNCATE is one) is far more than can start meanwhile.
+     */
+    static final int SEEN = 256;
     private static final Bytes HELD = key("held", "");
 
     private final KeyValueStore<Bytes, byte[]> store;
@@ -65,10 +70,13 @@ final class SnapshotRuns {
      * for it was begun yet.
      */
     boolean ended(String input, TableId table, long run, Collection<String> inputs) {
-        if (runOf(input) > run) {
-            // the input is in a later run already (ids grow): this end came late, and must not take the input back to its
-            // run, or the rows written since would be tagged with it and the later run's rows swept (capture gives no end
-            // to an incremental snapshot truncated meanwhile; this keeps a late end of any kind harmless)
+        if (runOf(input) != run && contains(seen(input), run)) {
+            // the input was in this run and has gone on to a later one: this end came late, and must not take the input
+            // back to its run, or the rows written since would be tagged with it and the later run's rows swept (capture
+            // gives no end to an incremental snapshot truncated meanwhile; this keeps a late end of any kind harmless).
+            // Told by what the input saw, not by comparing ids: a run id is a capture process's clock, and a capture that
+            // took over on a host whose clock is behind writes smaller ids (an initial run's end for a table it found
+            // empty, with no start before it, is then a new run, not a late one)
             return false;
         }
         enter(input, run);
@@ -184,9 +192,42 @@ final class SnapshotRuns {
 
     private void enter(String input, long run) {
         if (runOf(input) != run) {
+            long[] seen = seen(input);
+            if (!contains(seen, run)) {
+                int keep = Math.min(seen.length, SEEN - 1);
+                ByteBuffer b = ByteBuffer.allocate(8 * (keep + 1));
+                for (int i = seen.length - keep; i < seen.length; i++) {
+                    b.putLong(seen[i]);
+                }
+                store.put(key("seen", input), b.putLong(run).array());
+            }
             runs.put(input, run);
             store.put(key("run", input), longBytes(run));
         }
+    }
+
+    /**
+     * The runs the input was in, oldest first, the last {@link #SEEN}. State kept before this list was (an earlier
+     * build) gives the input's current run only.
+     */
+    private long[] seen(String input) {
+        byte[] b = store.get(key("seen", input));
+        if (b == null) {
+            long current = runOf(input);
+            return current == 0 ? new long[0] : new long[] {current};
+        }
+        long[] out = new long[b.length / 8];
+        ByteBuffer.wrap(b).asLongBuffer().get(out);
+        return out;
+    }
+
+    private static boolean contains(long[] runs, long run) {
+        for (long r : runs) {
+            if (r == run) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private long read(Bytes key) {

@@ -78,6 +78,35 @@ class SnapshotRunsTest {
     }
 
     @Test
+    void anEndOfARunTheInputsNeverSawIsANewRunEvenWithASmallerId() {
+        SnapshotRuns runs = new SnapshotRuns(store("skew"));
+        // a capture on a host whose clock is ahead starts run 5000 and dies in the middle of the table's snapshot
+        runs.started("t:0", 5000);
+        runs.started("t:1", 5000);
+        // the capture that takes over, on a host whose clock is behind, finds the table empty: its run 4000 has an end only
+        assertThat(runs.ended("t:0", T, 4000, INPUTS)).isFalse();
+        assertThat(runs.ended("t:1", T, 4000, INPUTS)).as("the rows run 5000 read are leftovers: swept").isTrue();
+        assertThat(runs.runOf("t:0")).isEqualTo(4000);
+        // and a late end of run 5000, which both inputs left, stays late although its id is larger
+        assertThat(runs.ended("t:0", T, 5000, INPUTS)).isFalse();
+        assertThat(runs.ended("t:1", T, 5000, INPUTS)).isFalse();
+        assertThat(runs.runOf("t:1")).isEqualTo(4000);
+    }
+
+    @Test
+    void anInputRemembersItsLastRunsOnly() {
+        KeyValueStore<Bytes, byte[]> markers = store("many");
+        SnapshotRuns runs = new SnapshotRuns(markers);
+        for (long run = 1; run <= SnapshotRuns.SEEN + 1; run++) {
+            runs.started("t:0", run);
+        }
+        SnapshotRuns again = new SnapshotRuns(markers);
+        assertThat(again.ended("t:0", T, 2, List.of("t:0"))).as("run 2 is remembered, so its end is late").isFalse();
+        assertThat(again.runOf("t:0")).isEqualTo(SnapshotRuns.SEEN + 1);
+        assertThat(again.ended("t:0", T, 1, List.of("t:0"))).as("run 1 is forgotten: taken for a new run").isTrue();
+    }
+
+    @Test
     void leftoversArePossibleOnlyOnceRowsOfAnotherRunWereWritten() {
         KeyValueStore<Bytes, byte[]> markers = store("markers");
         SnapshotRuns runs = new SnapshotRuns(markers);
