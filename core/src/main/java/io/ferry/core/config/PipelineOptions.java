@@ -31,7 +31,8 @@ public final class PipelineOptions {
     public static final Option<String> BOOTSTRAP_SERVERS = optional("bootstrap_servers", OptionTypes.string(),
             "Kafka to use (host:port,...). Left out: an embedded single-node Kafka under data_dir.");
     public static final Option<Integer> PARTITIONS = withDefault("partitions", OptionTypes.integer(1, 10_000), 6,
-            "Partitions of each change and target topic: the most parallelism one table can get.");
+            "Partitions of each change and target topic: the most parallelism one table can get. Fixed once the pipeline ran:"
+                    + " existing topics with another count stop the start.");
     public static final Option<Integer> REPLICATION_FACTOR = optional("replication_factor", OptionTypes.integer(1, Short.MAX_VALUE),
             "Replication factor of the topics Ferry creates. Left out: the broker's default.replication.factor.");
     public static final Option<Duration> RETENTION = optional("retention", OptionTypes.duration(),

@@ -36,7 +36,8 @@ public final class TopicAdmin {
     }
 
     /**
-     * @throws IllegalStateException when an existing topic has the wrong cleanup policy
+     * @throws IllegalStateException when an existing topic has the wrong cleanup policy, too short a retention or another
+     *     partition count
      * @throws TopicAdminException when Kafka cannot be reached or refuses
      */
     public static void ensure(Admin admin, Collection<TopicSpec> specs) {
@@ -166,23 +167,36 @@ public final class TopicAdmin {
                     + ". Apply the fixes with kafka-configs --alter --entity-type topics --entity-name <topic>, "
                     + "or delete the topic if it holds nothing Ferry needs.");
         }
-        warnOnPartitions(admin, specs);
+        refuseOtherPartitionCounts(admin, specs);
     }
 
     private static String value(Config config, String key, String fallback) {
         return config == null || config.get(key) == null || config.get(key).value() == null ? fallback : config.get(key).value();
     }
 
-    private static void warnOnPartitions(Admin admin, List<TopicSpec> specs) throws InterruptedException, ExecutionException,
-            TimeoutException {
+    /**
+     * Refuses existing topics whose partition count is not the one the pipeline file gives them: transform lays out its
+     * inputs, the sweep's and the markers' partitions by that count, and the sinks count a marker's copies by it, so a
+     * topic with more partitions would let markers (the lag's heartbeats, {@code cutover drain}) pass ahead of rows still on
+     * the others, and one with fewer would hold them for ever.
+     */
+    private static void refuseOtherPartitionCounts(Admin admin, List<TopicSpec> specs) throws InterruptedException,
+            ExecutionException, TimeoutException {
         var described = admin.describeTopics(specs.stream().map(TopicSpec::name).toList()).allTopicNames()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<String> wrong = new ArrayList<>();
         for (TopicSpec spec : specs) {
             int has = described.get(spec.name()).partitions().size();
             if (has != spec.partitions()) {
-                log.warn("topic {} has {} partitions, the pipeline file asks for {}: Ferry uses the {} it has",
-                        spec.name(), has, spec.partitions(), has);
+                wrong.add(spec.name() + " has " + has + " partitions, the pipeline asks for " + spec.partitions());
             }
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("existing topics have another partition count than the pipeline's: " + String.join("; ", wrong)
+                    + ". Ferry lays out its stages by the count (kafka.partitions for change and target topics, 1 for the"
+                    + " pipeline's own topics): set kafka.partitions to the count the topics have; a pipeline's count cannot be"
+                    + " changed once it ran (transform's state is laid out by it): to use another, run the migration under a new"
+                    + " pipeline name.");
         }
     }
 

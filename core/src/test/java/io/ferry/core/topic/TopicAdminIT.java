@@ -70,7 +70,7 @@ class TopicAdminIT {
     }
 
     @Test
-    void refusesAnExistingTopicThatWouldExpireRecordsAndAcceptsOtherPartitionCounts(KafkaService kafka) throws Exception {
+    void refusesAnExistingTopicThatWouldExpireRecordsOrHasAnotherPartitionCount(KafkaService kafka) throws Exception {
         String pipeline = "p" + UUID.randomUUID().toString().substring(0, 8);
         TopicNames names = new TopicNames(pipeline);
         TopicLayout layout = new TopicLayout(names, 6, Optional.empty(), Optional.empty());
@@ -84,7 +84,13 @@ class TopicAdminIT {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, change), List.of(
                     new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
                             org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
-            TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users"))));
+            // transform and the sinks count partitions by the pipeline's kafka.partitions: another count is refused
+            assertThatThrownBy(() -> TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users")))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(change + " has 2 partitions, the pipeline asks for 6")
+                    .hasMessageContaining("set kafka.partitions to the count the topics have");
+            TopicAdmin.ensure(admin, List.of(new TopicLayout(names, 2, Optional.empty(), Optional.empty())
+                    .change(TableId.parse("public.users"))));
         }
     }
 
