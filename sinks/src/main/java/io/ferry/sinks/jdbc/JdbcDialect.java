@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Set;
 
 /** What differs between relational targets: SQL shapes, the type table, binding and reading values, errors. */
 interface JdbcDialect {
@@ -47,21 +46,49 @@ interface JdbcDialect {
         return List.of();
     }
 
-    /** Existing columns of the table, empty when it does not exist (information_schema, the same in both engines). */
-    default Set<String> existingColumns(Connection c, String schema, String table) throws SQLException {
-        Set<String> out = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns "
-                + "WHERE table_schema = ? AND table_name = ?")) {
+    /**
+     * Existing columns of the table by name, empty when it does not exist (information_schema, the same in both engines but
+     * for {@link #dataTypeExpression}).
+     */
+    default java.util.Map<String, ColumnWidening.TargetColumn> existingColumns(Connection c, String schema, String table)
+            throws SQLException {
+        java.util.Map<String, ColumnWidening.TargetColumn> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name, " + dataTypeExpression() + ", character_maximum_length,"
+                + " character_octet_length, numeric_precision, numeric_scale, is_nullable FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ?")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    String type = rs.getString(2).toLowerCase(java.util.Locale.ROOT);
+                    Long chars = rs.getObject(3) == null ? null : rs.getLong(3);
+                    if (type.endsWith("text") && chars != null) {
+                        // MySQL's TEXT types count bytes, up to 4 per character in utf8mb4; a LONGTEXT holds any string
+                        chars = type.equals("longtext") ? null : rs.getLong(4) / 4;
+                    }
+                    Integer precision = rs.getObject(5) == null ? null : rs.getInt(5);
+                    Integer scale = rs.getObject(6) == null ? null : rs.getInt(6);
+                    out.put(rs.getString(1), new ColumnWidening.TargetColumn(rs.getString(1), type, chars, precision, scale,
+                            "YES".equalsIgnoreCase(rs.getString(7))));
                 }
             }
         }
         return out;
     }
+
+    /** The SQL for a column's type name in {@code information_schema.columns}. */
+    default String dataTypeExpression() {
+        return "data_type";
+    }
+
+    /** The largest decimal this target declares. */
+    ColumnWidening.DecimalLimit decimalLimit();
+
+    /**
+     * The statement that changes existing columns' types, each to its new type ({@code CREATE TABLE}'s, a key column's
+     * from {@link #keyColumnTypes}); a column keeps whether it takes nulls.
+     */
+    String alterColumnTypes(String table, java.util.Map<ColumnWidening.TargetColumn, String> types);
 
     /**
      * Key columns of an existing table that compare inexactly (a collation folding case, accents or trailing spaces), each

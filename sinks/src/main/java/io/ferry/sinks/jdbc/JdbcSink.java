@@ -12,6 +12,7 @@ import io.ferry.core.spi.SinkContext;
 import io.ferry.core.spi.SinkWriteException;
 import io.ferry.core.spi.TableManager;
 import io.ferry.core.spi.TargetTable;
+import io.ferry.core.types.ColumnType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -319,7 +320,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         c.setAutoCommit(true);
         try {
             String qualified = dialect.table(schema, table.name());
-            Set<String> existing = dialect.existingColumns(c, schema, table.name());
+            Map<String, ColumnWidening.TargetColumn> existing = dialect.existingColumns(c, schema, table.name());
             if (existing.isEmpty()) {
                 if (!createTables) {
                     throw new IllegalStateException("target table " + qualified + " does not exist: create it, or set create_tables: true");
@@ -336,7 +337,8 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                 }
                 log.info("created target table {}", qualified);
             } else {
-                List<Column> missing = table.columns().stream().filter(col -> !existing.contains(col.name())).toList();
+                widen(c, table, existing, evolution);
+                List<Column> missing = table.columns().stream().filter(col -> !existing.containsKey(col.name())).toList();
                 if (!missing.isEmpty()) {
                     switch (evolution) {
                         case EVOLVE -> {
@@ -375,6 +377,49 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             prepared.add(table.name());
         } finally {
             c.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Existing columns that cannot hold every value of their mapped type (a source column widened: more digits, a longer
+     * string, a larger integer), changed to a type that holds those and every value they hold now ({@link ColumnWidening});
+     * under {@code evolution: ignore} left as they are with a WARN, under {@code fail} the sink stops naming them.
+     */
+    private void widen(Connection c, TargetTable table, Map<String, ColumnWidening.TargetColumn> existing, EvolutionPolicy evolution)
+            throws SQLException {
+        Map<String, ColumnType> widened = new LinkedHashMap<>();
+        for (Column col : table.columns()) {
+            ColumnWidening.TargetColumn now = existing.get(col.name());
+            if (now != null) {
+                ColumnWidening.widened(now, col.type(), dialect.decimalLimit()).ifPresent(t -> widened.put(col.name(), t));
+            }
+        }
+        if (widened.isEmpty()) {
+            return;
+        }
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        table.columns().forEach(col -> types.put(col.name(), widened.getOrDefault(col.name(), col.type())));
+        List<String> keyTypes = dialect.keyColumnTypes(table.key().stream().map(types::get).toList());
+        Map<ColumnWidening.TargetColumn, String> ddl = new LinkedHashMap<>();
+        widened.forEach((name, type) -> ddl.put(existing.get(name), table.key().contains(name)
+                ? keyTypes.get(table.key().indexOf(name)) : dialect.columnType(type)));
+        String qualified = dialect.table(schema, table.name());
+        String changes = ddl.entrySet().stream().map(e -> e.getKey().name() + " " + e.getKey().describe() + " -> " + e.getValue())
+                .collect(Collectors.joining(", "));
+        String statement = dialect.alterColumnTypes(qualified, ddl);
+        switch (evolution) {
+            case EVOLVE -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute(statement);
+                }
+                log.info("sink {}: widened column(s) of {} to hold every value of their mapped type: {}", context.sinkName(), qualified,
+                        changes);
+            }
+            case IGNORE -> log.warn("sink {}: column(s) of {} cannot hold every value of their mapped type ({}); evolution is ignore,"
+                    + " so they stay: a value they cannot hold is refused and dead-lettered, or rounded where the target rounds"
+                    + " (extra fraction digits of a decimal); to widen them: {}", context.sinkName(), qualified, changes, statement);
+            case FAIL -> throw new IllegalStateException("target table " + qualified + ": column(s) cannot hold every value of their"
+                    + " mapped type (" + changes + ") and evolution is fail: run " + statement + ", or set evolution: evolve");
         }
     }
 

@@ -212,6 +212,24 @@ final class MysqlSinkDialect implements JdbcDialect {
     }
 
     @Override
+    public String dataTypeExpression() {
+        return "CONCAT(DATA_TYPE, IF(COLUMN_TYPE LIKE '%unsigned%', ' unsigned', ''))";
+    }
+
+    @Override
+    public ColumnWidening.DecimalLimit decimalLimit() {
+        return new ColumnWidening.DecimalLimit(65, 30, false);
+    }
+
+    /** {@code MODIFY} restates the whole column: its nullability is kept, its default and comment are not. */
+    @Override
+    public String alterColumnTypes(String table, java.util.Map<ColumnWidening.TargetColumn, String> types) {
+        return "ALTER TABLE " + table + " " + types.entrySet().stream()
+                .map(e -> "MODIFY COLUMN " + quote(e.getKey().name()) + " " + e.getValue() + (e.getKey().nullable() ? " NULL" : " NOT NULL"))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    @Override
     public List<String> sessionSetup() {
         // strict for every table: a value a column cannot hold is an error (dead-lettered), never clipped with a warning
         return List.of("SET time_zone = '+00:00'", "SET NAMES utf8mb4",

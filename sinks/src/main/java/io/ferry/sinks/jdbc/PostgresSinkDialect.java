@@ -300,6 +300,18 @@ final class PostgresSinkDialect implements JdbcDialect {
     }
 
     @Override
+    public ColumnWidening.DecimalLimit decimalLimit() {
+        return new ColumnWidening.DecimalLimit(1000, 1000, true);
+    }
+
+    @Override
+    public String alterColumnTypes(String table, java.util.Map<ColumnWidening.TargetColumn, String> types) {
+        return "ALTER TABLE " + table + " " + types.entrySet().stream()
+                .map(e -> "ALTER COLUMN " + quote(e.getKey().name()) + " TYPE " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    @Override
     public List<String> otherUniqueIndexes(Connection c, String schema, String table) {
         return List.of();
     }

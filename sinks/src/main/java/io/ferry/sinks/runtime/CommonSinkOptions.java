@@ -21,7 +21,9 @@ public final class CommonSinkOptions {
     public static final Option<Boolean> CREATE_TABLES = Option.withDefault("create_tables", OptionTypes.bool(), true,
             "Create missing target tables (collections) from the mapped schema.");
     public static final Option<EvolutionPolicy> EVOLUTION = Option.withDefault("evolution", OptionTypes.enumOf(EvolutionPolicy.class),
-            EvolutionPolicy.EVOLVE, "When the mapped schema gains a column: evolve (add it), ignore (do not write it), fail (stop the sink).");
+            EvolutionPolicy.EVOLVE, "When the mapped schema gains a column, or widens one (PostgreSQL, MySQL/MariaDB: more digits, a longer string, a"
+                    + " larger integer): evolve (add it, widen the target column), ignore (do not write it, leave the column), fail"
+                    + " (stop the sink).");
 
     public static final List<Option<?>> ALL = List.of(BATCH_ROWS, BATCH_LINGER, MAX_RETRY_BACKOFF, CREATE_TABLES, EVOLUTION);
 }
