@@ -37,9 +37,7 @@ public record SourceSettings(String type, String host, int port, String database
 
     /**
      * What a connection to the source needs beyond {@link #jdbcUrl()}: the user and password, and bounds on a connect and
-     * on each wait for the server's answer. Without them a server that stops answering (a host gone without closing its
-     * sockets, a network partition) holds the calling thread for ever: pgjdbc and MariaDB's driver wait without limit by
-     * default. pgjdbc takes seconds (whole, at least one), MariaDB's driver milliseconds.
+     * on each wait for the server's answer ({@link JdbcTimeouts}).
      *
      * @param connect how long opening a connection may take, the handshake and login included
      * @param read how long one wait for the server's answer may take; a query running longer fails and its connection is
@@ -49,15 +47,7 @@ public record SourceSettings(String type, String host, int port, String database
         java.util.Properties p = new java.util.Properties();
         p.setProperty("user", user);
         password.ifPresent(pw -> p.setProperty("password", pw.reveal()));
-        if (type.equals("postgres")) {
-            p.setProperty("connectTimeout", Long.toString(Math.max(1, connect.toSeconds())));
-            p.setProperty("loginTimeout", Long.toString(Math.max(1, connect.toSeconds())));
-            p.setProperty("socketTimeout", Long.toString(Math.max(1, read.toSeconds())));
-        } else {
-            p.setProperty("connectTimeout", Long.toString(Math.max(1, connect.toMillis())));
-            p.setProperty("socketTimeout", Long.toString(Math.max(1, read.toMillis())));
-        }
-        return p;
+        return JdbcTimeouts.bound(p, jdbcUrl(), connect, read);
     }
 
     /**

@@ -2,15 +2,22 @@ package io.ferry.sinks.cassandra;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.connection.FrameTooLongException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
+import com.datastax.oss.driver.api.core.servererrors.CoordinatorException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.SourceInfo;
 import io.ferry.core.event.TargetEvent;
@@ -99,6 +106,11 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
             } catch (IllegalArgumentException ex) {
                 rejected.put(i, "Cassandra cannot hold a value: " + ex.getMessage());
                 continue;
+            } catch (ArithmeticException | java.time.DateTimeException | ClassCastException ex) {
+                // the record's value, not the target: an interval beyond a duration's nanoseconds, say (retried, it would
+                // hold the table's stream for ever)
+                rejected.put(i, "Cassandra cannot hold a value: " + ex);
+                continue;
             } catch (RuntimeException ex) {
                 if (transientError(ex)) {
                     throw SinkWriteException.transientFailure("Cassandra unavailable: " + ex.getMessage(), ex);
@@ -122,6 +134,14 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                 Throwable cause = ex.getCause();
                 if (transientError(cause)) {
                     transientFailure = SinkWriteException.transientFailure("Cassandra unavailable: " + cause.getMessage(), cause);
+                } else if (targetStateError(cause)) {
+                    // the target's, whatever the record: retried (the table checked again first), never dead-lettered
+                    String table = batch.get(pendingIndex.get(j)).match(TargetEvent.Upsert::table, TargetEvent.Delete::table,
+                            TargetEvent.Patch::table, m -> "");
+                    checked.remove(table);
+                    statements.keySet().removeIf(k -> k.startsWith(table + "|"));
+                    transientFailure = SinkWriteException.transientFailure("Cassandra refused the table " + keyspace + "." + table
+                            + " (" + cause.getMessage() + "): retried until it is fixed", cause);
                 } else {
                     rejected.put(pendingIndex.get(j), "Cassandra refused it: " + cause.getMessage());
                 }
@@ -135,9 +155,30 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
         }
     }
 
-    private static boolean transientError(Throwable e) {
+    /**
+     * Whether the same write may succeed later: no node answered in time, or the node said so (a timeout, unavailable,
+     * overloaded, bootstrapping); and every failure of the driver's own that is not a node's answer (a connection closed
+     * or lost its heartbeat during a node's restart, a busy or throttled connection). Statements are idempotent (their
+     * {@code USING TIMESTAMP} makes a repeat harmless), so the driver also tries such a request on another node first.
+     */
+    static boolean transientError(Throwable e) {
         return e instanceof AllNodesFailedException || e instanceof DriverTimeoutException || e instanceof NoNodeAvailableException
-                || e instanceof QueryExecutionException; // write/read timeout, unavailable, overloaded, truncate error
+                || e instanceof QueryExecutionException || e instanceof BootstrappingException
+                || (e instanceof DriverException && !(e instanceof CoordinatorException) && !(e instanceof CodecNotFoundException)
+                        && !(e instanceof FrameTooLongException));
+    }
+
+    /**
+     * Whether a node refused the write for the table's sake, not the record's: a permission missing, the table or a column
+     * dropped underneath (checked again, and made again under {@code create_tables}, before the retry).
+     */
+    static boolean targetStateError(Throwable e) {
+        if (e instanceof UnauthorizedException) {
+            return true;
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return e instanceof InvalidQueryException && (message.contains("unconfigured table") || message.contains("undefined column")
+                || message.contains("does not exist"));
     }
 
     private BoundStatement bind(TargetEvent e) {
@@ -154,7 +195,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                 values.add(CassandraTypes.toDriver(c.name(), c.type(), u.row().get(c.name()), naiveZone));
             }
             values.add(writeTimestamp(u.source()));
-            return ps.bind(values.toArray());
+            return bind(ps, values);
         }
         if (e instanceof TargetEvent.Delete d) {
             TargetTable table = table(d.table());
@@ -167,9 +208,32 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                 Column c = column(table, k);
                 values.add(CassandraTypes.toDriver(c.name(), c.type(), d.key().get(k), naiveZone));
             }
-            return ps.bind(values.toArray());
+            return bind(ps, values);
         }
         return null;
+    }
+
+    /**
+     * Binds the values, idempotent. A column whose type the mapped one outgrew (a source integer widened: Cassandra cannot
+     * change a column's type) takes the value converted to its own type when it holds it, and refuses it (a dead letter
+     * naming the column) when it does not.
+     */
+    private static BoundStatement bind(PreparedStatement ps, List<Object> values) {
+        try {
+            return ps.bind(values.toArray()).setIdempotent(true);
+        } catch (CodecNotFoundException mismatch) {
+            var variables = ps.getVariableDefinitions();
+            Object[] adapted = new Object[values.size()];
+            for (int i = 0; i < adapted.length; i++) {
+                adapted[i] = CassandraTypes.toColumnType(variables.get(i).getName().asInternal(), variables.get(i).getType(), values.get(i));
+            }
+            try {
+                return ps.bind(adapted).setIdempotent(true);
+            } catch (CodecNotFoundException still) {
+                throw new IllegalArgumentException("a value's type is not its Cassandra column's (" + still.getMessage() + "); Cassandra"
+                        + " cannot change a column's type: make the table again with the mapped types", still);
+            }
+        }
     }
 
     /**

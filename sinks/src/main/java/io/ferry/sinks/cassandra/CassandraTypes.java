@@ -2,6 +2,7 @@ package io.ferry.sinks.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.data.CqlDuration;
+import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ferry.core.types.CanonicalType;
@@ -116,6 +117,49 @@ final class CassandraTypes {
             }
             case STRING, ENUM, JSON, INET, BIT, UUID, BOOLEAN, INT64, UINT64 -> v instanceof String s ? s : v;
         };
+    }
+
+    /**
+     * A driver value converted to a column's own CQL type where the mapped type grew past it (an integer column whose
+     * source is a bigint now, a float column whose source is a double): kept when the column holds it exactly.
+     *
+     * @throws IllegalArgumentException when it does not
+     */
+    static Object toColumnType(String column, com.datastax.oss.driver.api.core.type.DataType type, Object v) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+            long x = ((Number) v).longValue();
+            if (type.equals(DataTypes.INT)) {
+                if (x != (int) x) {
+                    throw new IllegalArgumentException(column + ": the Cassandra column is an int, which cannot hold " + x
+                            + " (its source column was widened; Cassandra cannot change a column's type: make the table again)");
+                }
+                return (int) x;
+            }
+            if (type.equals(DataTypes.SMALLINT)) {
+                if (x != (short) x) {
+                    throw new IllegalArgumentException(column + ": the Cassandra column is a smallint, which cannot hold " + x
+                            + " (its source column was widened; Cassandra cannot change a column's type: make the table again)");
+                }
+                return (short) x;
+            }
+            if (type.equals(DataTypes.BIGINT)) {
+                return x;
+            }
+            if (type.equals(DataTypes.VARINT)) {
+                return java.math.BigInteger.valueOf(x);
+            }
+            if (type.equals(DataTypes.DECIMAL)) {
+                return BigDecimal.valueOf(x);
+            }
+        }
+        if (v instanceof Double d && type.equals(DataTypes.FLOAT)) {
+            if ((double) d.floatValue() != d && !d.isNaN()) {
+                throw new IllegalArgumentException(column + ": the Cassandra column is a float, which cannot hold " + d
+                        + " (its source column was widened; Cassandra cannot change a column's type: make the table again)");
+            }
+            return d.floatValue();
+        }
+        return v;
     }
 
     /** The canonical value of one column of a row read back. */

@@ -81,6 +81,11 @@ interface JdbcDialect {
         return "data_type";
     }
 
+    /** The longest name of a table or column the target keeps whole, in UTF-8 bytes (PostgreSQL cuts longer ones). */
+    default int maxIdentifierBytes() {
+        return Integer.MAX_VALUE;
+    }
+
     /** The largest decimal this target declares. */
     ColumnWidening.DecimalLimit decimalLimit();
 

@@ -44,6 +44,13 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private static final Logger log = LoggerFactory.getLogger(JdbcSink.class);
     /** Upsert groups at least this large go through the target's bulk path, where it has one. */
     static final int BULK_ROWS = 500;
+    /**
+     * Bounds on a connect and on each wait for the target's answer: a target that stops answering (a host gone without
+     * closing its sockets) held a write or a validation's read for ever. Generous, since one statement may rewrite a
+     * large table (a widened column) or read a large one back.
+     */
+    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(30);
     /** Rows a read back fetches at a time: the driver holds one batch, not the whole table. */
     static final int READ_FETCH_ROWS = 1_000;
 
@@ -65,7 +72,9 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             EvolutionPolicy policy) {
         this.dialect = dialect;
         this.url = url;
-        this.credentials = credentials;
+        Properties bounded = new Properties();
+        bounded.putAll(credentials);
+        this.credentials = io.ferry.core.config.JdbcTimeouts.bound(bounded, url, CONNECT_TIMEOUT, READ_TIMEOUT);
         this.configuredSchema = schema;
         this.context = context;
         this.createTables = createTables;
@@ -220,6 +229,29 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             }
         }
         String qualified = dialect.table(schema, table.name());
+        // deletes first: the batch holds one event per key (BatchCompactor), so the order matters only where the target
+        // compares keys more loosely than the source (a _ci or PAD SPACE collation, citext): a key changed from 'abc' to
+        // 'ABC' is a delete of 'abc' and an upsert of 'ABC', which, upserted first, updated the 'abc' row, then deleted it
+        if (!deletes.isEmpty()) {
+            List<Column> key = table.key().stream().map(k -> column(table, k)).toList();
+            for (int from = 0; from < deletes.size(); from += 500) {
+                List<Row> chunk = deletes.subList(from, Math.min(deletes.size(), from + 500));
+                String tuple = (key.size() == 1 ? "" : "(") + key.stream().map(dialect::placeholder).collect(Collectors.joining(", "))
+                        + (key.size() == 1 ? "" : ")");
+                String sql = "DELETE FROM " + qualified + " WHERE " + (key.size() == 1 ? dialect.quote(key.get(0).name())
+                        : "(" + key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")) + ")")
+                        + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), tuple)) + ")";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    for (Row k : chunk) {
+                        for (Column col : key) {
+                            dialect.bind(ps, i++, col, k.get(col.name()));
+                        }
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
         for (var group : upserts.entrySet()) {
             List<Column> columns = group.getKey();
             int per = dialect.rowsPerStatement(columns.size());
@@ -238,26 +270,6 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     for (Row row : chunk) {
                         for (Column col : columns) {
                             dialect.bind(ps, i++, col, row.get(col.name()));
-                        }
-                    }
-                    ps.executeUpdate();
-                }
-            }
-        }
-        if (!deletes.isEmpty()) {
-            List<Column> key = table.key().stream().map(k -> column(table, k)).toList();
-            for (int from = 0; from < deletes.size(); from += 500) {
-                List<Row> chunk = deletes.subList(from, Math.min(deletes.size(), from + 500));
-                String tuple = (key.size() == 1 ? "" : "(") + key.stream().map(dialect::placeholder).collect(Collectors.joining(", "))
-                        + (key.size() == 1 ? "" : ")");
-                String sql = "DELETE FROM " + qualified + " WHERE " + (key.size() == 1 ? dialect.quote(key.get(0).name())
-                        : "(" + key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")) + ")")
-                        + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), tuple)) + ")";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    for (Row k : chunk) {
-                        for (Column col : key) {
-                            dialect.bind(ps, i++, col, k.get(col.name()));
                         }
                     }
                     ps.executeUpdate();
@@ -320,6 +332,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         c.setAutoCommit(true);
         try {
             String qualified = dialect.table(schema, table.name());
+            checkIdentifiers(table);
             Map<String, ColumnWidening.TargetColumn> existing = dialect.existingColumns(c, schema, table.name());
             if (existing.isEmpty()) {
                 if (!createTables) {
@@ -381,6 +394,29 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     }
 
     /**
+     * Refuses names the target would cut: PostgreSQL cuts an identifier to 63 bytes with only a NOTICE, so a longer table
+     * name was never found again (each check made it again, and failed), and a longer column's name never matched its
+     * existing column (added again at the next check, and failed; ignored under {@code evolution: ignore}).
+     */
+    private void checkIdentifiers(TargetTable table) {
+        int max = dialect.maxIdentifierBytes();
+        List<String> tooLong = new ArrayList<>();
+        if (table.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max) {
+            tooLong.add("the table's name");
+        }
+        for (Column col : table.columns()) {
+            if (col.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max) {
+                tooLong.add("column " + col.name());
+            }
+        }
+        if (!tooLong.isEmpty()) {
+            throw new IllegalStateException("target table " + table.name() + ": " + String.join(", ", tooLong) + " is longer than the "
+                    + max + " bytes the target keeps of a name (it would cut it): give it a shorter name in the mapping (to: for the"
+                    + " table, columns: {short_name: long_column} for a column)");
+        }
+    }
+
+    /**
      * Existing columns that cannot hold every value of their mapped type (a source column widened: more digits, a longer
      * string, a larger integer), changed to a type that holds those and every value they hold now ({@link ColumnWidening});
      * under {@code evolution: ignore} left as they are with a WARN, under {@code fail} the sink stops naming them.
@@ -390,7 +426,10 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         Map<String, ColumnType> widened = new LinkedHashMap<>();
         for (Column col : table.columns()) {
             ColumnWidening.TargetColumn now = existing.get(col.name());
-            if (now != null) {
+            // a string key column stays: its type is the table's choice of key bytes and collation (MySQL's), and a table
+            // made by hand may key on a shorter string on purpose; a longer key is refused and dead-lettered
+            boolean stringKey = table.key().contains(col.name()) && col.type().kind() == io.ferry.core.types.CanonicalType.STRING;
+            if (now != null && !stringKey) {
                 ColumnWidening.widened(now, col.type(), dialect.decimalLimit()).ifPresent(t -> widened.put(col.name(), t));
             }
         }

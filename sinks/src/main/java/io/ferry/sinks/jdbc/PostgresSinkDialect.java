@@ -261,7 +261,8 @@ final class PostgresSinkDialect implements JdbcDialect {
             }
         }
         if (type.kind() == CanonicalType.TIME) {
-            return CanonicalValues.encode(type, java.time.LocalTime.parse(s));
+            // 24:00:00, which a PostgreSQL time holds and LocalTime does not, is a day's duration
+            return CanonicalValues.encode(type, s.startsWith("24:") ? java.time.Duration.ofDays(1) : java.time.LocalTime.parse(s));
         }
         return CanonicalValues.encode(type, CanonicalValues.decode(type, NODES.textNode(s)));
     }
@@ -297,6 +298,12 @@ final class PostgresSinkDialect implements JdbcDialect {
     @Override
     public List<String> sessionSetup() {
         return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'");
+    }
+
+    /** NAMEDATALEN - 1. */
+    @Override
+    public int maxIdentifierBytes() {
+        return 63;
     }
 
     @Override

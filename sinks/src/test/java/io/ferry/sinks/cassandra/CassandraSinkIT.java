@@ -138,6 +138,39 @@ class CassandraSinkIT extends SinkContractIT {
         }
     }
 
+    @Test
+    void aColumnWhoseSourceWasWidenedTakesTheValuesItHoldsAndRefusesTheOthersAndIntervalsBeyondADurationAreRefused() throws Exception {
+        TargetTable narrow = TargetTable.keyed("widened", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("n", ColumnType.of(CanonicalType.INT32), true), new Column("span", ColumnType.of(CanonicalType.INTERVAL), true)),
+                List.of("id"));
+        TargetTable wide = TargetTable.keyed("widened", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("n", ColumnType.of(CanonicalType.INT64), true), new Column("span", ColumnType.of(CanonicalType.INTERVAL), true)),
+                List.of("id"));
+        java.util.concurrent.atomic.AtomicReference<TargetTable> shape = new java.util.concurrent.atomic.AtomicReference<>(narrow);
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "widened", SinkOptionsFixture.bind(factory(), options()),
+                () -> Map.of("widened", shape.get())))) {
+            SourceInfo at = new SourceInfo("src", "0/1", 1, "1", 0, 1_700_000_000_000_000L, false, 1_700_000_000_000_000L);
+            sink.write(List.of(upsert(narrow, 1, 5)));
+            // the source's integer became a bigint: Cassandra cannot change the column's type
+            shape.set(wide);
+            sink.write(List.of(upsert(wide, 2, 7)));
+            assertThatThrownBy(() -> sink.write(List.of(upsert(wide, 3, 9_000_000_000L))))
+                    .isInstanceOf(SinkWriteException.class).hasMessageContaining("n: the Cassandra column is an int, which cannot hold 9000000000");
+            // 3,000,000 hours: PostgreSQL holds it, a Cassandra duration's nanoseconds do not (it held the stream, retried)
+            Row key = Row.builder().put("id", F.numberNode(4)).build();
+            assertThatThrownBy(() -> sink.write(List.of(new TargetEvent.Upsert(wide.name(), key, key.with("span",
+                    F.textNode("PT3000000H")), at)))).isInstanceOf(SinkWriteException.class).hasMessageContaining("cannot hold");
+            shape.set(narrow);
+            assertThat(read(sink, narrow)).extracting(r -> r.get("id").asLong() + ":" + r.get("n").asLong()).containsExactlyInAnyOrder("1:5", "2:7");
+        }
+    }
+
+    private static TargetEvent upsert(TargetTable t, long id, long n) {
+        Row key = Row.builder().put("id", F.numberNode(id)).build();
+        return new TargetEvent.Upsert(t.name(), key, key.with("n", F.numberNode(n)), new SourceInfo("src", "0/" + id, id, String.valueOf(id), 0,
+                1_700_000_000_000_000L + id, false, 1_700_000_000_000_000L + id));
+    }
+
     private static List<Row> read(Sink sink, TargetTable t) throws Exception {
         List<Row> rows = new ArrayList<>();
         ((RowReader) sink).read(t.name(), KeyRange.ALL, rows::add);

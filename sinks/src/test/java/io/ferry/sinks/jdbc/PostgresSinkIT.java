@@ -89,6 +89,38 @@ class PostgresSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /** PostgreSQL cuts names to 63 bytes: a longer one is refused at the table's check, naming it and the fix. */
+    @Test
+    void aNameLongerThanPostgresKeepsIsRefused() throws Exception {
+        String longName = "r\u00e9sum\u00e9_".repeat(8); // 56 characters, 72 bytes in UTF-8
+        TargetTable t = TargetTable.keyed("long_names", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column(longName, ColumnType.of(CanonicalType.STRING), true)), List.of("id"));
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "long-names", SinkOptionsFixture.bind(factory(), options()),
+                () -> Map.of(t.name(), t)))) {
+            Row key = Row.builder().put("id", F.numberNode(1)).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sink.write(List.of(new TargetEvent.Upsert(t.name(), key,
+                    key.with(longName, F.textNode("x")), new SourceInfo("s", "p", null, 1, false)))))
+                    .hasMessageContaining("column " + longName + " is longer than the 63 bytes")
+                    .hasMessageContaining("give it a shorter name in the mapping");
+        }
+    }
+
+    /** 24:00:00, the end of a day, which a PostgreSQL time holds: written and read back (validation read it as an error). */
+    @Test
+    void theEndOfTheDayIsReadBack() throws Exception {
+        TargetTable t = TargetTable.keyed("day_ends", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("t", ColumnType.of(CanonicalType.TIME), true)), List.of("id"));
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "day-ends", SinkOptionsFixture.bind(factory(), options()),
+                () -> Map.of(t.name(), t)))) {
+            Row key = Row.builder().put("id", F.numberNode(1)).build();
+            sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("t", F.textNode("24:00:00")), new SourceInfo("s", "p", null, 1,
+                    false))));
+            List<Row> back = new java.util.ArrayList<>();
+            ((io.ferry.core.spi.RowReader) sink).read(t.name(), io.ferry.core.spi.KeyRange.ALL, back::add);
+            assertThat(back).singleElement().satisfies(r -> assertThat(r.get("t").asText()).as("canonical TIME").isEqualTo("24:00:00.000000"));
+        }
+    }
+
     /**
      * A privilege error is the target's even when another record of the same table was just written: a role that may
      * delete but not update passes the batch's delete and is refused its upsert, which is retried, not dead-lettered.

@@ -19,6 +19,10 @@ import java.util.Properties;
  */
 final class PushedDown {
 
+    /** Bounds on the checksum connections: a checksum of a segment, or the recheck's count of a whole table, can take minutes. */
+    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(30);
+
     private PushedDown() {
     }
 
@@ -29,16 +33,14 @@ final class PushedDown {
     static SegmentedComparison.Result compare(TableCheck check, PushDown.Shape shape, SourceSettings sourceSettings, SinkSettings sink,
             int segmentRows, ExpectedRows expected, SourceRows source, RowReader reader, List<SegmentedComparison.Range> ranges)
             throws SQLException, SinkWriteException {
-        Properties sourceCredentials = new Properties();
-        if (!sourceSettings.user().isEmpty()) {
-            sourceCredentials.setProperty("user", sourceSettings.user());
-        }
-        sourceSettings.password().ifPresent(p -> sourceCredentials.setProperty("password", p.reveal()));
+        // bounded: a server that stops answering in the middle of a checksum held the validation, and every later one, for ever
+        Properties sourceCredentials = sourceSettings.connectionProperties(CONNECT_TIMEOUT, READ_TIMEOUT);
         ConfigValues options = sink.options();
         Properties targetCredentials = new Properties();
         PushedDown.<String>option(options, "user").ifPresent(u -> targetCredentials.setProperty("user", u));
         PushedDown.<Secret>option(options, "password").ifPresent(p -> targetCredentials.setProperty("password", p.reveal()));
         String url = PushedDown.<String>option(options, "url").orElseThrow(() -> new SQLException("sink " + sink.name() + " has no url"));
+        io.ferry.core.config.JdbcTimeouts.bound(targetCredentials, url, CONNECT_TIMEOUT, READ_TIMEOUT);
         try (SqlSide from = SqlSide.open(sourceSettings.jdbcUrl(), sourceCredentials, shape.family(),
                 shape.source().namespace(), shape.source().name(), shape.sourceKey(), shape.sourceColumns());
                 SqlSide to = SqlSide.open(url, targetCredentials, shape.family(), PushedDown.<String>option(options, "schema").orElse(null),
