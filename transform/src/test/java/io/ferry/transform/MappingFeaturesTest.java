@@ -109,6 +109,39 @@ class MappingFeaturesTest {
         }
     }
 
+    /**
+     * Only order_items is mapped; MySQL's unlogged ON DELETE CASCADE runs customers to orders to order_items. A customer's
+     * delete is all the binlog shows: its orders and their items are read into state (no mapping reads them) so the
+     * cascade reaches the mapped items. Before, the cascade was dropped with its unmapped parent, and the items stayed.
+     */
+    @Test
+    void anUnloggedCascadeReachesAMappedTableThroughTablesNoMappingReads() {
+        String yaml = pipeline(1, "shop.customers, shop.orders, shop.order_items", """
+                  - to: items
+                    from: shop.order_items
+                    sinks: [pg]
+                """);
+        io.ferry.core.event.TableId customers = io.ferry.core.event.TableId.parse("shop.customers");
+        io.ferry.core.event.TableId orders = io.ferry.core.event.TableId.parse("shop.orders");
+        io.ferry.core.event.TableId items = io.ferry.core.event.TableId.parse("shop.order_items");
+        List<io.ferry.transform.topology.Cascade> cascades = List.of(
+                new io.ferry.transform.topology.Cascade(orders, List.of("customer_id"), customers, List.of("customer_id"), false),
+                new io.ferry.transform.topology.Cascade(items, List.of("order_id"), orders, List.of("order_id"), false));
+        try (TopologyHarness h = new TopologyHarness(yaml, cascades).key("shop.customers", "customer_id")
+                .key("shop.orders", "order_id").key("shop.order_items", "item_id")) {
+            h.insert("shop.customers", "{\"customer_id\":1}");
+            h.insert("shop.customers", "{\"customer_id\":2}");
+            h.insert("shop.orders", "{\"order_id\":10,\"customer_id\":1}");
+            h.insert("shop.orders", "{\"order_id\":20,\"customer_id\":2}");
+            h.insert("shop.order_items", "{\"item_id\":100,\"order_id\":10}");
+            h.insert("shop.order_items", "{\"item_id\":101,\"order_id\":10}");
+            h.insert("shop.order_items", "{\"item_id\":200,\"order_id\":20}");
+            assertThat(h.drain()).hasSize(3);
+            h.delete("shop.customers", "{\"customer_id\":1}");
+            assertThat(h.drain()).containsExactlyInAnyOrder("delete pg.items {\"item_id\":100}", "delete pg.items {\"item_id\":101}");
+        }
+    }
+
     @Test
     void aSweepInSlicesStopsWhenANewerRunStartsAndMarkersWaitForIt() {
         String yaml = pipeline(1, "public.items", """

@@ -20,17 +20,19 @@ public record Cascade(TableId child, List<String> columns, TableId parent, List<
     }
 
     /**
-     * The unlogged cascades among the captured tables' foreign keys; none for PostgreSQL, which logs the
-     * child changes itself.
+     * The unlogged cascades among the captured tables' foreign keys whose parent is captured too (capture refuses to start
+     * on one whose parent is not: its deletes are never seen); none for PostgreSQL, which logs the child changes itself.
      */
     public static List<Cascade> of(String sourceType, Collection<TableSchema> schemas) {
         List<Cascade> out = new ArrayList<>();
         if (sourceType.equals("postgres")) {
             return out;
         }
+        java.util.Set<TableId> captured = new java.util.HashSet<>();
+        schemas.forEach(s -> captured.add(s.table()));
         for (TableSchema s : schemas) {
             for (ForeignKey fk : s.foreignKeys()) {
-                if (fk.onDelete().equals("CASCADE") || fk.onDelete().equals("SET NULL")) {
+                if ((fk.onDelete().equals("CASCADE") || fk.onDelete().equals("SET NULL")) && captured.contains(fk.parent())) {
                     out.add(new Cascade(s.table(), fk.columns(), fk.parent(), fk.parentColumns(), fk.onDelete().equals("SET NULL")));
                 }
             }

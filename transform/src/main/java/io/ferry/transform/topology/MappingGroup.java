@@ -39,9 +39,30 @@ record MappingGroup(String name, List<MappingTree> trees, Set<TableId> tables, O
                 union(parent, rootKey, key(n.table()));
             }
         }
+        // A mapped table's rows that an unlogged cascade deletes: the cascade's parent is read into the group's state
+        // even when no mapping reads it (and its parent in turn, up the chain), or its deletes would never reach them
+        Set<String> mapped = new LinkedHashSet<>(parent.keySet());
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Cascade c : spec.cascades()) {
+                if (parent.containsKey(c.child().toString()) && !parent.containsKey(c.parent().toString())) {
+                    union(parent, c.child().toString(), c.parent().toString());
+                    grew = true;
+                }
+            }
+        }
         for (Cascade c : spec.cascades()) {
             if (parent.containsKey(c.parent().toString()) && parent.containsKey(c.child().toString())) {
                 union(parent, c.parent().toString(), c.child().toString());
+            }
+        }
+        Map<String, Set<TableId>> stateOnly = new LinkedHashMap<>();
+        for (Cascade c : spec.cascades()) {
+            for (TableId t : List.of(c.parent(), c.child())) {
+                if (parent.containsKey(t.toString()) && !mapped.contains(t.toString())) {
+                    stateOnly.computeIfAbsent(find(parent, t.toString()), k -> new LinkedHashSet<>()).add(t);
+                }
             }
         }
         Map<String, List<MappingTree>> byRoot = new LinkedHashMap<>();
@@ -55,6 +76,9 @@ record MappingGroup(String name, List<MappingTree> trees, Set<TableId> tables, O
             Set<IndexSpec> indexes = new LinkedHashSet<>();
             for (MappingTree t : members) {
                 tables.addAll(t.exactTables());
+            }
+            tables.addAll(stateOnly.getOrDefault(find(parent, key(members.get(0).root().table())), Set.of()));
+            for (MappingTree t : members) {
                 if (t.root().table().exact().isEmpty()) {
                     pattern = Optional.of(t.root().table());
                 }
