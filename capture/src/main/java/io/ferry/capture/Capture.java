@@ -145,6 +145,7 @@ public final class Capture implements AutoCloseable {
                 throw new CaptureException(problems, null);
             }
             preflight.notes().forEach(n -> log.info("preflight: {}", n));
+            preflight.warnings().forEach(w -> log.warn("preflight: {}", w));
             if (!settings.source().readOnly()) {
                 dialect.createFootprint(c);
             }

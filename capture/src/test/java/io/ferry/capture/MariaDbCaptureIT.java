@@ -25,7 +25,7 @@ class MariaDbCaptureIT {
         try (Connection c = db.connect("shop_basic"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customers (customer_id BIGINT PRIMARY KEY, email VARCHAR(255) NOT NULL)");
             s.execute("CREATE TABLE orders (order_id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, total DECIMAL(12,2) NOT NULL, "
-                    + "FOREIGN KEY (customer_id) REFERENCES customers(customer_id) ON DELETE CASCADE)");
+                    + "FOREIGN KEY (customer_id) REFERENCES customers(customer_id) ON DELETE CASCADE ON UPDATE CASCADE)");
             s.execute("INSERT INTO customers VALUES (1, 'a@x.io'), (2, 'b@x.io')");
             s.execute("INSERT INTO orders VALUES (10, 1, 12.50), (11, 2, 7.00)");
         }
@@ -87,6 +87,9 @@ class MariaDbCaptureIT {
                 });
             });
             assertThat(capture.preflight().notes()).anySatisfy(n -> assertThat(n).contains("ON DELETE CASCADE"));
+            assertThat(capture.preflight().warnings()).singleElement().satisfies(w -> assertThat(w)
+                    .contains("shop_basic.orders references shop_basic.customers with ON UPDATE CASCADE, which Ferry does not derive")
+                    .contains("deletes them from the targets"));
 
             // a TRUNCATE is a run that reads nothing, bounded at its place in the binlog on every partition; transform then
             // deletes the rows written before it (Debezium skips truncates by default: until session 29 nothing reached

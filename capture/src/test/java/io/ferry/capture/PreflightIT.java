@@ -52,19 +52,25 @@ class PreflightIT {
         db.createDatabase("preflight_maria");
         try (Connection c = db.connect("preflight_maria"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE keyless (line VARCHAR(10))");
+            // a cascade whose parent is not captured: its deletes, the only trace of the children's, are never seen
+            s.execute("CREATE TABLE parents (id INT PRIMARY KEY)");
+            s.execute("CREATE TABLE children (id INT PRIMARY KEY, parent_id INT, FOREIGN KEY (parent_id) REFERENCES parents(id)"
+                    + " ON DELETE CASCADE ON UPDATE CASCADE)");
             s.execute("SET GLOBAL binlog_format = 'STATEMENT'");
             s.execute("SET GLOBAL binlog_row_image = 'MINIMAL'");
         }
         try {
             CaptureException e = catchThrowableOfType(CaptureException.class, () -> Capture.start(
                     TestSources.mariadb("maria-preflight", db, "preflight_maria", kafka, 6103, "preflight_maria.keyless",
-                            "preflight_maria.missing"), null));
-            assertThat(e.problems()).hasSize(4);
+                            "preflight_maria.missing", "preflight_maria.children"), null));
+            assertThat(e.problems()).hasSize(5);
+            assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("preflight_maria.children references preflight_maria.parents"
+                    + " with ON DELETE CASCADE, but preflight_maria.parents is not captured").contains("add preflight_maria.parents to source.tables"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("binlog_format is STATEMENT").contains("binlog_format=ROW"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("binlog_row_image is MINIMAL").contains("binlog_row_image=FULL"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'preflight_maria.missing' matches no table"));
             assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("preflight_maria.keyless has no primary key"));
-            assertThat(e.getMessage()).startsWith("4 problems with the source:");
+            assertThat(e.getMessage()).startsWith("5 problems with the source:");
         } finally {
             try (Connection c = db.connect("preflight_maria"); Statement s = c.createStatement()) {
                 s.execute("SET GLOBAL binlog_format = 'ROW'");

@@ -77,6 +77,7 @@ final class MysqlDialect implements SourceDialect {
     public Preflight preflight(Connection c) throws SQLException {
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Map<String, String> vars = new LinkedHashMap<>();
         try (ResultSet rs = c.createStatement().executeQuery(
                 "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('log_bin', 'binlog_format', 'binlog_row_image')")) {
@@ -135,15 +136,30 @@ final class MysqlDialect implements SourceDialect {
             }
             List<ForeignKey> fks = foreignKeys(c, t);
             for (ForeignKey fk : fks) {
-                if (fk.changesChildren()) {
-                    notes.add(t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + " ON UPDATE " + fk.onUpdate()
-                            + ": the binlog never carries the child rows that action changes, so transform derives them "
-                            + "from the parent's change (the schema topic lists this foreign key)");
+                boolean onDelete = fk.onDelete().equals("CASCADE") || fk.onDelete().equals("SET NULL");
+                boolean onUpdate = fk.onUpdate().equals("CASCADE") || fk.onUpdate().equals("SET NULL");
+                if (onDelete && !selection.tables().contains(fk.parent())) {
+                    problems.add("source.tables: " + t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + ", but "
+                            + fk.parent() + " is not captured: deleting one of its rows changes rows of " + t + " without a trace in"
+                            + " the binlog, which Ferry can only derive from that delete; add " + fk.parent() + " to source.tables"
+                            + " (no mapping needs to read it)");
+                }
+                if (onDelete) {
+                    notes.add(t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + ": the binlog never carries"
+                            + " the child rows that action changes, so transform derives them from the parent's delete (the schema"
+                            + " topic lists this foreign key)");
+                }
+                if (onUpdate) {
+                    warnings.add(t + " references " + fk.parent() + " with ON UPDATE " + fk.onUpdate() + ", which Ferry does not"
+                            + " derive: a change of " + fk.parent() + "'s " + fk.parentColumns() + " leaves " + t + "'s rows in the"
+                            + " targets with the old values" + (fk.onDelete().equals("CASCADE") ? ", and a change of its primary key (a"
+                            + " delete and an insert in the binlog) deletes them from the targets" : "") + "; validation reports"
+                            + " them. Do not change those columns during the migration, or run ferry resnapshot " + t + " after");
                 }
             }
             tables.add(new SourceTable(t, pk, estimates.getOrDefault(t, -1L), fks, jsonColumns(c, t)));
         }
-        return new Preflight(tables, problems, notes);
+        return new Preflight(tables, problems, notes, warnings);
     }
 
     @Override
