@@ -102,7 +102,7 @@ public final class PipelineOptions {
     public static final Option<Map<String, String>> TOLERANCES = withDefault("tolerances",
             OptionTypes.stringMap(PipelineOptions::toleranceProblem), Map.of(),
             "Per-column slack for validation, by target column: `table.column: 0.01` (numbers), `table.column: 0.1%` (floats,"
-                    + " relative), `table.column: 1s` (times, compared at that precision); `sink/table.column` for one sink only.");
+                    + " relative), `table.column: 1s` (times less than that apart); `sink/table.column` for one sink only.");
     public static final Option<Boolean> PUSH_DOWN = withDefault("push_down", OptionTypes.bool(), true,
             "Where source and target are both SQL (PostgreSQL, or MySQL/MariaDB) and a table is mapped 1:1 with a single integer key,"
                     + " compare it by checksums of key-range segments computed in both databases, bisecting those that differ down to"

@@ -68,6 +68,15 @@ public final class CanonicalTime {
     }
 
     /** {@code [-]HH:MM:SS.ffffff} with hours of two or more digits. */
+    /**
+     * Whether two times lie less than one {@code unit} apart: a tolerance of {@code 1s} accepts a target that rounds to
+     * whole seconds as well as one that truncates (compared truncated, a rounded 10:00:00.6 was 10:00:01 against the
+     * source's 10:00:00, a difference in every pass). At the canonical microseconds it is equality.
+     */
+    static boolean within(Duration difference, java.time.temporal.ChronoUnit unit) {
+        return difference.abs().compareTo(unit.getDuration()) < 0;
+    }
+
     static String formatDuration(Duration d) {
         Duration t = d.truncatedTo(ChronoUnit.MICROS);
         boolean negative = t.isNegative();

@@ -35,6 +35,6 @@ final class TimeCodec implements ValueCodec {
     public boolean same(JsonNode a, JsonNode b, Tolerance tolerance) {
         Duration x = (Duration) decode(a);
         Duration y = (Duration) decode(b);
-        return x.truncatedTo(tolerance.timePrecision()).equals(y.truncatedTo(tolerance.timePrecision()));
+        return CanonicalTime.within(x.minus(y), tolerance.timePrecision());
     }
 }

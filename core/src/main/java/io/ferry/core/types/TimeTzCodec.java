@@ -37,6 +37,7 @@ final class TimeTzCodec implements ValueCodec {
     public boolean same(JsonNode a, JsonNode b, Tolerance tolerance) {
         OffsetTime x = (OffsetTime) decode(a);
         OffsetTime y = (OffsetTime) decode(b);
-        return x.truncatedTo(tolerance.timePrecision()).equals(y.truncatedTo(tolerance.timePrecision()));
+        return x.getOffset().equals(y.getOffset()) && CanonicalTime.within(
+                java.time.Duration.ofNanos(x.toLocalTime().toNanoOfDay() - y.toLocalTime().toNanoOfDay()), tolerance.timePrecision());
     }
 }

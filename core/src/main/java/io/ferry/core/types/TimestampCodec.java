@@ -49,6 +49,6 @@ final class TimestampCodec implements ValueCodec {
         if (x.equals(LocalDateTime.MAX) || x.equals(LocalDateTime.MIN)) {
             return x.equals(y);
         }
-        return x.truncatedTo(tolerance.timePrecision()).equals(y.truncatedTo(tolerance.timePrecision()));
+        return CanonicalTime.within(java.time.Duration.between(x, y), tolerance.timePrecision());
     }
 }

@@ -58,6 +58,6 @@ final class TimestampTzCodec implements ValueCodec {
         if (x.equals(Instant.MAX) || x.equals(Instant.MIN)) {
             return x.equals(y);
         }
-        return x.truncatedTo(tolerance.timePrecision()).equals(y.truncatedTo(tolerance.timePrecision()));
+        return CanonicalTime.within(java.time.Duration.between(x, y), tolerance.timePrecision());
     }
 }

@@ -28,7 +28,7 @@ public record Tolerance(ChronoUnit timePrecision, BigDecimal numericAbsolute, do
     /**
      * A column's slack as the pipeline file writes it: {@code 0.01} (numbers differ by at most this),
      * {@code 0.1%} (floating-point numbers differ by at most this fraction of the larger), or a unit of time
-     * {@code 1ms}, {@code 1s}, {@code 1min}, {@code 1h} (times compare at that precision).
+     * {@code 1ms}, {@code 1s}, {@code 1min}, {@code 1h} (times less than that apart).
      *
      * @throws IllegalArgumentException naming what is accepted
      */

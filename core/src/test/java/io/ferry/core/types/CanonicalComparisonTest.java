@@ -48,6 +48,20 @@ class CanonicalComparisonTest {
                 Tolerance.timePrecision(ChronoUnit.MILLIS))).isTrue();
     }
 
+    /** A tolerance of a unit accepts a target that rounds as well as one that truncates: less than one unit apart. */
+    @Test
+    void aTimeToleranceIsADistanceNotATruncation() {
+        Tolerance second = Tolerance.timePrecision(ChronoUnit.SECONDS);
+        // DATETIME(0) rounds 10:00:00.6 up; compared truncated, 10:00:00 and 10:00:01 differed in every pass
+        assertThat(same(CanonicalType.TIMESTAMP, text("2024-03-15T10:00:00.600000"), text("2024-03-15T10:00:01"), second)).isTrue();
+        assertThat(same(CanonicalType.TIMESTAMPTZ, text("2024-03-15T10:00:00.600000Z"), text("2024-03-15T10:00:01Z"), second)).isTrue();
+        assertThat(same(CanonicalType.TIME, text("10:00:00.600000"), text("10:00:01"), second)).isTrue();
+        assertThat(same(CanonicalType.TIMETZ, text("10:00:00.600000+01:00"), text("10:00:01+01:00"), second)).isTrue();
+        // a whole unit apart is a difference
+        assertThat(same(CanonicalType.TIMESTAMP, text("2024-03-15T10:00:00"), text("2024-03-15T10:00:01"), second)).isFalse();
+        assertThat(same(CanonicalType.TIMETZ, text("10:00:00+01:00"), text("10:00:00+02:00"), second)).as("another offset").isFalse();
+    }
+
     @Test
     void jsonComparesSemantically() {
         assertThat(same(CanonicalType.JSON, text("{\"a\":1,\"b\":[1,2]}"), text("{ \"b\": [1, 2], \"a\": 1.0 }"),
