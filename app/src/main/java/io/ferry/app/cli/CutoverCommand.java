@@ -168,12 +168,7 @@ final class CutoverCommand {
             JsonNode report = ServiceClient.json(v.body());
             out.println(report.path("summary").asText());
             out.flush();
-            for (JsonNode table : report.path("tables")) {
-                if (table.path("result").asText().equals("ERROR")) {
-                    return ExitCode.UNKNOWN.code();
-                }
-            }
-            return report.path("clean").asBoolean() ? ExitCode.OK.code() : ExitCode.NOT_READY.code();
+            return ValidateCommand.exitCode(report);
         }
     }
 }

@@ -69,11 +69,22 @@ final class ValidateCommand implements Callable<Integer> {
             out.println(report.path("summary").asText());
         }
         out.flush();
-        boolean clean = report.path("clean").asBoolean();
+        return exitCode(report);
+    }
+
+    /**
+     * A validation report's exit code: 1 when some table differs (a difference found is an answer, whatever other tables
+     * could not be read), else 3 when some table could not be compared, else 0 when clean.
+     */
+    static int exitCode(JsonNode report) {
         boolean error = false;
         for (JsonNode t : report.path("tables")) {
-            error |= t.path("result").asText().equals("ERROR");
+            String result = t.path("result").asText();
+            if (result.equals("DIFF")) {
+                return ExitCode.NOT_READY.code();
+            }
+            error |= result.equals("ERROR");
         }
-        return error ? ExitCode.UNKNOWN.code() : clean ? ExitCode.OK.code() : ExitCode.NOT_READY.code();
+        return error ? ExitCode.UNKNOWN.code() : report.path("clean").asBoolean() ? ExitCode.OK.code() : ExitCode.NOT_READY.code();
     }
 }
