@@ -26,6 +26,13 @@ final class StatusLag {
 
     static List<String> stageProblems(JsonNode status) {
         List<String> out = new ArrayList<>();
+        JsonNode blockers = status.path("gate").path("blockers");
+        if (blockers.isArray()) {
+            // the service's own account (since session 30): every process's stages, and what only it can see (the
+            // deployment's processes topic not read yet or no longer followed, lag tracking stopped, a stale evaluation)
+            blockers.forEach(b -> out.add(b.asText()));
+            return out;
+        }
         for (JsonNode s : status.path("stages")) {
             String state = s.path("state").asText();
             // the validate stage RETRYING (the source's clock unreadable) shows in the lag; FAILED (lag tracking stopped) does not

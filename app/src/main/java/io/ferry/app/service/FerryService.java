@@ -191,6 +191,11 @@ public final class FerryService implements AutoCloseable {
         return validation == null ? Optional.empty() : Optional.of(validation.gate());
     }
 
+    /** What holds the gate besides lag, dead letters and the validation (Validation#blockers); empty without the validate role. */
+    public Optional<List<String>> gateBlockers() {
+        return validation == null ? Optional.empty() : Optional.of(validation.blockers());
+    }
+
     /**
      * Writes a heartbeat into the source and waits until every sink applied it.
      *

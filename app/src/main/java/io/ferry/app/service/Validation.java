@@ -56,6 +56,8 @@ final class Validation implements Stage {
     /** When the gate was last evaluated (System.nanoTime). */
     private volatile long evaluatedAt = System.nanoTime();
     private final AtomicReference<GateState> state = new AtomicReference<>(new GateState(false, List.of("starting")));
+    /** What holds the gate besides the lag, the dead letters and the validation, as of the last evaluation. */
+    private volatile List<String> blockers = List.of("starting");
     private final Map<String, double[]> lagGauges = new ConcurrentHashMap<>();
     private final SchemaCatalog catalog;
     private final TargetShapesView shapes;
@@ -122,6 +124,7 @@ final class Validation implements Stage {
                     problems.add(e.getKey() + " is " + s.state() + (s.detail().isEmpty() ? "" : ": " + s.detail()));
                 }
             }
+            blockers = List.copyOf(problems);
             state.set(gate.evaluate(Instant.now(), System.nanoTime(), lag.tables(), lag.deadLetters(), problems,
                     Optional.ofNullable(lastValidation)));
             evaluatedAt = System.nanoTime();
@@ -278,9 +281,24 @@ final class Validation implements Stage {
         GateState g = state.get();
         long sinceMs = (System.nanoTime() - evaluatedAt) / 1_000_000;
         if (g.ready() && sinceMs > GATE_STALE_AFTER.toMillis()) {
-            return new GateState(false, List.of("the cutover gate has not been evaluated for " + sinceMs / 1000 + " s (see the log)"));
+            return new GateState(false, List.of(stale(sinceMs)));
         }
         return g;
+    }
+
+    /**
+     * What holds the gate besides what a CLI can judge with thresholds of its own (lag, dead letters, the validation): the
+     * stages of every process of the deployment, lag tracking stopped, the deployment's processes topic not read yet or
+     * no longer followed, an evaluation gone stale. {@code ferry cutover check} with threshold flags reads them from
+     * {@code /status} (they were the service's alone, so a CLI gate could say READY past them).
+     */
+    List<String> blockers() {
+        long sinceMs = (System.nanoTime() - evaluatedAt) / 1_000_000;
+        return sinceMs > GATE_STALE_AFTER.toMillis() ? List.of(stale(sinceMs)) : blockers;
+    }
+
+    private static String stale(long sinceMs) {
+        return "the cutover gate has not been evaluated for " + sinceMs / 1000 + " s (see the log)";
     }
 
     /**

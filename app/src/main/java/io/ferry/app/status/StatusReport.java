@@ -89,6 +89,8 @@ public final class StatusReport {
             gate.put("state", g.state());
             ArrayNode reasons = gate.putArray("reasons");
             g.reasons().forEach(reasons::add);
+            ArrayNode blockers = gate.putArray("blockers");
+            service.gateBlockers().ifPresent(b -> b.forEach(blockers::add));
             ObjectNode thresholds = gate.putObject("thresholds");
             var v = service.config().validation();
             thresholds.put("lagThresholdMs", v.lagThreshold().toMillis());

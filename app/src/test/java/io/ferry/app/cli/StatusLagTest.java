@@ -45,4 +45,17 @@ class StatusLagTest {
                 "capture in process 11@a is DEGRADED: public.audit match source.tables but are left out",
                 "transform in process 12@b is STARTING");
     }
+
+    /**
+     * The service's own blockers, when /status has them, are what a CLI gate with thresholds of its own counts: they carry
+     * what only the service sees (the processes topic not followed, whose other processes /status then lists none of).
+     */
+    @Test
+    void theServicesBlockersCountWhatOnlyItSees() throws Exception {
+        assertThat(StatusLag.stageProblems(JSON.readTree("""
+                {"stages": [{"stage": "capture", "state": "RUNNING", "healthy": true}],
+                 "processes": [],
+                 "gate": {"state": "NOT_READY", "blockers": ["following the processes topic stopped: TimeoutException"]}}
+                """))).containsExactly("following the processes topic stopped: TimeoutException");
+    }
 }
