@@ -54,6 +54,22 @@ class GoldenScenario3Test {
                 "upsert mariadb.user_settings {\"user_id\":1} {\"user_id\":1,\"theme\":\"light\",\"notifications_enabled\":false}");
     }
 
+    /**
+     * A row dead-lettered for a value, then deleted: the target row an earlier version of it wrote goes too (its key
+     * columns still map). Before, the mapping of the row before the delete failed, no delete went out, and the target row
+     * stayed for good.
+     */
+    @Test
+    void aDeadLetteredRowThatIsThenDeletedLeavesNoTargetRowBehind() {
+        h.insert("public.accounts", account("new", "null", "\"{\\\"theme\\\":\\\"dark\\\"}\""));
+        h.drain();
+        h.update("public.accounts", account("new", "null", "\"{\\\"theme\\\":\\\"dark\\\",\\\"notifications_enabled\\\":\\\"maybe\\\"}\""));
+        assertThat(h.deadLetters()).singleElement().satisfies(d -> assertThat(d.reason()).contains("user_settings"));
+        h.drain();
+        h.delete("public.accounts", "{\"user_id\":1}");
+        assertThat(h.drain()).contains("delete mariadb.user_settings {\"user_id\":1}", "delete mariadb.accounts {\"id\":1}");
+    }
+
     @Test
     void valueMapCoversEveryRenamedStatusAndPassesOthersThrough() {
         h.insert("public.accounts", account("in_progress", "null", "null"));

@@ -89,19 +89,19 @@ public final class DirectMapper implements DirectDecoder {
             case UPDATE -> before == null ? change.after() : fill(before, change.after());
             case CREATE, READ -> change.after();
         };
-        Optional<Row> old = Optional.empty();
-        if (change.op() == ChangeEvent.Op.DELETE) {
-            if (before == null) {
-                throw new MappingException("mapping '" + m.name() + "': a delete from " + change.table() + " came without the row"
-                        + " before it, so its target key is unknown: the direct path needs ALTER TABLE " + change.table()
-                        + " REPLICA IDENTITY FULL");
-            }
-            old = mapper.map(m, before, NO_LOOKUP);
-        } else if (change.op() == ChangeEvent.Op.UPDATE && before != null) {
+        Optional<Row> oldKey = Optional.empty();
+        if (change.op() == ChangeEvent.Op.DELETE && before == null) {
+            throw new MappingException("mapping '" + m.name() + "': a delete from " + change.table() + " came without the row"
+                    + " before it, so its target key is unknown: the direct path needs ALTER TABLE " + change.table()
+                    + " REPLICA IDENTITY FULL");
+        }
+        if (before != null && change.op() != ChangeEvent.Op.CREATE && change.op() != ChangeEvent.Op.READ) {
             try {
-                old = mapper.map(m, before, NO_LOOKUP);
+                oldKey = mapper.map(m, before, NO_LOOKUP).map(r -> RowMapper.key(m, r, sourceKey));
             } catch (MappingException e) {
-                old = Optional.empty(); // it was not in the target then either
+                // the row was dead-lettered when it got these values; the target keeps what an earlier version of it wrote
+                // under this key (its key columns still map), which a delete, a filter left or a new key removes
+                oldKey = mapper.mapKey(m, before, NO_LOOKUP, sourceKey);
             }
         }
         Optional<Row> mapped = now == null ? Optional.empty() : mapper.map(m, now, NO_LOOKUP);
@@ -113,11 +113,8 @@ public final class DirectMapper implements DirectDecoder {
                     + " path needs REPLICA IDENTITY FULL from the pipeline's start");
         }
         Row newKey = mapped.isPresent() ? RowMapper.key(m, mapped.get(), sourceKey) : null;
-        if (old.isPresent()) {
-            Row oldKey = RowMapper.key(m, old.get(), sourceKey);
-            if (!oldKey.equals(newKey)) {
-                out.add(new TargetEvent.Delete(m.to(), oldKey, change.source()));
-            }
+        if (oldKey.isPresent() && !oldKey.get().equals(newKey)) {
+            out.add(new TargetEvent.Delete(m.to(), oldKey.get(), change.source()));
         }
         if (mapped.isPresent()) {
             out.add(new TargetEvent.Upsert(m.to(), newKey, mapped.get(), change.source()));

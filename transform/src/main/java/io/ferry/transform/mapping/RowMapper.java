@@ -51,6 +51,41 @@ public final class RowMapper {
     }
 
     /**
+     * The target key a root row maps to, from its key columns alone: for a row whose other values do not map (it was
+     * dead-lettered), so the target row an earlier version of it wrote can still be deleted when the row is deleted, leaves
+     * the filter or gets another key. The filter is not applied (deleting a key the target does not hold is harmless).
+     * Empty when the key columns do not map either.
+     */
+    public Optional<Row> mapKey(TargetMapping mapping, Row row, RowLookup lookup, List<String> sourceKey) {
+        try {
+            List<String> columns = keyColumns(mapping, sourceKey);
+            Entity e = mapping.entity();
+            Row.Builder key = Row.builder();
+            EntityScope scope = e.allColumns() ? null : new EntityScope(e, row, lookup, sourceZone);
+            for (String c : columns) {
+                JsonNode v;
+                if (e.allColumns()) {
+                    v = row.get(c);
+                } else {
+                    ColumnSpec.Value spec = e.columns().stream().filter(s -> s instanceof ColumnSpec.Value x && x.name().equals(c))
+                            .map(s -> (ColumnSpec.Value) s).findFirst().orElse(null);
+                    if (spec == null) {
+                        return Optional.empty();
+                    }
+                    v = value(spec, scope);
+                }
+                if (v == null || v.isNull()) {
+                    return Optional.empty();
+                }
+                key.put(c, v);
+            }
+            return Optional.of(key.build());
+        } catch (MappingException | EvaluationException failed) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The target key of a mapped row: the mapping's key and clustering columns, or the source's primary key
      * columns under their target names.
      *

@@ -409,6 +409,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         final Map<Row, Row> targetKeyBefore = new HashMap<>();
         /** Target keys whose root failed to map after the change (dead-lettered): left as they are, not deleted. */
         final Set<Row> keep = new LinkedHashSet<>();
+        /**
+         * Target keys of roots whose row failed to map before the change (it was dead-lettered), from their key columns
+         * alone: the target holds what an earlier version wrote there, so they are deleted unless mapped again after.
+         */
+        final Set<Row> unmappedBefore = new LinkedHashSet<>();
 
         Affected(TargetMapping mapping, List<RootFinder.Root> roots) {
             this.mapping = mapping;
@@ -444,6 +449,14 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     if (previous != null) {
                         a.keep.add(previous);
                     }
+                } else {
+                    // the row was dead-lettered when it got these values; the target keeps what an earlier version of it
+                    // wrote under this key (its key columns still map), which a delete, a filter left or a new key removes
+                    Optional<Row> key = mapper.mapKey(m, source, state, List.copyOf(root.key().columns()));
+                    if (key.isPresent()) {
+                        a.unmappedBefore.add(key.get());
+                        a.targetKeyBefore.put(root.key(), key.get());
+                    }
                 }
             }
         }
@@ -454,6 +467,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         List<TargetEvent> events = new ArrayList<>();
         for (Row key : a.before.keySet()) {
             if (!a.after.containsKey(key) && !a.keep.contains(key)) {
+                events.add(new TargetEvent.Delete(a.mapping.to(), key, source));
+            }
+        }
+        for (Row key : a.unmappedBefore) {
+            if (!a.before.containsKey(key) && !a.after.containsKey(key) && !a.keep.contains(key)) {
                 events.add(new TargetEvent.Delete(a.mapping.to(), key, source));
             }
         }

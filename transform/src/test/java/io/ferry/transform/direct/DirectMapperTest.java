@@ -115,6 +115,22 @@ class DirectMapperTest {
         assertThat(events(ChangeEvent.RowChange.delete(ITEMS, key(1), active, source(), 1))).containsExactly("delete active_items {\"id\":1}");
     }
 
+    /**
+     * A row dead-lettered for a value (qty "three"), then deleted or moved out of the filter: the target row an earlier
+     * version wrote is deleted by its key. Before, the delete was a second dead letter and the update deleted nothing.
+     */
+    @Test
+    void aRowThatDoesNotMapIsStillDeletedWhereAnEarlierVersionWasWritten() {
+        Row bad = row("{\"id\":3,\"name\":\"c\",\"status\":\"active\",\"body\":\"b\",\"qty\":\"three\"}");
+        DirectDecoder.Decoded deleted = map(ChangeEvent.RowChange.delete(ITEMS, key(3), bad, source(), 1));
+        assertThat(deleted.rejections()).isEmpty();
+        assertThat(deleted.events()).hasSize(1);
+        assertThat(events(ChangeEvent.RowChange.delete(ITEMS, key(3), bad, source(), 1))).containsExactly("delete active_items {\"id\":3}");
+        assertThat(events(ChangeEvent.RowChange.update(ITEMS, key(3), bad,
+                row("{\"id\":3,\"name\":\"c\",\"status\":\"retired\",\"body\":\"b\",\"qty\":\"1\"}"), source(), 1)))
+                .containsExactly("delete active_items {\"id\":3}");
+    }
+
     @Test
     void whatDoesNotMapIsReportedWithItsMappingNotDropped() {
         DirectDecoder.Decoded bad = map(ChangeEvent.RowChange.insert(ITEMS, key(3),
