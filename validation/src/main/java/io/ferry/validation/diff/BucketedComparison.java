@@ -45,7 +45,6 @@ final class BucketedComparison {
     private final TableCheck check;
     private final ExpectedRows expected;
     private final SourceRows source;
-    private final SourceLookup lookup;
     private final RowReader target;
     private final int rowCap;
     private final int bucketBits;
@@ -55,12 +54,10 @@ final class BucketedComparison {
      * @param rowCap the most expected rows held at once ({@link #ROW_CAP}; tests make it small)
      * @param bucketBits 2^bucketBits buckets ({@link Buckets#DEFAULT_BITS})
      */
-    BucketedComparison(TableCheck check, ExpectedRows expected, SourceRows source, SourceLookup lookup, RowReader target, int rowCap,
-            int bucketBits) {
+    BucketedComparison(TableCheck check, ExpectedRows expected, SourceRows source, RowReader target, int rowCap, int bucketBits) {
         this.check = check;
         this.expected = expected;
         this.source = source;
-        this.lookup = lookup;
         this.target = target;
         this.rowCap = rowCap;
         this.bucketBits = bucketBits;
@@ -70,7 +67,9 @@ final class BucketedComparison {
     Result run() throws Failure {
         Buckets buckets = new Buckets(bucketBits);
         SourcePass pass = new SourcePass(buckets);
-        ExpectedRows.Unmapped unmapped = fromSource(() -> expected.stream(check, source, lookup, KeyRange.ALL, pass));
+        // the related rows are read afresh for each read of the root rows (the first pass, each group of buckets), as close
+        // to it as the source allows
+        ExpectedRows.Unmapped unmapped = fromSource(() -> expected.stream(check, source, new SourceLookup(source), KeyRange.ALL, pass));
         if (pass.held != null) {
             TableComparison whole = new TableComparison(check.table(), check.tolerance(), check::tolerance, pass.held);
             fromTarget(whole);
@@ -88,7 +87,7 @@ final class BucketedComparison {
         long collisions = 0;
         List<BitSet> groups = buckets.groups(differing, rowCap);
         for (BitSet group : groups) {
-            ExpectedRows.Expected want = fromSource(() -> expected.compute(check, source, lookup, KeyRange.ALL,
+            ExpectedRows.Expected want = fromSource(() -> expected.compute(check, source, new SourceLookup(source), KeyRange.ALL,
                     key -> group.get(buckets.of(hash.key(key)))));
             TableComparison exact = new TableComparison(check.table(), check.tolerance(), check::tolerance, want.rows());
             fromTarget(row -> {

@@ -104,14 +104,11 @@ public final class Validator {
         try (SourceRows source = new SourceRows(config.pipeline().name(), config.source(), sourceSchemas, factories);
                 TargetSinks sinks = new TargetSinks(config.pipeline().name(), config.sinks(), targets, factories)) {
             Map<TableCheck, Attempt> first = new LinkedHashMap<>();
-            SourceLookup lookup = new SourceLookup(source);
             for (Step step : plan) {
                 if (step.check() != null) {
-                    first.put(step.check(), compare(step.check(), expected, source, lookup, sinks));
+                    first.put(step.check(), compare(step.check(), expected, source, sinks));
                 }
             }
-            log.debug("first pass held {} related source rows in memory", lookup.rowsHeld());
-            lookup = null;
             List<TableCheck> differing = first.entrySet().stream().filter(e -> e.getValue().differs()).map(Map.Entry::getKey).toList();
             Map<TableCheck, TableResult> confirmed = differing.isEmpty() ? Map.of()
                     : recheck(differing, first, recheck, expected, source, sinks);
@@ -235,10 +232,9 @@ public final class Validator {
                 }
                 return out;
             }
-            SourceLookup lookup = new SourceLookup(source);
             for (TableCheck check : List.copyOf(standing.keySet())) {
                 Attempt again = first.get(check).ranges() != null ? pushedDown(check, first.get(check).shape(), expected, source, sinks,
-                        first.get(check).ranges()) : compare(check, expected, source, lookup, sinks);
+                        first.get(check).ranges()) : compare(check, expected, source, sinks);
                 if (again.failure() != null) {
                     TableResult f = again.failure();
                     out.put(check, TableResult.error(f.sink(), f.table(), "comparison " + pass + ": " + f.detail()));
@@ -279,7 +275,13 @@ public final class Validator {
         }
     }
 
-    private Attempt compare(TableCheck check, ExpectedRows expected, SourceRows source, SourceLookup lookup, TargetSinks sinks) {
+    /**
+     * Compares one table. The related source rows its mapping looks into are read for it alone (a {@link SourceLookup} per
+     * table, and per group of buckets compared row by row), not once per pass: a pass over several large tables takes
+     * minutes, and a related row changed meanwhile, rightly applied to the target, made every root row looking into it
+     * differ in every pass.
+     */
+    private Attempt compare(TableCheck check, ExpectedRows expected, SourceRows source, TargetSinks sinks) {
         String sink = check.sink();
         String table = check.table().name();
         Optional<RowReader> reader;
@@ -306,7 +308,7 @@ public final class Validator {
         }
         BucketedComparison.Result rows;
         try {
-            rows = new BucketedComparison(check, expected, source, lookup, reader.get(), rowCap, Buckets.DEFAULT_BITS).run();
+            rows = new BucketedComparison(check, expected, source, reader.get(), rowCap, Buckets.DEFAULT_BITS).run();
         } catch (BucketedComparison.Failure e) {
             return new Attempt(null, "", TableResult.error(sink, table, e.getMessage()));
         }

@@ -91,9 +91,19 @@ public final class LagCalculator {
                 return unknown(t, applied, rows, -1, "nothing applied yet on " + (missing > 0 ? missing : partitionCount) + " of "
                         + partitionCount + " partitions");
             }
+            if (withoutMarker == 0 && slowest != null) {
+                // Debezium's heartbeats (their time: the commit time of the last change processed before them) pass every
+                // partition aligned across the transform's tasks: the slowest one bounds the lag whichever task carried a
+                // partition's rows. A partition's last applied change does not: a target partition fed by several tasks
+                // (a related or re-keyed mapping) shows a fast task's fresh row while a slow one still holds older changes
+                long lag = Math.max(0, (now - slowest.tsUs()) / 1_000);
+                return new TableLag(t.sink(), t.table(), lag, distance, applied, rows, -1, level(lag),
+                        "read-only source: lag from Debezium's heartbeats, high while the source is idle");
+            }
             long lag = Math.max(0, (now - oldestApplied.tsUs()) / 1_000);
             return new TableLag(t.sink(), t.table(), lag, distance, applied, rows, -1, level(lag),
-                    "read-only source: lag of the last applied change, high while the source is idle");
+                    "read-only source: lag of the last applied change (no Debezium heartbeat has passed every partition yet),"
+                            + " high while the source is idle");
         }
         if (missing > 0 || withoutMarker > 0) {
             return unknown(t, applied, rows, -1, "no heartbeat has passed " + (missing + withoutMarker) + " of " + partitionCount

@@ -107,6 +107,25 @@ class LagCalculatorTest {
         assertThat(l.detail()).contains("read-only");
     }
 
+    /**
+     * Read-only, a target partition fed by two transform tasks: a fast task's fresh row is partition 0's last applied
+     * change, while the slow task still holds changes from 8 s ago. The heartbeat that passed every partition (aligned
+     * across the tasks) says so; the partitions' last applied changes did not.
+     */
+    @Test
+    void aReadOnlySourceWithHeartbeatsOnEveryPartitionFollowsTheSlowestHeartbeat() {
+        LagCalculator readOnly = new LagCalculator("postgres", true, Duration.ofSeconds(30), Duration.ofMinutes(2));
+        SourceInfo fresh = new SourceInfo("db", "0/20", 20, "1", 0, T0 + 9 * SECOND_US, false);
+        for (int p = 0; p < 2; p++) {
+            positions.put(LagCalculator.key("pg", USERS.topic(), p), new AppliedPosition("p", "pg", USERS.topic(), p, 10, fresh,
+                    new Marker(7, T0 + 2 * SECOND_US, Marker.Kind.HEARTBEAT), 5, Instant.now()));
+        }
+        TableLag l = readOnly.compute(List.of(USERS), positions, Map.of(USERS.topic(), 2), new SourceClock.Sample(T0 + 10 * SECOND_US, 30, 0),
+                0).get(0);
+        assertThat(l.lagMs()).isEqualTo(8_000);
+        assertThat(l.detail()).contains("read-only").contains("Debezium's heartbeats");
+    }
+
     @Test
     void logPositionsAsNumbers() {
         assertThat(SourceClock.lsn("16/B374D848")).isEqualTo((0x16L << 32) + 0xB374D848L);
