@@ -552,7 +552,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (!patternTopics.matcher(topic).matches()) {
                 return;
             }
-            // only partitions the topic has (Ferry uses the partitions a topic has, see TopicAdmin)
+            // only partitions the topic has (a shard's topic made by another process; TopicAdmin refuses a count other than
+            // the pipeline's at the start)
             if (group.funnel()) {
                 for (int p = 0; p < partitions; p++) {
                     inputs.add(topic + ":" + p);

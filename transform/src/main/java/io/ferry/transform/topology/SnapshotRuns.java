@@ -70,7 +70,7 @@ final class SnapshotRuns {
      * for it was begun yet.
      */
     boolean ended(String input, TableId table, long run, Collection<String> inputs) {
-        if (runOf(input) != run && contains(seen(input), run)) {
+        if (runOf(input) != run && (contains(seen(input), run) || run < floor(input))) {
             // the input was in this run and has gone on to a later one: this end came late, and must not take the input
             // back to its run, or the rows written since would be tagged with it and the later run's rows swept (capture
             // gives no end to an incremental snapshot truncated meanwhile; this keeps a late end of any kind harmless).
@@ -192,6 +192,10 @@ final class SnapshotRuns {
 
     private void enter(String input, long run) {
         if (runOf(input) != run) {
+            if (store.get(key("seen", input)) == null && runOf(input) != 0) {
+                // state kept by a build before the list: its earlier runs are unknown, and were told by their smaller ids
+                store.put(key("floor", input), longBytes(runOf(input)));
+            }
             long[] seen = seen(input);
             if (!contains(seen, run)) {
                 int keep = Math.min(seen.length, SEEN - 1);
@@ -219,6 +223,17 @@ final class SnapshotRuns {
         long[] out = new long[b.length / 8];
         ByteBuffer.wrap(b).asLongBuffer().get(out);
         return out;
+    }
+
+    /**
+     * For state an earlier build kept (no list of runs): the run the input was in then. A run below it that the list does
+     * not hold is taken for one of those earlier runs, as that build did (by comparing ids).
+     */
+    private long floor(String input) {
+        if (store.get(key("seen", input)) == null) {
+            return runOf(input); // no list yet: the old rule, for every run but the current one
+        }
+        return read(key("floor", input));
     }
 
     private static boolean contains(long[] runs, long run) {

@@ -93,6 +93,23 @@ class SnapshotRunsTest {
         assertThat(runs.runOf("t:1")).isEqualTo(4000);
     }
 
+    /** State an earlier build kept (the input's run, no list): a late end of an older run stays late, as it was then. */
+    @Test
+    void stateFromBeforeTheListKeepsTheOldRuleForTheRunsBeforeIt() {
+        KeyValueStore<Bytes, byte[]> markers = store("legacy");
+        markers.put(Bytes.wrap("\u0000snapshot-run\u0000t:0".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                java.nio.ByteBuffer.allocate(8).putLong(9).array());
+        SnapshotRuns runs = new SnapshotRuns(markers);
+        assertThat(runs.runOf("t:0")).isEqualTo(9);
+        assertThat(runs.ended("t:0", T, 5, List.of("t:0"))).as("run 5 came before run 9").isFalse();
+        assertThat(runs.runOf("t:0")).isEqualTo(9);
+        // a new run after the upgrade is listed; an older one still is not taken for new
+        runs.started("t:0", 12);
+        assertThat(runs.ended("t:0", T, 7, List.of("t:0"))).isFalse();
+        assertThat(runs.ended("t:0", T, 9, List.of("t:0"))).as("the run before the upgrade, seen").isFalse();
+        assertThat(runs.ended("t:0", T, 12, List.of("t:0"))).isTrue();
+    }
+
     @Test
     void anInputRemembersItsLastRunsOnly() {
         KeyValueStore<Bytes, byte[]> markers = store("many");
