@@ -138,7 +138,12 @@ final class MysqlDialect implements SourceDialect {
             for (ForeignKey fk : fks) {
                 boolean onDelete = fk.onDelete().equals("CASCADE") || fk.onDelete().equals("SET NULL");
                 boolean onUpdate = fk.onUpdate().equals("CASCADE") || fk.onUpdate().equals("SET NULL");
-                if (onDelete && !selection.tables().contains(fk.parent())) {
+                if (onDelete && !selection.tables().contains(fk.parent()) && primaryKey(c, fk.parent()).isEmpty()) {
+                    // the parent cannot be captured (no primary key): say what it costs, but do not stop what ran before
+                    warnings.add(t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + ", and " + fk.parent()
+                            + " has no primary key, so Ferry cannot capture it: rows of " + t + " its deletes change never leave"
+                            + " the targets (validation reports them)");
+                } else if (onDelete && !selection.tables().contains(fk.parent())) {
                     problems.add("source.tables: " + t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + ", but "
                             + fk.parent() + " is not captured: deleting one of its rows changes rows of " + t + " without a trace in"
                             + " the binlog, which Ferry can only derive from that delete; add " + fk.parent() + " to source.tables"
