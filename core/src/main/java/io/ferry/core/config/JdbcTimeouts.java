@@ -31,12 +31,16 @@ public final class JdbcTimeouts {
             setUnlessInUrl(properties, lower, "loginTimeout", connectValue);
         }
         setUnlessInUrl(properties, lower, "socketTimeout", readValue);
+        if (postgres) {
+            // a peer gone without a word is also found by the system's TCP keepalive (MariaDB's driver has it on already)
+            setUnlessInUrl(properties, lower, "tcpKeepAlive", "true");
+        }
         return properties;
     }
 
-    private static void setUnlessInUrl(Properties properties, String lowerUrl, String key, long value) {
+    private static void setUnlessInUrl(Properties properties, String lowerUrl, String key, Object value) {
         if (!lowerUrl.contains(key.toLowerCase(Locale.ROOT) + "=")) {
-            properties.setProperty(key, Long.toString(value));
+            properties.setProperty(key, String.valueOf(value));
         }
     }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Creates missing topics with their specs, and refuses to run on an existing topic whose cleanup
  * policy is wrong (a compacted topic that deletes would lose offsets; a deleting topic that compacts
  * would lose changes) or whose retention is shorter than Ferry needs (records would expire unseen).
- * A different partition count is only logged: Ferry uses the partitions the topic has.
+ * So is one with another partition count than its spec: transform lays out its inputs and markers by the pipeline's
+ * count, and the sinks count markers by it.
  */
 public final class TopicAdmin {
 

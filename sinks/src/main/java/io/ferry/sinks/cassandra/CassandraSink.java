@@ -17,6 +17,7 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import com.datastax.oss.driver.api.core.type.ListType;
 import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import io.ferry.core.event.Row;
 import io.ferry.core.event.SourceInfo;
@@ -162,6 +163,11 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
      * {@code USING TIMESTAMP} makes a repeat harmless), so the driver also tries such a request on another node first.
      */
     static boolean transientError(Throwable e) {
+        if (e instanceof AllNodesFailedException all && !(e instanceof NoNodeAvailableException) && !all.getAllErrors().isEmpty()) {
+            // every node tried failed: transient only if some node's failure is (a record every node refuses, a mutation
+            // too large, say, is the record's: retried, it would hold the table's stream for ever)
+            return all.getAllErrors().values().stream().flatMap(List::stream).anyMatch(CassandraSink::transientError);
+        }
         return e instanceof AllNodesFailedException || e instanceof DriverTimeoutException || e instanceof NoNodeAvailableException
                 || e instanceof QueryExecutionException || e instanceof BootstrappingException
                 || (e instanceof DriverException && !(e instanceof CoordinatorException) && !(e instanceof CodecNotFoundException)
@@ -219,8 +225,15 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
      * naming the column) when it does not.
      */
     private static BoundStatement bind(PreparedStatement ps, List<Object> values) {
+        // a list column is not idempotent: each write appends its elements under new cell ids, so the driver must not send
+        // a write twice (Ferry's own retry of a batch has the same limit: a timed-out write that did land, written again)
+        boolean lists = false;
+        for (var variable : ps.getVariableDefinitions()) {
+            lists |= variable.getType() instanceof ListType;
+        }
+        boolean listless = !lists;
         try {
-            return ps.bind(values.toArray()).setIdempotent(true);
+            return ps.bind(values.toArray()).setIdempotent(listless);
         } catch (CodecNotFoundException mismatch) {
             var variables = ps.getVariableDefinitions();
             Object[] adapted = new Object[values.size()];
@@ -228,7 +241,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                 adapted[i] = CassandraTypes.toColumnType(variables.get(i).getName().asInternal(), variables.get(i).getType(), values.get(i));
             }
             try {
-                return ps.bind(adapted).setIdempotent(true);
+                return ps.bind(adapted).setIdempotent(listless);
             } catch (CodecNotFoundException still) {
                 throw new IllegalArgumentException("a value's type is not its Cassandra column's (" + still.getMessage() + "); Cassandra"
                         + " cannot change a column's type: make the table again with the mapped types", still);
@@ -333,7 +346,9 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
             }
         }
         statements.keySet().removeIf(k -> k.startsWith(table.name() + "|"));
-        prepared.add(table.name());
+        if (prepared.add(table.name())) {
+            io.ferry.sinks.runtime.MillisecondKeys.warning(context.sinkName(), "Cassandra", table).ifPresent(log::warn);
+        }
     }
 
     @Override

@@ -28,8 +28,10 @@ final class ColumnWidening {
      * @param maxChars the characters a string column holds; null when unbounded or not a string
      * @param precision a decimal's digits; null when unbounded (PostgreSQL's {@code numeric}) or not a decimal
      * @param scale a decimal's fraction digits
+     * @param plain as Ferry makes columns: no default, no {@code auto_increment} or generation, no comment, utf8mb4
      */
-    record TargetColumn(String name, String dataType, Long maxChars, Integer precision, Integer scale, boolean nullable) {
+    record TargetColumn(String name, String dataType, Long maxChars, Integer precision, Integer scale, boolean nullable,
+            boolean plain) {
 
         /** As a person would write it: {@code numeric(10,2)}, {@code varchar(20)}, {@code integer}. */
         String describe() {
@@ -44,11 +46,19 @@ final class ColumnWidening {
     }
 
     /**
-     * The largest decimal a target declares; {@code unbounded} whether it has a decimal without a precision (PostgreSQL's
-     * {@code numeric}), which an unbounded mapped decimal then becomes.
+     * The largest decimal a target declares; {@code unbounded} whether it has a decimal and a string without a bound
+     * (PostgreSQL's {@code numeric} and {@code text}), which an unbounded mapped type then becomes; without them (MySQL) an
+     * unbounded mapped type widens nothing.
      */
     record DecimalLimit(int maxPrecision, int maxScale, boolean unbounded) {
     }
+
+    /**
+     * The types Ferry makes a widenable column with (PostgreSQL's and MySQL's names): a {@code TINYINT}, {@code MEDIUMINT},
+     * {@code TEXT} or {@code CHAR} column was made by hand, for values of that size.
+     */
+    private static final java.util.Set<String> FERRY_TYPES = java.util.Set.of("numeric", "decimal", "smallint", "integer", "int",
+            "bigint", "real", "float", "character varying", "varchar");
 
     /** Integers by their digits, for both engines' names. */
     private static final Map<String, Integer> INTEGER_DIGITS = Map.of("tinyint", 3, "smallint", 5, "mediumint", 7, "int", 10,
@@ -63,6 +73,31 @@ final class ColumnWidening {
      */
     static Optional<ColumnType> widened(TargetColumn existing, ColumnType wanted, DecimalLimit limit) {
         String type = existing.dataType().toLowerCase(Locale.ROOT);
+        if (!existing.plain() || !FERRY_TYPES.contains(type)) {
+            return Optional.empty(); // a column made by hand with more than a type (a default, auto_increment), or a type Ferry never makes
+        }
+        return narrower(existing, wanted, limit);
+    }
+
+    /**
+     * Whether the column looks narrower than the mapped type, whoever made it: for a WARN where {@link #widened} leaves it
+     * (values it cannot hold are refused, or rounded where the target rounds).
+     */
+    static boolean holdsLess(TargetColumn existing, ColumnType wanted, DecimalLimit limit) {
+        ColumnType w = !limit.unbounded() && wanted.kind() == CanonicalType.DECIMAL && wanted.precision() == null
+                ? ColumnType.decimal(limit.maxPrecision(), limit.maxScale()) : wanted; // the most the target can hold
+        return narrower(existing, w, new DecimalLimit(limit.maxPrecision(), limit.maxScale(), true)).isPresent();
+    }
+
+    private static Optional<ColumnType> narrower(TargetColumn existing, ColumnType wanted, DecimalLimit limit) {
+        String type = existing.dataType().toLowerCase(Locale.ROOT);
+        boolean unbounded = (wanted.kind() == CanonicalType.STRING && wanted.length() == null)
+                || (wanted.kind() == CanonicalType.DECIMAL && wanted.precision() == null);
+        if (unbounded && !limit.unbounded()) {
+            // MySQL: a bounded column for an unbounded source was chosen by hand (Ferry makes LONGTEXT and DECIMAL(65,30));
+            // LONGTEXT cannot be indexed, and DECIMAL(65,30) rewrites a table for digits the source may never use
+            return Optional.empty();
+        }
         Integer digits = INTEGER_DIGITS.get(type);
         switch (wanted.kind()) {
             case INT16, INT32, INT64 -> {
@@ -80,19 +115,11 @@ final class ColumnWidening {
                 Integer p = wanted.precision();
                 int s = wanted.scale() == null ? 0 : wanted.scale();
                 if (digits != null) {
-                    if (p == null) {
-                        return Optional.of(limit.unbounded() ? ColumnType.decimal(null, null)
-                                : ColumnType.decimal(limit.maxPrecision(), limit.maxScale()));
-                    }
-                    return union(digits, 0, p, s, limit);
+                    return p == null ? Optional.of(ColumnType.decimal(null, null)) : union(digits, 0, p, s, limit);
                 }
                 if (isDecimal(type)) {
                     if (p == null) {
-                        if (existing.precision() == null) {
-                            return Optional.empty();
-                        }
-                        return limit.unbounded() ? Optional.of(ColumnType.decimal(null, null))
-                                : union(existing.precision(), existing.scale(), limit.maxPrecision(), limit.maxScale(), limit);
+                        return existing.precision() == null ? Optional.empty() : Optional.of(ColumnType.decimal(null, null));
                     }
                     return union(existing.precision(), existing.scale(), p, s, limit);
                 }
@@ -102,9 +129,8 @@ final class ColumnWidening {
                 return type.equals("real") || type.equals("float") ? Optional.of(wanted) : Optional.empty();
             }
             case STRING -> {
-                boolean string = type.contains("char") || type.endsWith("text");
-                if (!string || type.equals("character") || type.equals("char") || existing.maxChars() == null) {
-                    return Optional.empty(); // not a string, fixed-width (padding would change), or unbounded already
+                if (!(type.contains("char") || type.endsWith("text")) || existing.maxChars() == null) {
+                    return Optional.empty(); // not a string, or unbounded already
                 }
                 return wanted.length() == null || wanted.length() > existing.maxChars() ? Optional.of(wanted) : Optional.empty();
             }

@@ -54,8 +54,8 @@ interface JdbcDialect {
             throws SQLException {
         java.util.Map<String, ColumnWidening.TargetColumn> out = new java.util.LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT column_name, " + dataTypeExpression() + ", character_maximum_length,"
-                + " character_octet_length, numeric_precision, numeric_scale, is_nullable FROM information_schema.columns"
-                + " WHERE table_schema = ? AND table_name = ?")) {
+                + " character_octet_length, numeric_precision, numeric_scale, is_nullable, " + plainExpression()
+                + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
@@ -69,7 +69,7 @@ interface JdbcDialect {
                     Integer precision = rs.getObject(5) == null ? null : rs.getInt(5);
                     Integer scale = rs.getObject(6) == null ? null : rs.getInt(6);
                     out.put(rs.getString(1), new ColumnWidening.TargetColumn(rs.getString(1), type, chars, precision, scale,
-                            "YES".equalsIgnoreCase(rs.getString(7))));
+                            "YES".equalsIgnoreCase(rs.getString(7)), rs.getBoolean(8)));
                 }
             }
         }
@@ -80,6 +80,12 @@ interface JdbcDialect {
     default String dataTypeExpression() {
         return "data_type";
     }
+
+    /**
+     * The SQL for whether a column of {@code information_schema.columns} is as Ferry makes them: no default, nothing
+     * else a change of its type would have to restate. Only such columns are widened.
+     */
+    String plainExpression();
 
     /** The longest name of a table or column the target keeps whole, in UTF-8 bytes (PostgreSQL cuts longer ones). */
     default int maxIdentifierBytes() {

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,12 +46,14 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     /** Upsert groups at least this large go through the target's bulk path, where it has one. */
     static final int BULK_ROWS = 500;
     /**
-     * Bounds on a connect and on each wait for the target's answer: a target that stops answering (a host gone without
-     * closing its sockets) held a write or a validation's read for ever. Generous, since one statement may rewrite a
-     * large table (a widened column) or read a large one back.
+     * Bounds on a connect and on each wait for the server's answer to a write: a server that stops answering (a host gone
+     * without closing its sockets) held a write for ever. A widening {@code ALTER TABLE} waits without a bound (it may
+     * rewrite a large table), a read ({@link #read}: validation, a bulk copy's source) up to {@link #STREAM_TIMEOUT} for
+     * each answer (a whole table sorted before its first row).
      */
     static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(30);
+    static final java.time.Duration STREAM_TIMEOUT = java.time.Duration.ofHours(6);
     /** Rows a read back fetches at a time: the driver holds one batch, not the whole table. */
     static final int READ_FETCH_ROWS = 1_000;
 
@@ -125,8 +128,27 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         }
     }
 
-    /** Writes events one by one to find those that can never be written; the others are written on the way. */
+    /**
+     * Writes events one by one to find those that can never be written; the others are written on the way. A record
+     * refused for a unique value another row holds is tried once more after the others: the batch is compacted per key,
+     * so a row that gives up a unique value (an email changed) may come after the row that takes it over, although the
+     * source did it the other way round (a table made by hand with a unique index besides its key).
+     */
     private void isolate(List<TargetEvent> batch, List<Integer> indexes, Map<Integer, String> rejected) throws SinkWriteException {
+        // deletes first, as a whole batch writes them (writeTable): one by one in the batch's order, an upsert of 'ABC' before
+        // the delete of 'abc' lost the row on a table whose key folds case
+        List<Integer> ordered = new ArrayList<>();
+        indexes.stream().filter(i -> batch.get(i) instanceof TargetEvent.Delete).forEach(ordered::add);
+        indexes.stream().filter(i -> !(batch.get(i) instanceof TargetEvent.Delete)).forEach(ordered::add);
+        List<Integer> later = new ArrayList<>();
+        isolate(batch, ordered, rejected, later);
+        if (!later.isEmpty()) {
+            isolate(batch, later, rejected, null);
+        }
+    }
+
+    private void isolate(List<TargetEvent> batch, List<Integer> indexes, Map<Integer, String> rejected, List<Integer> later)
+            throws SinkWriteException {
         Set<String> tookWrites = new java.util.HashSet<>(); // tables that took another record of this batch just now
         for (int i : indexes) {
             try {
@@ -147,6 +169,10 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     throw SinkWriteException.transientFailure("the target refuses writes for a reason that is not the record's (SQLState "
                             + e.getSQLState() + ", error " + e.getErrorCode() + "): " + e.getMessage()
                             + "; the batch is written again until the target takes it", e);
+                }
+                if (later != null && "23505".equals(e.getSQLState())) {
+                    later.add(i); // a unique value another row of the batch may give up first
+                    continue;
                 }
                 rejected.put(i, "the target refused it: " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -424,14 +450,27 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private void widen(Connection c, TargetTable table, Map<String, ColumnWidening.TargetColumn> existing, EvolutionPolicy evolution)
             throws SQLException {
         Map<String, ColumnType> widened = new LinkedHashMap<>();
+        List<String> left = new ArrayList<>();
         for (Column col : table.columns()) {
             ColumnWidening.TargetColumn now = existing.get(col.name());
+            if (now == null) {
+                continue;
+            }
             // a string key column stays: its type is the table's choice of key bytes and collation (MySQL's), and a table
             // made by hand may key on a shorter string on purpose; a longer key is refused and dead-lettered
             boolean stringKey = table.key().contains(col.name()) && col.type().kind() == io.ferry.core.types.CanonicalType.STRING;
-            if (now != null && !stringKey) {
-                ColumnWidening.widened(now, col.type(), dialect.decimalLimit()).ifPresent(t -> widened.put(col.name(), t));
+            Optional<ColumnType> wider = stringKey ? Optional.empty() : ColumnWidening.widened(now, col.type(), dialect.decimalLimit());
+            if (wider.isPresent()) {
+                widened.put(col.name(), wider.get());
+            } else if (ColumnWidening.holdsLess(now, col.type(), dialect.decimalLimit())) {
+                left.add(col.name() + " " + now.describe());
             }
+        }
+        if (!left.isEmpty()) {
+            log.warn("sink {}: column(s) of {} may not hold every value of their mapped type, and are left as they are (made by"
+                    + " hand, with a default, or of a type Ferry does not widen): {}; a value one cannot hold is refused and"
+                    + " dead-lettered, or rounded where the target rounds (a decimal's extra fraction digits)", context.sinkName(),
+                    dialect.table(schema, table.name()), left);
         }
         if (widened.isEmpty()) {
             return;
@@ -448,11 +487,24 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         String statement = dialect.alterColumnTypes(qualified, ddl);
         switch (evolution) {
             case EVOLVE -> {
+                // the change may rewrite a large table: no bound on the wait for it (the connection's is for writes)
+                int bound = c.getNetworkTimeout();
+                c.setNetworkTimeout(Runnable::run, 0);
                 try (Statement s = c.createStatement()) {
                     s.execute(statement);
+                    log.info("sink {}: widened column(s) of {} to hold every value of their mapped type: {}", context.sinkName(),
+                            qualified, changes);
+                } catch (SQLException refused) {
+                    if (dialect.transientError(refused)) {
+                        throw refused;
+                    }
+                    // best effort: a view or an index on the column, a foreign key, a missing privilege; the rows still go
+                    log.warn("sink {}: could not widen column(s) of {} ({}): {}; a value a column cannot hold is refused and"
+                            + " dead-lettered, or rounded where the target rounds. Run it by hand once the cause is fixed: {}",
+                            context.sinkName(), qualified, changes, refused.getMessage(), statement);
+                } finally {
+                    c.setNetworkTimeout(Runnable::run, bound);
                 }
-                log.info("sink {}: widened column(s) of {} to hold every value of their mapped type: {}", context.sinkName(), qualified,
-                        changes);
             }
             case IGNORE -> log.warn("sink {}: column(s) of {} cannot hold every value of their mapped type ({}); evolution is ignore,"
                     + " so they stay: a value they cannot hold is refused and dead-lettered, or rounded where the target rounds"
@@ -489,6 +541,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         }
         sql.append(" ORDER BY ").append(key.stream().map(k -> dialect.quote(k.name())).collect(Collectors.joining(", ")));
         try (Connection c = open()) {
+            c.setNetworkTimeout(Runnable::run, (int) STREAM_TIMEOUT.toMillis());
             try (Statement s = c.createStatement()) {
                 for (String setup : dialect.streamingSetup()) {
                     s.execute(setup);

@@ -216,6 +216,17 @@ final class MysqlSinkDialect implements JdbcDialect {
         return "CONCAT(DATA_TYPE, IF(COLUMN_TYPE LIKE '%unsigned%', ' unsigned', ''))";
     }
 
+    /**
+     * No default (MariaDB shows a column's missing default as the text NULL), no {@code auto_increment}, {@code on update}
+     * or generation ({@code EXTRA}), no comment, and a string column in utf8mb4: {@code MODIFY} restates the whole column,
+     * so anything else would be lost.
+     */
+    @Override
+    public String plainExpression() {
+        return "((COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL') AND EXTRA = '' AND COLUMN_COMMENT = ''"
+                + " AND (CHARACTER_SET_NAME IS NULL OR CHARACTER_SET_NAME = 'utf8mb4'))";
+    }
+
     @Override
     public ColumnWidening.DecimalLimit decimalLimit() {
         return new ColumnWidening.DecimalLimit(65, 30, false);

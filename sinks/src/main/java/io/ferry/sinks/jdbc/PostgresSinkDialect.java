@@ -67,7 +67,7 @@ final class PostgresSinkDialect implements JdbcDialect {
     @Override
     public boolean bulkUpsert(Connection c, String schema, String table, List<Column> columns, List<String> key,
             List<io.ferry.core.event.Row> rows) throws SQLException {
-        if (columns.stream().anyMatch(col -> col.type().kind() == CanonicalType.MONEY)) {
+        if (columns.stream().anyMatch(col -> money(col.type()))) {
             return false; // COPY reads money's text by the session's lc_monetary; the statements cast it through numeric
         }
         String target = table(schema, table);
@@ -149,8 +149,14 @@ final class PostgresSinkDialect implements JdbcDialect {
         return switch (column.type().kind()) {
             case BYTES -> "decode(?, 'base64')";
             case MONEY -> "CAST(CAST(? AS numeric) AS money)";
+            case ARRAY -> money(column.type()) ? "CAST(CAST(? AS numeric[]) AS money[])" : "CAST(? AS " + columnType(column.type()) + ")";
             default -> "CAST(? AS " + columnType(column.type()) + ")";
         };
+    }
+
+    /** A money column or an array of money: its text input and output follow lc_monetary, so it goes through numeric. */
+    private static boolean money(ColumnType type) {
+        return type.kind() == CanonicalType.MONEY || (type.kind() == CanonicalType.ARRAY && type.elementType().kind() == CanonicalType.MONEY);
     }
 
     @Override
@@ -219,7 +225,8 @@ final class PostgresSinkDialect implements JdbcDialect {
             case ARRAY -> column.type().elementType().kind() == CanonicalType.BYTES
                     ? "CASE WHEN " + c + " IS NULL THEN NULL ELSE COALESCE((SELECT json_agg(translate(encode(e, 'base64'), E'\\n', '')"
                             + " ORDER BY n) FROM unnest(" + c + ") WITH ORDINALITY AS u(e, n)), '[]')::text END"
-                    : "array_to_json(" + c + ")::text";
+                    // money as the canonical strings of its amounts (array_to_json would print money's locale text, or numbers)
+                    : "array_to_json(" + c + (money(column.type()) ? "::numeric[]::text[]" : "") + ")::text";
             default -> c;
         };
     }
@@ -298,6 +305,12 @@ final class PostgresSinkDialect implements JdbcDialect {
     @Override
     public List<String> sessionSetup() {
         return List.of("SET TIME ZONE 'UTC'", "SET IntervalStyle TO 'iso_8601'");
+    }
+
+    /** No default (a serial's nextval included) and not generated; an identity column keeps its identity through a type change. */
+    @Override
+    public String plainExpression() {
+        return "(column_default IS NULL AND is_generated = 'NEVER')";
     }
 
     /** NAMEDATALEN - 1. */

@@ -54,6 +54,8 @@ import org.bson.conversions.Bson;
  */
 public final class MongoSink implements Sink, TableManager, RowReader {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MongoSink.class);
+
     /**
      * Documents per reply when reading back. Without it mongo-java-server (devstack's stand-in) answers a find in one
      * reply however large, which the driver refuses beyond 48,000,000 bytes; a real MongoDB caps each batch at 16 MiB.
@@ -279,6 +281,7 @@ public final class MongoSink implements Sink, TableManager, RowReader {
         }
         if (!created.contains(name)) {
             ensure(name);
+            io.ferry.sinks.runtime.MillisecondKeys.warning(context.sinkName(), "MongoDB", table).ifPresent(log::warn);
         }
         return table;
     }

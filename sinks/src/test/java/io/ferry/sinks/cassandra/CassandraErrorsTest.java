@@ -25,6 +25,31 @@ class CassandraErrorsTest {
         assertThat(CassandraSink.transientError(new InvalidQueryException(null, "Key may not be empty"))).isFalse();
     }
 
+    /** Every node refusing the record (a mutation too large) is the record's; one node away among them is transient. */
+    @Test
+    void allNodesFailingIsTransientOnlyIfOneNodesFailureIs() {
+        com.datastax.oss.driver.api.core.metadata.Node node = node();
+        com.datastax.oss.driver.api.core.metadata.Node other = node();
+        var tooLarge = new com.datastax.oss.driver.api.core.servererrors.ServerError(node, "Mutation of 17000000 bytes is too large");
+        assertThat(CassandraSink.transientError(com.datastax.oss.driver.api.core.AllNodesFailedException.fromErrors(
+                java.util.List.of(java.util.Map.entry(node, tooLarge), java.util.Map.entry(other, tooLarge))))).isFalse();
+        assertThat(CassandraSink.transientError(com.datastax.oss.driver.api.core.AllNodesFailedException.fromErrors(
+                java.util.List.of(java.util.Map.entry(node, tooLarge),
+                        java.util.Map.entry(other, new ClosedConnectionException("Lost connection")))))).isTrue();
+    }
+
+    /** A node for the driver's exceptions to name: nothing of it is asked but its identity. */
+    private static com.datastax.oss.driver.api.core.metadata.Node node() {
+        return (com.datastax.oss.driver.api.core.metadata.Node) java.lang.reflect.Proxy.newProxyInstance(
+                CassandraErrorsTest.class.getClassLoader(), new Class<?>[] {com.datastax.oss.driver.api.core.metadata.Node.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "node@" + System.identityHashCode(proxy);
+                    default -> null;
+                });
+    }
+
     @Test
     void aPermissionMissingOrATableDroppedIsTheTablesNotTheRecords() {
         assertThat(CassandraSink.targetStateError(new UnauthorizedException(null, "User ferry has no MODIFY permission"))).isTrue();

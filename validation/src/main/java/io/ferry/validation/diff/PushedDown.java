@@ -19,9 +19,12 @@ import java.util.Properties;
  */
 final class PushedDown {
 
-    /** Bounds on the checksum connections: a checksum of a segment, or the recheck's count of a whole table, can take minutes. */
+    /**
+     * Bounds on the checksum connections: generous, since the segments' boundaries are one query over a whole table, and
+     * the recheck counts whole tables; a peer gone without a word is found sooner by TCP keepalive.
+     */
     static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
-    static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofMinutes(30);
+    static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofHours(6);
 
     private PushedDown() {
     }
