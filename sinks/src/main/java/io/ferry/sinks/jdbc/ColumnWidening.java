@@ -161,6 +161,31 @@ final class ColumnWidening {
         return Optional.of(ColumnType.decimal(integers + scale, scale));
     }
 
+    /**
+     * Refuses a decimal value the existing column would round or could not hold (PostgreSQL and MySQL round extra fraction
+     * digits without an error).
+     *
+     * @throws IllegalArgumentException naming the column, its type and the value
+     */
+    static void checkFits(TargetColumn column, com.fasterxml.jackson.databind.JsonNode value) {
+        if (value == null || value.isNull() || column.precision() == null) {
+            return;
+        }
+        java.math.BigDecimal d;
+        try {
+            d = new java.math.BigDecimal(value.asText());
+        } catch (NumberFormatException notANumber) {
+            return; // NaN, infinity: the target's own refusal names them
+        }
+        int scale = column.scale() == null ? 0 : column.scale();
+        java.math.BigDecimal plain = d.stripTrailingZeros();
+        int integers = Math.max(0, plain.precision() - plain.scale());
+        if (plain.scale() > scale || integers > column.precision() - scale) {
+            throw new IllegalArgumentException(column.name() + ": the target's " + column.describe() + " cannot hold " + d.toPlainString()
+                    + " exactly (it would be rounded or refused); widen the column (ALTER TABLE), then replay the dead letter");
+        }
+    }
+
     private static boolean isDecimal(String dataType) {
         return dataType.equals("numeric") || dataType.equals("decimal");
     }

@@ -65,6 +65,11 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private final boolean createTables;
     private final EvolutionPolicy policy;
     private final Map<String, Set<String>> ignoredColumns = new HashMap<>();
+    /**
+     * Per table, decimal columns that keep fewer digits than their mapped type (made by hand, or a widening the target
+     * refused or the policy left): a value with more is refused (dead-lettered), not rounded by the target without a word.
+     */
+    private final Map<String, Map<String, ColumnWidening.TargetColumn>> narrowDecimals = new HashMap<>();
     private final Set<String> prepared = new HashSet<>();
     private final Map<String, TargetTable> checked = new HashMap<>();
     private final Map<String, String> statements = new HashMap<>();
@@ -232,6 +237,14 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     }
 
     private void writeTable(Connection c, TargetTable table, List<TargetEvent> events) throws SQLException {
+        Map<String, ColumnWidening.TargetColumn> narrow = narrowDecimals.getOrDefault(table.name(), Map.of());
+        if (!narrow.isEmpty()) {
+            for (TargetEvent e : events) {
+                if (e instanceof TargetEvent.Upsert u) {
+                    narrow.forEach((name, column) -> ColumnWidening.checkFits(column, u.row().get(name)));
+                }
+            }
+        }
         Set<String> ignored = ignoredColumns.getOrDefault(table.name(), Set.of());
         Map<List<Column>, List<Row>> upserts = new LinkedHashMap<>();
         List<Row> deletes = new ArrayList<>();
@@ -449,6 +462,17 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
      */
     private void widen(Connection c, TargetTable table, Map<String, ColumnWidening.TargetColumn> existing, EvolutionPolicy evolution)
             throws SQLException {
+        Map<String, ColumnWidening.TargetColumn> narrow = new LinkedHashMap<>();
+        for (Column col : table.columns()) {
+            ColumnWidening.TargetColumn now = existing.get(col.name());
+            if (now != null && now.precision() != null && (now.dataType().equals("numeric") || now.dataType().equals("decimal"))
+                    && (col.type().kind() == io.ferry.core.types.CanonicalType.DECIMAL
+                            || col.type().kind() == io.ferry.core.types.CanonicalType.MONEY)
+                    && ColumnWidening.holdsLess(now, col.type(), dialect.decimalLimit())) {
+                narrow.put(col.name(), now);
+            }
+        }
+        narrowDecimals.put(table.name(), narrow); // until a widening below succeeds
         Map<String, ColumnType> widened = new LinkedHashMap<>();
         List<String> left = new ArrayList<>();
         for (Column col : table.columns()) {
@@ -494,6 +518,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     s.execute(statement);
                     log.info("sink {}: widened column(s) of {} to hold every value of their mapped type: {}", context.sinkName(),
                             qualified, changes);
+                    widened.keySet().forEach(narrow::remove);
                 } catch (SQLException refused) {
                     if (dialect.transientError(refused)) {
                         throw refused;

@@ -83,6 +83,18 @@ class ColumnWideningTest {
         assertThat(ColumnWidening.widened(column("mediumint", null, 7, 0), ColumnType.of(CanonicalType.INT32), MYSQL)).isEmpty();
     }
 
+    /** A decimal column that keeps fewer digits than its mapped type refuses a value it would round, or could not hold. */
+    @Test
+    void aValueANarrowerDecimalWouldRoundIsRefused() {
+        TargetColumn d102 = column("decimal", null, 10, 2);
+        ColumnWidening.checkFits(d102, com.fasterxml.jackson.databind.node.TextNode.valueOf("12345678.50"));
+        ColumnWidening.checkFits(d102, com.fasterxml.jackson.databind.node.TextNode.valueOf("1.2300"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ColumnWidening.checkFits(d102,
+                com.fasterxml.jackson.databind.node.TextNode.valueOf("1.2345"))).hasMessageStartingWith("c: the target's decimal(10,2)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ColumnWidening.checkFits(d102,
+                com.fasterxml.jackson.databind.node.TextNode.valueOf("123456789"))).hasMessageContaining("cannot hold 123456789");
+    }
+
     @Test
     void aRealBecomesADouble() {
         assertThat(ColumnWidening.widened(column("real", null, 24, null), ColumnType.of(CanonicalType.FLOAT64), PG))

@@ -203,11 +203,13 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
     @Test
     void aTableMadeByHandKeepsItsColumns() throws Exception {
         try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE hand_made (id INT NOT NULL PRIMARY KEY, n INT NOT NULL DEFAULT 7, flag TINYINT, note TEXT)");
+            s.execute("CREATE TABLE hand_made (id INT NOT NULL PRIMARY KEY, n INT NOT NULL DEFAULT 7, flag TINYINT, note TEXT,"
+                    + " price DECIMAL(10,2) DEFAULT 0)");
         }
         TargetTable t = TargetTable.keyed("hand_made", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
                 new Column("n", ColumnType.of(CanonicalType.INT64), false), new Column("flag", ColumnType.of(CanonicalType.INT16), true),
-                new Column("note", ColumnType.of(CanonicalType.STRING), true)), List.of("id"));
+                new Column("note", ColumnType.of(CanonicalType.STRING), true), new Column("price", ColumnType.decimal(14, 4), true)),
+                List.of("id"));
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(JdbcSink.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
         logged.start();
@@ -215,7 +217,12 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         try (Sink sink = sinkFor(t, options())) {
             Row key = Row.builder().put("id", F.numberNode(1)).build();
             sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("n", F.numberNode(5)).with("flag", F.numberNode(1))
-                    .with("note", F.textNode("x")), AT)));
+                    .with("note", F.textNode("x")).with("price", F.textNode("1.25")), AT)));
+            // the price column keeps two fraction digits: a value it would round is refused (MariaDB rounds it without an error)
+            Row two = Row.builder().put("id", F.numberNode(2)).build();
+            assertThatThrownBy(() -> sink.write(List.of(new TargetEvent.Upsert(t.name(), two, two.with("n", F.numberNode(5))
+                    .with("price", F.textNode("1.2345")), AT)))).isInstanceOf(SinkWriteException.class)
+                    .hasMessageContaining("price: the target's decimal(10,2) cannot hold 1.2345");
         } finally {
             logger.detachAppender(logged);
         }
@@ -227,7 +234,8 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
                 columns.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
             }
             // the plain key column is as Ferry makes them, and is widened; the others are left
-            assertThat(columns).containsExactly("id bigint(20) null", "n int(11) 7", "flag tinyint(4) NULL", "note text NULL");
+            assertThat(columns).containsExactly("id bigint(20) null", "n int(11) 7", "flag tinyint(4) NULL", "note text NULL",
+                    "price decimal(10,2) 0.00");
         }
         assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                 .anySatisfy(m -> assertThat(m).contains("hand_made").contains("may not hold every value").contains("n int"));
