@@ -141,7 +141,8 @@ final class Validation implements Stage {
         } catch (RuntimeException | Error e) {
             // the schedule would stop for good on an escaping throwable, and the last state (READY, maybe) stay for ever
             log.error("evaluating the cutover gate failed", e);
-            state.set(new GateState(false, List.of("evaluating the cutover gate failed: " + e)));
+            blockers = List.of("evaluating the cutover gate failed: " + e);
+            state.set(new GateState(false, blockers));
         }
     }
 

@@ -138,7 +138,7 @@ final class MysqlDialect implements SourceDialect {
             for (ForeignKey fk : fks) {
                 boolean onDelete = fk.onDelete().equals("CASCADE") || fk.onDelete().equals("SET NULL");
                 boolean onUpdate = fk.onUpdate().equals("CASCADE") || fk.onUpdate().equals("SET NULL");
-                if (onDelete && !selection.tables().contains(fk.parent()) && primaryKey(c, fk.parent()).isEmpty()) {
+                if (onDelete && !selection.tables().contains(fk.parent()) && all.contains(fk.parent()) && primaryKey(c, fk.parent()).isEmpty()) {
                     // the parent cannot be captured (no primary key): say what it costs, but do not stop what ran before
                     warnings.add(t + " references " + fk.parent() + " with ON DELETE " + fk.onDelete() + ", and " + fk.parent()
                             + " has no primary key, so Ferry cannot capture it: rows of " + t + " its deletes change never leave"

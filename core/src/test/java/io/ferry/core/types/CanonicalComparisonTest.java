@@ -60,6 +60,7 @@ class CanonicalComparisonTest {
         // a whole unit apart is a difference
         assertThat(same(CanonicalType.TIMESTAMP, text("2024-03-15T10:00:00"), text("2024-03-15T10:00:01"), second)).isFalse();
         assertThat(same(CanonicalType.TIMETZ, text("10:00:00+01:00"), text("10:00:00+02:00"), second)).as("another offset").isFalse();
+        assertThat(same(CanonicalType.TIMETZ, text("23:59:59.600000+01:00"), text("00:00:00+01:00"), second)).as("across midnight").isTrue();
     }
 
     @Test

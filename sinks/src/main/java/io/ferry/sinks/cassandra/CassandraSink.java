@@ -225,11 +225,12 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
      * naming the column) when it does not.
      */
     private static BoundStatement bind(PreparedStatement ps, List<Object> values) {
-        // a list column is not idempotent: each write appends its elements under new cell ids, so the driver must not send
-        // a write twice (Ferry's own retry of a batch has the same limit: a timed-out write that did land, written again)
+        // a non-frozen list column (a table made before session 30, or by hand) is not idempotent: each write appends its
+        // elements under new cell ids, so the driver must not send a write twice (Ferry's own retry of a batch, or a replay
+        // after a crash, still can: the tables Ferry makes have frozen lists)
         boolean lists = false;
         for (var variable : ps.getVariableDefinitions()) {
-            lists |= variable.getType() instanceof ListType;
+            lists |= variable.getType() instanceof ListType list && !list.isFrozen();
         }
         boolean listless = !lists;
         try {

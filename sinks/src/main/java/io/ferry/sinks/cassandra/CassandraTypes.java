@@ -52,7 +52,9 @@ final class CassandraTypes {
             case TIME, TIMETZ -> "time";
             case TIMESTAMP, TIMESTAMPTZ -> "timestamp";
             case INTERVAL -> "duration";
-            case ARRAY -> "list<" + cql(type.elementType()) + ">";
+            // frozen: one cell, so writing the same list again at the same timestamp (a batch retried, a replay after a crash)
+            // leaves it as it was; a non-frozen list takes each write's elements under new cell ids and doubles them
+            case ARRAY -> "frozen<list<" + cql(type.elementType()) + ">>";
         };
     }
 

@@ -29,9 +29,10 @@ final class ColumnWidening {
      * @param precision a decimal's digits; null when unbounded (PostgreSQL's {@code numeric}) or not a decimal
      * @param scale a decimal's fraction digits
      * @param plain as Ferry makes columns: no default, no {@code auto_increment} or generation, no comment, utf8mb4
+     * @param collation a string column's collation, restated when its type changes (null: the type's default)
      */
     record TargetColumn(String name, String dataType, Long maxChars, Integer precision, Integer scale, boolean nullable,
-            boolean plain) {
+            boolean plain, String collation) {
 
         /** As a person would write it: {@code numeric(10,2)}, {@code varchar(20)}, {@code integer}. */
         String describe() {
@@ -46,9 +47,8 @@ final class ColumnWidening {
     }
 
     /**
-     * The largest decimal a target declares; {@code unbounded} whether it has a decimal and a string without a bound
-     * (PostgreSQL's {@code numeric} and {@code text}), which an unbounded mapped type then becomes; without them (MySQL) an
-     * unbounded mapped type widens nothing.
+     * The largest decimal a target declares; {@code unbounded} whether it has a decimal without a bound (PostgreSQL's
+     * {@code numeric}), which an unbounded mapped decimal then becomes; without one (MySQL) it becomes the largest.
      */
     record DecimalLimit(int maxPrecision, int maxScale, boolean unbounded) {
     }
@@ -84,19 +84,13 @@ final class ColumnWidening {
      * (values it cannot hold are refused, or rounded where the target rounds).
      */
     static boolean holdsLess(TargetColumn existing, ColumnType wanted, DecimalLimit limit) {
-        ColumnType w = !limit.unbounded() && wanted.kind() == CanonicalType.DECIMAL && wanted.precision() == null
-                ? ColumnType.decimal(limit.maxPrecision(), limit.maxScale()) : wanted; // the most the target can hold
-        return narrower(existing, w, new DecimalLimit(limit.maxPrecision(), limit.maxScale(), true)).isPresent();
+        return narrower(existing, wanted, limit).isPresent();
     }
 
     private static Optional<ColumnType> narrower(TargetColumn existing, ColumnType wanted, DecimalLimit limit) {
         String type = existing.dataType().toLowerCase(Locale.ROOT);
-        boolean unbounded = (wanted.kind() == CanonicalType.STRING && wanted.length() == null)
-                || (wanted.kind() == CanonicalType.DECIMAL && wanted.precision() == null);
-        if (unbounded && !limit.unbounded()) {
-            // MySQL: a bounded column for an unbounded source was chosen by hand (Ferry makes LONGTEXT and DECIMAL(65,30));
-            // LONGTEXT cannot be indexed, and DECIMAL(65,30) rewrites a table for digits the source may never use
-            return Optional.empty();
+        if (!limit.unbounded() && wanted.kind() == CanonicalType.DECIMAL && wanted.precision() == null) {
+            wanted = ColumnType.decimal(limit.maxPrecision(), limit.maxScale()); // MySQL: its largest, DECIMAL(65,30)
         }
         Integer digits = INTEGER_DIGITS.get(type);
         switch (wanted.kind()) {

@@ -54,7 +54,7 @@ interface JdbcDialect {
             throws SQLException {
         java.util.Map<String, ColumnWidening.TargetColumn> out = new java.util.LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT column_name, " + dataTypeExpression() + ", character_maximum_length,"
-                + " character_octet_length, numeric_precision, numeric_scale, is_nullable, " + plainExpression()
+                + " character_octet_length, numeric_precision, numeric_scale, is_nullable, " + plainExpression() + ", collation_name"
                 + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
             ps.setString(1, schema);
             ps.setString(2, table);
@@ -69,7 +69,7 @@ interface JdbcDialect {
                     Integer precision = rs.getObject(5) == null ? null : rs.getInt(5);
                     Integer scale = rs.getObject(6) == null ? null : rs.getInt(6);
                     out.put(rs.getString(1), new ColumnWidening.TargetColumn(rs.getString(1), type, chars, precision, scale,
-                            "YES".equalsIgnoreCase(rs.getString(7)), rs.getBoolean(8)));
+                            "YES".equalsIgnoreCase(rs.getString(7)), rs.getBoolean(8), rs.getString(9)));
                 }
             }
         }

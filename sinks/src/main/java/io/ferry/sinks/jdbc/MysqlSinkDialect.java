@@ -232,11 +232,13 @@ final class MysqlSinkDialect implements JdbcDialect {
         return new ColumnWidening.DecimalLimit(65, 30, false);
     }
 
-    /** {@code MODIFY} restates the whole column: its nullability is kept, its default and comment are not. */
+    /** {@code MODIFY} restates the whole column: its nullability and collation are restated (only columns without a default or comment are widened). */
     @Override
     public String alterColumnTypes(String table, java.util.Map<ColumnWidening.TargetColumn, String> types) {
         return "ALTER TABLE " + table + " " + types.entrySet().stream()
-                .map(e -> "MODIFY COLUMN " + quote(e.getKey().name()) + " " + e.getValue() + (e.getKey().nullable() ? " NULL" : " NOT NULL"))
+                .map(e -> "MODIFY COLUMN " + quote(e.getKey().name()) + " " + e.getValue()
+                        + (e.getKey().collation() != null && !e.getValue().contains(" COLLATE ") ? " COLLATE " + e.getKey().collation() : "")
+                        + (e.getKey().nullable() ? " NULL" : " NOT NULL"))
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 

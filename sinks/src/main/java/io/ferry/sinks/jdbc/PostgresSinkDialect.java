@@ -327,7 +327,8 @@ final class PostgresSinkDialect implements JdbcDialect {
     @Override
     public String alterColumnTypes(String table, java.util.Map<ColumnWidening.TargetColumn, String> types) {
         return "ALTER TABLE " + table + " " + types.entrySet().stream()
-                .map(e -> "ALTER COLUMN " + quote(e.getKey().name()) + " TYPE " + e.getValue())
+                .map(e -> "ALTER COLUMN " + quote(e.getKey().name()) + " TYPE " + e.getValue()
+                        + (e.getKey().collation() != null ? " COLLATE " + quote(e.getKey().collation()) : ""))
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 

@@ -23,7 +23,7 @@ public final class MillisecondKeys {
         if (times.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("sink " + sink + ": the key of " + table.name() + " has time column(s) " + times + ", which " + target
+        return Optional.of("sink " + sink + ": the key of " + table.name() + " has timestamp column(s) " + times + ", which " + target
                 + " keeps at milliseconds: source rows whose keys differ below a millisecond become one row (the later write"
                 + " wins, a delete of either removes both). If the source's times carry microseconds that matter, key the"
                 + " target by them as text (a cast: text in the mapping)");
@@ -31,6 +31,7 @@ public final class MillisecondKeys {
 
     private static boolean time(Column c) {
         CanonicalType k = c.type().kind();
-        return k == CanonicalType.TIMESTAMP || k == CanonicalType.TIMESTAMPTZ || k == CanonicalType.TIME || k == CanonicalType.TIMETZ;
+        // a time of day keeps its nanoseconds in Cassandra, and is text in MongoDB
+        return k == CanonicalType.TIMESTAMP || k == CanonicalType.TIMESTAMPTZ;
     }
 }

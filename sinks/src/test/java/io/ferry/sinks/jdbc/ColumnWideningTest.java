@@ -16,7 +16,7 @@ class ColumnWideningTest {
     private static final DecimalLimit MYSQL = new DecimalLimit(65, 30, false);
 
     private static TargetColumn column(String type, Long chars, Integer precision, Integer scale) {
-        return new TargetColumn("c", type, chars, precision, scale, true, true);
+        return new TargetColumn("c", type, chars, precision, scale, true, true, null);
     }
 
     private static ColumnType string(Integer length) {
@@ -33,8 +33,10 @@ class ColumnWideningTest {
         assertThat(ColumnWidening.widened(d102, ColumnType.decimal(8, 2), PG)).isEmpty();
         assertThat(ColumnWidening.widened(d102, ColumnType.decimal(null, null), PG)).contains(ColumnType.decimal(null, null));
         assertThat(ColumnWidening.widened(column("numeric", null, null, null), ColumnType.decimal(40, 20), PG)).isEmpty();
-        // MySQL has no unbounded decimal: a bounded one for an unbounded source was chosen by hand, and is left
-        assertThat(ColumnWidening.widened(column("decimal", null, 10, 2), ColumnType.decimal(null, null), MYSQL)).isEmpty();
+        // MySQL has no unbounded decimal: its largest, once
+        assertThat(ColumnWidening.widened(column("decimal", null, 10, 2), ColumnType.decimal(null, null), MYSQL))
+                .contains(ColumnType.decimal(65, 30));
+        assertThat(ColumnWidening.widened(column("decimal", null, 65, 30), ColumnType.decimal(null, null), MYSQL)).isEmpty();
         // beyond the limit the fraction digits give way (values rounded, not refused)
         assertThat(ColumnWidening.widened(column("decimal", null, 40, 10), ColumnType.decimal(62, 2), MYSQL))
                 .contains(ColumnType.decimal(65, 5));
@@ -59,7 +61,7 @@ class ColumnWideningTest {
     void stringsWidenToLongerOrUnboundedStrings() {
         assertThat(ColumnWidening.widened(column("character varying", 20L, null, null), string(300), PG)).contains(string(300));
         assertThat(ColumnWidening.widened(column("varchar", 20L, null, null), string(1000), MYSQL)).contains(string(1000));
-        assertThat(ColumnWidening.widened(column("varchar", 20L, null, null), string(null), MYSQL)).as("LONGTEXT: chosen by hand").isEmpty();
+        assertThat(ColumnWidening.widened(column("varchar", 20L, null, null), string(null), MYSQL)).contains(string(null));
         assertThat(ColumnWidening.widened(column("character varying", 20L, null, null), string(null), PG)).contains(string(null));
         assertThat(ColumnWidening.widened(column("varchar", 300L, null, null), string(20), MYSQL)).isEmpty();
         assertThat(ColumnWidening.widened(column("text", null, null, null), string(null), PG)).as("unbounded already").isEmpty();
@@ -77,7 +79,7 @@ class ColumnWideningTest {
                 .as("what Ferry makes for an unbounded decimal").isFalse();
         assertThat(ColumnWidening.holdsLess(column("varchar", 255L, null, null), string(null), MYSQL)).isTrue();
         assertThat(ColumnWidening.holdsLess(column("longtext", null, null, null), string(null), MYSQL)).isFalse();
-        TargetColumn serial = new TargetColumn("id", "integer", null, 32, 0, false, false);
+        TargetColumn serial = new TargetColumn("id", "integer", null, 32, 0, false, false, null);
         assertThat(ColumnWidening.widened(serial, ColumnType.of(CanonicalType.INT64), PG)).as("a default (nextval)").isEmpty();
         assertThat(ColumnWidening.widened(column("tinyint", null, 3, 0), ColumnType.of(CanonicalType.INT16), MYSQL)).isEmpty();
         assertThat(ColumnWidening.widened(column("mediumint", null, 7, 0), ColumnType.of(CanonicalType.INT32), MYSQL)).isEmpty();

@@ -17,7 +17,7 @@ class MillisecondKeysTest {
                 new Column("taken_at", ColumnType.of(CanonicalType.TIMESTAMPTZ), false),
                 new Column("seen", ColumnType.of(CanonicalType.TIMESTAMP), true)), List.of("sensor", "taken_at"));
         assertThat(MillisecondKeys.warning("cass", "Cassandra", readings)).hasValueSatisfying(w -> assertThat(w)
-                .contains("readings has time column(s) [taken_at]").contains("Cassandra keeps at milliseconds"));
+                .contains("readings has timestamp column(s) [taken_at]").contains("Cassandra keeps at milliseconds"));
         TargetTable plain = TargetTable.keyed("plain", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
                 new Column("seen", ColumnType.of(CanonicalType.TIMESTAMP), true)), List.of("id"));
         assertThat(MillisecondKeys.warning("cass", "Cassandra", plain)).isEmpty();

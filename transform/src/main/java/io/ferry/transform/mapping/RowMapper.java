@@ -53,15 +53,23 @@ public final class RowMapper {
     /**
      * The target key a root row maps to, from its key columns alone: for a row whose other values do not map (it was
      * dead-lettered), so the target row an earlier version of it wrote can still be deleted when the row is deleted, leaves
-     * the filter or gets another key. The filter is not applied (deleting a key the target does not hold is harmless).
-     * Empty when the key columns do not map either.
+     * the filter or gets another key. Empty when the filter leaves the row out or cannot be evaluated, and when the key
+     * columns do not map either.
      */
     public Optional<Row> mapKey(TargetMapping mapping, Row row, RowLookup lookup, List<String> sourceKey) {
         try {
             List<String> columns = keyColumns(mapping, sourceKey);
             Entity e = mapping.entity();
             Row.Builder key = Row.builder();
-            EntityScope scope = e.allColumns() ? null : new EntityScope(e, row, lookup, sourceZone);
+            EntityScope scope = new EntityScope(e, row, lookup, sourceZone);
+            if (e.filter().isPresent()) {
+                // a row the filter leaves out (or cannot tell) never wrote the key: with a key several source rows share,
+                // deleting it would take another row's target row
+                JsonNode keep = e.filter().get().evaluate(scope);
+                if (keep == null || !keep.isBoolean() || !keep.booleanValue()) {
+                    return Optional.empty();
+                }
+            }
             for (String c : columns) {
                 JsonNode v;
                 if (e.allColumns()) {

@@ -129,6 +129,11 @@ class DirectMapperTest {
         assertThat(events(ChangeEvent.RowChange.update(ITEMS, key(3), bad,
                 row("{\"id\":3,\"name\":\"c\",\"status\":\"retired\",\"body\":\"b\",\"qty\":\"1\"}"), source(), 1)))
                 .containsExactly("delete active_items {\"id\":3}");
+        // a row the filter leaves out never wrote its key: nothing to delete
+        Row retired = row("{\"id\":4,\"name\":\"d\",\"status\":\"retired\",\"body\":\"b\",\"qty\":\"four\"}");
+        DirectDecoder.Decoded gone = map(ChangeEvent.RowChange.delete(ITEMS, key(4), retired, source(), 1));
+        assertThat(gone.events()).isEmpty();
+        assertThat(gone.rejections()).isEmpty();
     }
 
     @Test

@@ -92,8 +92,12 @@ final class TargetValues {
                     yield t.equals(Instant.MAX) || t.equals(Instant.MIN) ? v
                             : CanonicalValues.encode(type, t.truncatedTo(tolerance.timePrecision()));
                 }
-                case TIME -> CanonicalValues.encode(type,
-                        ((Duration) CanonicalValues.decode(type, v)).truncatedTo(tolerance.timePrecision()));
+                case TIME -> {
+                    // floored, not truncated toward zero: -0.6 s and +0.5 s are a second apart, and must not render alike
+                    long unit = tolerance.timePrecision().getDuration().toNanos();
+                    long nanos = ((Duration) CanonicalValues.decode(type, v)).toNanos();
+                    yield CanonicalValues.encode(type, Duration.ofNanos(Math.floorDiv(nanos, unit) * unit));
+                }
                 case TIMETZ -> CanonicalValues.encode(type,
                         ((OffsetTime) CanonicalValues.decode(type, v)).truncatedTo(tolerance.timePrecision()));
                 case DECIMAL, MONEY -> CanonicalValues.decode(type, v) instanceof BigDecimal d
