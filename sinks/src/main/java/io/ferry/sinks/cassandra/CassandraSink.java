@@ -227,10 +227,11 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     private static BoundStatement bind(PreparedStatement ps, List<Object> values) {
         // a non-frozen list column (a table made before session 30, or by hand) is not idempotent: each write appends its
         // elements under new cell ids, so the driver must not send a write twice (Ferry's own retry of a batch, or a replay
-        // after a crash, still can: the tables Ferry makes have frozen lists)
+        // after a crash, still can: the tables Ferry makes have frozen lists). A prepared statement's variables do not say
+        // whether a list is frozen, so no statement writing a list is marked idempotent
         boolean lists = false;
         for (var variable : ps.getVariableDefinitions()) {
-            lists |= variable.getType() instanceof ListType list && !list.isFrozen();
+            lists |= variable.getType() instanceof ListType;
         }
         boolean listless = !lists;
         try {

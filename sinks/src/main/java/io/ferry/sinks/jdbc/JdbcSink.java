@@ -523,10 +523,24 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                     if (dialect.transientError(refused)) {
                         throw refused;
                     }
-                    // best effort: a view or an index on the column, a foreign key, a missing privilege; the rows still go
-                    log.warn("sink {}: could not widen column(s) of {} ({}): {}; a value a column cannot hold is refused and"
-                            + " dead-lettered, or rounded where the target rounds. Run it by hand once the cause is fixed: {}",
-                            context.sinkName(), qualified, changes, refused.getMessage(), statement);
+                    // best effort, column by column: one the target refuses (an index on a LONGTEXT, a view, a foreign key, a
+                    // privilege) must not hold the others back; the rows still go
+                    for (var one : ddl.entrySet()) {
+                        String alone = dialect.alterColumnTypes(qualified, Map.of(one.getKey(), one.getValue()));
+                        try (Statement s = c.createStatement()) {
+                            s.execute(alone);
+                            narrow.remove(one.getKey().name());
+                            log.info("sink {}: widened column {} of {}: {} -> {}", context.sinkName(), one.getKey().name(), qualified,
+                                    one.getKey().describe(), one.getValue());
+                        } catch (SQLException again) {
+                            if (dialect.transientError(again)) {
+                                throw again;
+                            }
+                            log.warn("sink {}: could not widen column {} of {} ({} -> {}): {}; a value it cannot hold is refused and"
+                                    + " dead-lettered. Run it by hand once the cause is fixed: {}", context.sinkName(),
+                                    one.getKey().name(), qualified, one.getKey().describe(), one.getValue(), again.getMessage(), alone);
+                        }
+                    }
                 } finally {
                     c.setNetworkTimeout(Runnable::run, bound);
                 }

@@ -242,6 +242,37 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
     }
 
     /**
+     * Two columns to widen, one of them in a foreign key: MariaDB refuses to change that one, and that must not hold the
+     * other widening back (they were one ALTER TABLE).
+     */
+    @Test
+    void aWideningTheTargetRefusesDoesNotHoldTheOthersBack() throws Exception {
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE width_codes (code VARCHAR(20) CHARACTER SET utf8mb4 NOT NULL PRIMARY KEY)");
+            s.execute("INSERT INTO width_codes VALUES ('x')");
+            s.execute("CREATE TABLE indexed_widths (id BIGINT NOT NULL PRIMARY KEY, code VARCHAR(20) CHARACTER SET utf8mb4,"
+                    + " amount DECIMAL(10,2), FOREIGN KEY (code) REFERENCES width_codes (code))");
+        }
+        TargetTable t = TargetTable.keyed("indexed_widths", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("code", ColumnType.of(CanonicalType.STRING), true), new Column("amount", ColumnType.decimal(14, 4), true)),
+                List.of("id"));
+        try (Sink sink = sinkFor(t, options())) {
+            Row key = Row.builder().put("id", F.numberNode(1)).build();
+            sink.write(List.of(new TargetEvent.Upsert(t.name(), key, key.with("code", F.textNode("x")).with("amount", F.textNode("1.2345")),
+                    AT)));
+        }
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+                        + " WHERE TABLE_SCHEMA = 'sink_maria' AND TABLE_NAME = 'indexed_widths' ORDER BY ORDINAL_POSITION")) {
+            List<String> columns = new java.util.ArrayList<>();
+            while (rs.next()) {
+                columns.add(rs.getString(1) + " " + rs.getString(2));
+            }
+            assertThat(columns).containsExactly("id bigint(20)", "code varchar(20)", "amount decimal(14,4)");
+        }
+    }
+
+    /**
      * A key changed in case only ('abc' to 'ABC': a delete and an upsert) on a table whose key folds case: the delete is
      * written first, so the row is there under its new key. Written upsert first, the upsert updated the 'abc' row and the
      * delete then removed it.

@@ -53,8 +53,8 @@ public final class RowMapper {
     /**
      * The target key a root row maps to, from its key columns alone: for a row whose other values do not map (it was
      * dead-lettered), so the target row an earlier version of it wrote can still be deleted when the row is deleted, leaves
-     * the filter or gets another key. Empty when the filter leaves the row out or cannot be evaluated, and when the key
-     * columns do not map either.
+     * the filter or gets another key. Empty when the filter surely leaves the row out, and when the key columns do not map
+     * either.
      */
     public Optional<Row> mapKey(TargetMapping mapping, Row row, RowLookup lookup, List<String> sourceKey) {
         try {
@@ -63,10 +63,15 @@ public final class RowMapper {
             Row.Builder key = Row.builder();
             EntityScope scope = new EntityScope(e, row, lookup, sourceZone);
             if (e.filter().isPresent()) {
-                // a row the filter leaves out (or cannot tell) never wrote the key: with a key several source rows share,
-                // deleting it would take another row's target row
-                JsonNode keep = e.filter().get().evaluate(scope);
-                if (keep == null || !keep.isBoolean() || !keep.booleanValue()) {
+                // a row the filter surely leaves out never wrote the key; a filter that cannot be evaluated on these values
+                // (the reason the row was dead-lettered, maybe) says nothing of what an earlier version wrote
+                JsonNode keep;
+                try {
+                    keep = e.filter().get().evaluate(scope);
+                } catch (EvaluationException cannotTell) {
+                    keep = null;
+                }
+                if (keep != null && keep.isBoolean() && !keep.booleanValue()) {
                     return Optional.empty();
                 }
             }
