@@ -69,6 +69,8 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     private final boolean createTables;
     private final EvolutionPolicy policy;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Per prepared statement (by identity), whether its writes may be marked idempotent ({@link #writesNoList}). */
+    private final Map<PreparedStatement, Boolean> idempotent = new java.util.IdentityHashMap<>();
     private final Map<String, Set<String>> ignoredColumns = new HashMap<>();
     private final Set<String> prepared = new HashSet<>();
     private final Map<String, TargetTable> checked = new HashMap<>();
@@ -141,6 +143,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                             TargetEvent.Patch::table, m -> "");
                     checked.remove(table);
                     statements.keySet().removeIf(k -> k.startsWith(table + "|"));
+                    idempotent.clear();
                     transientFailure = SinkWriteException.transientFailure("Cassandra refused the table " + keyspace + "." + table
                             + " (" + cause.getMessage() + "): retried until it is fixed", cause);
                 } else {
@@ -159,8 +162,9 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     /**
      * Whether the same write may succeed later: no node answered in time, or the node said so (a timeout, unavailable,
      * overloaded, bootstrapping); and every failure of the driver's own that is not a node's answer (a connection closed
-     * or lost its heartbeat during a node's restart, a busy or throttled connection). Statements are idempotent (their
-     * {@code USING TIMESTAMP} makes a repeat harmless), so the driver also tries such a request on another node first.
+     * or lost its heartbeat during a node's restart, a busy or throttled connection). Statements without a list are
+     * idempotent (their {@code USING TIMESTAMP} makes a repeat harmless), so the driver also tries such a request on
+     * another node first.
      */
     static boolean transientError(Throwable e) {
         if (e instanceof AllNodesFailedException all && !(e instanceof NoNodeAvailableException) && !all.getAllErrors().isEmpty()) {
@@ -220,20 +224,12 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     }
 
     /**
-     * Binds the values, idempotent. A column whose type the mapped one outgrew (a source integer widened: Cassandra cannot
-     * change a column's type) takes the value converted to its own type when it holds it, and refuses it (a dead letter
-     * naming the column) when it does not.
+     * Binds the values, idempotent unless the statement writes a list. A column whose type the mapped one outgrew (a source
+     * integer widened: Cassandra cannot change a column's type) takes the value converted to its own type when it holds
+     * it, and refuses it (a dead letter naming the column) when it does not.
      */
-    private static BoundStatement bind(PreparedStatement ps, List<Object> values) {
-        // a non-frozen list column (a table made before session 30, or by hand) is not idempotent: each write appends its
-        // elements under new cell ids, so the driver must not send a write twice (Ferry's own retry of a batch, or a replay
-        // after a crash, still can: the tables Ferry makes have frozen lists). A prepared statement's variables do not say
-        // whether a list is frozen, so no statement writing a list is marked idempotent
-        boolean lists = false;
-        for (var variable : ps.getVariableDefinitions()) {
-            lists |= variable.getType() instanceof ListType;
-        }
-        boolean listless = !lists;
+    private BoundStatement bind(PreparedStatement ps, List<Object> values) {
+        boolean listless = idempotent.computeIfAbsent(ps, CassandraSink::writesNoList);
         try {
             return ps.bind(values.toArray()).setIdempotent(listless);
         } catch (CodecNotFoundException mismatch) {
@@ -249,6 +245,21 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                         + " cannot change a column's type: make the table again with the mapped types", still);
             }
         }
+    }
+
+    /**
+     * Whether a statement may be marked idempotent: a non-frozen list column (a table made before session 30, or by hand) is
+     * not, since each write appends its elements under new cell ids, so the driver must not send a write twice (Ferry's own
+     * retry of a batch, or a replay after a crash, still can: the tables Ferry makes have frozen lists). A prepared
+     * statement's variables do not say whether a list is frozen, so no statement writing a list is.
+     */
+    private static boolean writesNoList(PreparedStatement ps) {
+        for (var variable : ps.getVariableDefinitions()) {
+            if (variable.getType() instanceof ListType) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -348,6 +359,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
             }
         }
         statements.keySet().removeIf(k -> k.startsWith(table.name() + "|"));
+        idempotent.clear();
         if (prepared.add(table.name())) {
             io.ferry.sinks.runtime.MillisecondKeys.warning(context.sinkName(), "Cassandra", table).ifPresent(log::warn);
         }

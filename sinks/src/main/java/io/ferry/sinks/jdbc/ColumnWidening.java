@@ -34,9 +34,14 @@ final class ColumnWidening {
     record TargetColumn(String name, String dataType, Long maxChars, Integer precision, Integer scale, boolean nullable,
             boolean plain, String collation) {
 
+        /** A bounded decimal: {@code numeric(p,s)} or {@code DECIMAL(p,s)}. */
+        boolean decimal() {
+            return precision != null && isDecimal(dataType);
+        }
+
         /** As a person would write it: {@code numeric(10,2)}, {@code varchar(20)}, {@code integer}. */
         String describe() {
-            if (precision != null && isDecimal(dataType)) {
+            if (decimal()) {
                 return dataType + "(" + precision + "," + (scale == null ? 0 : scale) + ")";
             }
             if (maxChars != null && dataType.contains("char")) {

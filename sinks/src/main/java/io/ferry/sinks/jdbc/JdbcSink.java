@@ -463,22 +463,15 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     private void widen(Connection c, TargetTable table, Map<String, ColumnWidening.TargetColumn> existing, EvolutionPolicy evolution)
             throws SQLException {
         Map<String, ColumnWidening.TargetColumn> narrow = new LinkedHashMap<>();
-        for (Column col : table.columns()) {
-            ColumnWidening.TargetColumn now = existing.get(col.name());
-            if (now != null && now.precision() != null && (now.dataType().equals("numeric") || now.dataType().equals("decimal"))
-                    && (col.type().kind() == io.ferry.core.types.CanonicalType.DECIMAL
-                            || col.type().kind() == io.ferry.core.types.CanonicalType.MONEY)
-                    && ColumnWidening.holdsLess(now, col.type(), dialect.decimalLimit())) {
-                narrow.put(col.name(), now);
-            }
-        }
-        narrowDecimals.put(table.name(), narrow); // until a widening below succeeds
         Map<String, ColumnType> widened = new LinkedHashMap<>();
         List<String> left = new ArrayList<>();
         for (Column col : table.columns()) {
             ColumnWidening.TargetColumn now = existing.get(col.name());
-            if (now == null) {
+            if (now == null || !ColumnWidening.holdsLess(now, col.type(), dialect.decimalLimit())) {
                 continue;
+            }
+            if (now.decimal()) {
+                narrow.put(col.name(), now); // until a widening below succeeds
             }
             // a string key column stays: its type is the table's choice of key bytes and collation (MySQL's), and a table
             // made by hand may key on a shorter string on purpose; a longer key is refused and dead-lettered
@@ -486,10 +479,11 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
             Optional<ColumnType> wider = stringKey ? Optional.empty() : ColumnWidening.widened(now, col.type(), dialect.decimalLimit());
             if (wider.isPresent()) {
                 widened.put(col.name(), wider.get());
-            } else if (ColumnWidening.holdsLess(now, col.type(), dialect.decimalLimit())) {
+            } else {
                 left.add(col.name() + " " + now.describe());
             }
         }
+        narrowDecimals.put(table.name(), narrow);
         if (!left.isEmpty()) {
             log.warn("sink {}: column(s) of {} may not hold every value of their mapped type, and are left as they are (made by"
                     + " hand, with a default, or of a type Ferry does not widen): {}; a value one cannot hold is refused and"
