@@ -190,8 +190,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             SourceInfo stamped = stamper.stamp(e.source());
             SchemaVersions.Assignment version = versions.assign(row.schema());
             version.toPublish().ifPresent(s -> addSchema(batch, s));
-            publisher.addRow(batch, new ChangeEvent.RowChange(e.op(), e.table(), e.key(), e.before(), e.after(),
-                    stamped, version.version()));
+            publisher.addRow(batch, e.published(stamped, version.version()));
             if (e.op() == ChangeEvent.Op.READ) {
                 progress.rowRead(e.table());
             } else if (!streaming) {

@@ -142,6 +142,156 @@ class MappingFeaturesTest {
         }
     }
 
+    /**
+     * MySQL logs a parent's primary-key change as a delete and a create, and the children its ON UPDATE CASCADE changed not
+     * at all. The children take the new key in the targets, a child whose own key holds the reference moves to its new
+     * key, and nothing is deleted that the source kept. Before, the delete half ran the key's ON DELETE CASCADE: the
+     * orders and their items left the targets while the source still had them.
+     */
+    @Test
+    void aParentKeyChangeCarriesItsChildrenAlongUnderOnUpdateCascade() {
+        String yaml = pipeline(1, "shop.customers, shop.orders, shop.order_items", """
+                  - to: orders
+                    from: shop.orders
+                    sinks: [pg]
+                  - to: items
+                    from: shop.order_items
+                    sinks: [pg]
+                """);
+        io.ferry.core.event.TableId customers = io.ferry.core.event.TableId.parse("shop.customers");
+        io.ferry.core.event.TableId orders = io.ferry.core.event.TableId.parse("shop.orders");
+        io.ferry.core.event.TableId items = io.ferry.core.event.TableId.parse("shop.order_items");
+        var cascade = io.ferry.transform.topology.Cascade.Action.CASCADE;
+        List<io.ferry.transform.topology.Cascade> cascades = List.of(
+                new io.ferry.transform.topology.Cascade(orders, List.of("customer_id"), customers, List.of("customer_id"), cascade, cascade),
+                new io.ferry.transform.topology.Cascade(items, List.of("order_id"), orders, List.of("order_id"), cascade, cascade));
+        try (TopologyHarness h = new TopologyHarness(yaml, cascades).key("shop.customers", "customer_id")
+                .key("shop.orders", "order_id").key("shop.order_items", "order_id", "line")) {
+            h.insert("shop.customers", "{\"customer_id\":1}");
+            h.insert("shop.orders", "{\"order_id\":10,\"customer_id\":1}");
+            h.insert("shop.orders", "{\"order_id\":11,\"customer_id\":1}");
+            h.insert("shop.order_items", "{\"order_id\":10,\"line\":1}");
+            h.insert("shop.order_items", "{\"order_id\":10,\"line\":2}");
+            h.insert("shop.order_items", "{\"order_id\":11,\"line\":1}");
+            assertThat(h.drain()).hasSize(5);
+
+            h.changeKey("shop.customers", "{\"customer_id\":1}", "{\"customer_id\":5}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "upsert pg.orders {\"order_id\":10} {\"order_id\":10,\"customer_id\":5}",
+                    "upsert pg.orders {\"order_id\":11} {\"order_id\":11,\"customer_id\":5}");
+
+            // the order's key changes; its items' key holds it: they move, and the other order's item stays
+            h.changeKey("shop.orders", "{\"order_id\":10,\"customer_id\":5}", "{\"order_id\":20,\"customer_id\":5}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "delete pg.orders {\"order_id\":10}",
+                    "upsert pg.orders {\"order_id\":20} {\"order_id\":20,\"customer_id\":5}",
+                    "delete pg.items {\"order_id\":10,\"line\":1}",
+                    "delete pg.items {\"order_id\":10,\"line\":2}",
+                    "upsert pg.items {\"order_id\":20,\"line\":1} {\"order_id\":20,\"line\":1}",
+                    "upsert pg.items {\"order_id\":20,\"line\":2} {\"order_id\":20,\"line\":2}");
+
+            // a delete still cascades, through the moved rows
+            h.delete("shop.customers", "{\"customer_id\":5}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "delete pg.orders {\"order_id\":20}",
+                    "delete pg.orders {\"order_id\":11}",
+                    "delete pg.items {\"order_id\":20,\"line\":1}",
+                    "delete pg.items {\"order_id\":20,\"line\":2}",
+                    "delete pg.items {\"order_id\":11,\"line\":1}");
+        }
+    }
+
+    /**
+     * A change of a parent's referenced columns that are not its key (an UPDATE in the binlog): ON UPDATE SET NULL nulls the
+     * children's reference, ON UPDATE CASCADE gives them the new value. A child with two keys to the same parent takes
+     * both changes (each action starts from what the one before left). A key change that leaves the referenced values
+     * as they were moves no child, and one whose row under the old key is not the one transform holds (changes a
+     * restarted capture sends again) moves none either.
+     */
+    @Test
+    void aChangeOfReferencedValuesRunsTheKeysOnUpdateAction() {
+        String yaml = pipeline(1, "shop.parents, shop.kids, shop.pets, shop.docs", """
+                  - to: kids
+                    from: shop.kids
+                    sinks: [pg]
+                  - to: pets
+                    from: shop.pets
+                    sinks: [pg]
+                  - to: docs
+                    from: shop.docs
+                    sinks: [pg]
+                """);
+        io.ferry.core.event.TableId parents = io.ferry.core.event.TableId.parse("shop.parents");
+        io.ferry.core.event.TableId docs = io.ferry.core.event.TableId.parse("shop.docs");
+        var none = io.ferry.transform.topology.Cascade.Action.NONE;
+        var cascade = io.ferry.transform.topology.Cascade.Action.CASCADE;
+        var setNull = io.ferry.transform.topology.Cascade.Action.SET_NULL;
+        List<io.ferry.transform.topology.Cascade> cascades = List.of(
+                new io.ferry.transform.topology.Cascade(io.ferry.core.event.TableId.parse("shop.kids"), List.of("parent_code"), parents,
+                        List.of("code"), cascade, setNull),
+                new io.ferry.transform.topology.Cascade(io.ferry.core.event.TableId.parse("shop.pets"), List.of("parent_tag"), parents,
+                        List.of("tag"), cascade, cascade),
+                new io.ferry.transform.topology.Cascade(docs, List.of("created_by"), parents, List.of("id"), none, cascade),
+                new io.ferry.transform.topology.Cascade(docs, List.of("updated_by"), parents, List.of("id"), none, cascade));
+        try (TopologyHarness h = new TopologyHarness(yaml, cascades)) {
+            h.insert("shop.parents", "{\"id\":1,\"code\":\"A\",\"tag\":\"t\"}");
+            h.insert("shop.kids", "{\"id\":10,\"parent_code\":\"A\"}");
+            h.insert("shop.pets", "{\"id\":20,\"parent_tag\":\"t\"}");
+            h.insert("shop.docs", "{\"id\":30,\"created_by\":1,\"updated_by\":1}");
+            h.insert("shop.docs", "{\"id\":31,\"created_by\":1,\"updated_by\":null}");
+            assertThat(h.drain()).hasSize(4);
+
+            h.update("shop.parents", "{\"id\":1,\"code\":\"B\",\"tag\":\"u\"}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "upsert pg.kids {\"id\":10} {\"id\":10,\"parent_code\":null}",
+                    "upsert pg.pets {\"id\":20} {\"id\":20,\"parent_tag\":\"u\"}");
+            // an update that leaves the referenced values as they are changes no child
+            h.update("shop.parents", "{\"id\":1,\"code\":\"B\",\"tag\":\"u\",\"note\":\"x\"}");
+            assertThat(h.drain()).isEmpty();
+
+            // the key changes: both of doc 30's columns follow it, and the code and tag children stay where they are
+            h.changeKey("shop.parents", "{\"id\":1,\"code\":\"B\",\"tag\":\"u\",\"note\":\"x\"}",
+                    "{\"id\":2,\"code\":\"B\",\"tag\":\"u\",\"note\":\"x\"}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "upsert pg.docs {\"id\":30} {\"id\":30,\"created_by\":2,\"updated_by\":2}",
+                    "upsert pg.docs {\"id\":31} {\"id\":31,\"created_by\":2,\"updated_by\":null}");
+
+            // the same key change sent again after a capture restart, while parent 1 is another row by now: its children
+            // are not the ones the first parent 1 had, and stay
+            h.insert("shop.parents", "{\"id\":1,\"code\":\"C\",\"tag\":\"v\"}");
+            h.insert("shop.docs", "{\"id\":32,\"created_by\":1,\"updated_by\":1}");
+            assertThat(h.drain()).hasSize(1);
+            h.changeKey("shop.parents", "{\"id\":1,\"code\":\"B\",\"tag\":\"u\",\"note\":\"x\"}",
+                    "{\"id\":2,\"code\":\"B\",\"tag\":\"u\",\"note\":\"x\"}");
+            assertThat(h.drain()).as("no child moved").isEmpty();
+        }
+    }
+
+    /**
+     * A row that is its own parent (an employee who manages themself, ON DELETE CASCADE): its delete takes it and the rows
+     * under it, and ends. Before, the cascade found the row again as its own child, for ever (a StackOverflowError).
+     */
+    @Test
+    void aRowThatIsItsOwnParentEndsTheCascade() {
+        String yaml = pipeline(1, "shop.staff", """
+                  - to: staff
+                    from: shop.staff
+                    sinks: [pg]
+                """);
+        io.ferry.core.event.TableId staff = io.ferry.core.event.TableId.parse("shop.staff");
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of(new io.ferry.transform.topology.Cascade(staff,
+                List.of("manager_id"), staff, List.of("id"), false)))) {
+            h.insert("shop.staff", "{\"id\":1,\"manager_id\":1}");
+            h.insert("shop.staff", "{\"id\":2,\"manager_id\":1}");
+            h.insert("shop.staff", "{\"id\":3,\"manager_id\":2}");
+            h.insert("shop.staff", "{\"id\":4,\"manager_id\":null}");
+            assertThat(h.drain()).hasSize(4);
+            h.delete("shop.staff", "{\"id\":1}");
+            assertThat(h.drain()).containsExactlyInAnyOrder("delete pg.staff {\"id\":1}", "delete pg.staff {\"id\":2}",
+                    "delete pg.staff {\"id\":3}");
+        }
+    }
+
     @Test
     void aSweepInSlicesStopsWhenANewerRunStartsAndMarkersWaitForIt() {
         String yaml = pipeline(1, "public.items", """

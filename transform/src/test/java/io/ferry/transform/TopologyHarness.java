@@ -127,6 +127,32 @@ final class TopologyHarness implements AutoCloseable {
         input(id).pipeInput(ChangeEventCodec.key(change), ChangeEventCodec.value(change));
     }
 
+    /**
+     * A primary-key change as capture publishes it: a delete of the old key (with the whole row before, as MySQL logs it)
+     * naming the new key, then a create of the new key naming the old one.
+     */
+    void changeKey(String table, String oldRowJson, String newRowJson) {
+        TableId id = TableId.parse(table);
+        List<String> columns = keyColumns.getOrDefault(table, List.of("id"));
+        Row old = row(oldRowJson);
+        Row now = row(newRowJson);
+        Row oldKey = KeyCodec.project(columns, old);
+        Row newKey = KeyCodec.project(columns, now);
+        for (ChangeEvent.RowChange change : List.of(
+                ChangeEvent.RowChange.delete(id, oldKey, old, nextSource(false), 1).keyChanged(newKey),
+                ChangeEvent.RowChange.insert(id, newKey, now, nextSource(false), 1).keyChanged(oldKey))) {
+            input(id).pipeInput(ChangeEventCodec.key(change), ChangeEventCodec.value(change));
+        }
+    }
+
+    private SourceInfo nextSource(boolean snapshot) {
+        long stamp = 1_700_000_000_000_000L + order;
+        SourceInfo source = new SourceInfo("db", "0/" + order, order, "tx" + order, 0, stamp, snapshot, stamp);
+        lastStamp = Math.max(lastStamp, stamp);
+        order++;
+        return source;
+    }
+
     /** A raw record on a table's change topic (for malformed input). */
     void raw(String table, byte[] key, byte[] value) {
         input(TableId.parse(table)).pipeInput(key, value);

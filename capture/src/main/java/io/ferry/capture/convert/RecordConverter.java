@@ -48,6 +48,9 @@ public final class RecordConverter {
     private final SchemaCache<TableShape> shapes = new SchemaCache<>();
     private final SchemaCache<Envelope> envelopes = new SchemaCache<>();
     private final SchemaCache<SourceFields> sourceFields = new SchemaCache<>();
+    /** Debezium's headers on the two halves of a primary-key change ({@code RelationalChangeRecordEmitter}). */
+    private static final String NEW_KEY = "__debezium.newkey";
+    private static final String OLD_KEY = "__debezium.oldkey";
     /** The last id given to one of Debezium's heartbeats: from the creation time in µs, so ids grow across launches. */
     private long debeziumHeartbeats = System.currentTimeMillis() * 1_000;
 
@@ -206,12 +209,29 @@ public final class RecordConverter {
                 case "r" -> ChangeEvent.RowChange.read(table, key, after, info, 0);
                 default -> throw new IllegalArgumentException("unknown Debezium op '" + op + "'");
             };
-            return new Converted.Row(event, shape.schema());
+            return new Converted.Row(keyChange(record, event, shape), shape.schema());
         } catch (UnsupportedColumnException e) {
             return new Converted.Failure(table, "unsupported column type", e.getMessage());
         } catch (RuntimeException e) {
             return new Converted.Failure(table, "cannot convert to a canonical event", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A primary-key change, which Debezium sends as a delete of the old key (header {@value #NEW_KEY}) and a create of the
+     * new one ({@value #OLD_KEY}): each half names the other key (transform derives MySQL's unlogged {@code ON UPDATE}
+     * actions from the pair, and no {@code ON DELETE} action from the delete).
+     */
+    private static ChangeEvent.RowChange keyChange(SourceRecord record, ChangeEvent.RowChange event, TableShape shape) {
+        boolean delete = event.op() == ChangeEvent.Op.DELETE;
+        if (!delete && event.op() != ChangeEvent.Op.CREATE || record.headers() == null || record.headers().isEmpty()) {
+            return event;
+        }
+        org.apache.kafka.connect.header.Header header = record.headers().lastWithName(delete ? NEW_KEY : OLD_KEY);
+        if (header == null || !(header.value() instanceof Struct other)) {
+            return event;
+        }
+        return event.keyChanged(key(other, shape, event.table()));
     }
 
     /**

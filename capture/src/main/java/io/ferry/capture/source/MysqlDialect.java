@@ -154,12 +154,15 @@ final class MysqlDialect implements SourceDialect {
                             + " the child rows that action changes, so transform derives them from the parent's delete (the schema"
                             + " topic lists this foreign key)");
                 }
-                if (onUpdate) {
-                    warnings.add(t + " references " + fk.parent() + " with ON UPDATE " + fk.onUpdate() + ", which Ferry does not"
-                            + " derive: a change of " + fk.parent() + "'s " + fk.parentColumns() + " leaves " + t + "'s rows in the"
-                            + " targets with the old values" + (fk.onDelete().equals("CASCADE") ? ", and a change of its primary key (a"
-                            + " delete and an insert in the binlog) deletes them from the targets" : "") + "; validation reports"
-                            + " them. Do not change those columns during the migration, or run ferry resnapshot " + t + " after");
+                if (onUpdate && !selection.tables().contains(fk.parent())) {
+                    warnings.add(t + " references " + fk.parent() + " with ON UPDATE " + fk.onUpdate() + ", and " + fk.parent()
+                            + " is not captured: a change of its " + fk.parentColumns() + " changes rows of " + t + " without a"
+                            + " trace in the binlog, so they keep the old values in the targets (validation reports them); add "
+                            + fk.parent() + " to source.tables (no mapping needs to read it)");
+                } else if (onUpdate) {
+                    notes.add(t + " references " + fk.parent() + " with ON UPDATE " + fk.onUpdate() + ": the binlog never carries"
+                            + " the child rows that action changes, so transform derives them from the change of " + fk.parent()
+                            + "'s " + fk.parentColumns() + " (its primary key's too)");
                 }
             }
             tables.add(new SourceTable(t, pk, estimates.getOrDefault(t, -1L), fks, jsonColumns(c, t)));

@@ -56,11 +56,24 @@ public sealed interface ChangeEvent permits ChangeEvent.RowChange, ChangeEvent.M
      * One row's change. {@code key} holds the primary key columns in key order. A delete has
      * {@code after == null}; {@code before} may be null or partial (PostgreSQL's default replica
      * identity), so nothing downstream relies on it.
+     *
+     * <p>{@code keyChange} is set when the source changed the row's primary key, which Debezium sends as a delete of the
+     * old key and a create of the new one: on the delete the new key, on the create the old key. Null for every other
+     * change, and for such pairs written by builds before session 31. Transform tells a key change from a delete by it:
+     * MySQL's unlogged {@code ON UPDATE} actions follow a key change, its {@code ON DELETE} actions do not.
      */
-    record RowChange(Op op, TableId table, Row key, Row before, Row after, SourceInfo source, int schemaVersion)
+    record RowChange(Op op, TableId table, Row key, Row before, Row after, SourceInfo source, int schemaVersion, Row keyChange)
             implements ChangeEvent {
 
+        /** A change that is not one half of a primary-key change. */
+        public RowChange(Op op, TableId table, Row key, Row before, Row after, SourceInfo source, int schemaVersion) {
+            this(op, table, key, before, after, source, schemaVersion, null);
+        }
+
         public RowChange {
+            if (keyChange != null && op != Op.DELETE && op != Op.CREATE) {
+                throw new IllegalArgumentException("only a delete or a create is half of a key change, not a " + op);
+            }
             Objects.requireNonNull(op, "op");
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(key, "key");
@@ -85,6 +98,16 @@ public sealed interface ChangeEvent permits ChangeEvent.RowChange, ChangeEvent.M
 
         public static RowChange read(TableId table, Row key, Row after, SourceInfo source, int schemaVersion) {
             return new RowChange(Op.READ, table, key, null, after, source, schemaVersion);
+        }
+
+        /** This change with another source position and schema version (what capture publishes). */
+        public RowChange published(SourceInfo stamped, int version) {
+            return new RowChange(op, table, key, before, after, stamped, version, keyChange);
+        }
+
+        /** This change as one half of a primary-key change: {@code other} is the key on the other side of it. */
+        public RowChange keyChanged(Row other) {
+            return new RowChange(op, table, key, before, after, source, schemaVersion, other);
         }
     }
 

@@ -4,7 +4,8 @@ package io.ferry.core.event;
  * The change topic's record format: key = {@link KeyCodec} of the primary key, or for a marker the
  * reserved key {@code {"__marker": <partition>}} (never null: Kafka Streams drops null-key records in
  * tables, aggregations and repartitions); value = {@code {"op": "c|u|d|r", "table", "before", "after",
- * "source", "schemaVersion"}} or, for a marker, {@code {"op": "m", "marker": {"id", "tsUs", "kind"}, "source"}}.
+ * "source", "schemaVersion"}} (and {@code "keyChange"} on either half of a primary-key change) or, for a marker,
+ * {@code {"op": "m", "marker": {"id", "tsUs", "kind"}, "source"}}.
  */
 public final class ChangeEventCodec {
 
@@ -36,6 +37,9 @@ public final class ChangeEventCodec {
                 EventJson.writeRowOrNull(g, "after", row.after());
                 EventJson.writeSource(g, row.source());
                 g.writeNumberField("schemaVersion", row.schemaVersion());
+                if (row.keyChange() != null) {
+                    EventJson.writeRowOrNull(g, "keyChange", row.keyChange());
+                }
             } else {
                 ChangeEvent.MarkerEvent marker = (ChangeEvent.MarkerEvent) event;
                 g.writeStringField("op", MARKER_OP);
@@ -63,7 +67,8 @@ public final class ChangeEventCodec {
         try {
             return new ChangeEvent.RowChange(kind, TableId.parse(fields.text("table", "table")),
                     KeyCodec.decode(key), fields.rowOrNull("before"), kind == ChangeEvent.Op.DELETE ? null : after,
-                    fields.source(), fields.asInt("schemaVersion", 0));
+                    fields.source(), fields.asInt("schemaVersion", 0), kind == ChangeEvent.Op.DELETE || kind == ChangeEvent.Op.CREATE
+                            ? fields.rowOrNull("keyChange") : null);
         } catch (IllegalArgumentException e) {
             throw e instanceof EventFormatException ef ? ef : new EventFormatException(e.getMessage(), e);
         }

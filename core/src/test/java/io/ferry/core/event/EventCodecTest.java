@@ -59,6 +59,25 @@ class EventCodecTest {
     }
 
     @Test
+    void bothHalvesOfAKeyChangeCarryTheOtherKeyThroughTheTopic() throws Exception {
+        TableId users = TableId.parse("shop.users");
+        Row old = Row.builder().put("user_id", F.numberNode(1)).put("name", F.textNode("ada")).build();
+        Row now = old.with("user_id", F.numberNode(2));
+        ChangeEvent.RowChange delete = ChangeEvent.RowChange.delete(users, key(1), old, SOURCE, 1).keyChanged(key(2));
+        ChangeEvent.RowChange create = ChangeEvent.RowChange.insert(users, key(2), now, SOURCE, 1).keyChanged(key(1));
+        for (ChangeEvent.RowChange e : List.of(delete, create)) {
+            ChangeEvent.RowChange back = (ChangeEvent.RowChange) ChangeEventCodec.decode(ChangeEventCodec.key(e, 0), ChangeEventCodec.value(e));
+            assertThat(back).isEqualTo(e);
+        }
+        assertThat(tree(ChangeEventCodec.value(delete)).get("keyChange")).isEqualTo(tree("{\"user_id\":2}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(tree(ChangeEventCodec.value(create)).get("keyChange")).isEqualTo(tree("{\"user_id\":1}".getBytes(StandardCharsets.UTF_8)));
+        // any other change leaves the field out, as events did before it
+        assertThat(tree(ChangeEventCodec.value(ChangeEvent.RowChange.insert(users, key(2), now, SOURCE, 1))).has("keyChange")).isFalse();
+        assertThatThrownBy(() -> ChangeEvent.RowChange.update(users, key(2), old, now, SOURCE, 1).keyChanged(key(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSnapshotBoundNamesItsTable() {
         assertThatThrownBy(() -> new Marker(1, 2, Marker.Kind.SNAPSHOT_END)).hasMessageContaining("snapshot_end marker needs table");
         assertThatThrownBy(() -> new Marker(1, 2, Marker.Kind.HEARTBEAT, TableId.parse("public.t")))

@@ -1,5 +1,7 @@
 package io.ferry.transform.topology;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.ferry.core.event.ChangeEvent;
 import io.ferry.core.event.ChangeEventCodec;
 import io.ferry.core.event.EventFormatException;
@@ -274,7 +276,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             ChangeEvent.RowChange delete = ChangeEvent.RowChange.delete(table, leftover.key(), old, source, 0);
             Record<byte[], byte[]> record = new Record<>(ChangeEventCodec.key(delete), ChangeEventCodec.value(delete),
                     context.currentSystemTimeMs());
-            change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, source, record, new Input(names.change(table), -1, -1));
+            change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, false, null, source, record,
+                    new Input(names.change(table), -1, -1));
             removed++;
         }
         if (slice.last() == null) {
@@ -311,7 +314,64 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             case UPDATE -> old == null ? row.after() : fill(old, row.after());
             case CREATE, READ -> row.after();
         };
-        change(row.table(), row.key(), old, now, row.op(), row.source(), record, in);
+        boolean keyChange = row.keyChange() != null;
+        Row former = null;
+        if (keyChange && row.op() == ChangeEvent.Op.DELETE) {
+            keyChangeBegins(row, old);
+        } else if (keyChange && row.op() == ChangeEvent.Op.CREATE) {
+            former = keyChangeEnds(row);
+        } else if (row.op() == ChangeEvent.Op.UPDATE && old != null) {
+            // a referenced column the stored row lacks (added with a default, whose backfill the log never shows)
+            former = row.before() == null ? old : fill(row.before(), old);
+        }
+        change(row.table(), row.key(), old, now, row.op(), keyChange, former, row.source(), record, in);
+    }
+
+    /**
+     * Where a group keeps, between the two halves of a primary-key change, the row under its old key: a table no source
+     * can have (no engine allows U+0000 in a name), keyed by the new key.
+     */
+    private static TableId keyChanges(TableId table) {
+        return new TableId("\u0000ferry-key-change", table.toString());
+    }
+
+    /** Whether a change of this table's rows can change other rows through an unlogged ON UPDATE action. */
+    private boolean updatesChildren(TableId table) {
+        return group.cascades().stream().anyMatch(c -> c.parent().equals(table) && c.onUpdate() != Cascade.Action.NONE);
+    }
+
+    /**
+     * The delete half of a primary-key change: the row as state holds it is kept for the create half, which runs the ON
+     * UPDATE actions from it; unless it is not the row the log deleted (state has moved on: a capture that restarted
+     * sends changes again that transform applied already), where moving the children by today's rows would be wrong.
+     */
+    private void keyChangeBegins(ChangeEvent.RowChange delete, Row old) {
+        if (!updatesChildren(delete.table()) || old == null) {
+            return;
+        }
+        Row logged = delete.before();
+        if (logged != null && !logged.columns().stream().filter(old::has).allMatch(c -> logged.get(c).equals(old.get(c)))) {
+            log.warn("transform {}: {} changed its primary key from {} to {}, but the row the log shows under the old key is not"
+                    + " the one Ferry holds (changes sent again after a capture restart, which Ferry applied already); the child"
+                    + " rows its ON UPDATE actions changed are not changed again", group.name(), delete.table(), delete.key(),
+                    delete.keyChange());
+            return;
+        }
+        TableId pending = keyChanges(delete.table());
+        state.put(pending, delete.keyChange(), state.get(pending, delete.keyChange()), old, 0);
+    }
+
+    /** The create half of a primary-key change: the row under its old key, kept by the delete half (null: none). */
+    private Row keyChangeEnds(ChangeEvent.RowChange create) {
+        if (!updatesChildren(create.table())) {
+            return null;
+        }
+        TableId pending = keyChanges(create.table());
+        Row former = state.get(pending, create.key());
+        if (former != null) {
+            state.put(pending, create.key(), former, null, 0);
+        }
+        return former;
     }
 
     /** An update's row with the columns the log left out (PostgreSQL's unchanged TOAST values) taken from state. */
@@ -319,7 +379,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         if (old.columns().stream().allMatch(after::has)) {
             return after;
         }
-        Map<String, com.fasterxml.jackson.databind.JsonNode> merged = new LinkedHashMap<>(old.asMap());
+        Map<String, JsonNode> merged = new LinkedHashMap<>(old.asMap());
         merged.putAll(after.asMap());
         return Row.of(merged);
     }
@@ -329,19 +389,76 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     /**
-     * Applies a change and the unlogged cascades it causes as one step: the targets they touch are mapped once
-     * before and once after, so a deleted order goes out as one patch, not one per item first.
+     * The rows one change touches, the rows its unlogged foreign key actions change included: each once, from its stored
+     * row to where the change leaves it, however many actions reach it (a child with two keys to the same parent).
      */
-    private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, SourceInfo source,
-            Record<byte[], byte[]> record, Input in) {
-        List<RowDelta> deltas = new ArrayList<>();
+    private final class Touched {
+        private final Map<java.nio.ByteBuffer, RowDelta> deltas = new LinkedHashMap<>();
+        /** A row an action moved to another primary key: its old place → its new one. */
+        private final Map<java.nio.ByteBuffer, GroupState.Entry> moved = new HashMap<>();
+
+        private java.nio.ByteBuffer ref(TableId table, Row key) {
+            byte[] t = table.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] k = KeyCodec.encode(key);
+            return java.nio.ByteBuffer.allocate(t.length + 1 + k.length).put(t).put((byte) 0).put(k).flip();
+        }
+
+        /** A stored row as this change has left it so far, followed where an action moved it; null once it is gone. */
+        GroupState.Entry current(GroupState.Entry stored) {
+            GroupState.Entry at = stored;
+            for (int hops = 0; hops <= MAX_CASCADE_DEPTH; hops++) {
+                java.nio.ByteBuffer r = ref(at.table(), at.key());
+                GroupState.Entry to = moved.get(r);
+                if (to != null) {
+                    at = to;
+                    continue;
+                }
+                RowDelta d = deltas.get(r);
+                return d == null ? at : d.now() == null ? null : new GroupState.Entry(at.table(), at.key(), d.now());
+            }
+            return null;
+        }
+
+        void set(TableId table, Row key, Row stored, Row now, long run) {
+            java.nio.ByteBuffer r = ref(table, key);
+            RowDelta d = deltas.remove(r);
+            deltas.put(r, new RowDelta(table, key, d == null ? stored : d.old(), now, run));
+        }
+
+        void move(GroupState.Entry from, Row stored, Row toKey, Row now, long run) {
+            set(from.table(), from.key(), stored, null, 0);
+            Row there = state.get(from.table(), toKey);
+            set(from.table(), toKey, there, now, run);
+            moved.put(ref(from.table(), from.key()), new GroupState.Entry(from.table(), toKey, now));
+        }
+
+        List<RowDelta> deltas() {
+            return List.copyOf(deltas.values());
+        }
+    }
+
+    /**
+     * Applies a change and the unlogged foreign key actions it causes as one step: the targets they touch are mapped once
+     * before and once after, so a deleted order goes out as one patch, not one per item first.
+     *
+     * @param keyChange whether the change is one half of a primary-key change (Debezium's delete and create)
+     * @param former the row the ON UPDATE actions start from: the stored row of an update, the row under the old key for
+     *     the create half of a key change; null for any other change
+     */
+    private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, boolean keyChange, Row former,
+            SourceInfo source, Record<byte[], byte[]> record, Input in) {
+        Touched touched = new Touched();
         // A sweep's delete cascades nothing: the run read every child as the source has it now (a child the source
         // cascaded away is a leftover of its own table's sweep), and a new parent with the same referenced values may own
-        // children the cascade would take.
-        if (now == null && old != null && !SWEEP_DB.equals(source.db())) {
-            cascade(table, old, deltas);
+        // children the cascade would take. Nor does a snapshot read: the run reads the children as they are. The delete
+        // half of a key change ran the key's ON UPDATE action at the source, not its ON DELETE one.
+        if (op == ChangeEvent.Op.DELETE && old != null && !keyChange && !SWEEP_DB.equals(source.db())) {
+            cascadeDelete(table, old, touched, 0);
+        } else if (former != null && now != null) {
+            cascadeUpdate(table, former, now, touched, 0);
         }
-        deltas.add(new RowDelta(table, key, old, now, writingRun));
+        touched.set(table, key, old, now, writingRun);
+        List<RowDelta> deltas = touched.deltas();
         List<Affected> affected = new ArrayList<>();
         for (MappingTree tree : group.trees()) {
             Map<java.nio.ByteBuffer, RootFinder.Root> roots = new LinkedHashMap<>();
@@ -372,28 +489,98 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         stamps.save();
     }
 
-    /** The child changes MySQL/MariaDB make for a parent's delete without logging them, deepest first. */
-    private void cascade(TableId parent, Row old, List<RowDelta> out) {
+    /** MySQL's limit on how deep its foreign key actions reach; beyond it the source refuses the statement. */
+    private static final int MAX_CASCADE_DEPTH = 15;
+
+    /**
+     * The children of a parent's values as this change has left them so far: the rows state holds with those values in
+     * the key's columns, followed where an earlier action of the change moved them, and still holding those values.
+     */
+    private List<GroupState.Entry> children(Cascade c, List<JsonNode> values, Touched touched) {
+        List<GroupState.Entry> out = new ArrayList<>();
+        for (GroupState.Entry stored : state.entries(c.child(), c.columns(), values)) {
+            GroupState.Entry now = touched.current(stored);
+            if (now != null && values.equals(RowMapper.values(now.row(), c.columns()))) {
+                out.add(now);
+            }
+        }
+        return out;
+    }
+
+    /** The child changes MySQL/MariaDB make for a parent's delete without logging them. */
+    private void cascadeDelete(TableId parent, Row old, Touched touched, int depth) {
+        if (depth > MAX_CASCADE_DEPTH) {
+            return;
+        }
         for (Cascade c : group.cascades()) {
-            if (!c.parent().equals(parent)) {
+            if (!c.parent().equals(parent) || c.onDelete() == Cascade.Action.NONE) {
                 continue;
             }
-            var values = RowMapper.values(old, c.parentColumns());
+            List<JsonNode> values = RowMapper.values(old, c.parentColumns());
             if (values == null) {
                 continue;
             }
-            for (GroupState.Entry child : state.entries(c.child(), c.columns(), values)) {
-                if (c.setNull()) {
+            for (GroupState.Entry child : children(c, values, touched)) {
+                Row stored = state.get(c.child(), child.key());
+                if (c.onDelete() == Cascade.Action.SET_NULL) {
                     Row r = child.row();
                     for (String col : c.columns()) {
-                        r = r.with(col, com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                        r = r.with(col, NullNode.getInstance());
                     }
                     // the child keeps the run it was written in: the parent's input says nothing about the child's
-                    out.add(new RowDelta(c.child(), child.key(), child.row(), r, state.storedRun(c.child(), child.key())));
+                    touched.set(c.child(), child.key(), stored, r, state.storedRun(c.child(), child.key()));
+                    // nulling the child's columns is an update of it: the keys referencing them run their ON UPDATE action
+                    cascadeUpdate(c.child(), child.row(), r, touched, depth + 1);
                 } else {
-                    cascade(c.child(), child.row(), out);
-                    out.add(new RowDelta(c.child(), child.key(), child.row(), null, 0));
+                    touched.set(c.child(), child.key(), stored, null, 0); // first, so a row that is its own child ends
+                    cascadeDelete(c.child(), child.row(), touched, depth + 1);
                 }
+            }
+        }
+    }
+
+    /**
+     * The child changes MySQL/MariaDB make without logging them when a parent's referenced columns change (its primary key
+     * included, which Debezium sends as a delete and a create): {@code ON UPDATE CASCADE} gives the children the new
+     * values, {@code ON UPDATE SET NULL} nulls them, and a child whose own referenced columns (or key) change that way
+     * passes it on to its children.
+     */
+    private void cascadeUpdate(TableId parent, Row before, Row after, Touched touched, int depth) {
+        if (depth > MAX_CASCADE_DEPTH) {
+            return;
+        }
+        for (Cascade c : group.cascades()) {
+            if (!c.parent().equals(parent) || c.onUpdate() == Cascade.Action.NONE) {
+                continue;
+            }
+            List<JsonNode> was = RowMapper.values(before, c.parentColumns());
+            if (was == null) {
+                continue; // a null referenced value has no children
+            }
+            List<JsonNode> is = new ArrayList<>();
+            for (String col : c.parentColumns()) {
+                JsonNode v = after.get(col);
+                is.add(v == null ? NullNode.getInstance() : v);
+            }
+            if (was.equals(is)) {
+                continue;
+            }
+            for (GroupState.Entry child : children(c, was, touched)) {
+                Row row = child.row();
+                for (int i = 0; i < c.columns().size(); i++) {
+                    row = row.with(c.columns().get(i), c.onUpdate() == Cascade.Action.SET_NULL ? NullNode.getInstance() : is.get(i));
+                }
+                // the child keeps the run it was written in: the parent's input says nothing about the child's
+                long run = state.storedRun(c.child(), child.key());
+                Row stored = state.get(c.child(), child.key());
+                Row key = KeyCodec.project(List.copyOf(child.key().columns()), row);
+                if (key.equals(child.key())) {
+                    touched.set(c.child(), child.key(), stored, row, run);
+                } else {
+                    // the child's key holds the referencing columns: it moves, as a key change would
+                    touched.move(child, stored, key, row, run);
+                }
+                cascadeUpdate(c.child(), child.row(), row, touched, depth + 1);
             }
         }
     }

@@ -39,7 +39,7 @@ record MappingGroup(String name, List<MappingTree> trees, Set<TableId> tables, O
                 union(parent, rootKey, key(n.table()));
             }
         }
-        // A mapped table's rows that an unlogged cascade deletes: the cascade's parent is read into the group's state
+        // A mapped table's rows that an unlogged cascade deletes or changes: the cascade's parent is read into the group's state
         // even when no mapping reads it (and its parent in turn, up the chain), or its deletes would never reach them
         Set<String> mapped = new LinkedHashSet<>(parent.keySet());
         boolean grew = true;
