@@ -97,12 +97,12 @@ class MariaDbCaptureIT {
             try (Connection c = db.connect("shop_basic"); Statement s = c.createStatement();
                     TopicReader customers = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("shop_basic.customers")))) {
                 s.execute("UPDATE customers SET customer_id = 5, email = 'e@x.io' WHERE customer_id = 1");
-                customers.until(r -> customers.rows().stream().filter(e -> e.keyChange() != null).count() == 2);
+                customers.until(r -> customers.rows().stream().filter(e -> e.keyChange() != null).count() == 2
+                        && customers.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.DELETE && e.key().get("customer_id").asLong() == 2));
                 // customer 2's delete, earlier, is no key change
                 assertThat(customers.rows()).filteredOn(e -> e.op() == ChangeEvent.Op.DELETE && e.key().get("customer_id").asLong() == 2)
                         .singleElement().satisfies(e -> assertThat(e.keyChange()).isNull());
-                var streamedCustomers = customers.rows().stream().filter(e -> e.op() != ChangeEvent.Op.READ
-                        && e.key().get("customer_id").asLong() != 2).toList();
+                var streamedCustomers = customers.rows().stream().filter(e -> e.keyChange() != null).toList();
                 assertThat(streamedCustomers).extracting(e -> e.op() + " " + e.key().get("customer_id") + " " + e.keyChange().get("customer_id"))
                         .containsExactlyInAnyOrder("delete 1 5", "create 5 1");
                 var delete = streamedCustomers.stream().filter(e -> e.op() == ChangeEvent.Op.DELETE).findFirst().orElseThrow();

@@ -154,6 +154,12 @@ class MappingFeaturesTest {
                   - to: orders
                     from: shop.orders
                     sinks: [pg]
+                    related:
+                      customer: {from: shop.customers, on: {customer_id: customer_id}, missing: hold}
+                    columns:
+                      order_id: order_id
+                      customer_id: customer_id
+                      since: customer.since
                   - to: items
                     from: shop.order_items
                     sinks: [pg]
@@ -167,7 +173,7 @@ class MappingFeaturesTest {
                 new io.ferry.transform.topology.Cascade(items, List.of("order_id"), orders, List.of("order_id"), cascade, cascade));
         try (TopologyHarness h = new TopologyHarness(yaml, cascades).key("shop.customers", "customer_id")
                 .key("shop.orders", "order_id").key("shop.order_items", "order_id", "line")) {
-            h.insert("shop.customers", "{\"customer_id\":1}");
+            h.insert("shop.customers", "{\"customer_id\":1,\"since\":\"2020\"}");
             h.insert("shop.orders", "{\"order_id\":10,\"customer_id\":1}");
             h.insert("shop.orders", "{\"order_id\":11,\"customer_id\":1}");
             h.insert("shop.order_items", "{\"order_id\":10,\"line\":1}");
@@ -175,16 +181,17 @@ class MappingFeaturesTest {
             h.insert("shop.order_items", "{\"order_id\":11,\"line\":1}");
             assertThat(h.drain()).hasSize(5);
 
-            h.changeKey("shop.customers", "{\"customer_id\":1}", "{\"customer_id\":5}");
+            // one change: the orders, which look their customer up (hold), are not taken out between the two halves
+            h.changeKey("shop.customers", "{\"customer_id\":1,\"since\":\"2020\"}", "{\"customer_id\":5,\"since\":\"2020\"}");
             assertThat(h.drain()).containsExactlyInAnyOrder(
-                    "upsert pg.orders {\"order_id\":10} {\"order_id\":10,\"customer_id\":5}",
-                    "upsert pg.orders {\"order_id\":11} {\"order_id\":11,\"customer_id\":5}");
+                    "upsert pg.orders {\"order_id\":10} {\"order_id\":10,\"customer_id\":5,\"since\":\"2020\"}",
+                    "upsert pg.orders {\"order_id\":11} {\"order_id\":11,\"customer_id\":5,\"since\":\"2020\"}");
 
             // the order's key changes; its items' key holds it: they move, and the other order's item stays
             h.changeKey("shop.orders", "{\"order_id\":10,\"customer_id\":5}", "{\"order_id\":20,\"customer_id\":5}");
             assertThat(h.drain()).containsExactlyInAnyOrder(
                     "delete pg.orders {\"order_id\":10}",
-                    "upsert pg.orders {\"order_id\":20} {\"order_id\":20,\"customer_id\":5}",
+                    "upsert pg.orders {\"order_id\":20} {\"order_id\":20,\"customer_id\":5,\"since\":\"2020\"}",
                     "delete pg.items {\"order_id\":10,\"line\":1}",
                     "delete pg.items {\"order_id\":10,\"line\":2}",
                     "upsert pg.items {\"order_id\":20,\"line\":1} {\"order_id\":20,\"line\":1}",

@@ -56,6 +56,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     static final String SWEEP_BUDGET_PROPERTY = "ferry.transform.sweep_budget";
     /** The source db of the deletes a sweep makes (no source event caused them). */
     private static final String SWEEP_DB = "ferry-snapshot-sweep";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final MappingGroup group;
     private final TransformSpec spec;
@@ -276,7 +277,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             ChangeEvent.RowChange delete = ChangeEvent.RowChange.delete(table, leftover.key(), old, source, 0);
             Record<byte[], byte[]> record = new Record<>(ChangeEventCodec.key(delete), ChangeEventCodec.value(delete),
                     context.currentSystemTimeMs());
-            change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, false, null, source, record,
+            change(table, leftover.key(), old, null, ChangeEvent.Op.DELETE, false, null, null, source, record,
                     new Input(names.change(table), -1, -1));
             removed++;
         }
@@ -315,24 +316,20 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             case CREATE, READ -> row.after();
         };
         boolean keyChange = row.keyChange() != null;
+        if (keyChange && row.op() == ChangeEvent.Op.DELETE && defersToCreate(row, old)) {
+            return; // the create half, next in source order, applies both halves and the ON UPDATE actions as one change
+        }
+        Row formerKey = null;
         Row former = null;
-        if (keyChange && row.op() == ChangeEvent.Op.DELETE) {
-            keyChangeBegins(row, old);
-        } else if (keyChange && row.op() == ChangeEvent.Op.CREATE) {
-            former = keyChangeEnds(row);
+        if (keyChange && row.op() == ChangeEvent.Op.CREATE && updatesChildren(row.table())) {
+            // the delete half was put off: the row is still under its old key (none when the delete half was applied)
+            former = state.get(row.table(), row.keyChange());
+            formerKey = former == null ? null : row.keyChange();
         } else if (row.op() == ChangeEvent.Op.UPDATE && old != null) {
             // a referenced column the stored row lacks (added with a default, whose backfill the log never shows)
             former = row.before() == null ? old : fill(row.before(), old);
         }
-        change(row.table(), row.key(), old, now, row.op(), keyChange, former, row.source(), record, in);
-    }
-
-    /**
-     * Where a group keeps, between the two halves of a primary-key change, the row under its old key: a table no source
-     * can have (no engine allows U+0000 in a name), keyed by the new key.
-     */
-    private static TableId keyChanges(TableId table) {
-        return new TableId("\u0000ferry-key-change", table.toString());
+        change(row.table(), row.key(), old, now, row.op(), keyChange, formerKey, former, row.source(), record, in);
     }
 
     /** Whether a change of this table's rows can change other rows through an unlogged ON UPDATE action. */
@@ -341,37 +338,55 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     /**
-     * The delete half of a primary-key change: the row as state holds it is kept for the create half, which runs the ON
-     * UPDATE actions from it; unless it is not the row the log deleted (state has moved on: a capture that restarted
-     * sends changes again that transform applied already), where moving the children by today's rows would be wrong.
+     * Whether the delete half of a primary-key change waits for its create half (the next change in source order: the
+     * two have consecutive stamps), so that the row's move and the ON UPDATE actions it causes are one change. Mapped
+     * once before and once after, a child that looks its parent up is not written without it in between. Not when the
+     * row state holds under the old key is not the row the log deleted: a capture that restarted sends again changes
+     * that transform applied already, the old key names another row by now, and moving its children would be wrong
+     * (no later change repairs an unlogged move). The delete is then applied alone, and the create finds nothing to move.
      */
-    private void keyChangeBegins(ChangeEvent.RowChange delete, Row old) {
+    private boolean defersToCreate(ChangeEvent.RowChange delete, Row old) {
         if (!updatesChildren(delete.table()) || old == null) {
-            return;
+            return false;
         }
         Row logged = delete.before();
-        if (logged != null && !logged.columns().stream().filter(old::has).allMatch(c -> logged.get(c).equals(old.get(c)))) {
+        if (logged != null && !logged.columns().stream().filter(old::has).allMatch(c -> sameValue(logged.get(c), old.get(c)))) {
             log.warn("transform {}: {} changed its primary key from {} to {}, but the row the log shows under the old key is not"
                     + " the one Ferry holds (changes sent again after a capture restart, which Ferry applied already); the child"
                     + " rows its ON UPDATE actions changed are not changed again", group.name(), delete.table(), delete.key(),
                     delete.keyChange());
-            return;
+            return false;
         }
-        TableId pending = keyChanges(delete.table());
-        state.put(pending, delete.keyChange(), state.get(pending, delete.keyChange()), old, 0);
+        return true;
     }
 
-    /** The create half of a primary-key change: the row under its old key, kept by the delete half (null: none). */
-    private Row keyChangeEnds(ChangeEvent.RowChange create) {
-        if (!updatesChildren(create.table())) {
-            return null;
+    /**
+     * Whether a logged value and a stored one are the same source value, told leniently: a row in state may carry an
+     * older form of it than the log (a decimal read before its column's scale grew, {@code 12.50} against
+     * {@code 12.5000}; a JSON text as the snapshot read it, spaced otherwise than the log's).
+     */
+    private static boolean sameValue(JsonNode logged, JsonNode stored) {
+        if (logged.equals(stored)) {
+            return true;
         }
-        TableId pending = keyChanges(create.table());
-        Row former = state.get(pending, create.key());
-        if (former != null) {
-            state.put(pending, create.key(), former, null, 0);
+        if (!logged.isTextual() || !stored.isTextual()) {
+            return logged.isNumber() && stored.isNumber() && logged.decimalValue().compareTo(stored.decimalValue()) == 0;
         }
-        return former;
+        String a = logged.textValue();
+        String b = stored.textValue();
+        try {
+            return new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)) == 0;
+        } catch (NumberFormatException notDecimals) {
+            // not numbers: JSON texts, perhaps
+        }
+        if ((a.startsWith("{") || a.startsWith("[")) && (b.startsWith("{") || b.startsWith("["))) {
+            try {
+                return JSON.readTree(a).equals(JSON.readTree(b));
+            } catch (java.io.IOException notJson) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** An update's row with the columns the log left out (PostgreSQL's unchanged TOAST values) taken from state. */
@@ -428,7 +443,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         void move(GroupState.Entry from, Row stored, Row toKey, Row now, long run) {
             set(from.table(), from.key(), stored, null, 0);
             Row there = state.get(from.table(), toKey);
-            set(from.table(), toKey, there, now, run);
+            // a row a snapshot run read under the new key already is that run's
+            set(from.table(), toKey, there, now, there == null ? run : state.storedRun(from.table(), toKey));
             moved.put(ref(from.table(), from.key()), new GroupState.Entry(from.table(), toKey, now));
         }
 
@@ -442,12 +458,17 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
      * before and once after, so a deleted order goes out as one patch, not one per item first.
      *
      * @param keyChange whether the change is one half of a primary-key change (Debezium's delete and create)
+     * @param formerKey for the create half of a key change whose delete half was put off ({@link #defersToCreate}), the
+     *     old key, whose row this change deletes; else null
      * @param former the row the ON UPDATE actions start from: the stored row of an update, the row under the old key for
      *     the create half of a key change; null for any other change
      */
-    private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, boolean keyChange, Row former,
-            SourceInfo source, Record<byte[], byte[]> record, Input in) {
+    private void change(TableId table, Row key, Row old, Row now, ChangeEvent.Op op, boolean keyChange, Row formerKey,
+            Row former, SourceInfo source, Record<byte[], byte[]> record, Input in) {
         Touched touched = new Touched();
+        if (formerKey != null) {
+            touched.set(table, formerKey, former, null, 0);
+        }
         // A sweep's delete cascades nothing: the run read every child as the source has it now (a child the source
         // cascaded away is a leftover of its own table's sweep), and a new parent with the same referenced values may own
         // children the cascade would take. Nor does a snapshot read: the run reads the children as they are. The delete
@@ -520,7 +541,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (values == null) {
                 continue;
             }
-            for (GroupState.Entry child : children(c, values, touched)) {
+            for (GroupState.Entry found : children(c, values, touched)) {
+                GroupState.Entry child = touched.current(found); // as a sibling's actions left it
+                if (child == null || !values.equals(RowMapper.values(child.row(), c.columns()))) {
+                    continue;
+                }
                 Row stored = state.get(c.child(), child.key());
                 if (c.onDelete() == Cascade.Action.SET_NULL) {
                     Row r = child.row();
@@ -565,7 +590,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (was.equals(is)) {
                 continue;
             }
-            for (GroupState.Entry child : children(c, was, touched)) {
+            for (GroupState.Entry found : children(c, was, touched)) {
+                GroupState.Entry child = touched.current(found); // as a sibling's actions left it
+                if (child == null || !was.equals(RowMapper.values(child.row(), c.columns()))) {
+                    continue;
+                }
                 Row row = child.row();
                 for (int i = 0; i < c.columns().size(); i++) {
                     row = row.with(c.columns().get(i), c.onUpdate() == Cascade.Action.SET_NULL ? NullNode.getInstance() : is.get(i));
