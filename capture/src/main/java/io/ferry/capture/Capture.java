@@ -148,6 +148,7 @@ public final class Capture implements AutoCloseable {
             preflight.warnings().forEach(w -> log.warn("preflight: {}", w));
             if (!settings.source().readOnly()) {
                 dialect.createFootprint(c);
+                dialect.preparePublication(c, preflight.tables().stream().map(t -> t.id()).toList());
             }
         } catch (SQLException e) {
             throw new CaptureException("cannot reach the source " + dialect.jdbcUrl() + " as " + settings.source().user()

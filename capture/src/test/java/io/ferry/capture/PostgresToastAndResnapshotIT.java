@@ -11,6 +11,7 @@ import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @WithServices({Service.POSTGRES, Service.KAFKA})
@@ -47,6 +48,81 @@ class PostgresToastAndResnapshotIT {
             full.until(r -> full.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.UPDATE));
             ChangeEvent.RowChange fullUpdate = full.rows().stream().filter(e -> e.op() == ChangeEvent.Op.UPDATE).findFirst().orElseThrow();
             assertThat(fullUpdate.after().get("body").asText()).isEqualTo(big);
+        }
+    }
+
+    /**
+     * Debezium stands in for an unchanged TOAST value with a placeholder of the column's type: for integer, bigint and
+     * date arrays a list of the placeholder text's bytes as numbers, for uuid arrays the placeholder's name-based UUID,
+     * for text arrays the placeholder text. Each is absent from the update, never published as a value (before, an
+     * integer array arrived as [95, 95, 100, ...] and a date array as dates in 1970). For arrays of other types Debezium
+     * has no stand-in and sends NULL: a table with such columns needs REPLICA IDENTITY FULL, which preflight says, and
+     * then the values come whole.
+     */
+    @Test
+    void anUnchangedToastArrayIsAbsentOrItsTableNeedsFullIdentity(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("capture_toast_arrays");
+        Map<String, String> stood = new java.util.LinkedHashMap<>();
+        stood.put("ints int[]", "(SELECT array_agg(g) FROM generate_series(1, 3000) g)");
+        stood.put("longs bigint[]", "(SELECT array_agg(g::bigint * 1000000000) FROM generate_series(1, 3000) g)");
+        stood.put("days date[]", "(SELECT array_agg(DATE '2020-01-01' + g) FROM generate_series(1, 3000) g)");
+        stood.put("ids uuid[]", "(SELECT array_agg(md5(g::text)::uuid) FROM generate_series(1, 3000) g)");
+        stood.put("words text[]", "(SELECT array_agg(md5(g::text)) FROM generate_series(1, 3000) g)");
+        Map<String, String> unstood = new java.util.LinkedHashMap<>();
+        unstood.put("nums numeric[]", "(SELECT array_agg(g * 1.5) FROM generate_series(1, 3000) g)");
+        unstood.put("flags boolean[]", "(SELECT array_agg(g % 2 = 0) FROM generate_series(1, 3000) g)");
+        unstood.put("stamps timestamp[]", "(SELECT array_agg(TIMESTAMP '2020-01-01' + g * INTERVAL '1 minute') FROM generate_series(1, 3000) g)");
+        try (Connection c = pg.connect("capture_toast_arrays"); Statement s = c.createStatement()) {
+            for (var table : Map.of("arrs", stood, "others", unstood).entrySet()) {
+                s.execute("CREATE TABLE " + table.getKey() + " (id int PRIMARY KEY, title text, " + String.join(", ", table.getValue().keySet()) + ")");
+                for (String column : table.getValue().keySet()) {
+                    // out of line, uncompressed
+                    s.execute("ALTER TABLE " + table.getKey() + " ALTER COLUMN " + column.substring(0, column.indexOf(' ')) + " SET STORAGE EXTERNAL");
+                }
+                s.execute("INSERT INTO " + table.getKey() + " VALUES (1, 'a', " + String.join(", ", table.getValue().values()) + ")");
+            }
+        }
+        CaptureException refused = org.assertj.core.api.Assertions.catchThrowableOfType(CaptureException.class, () -> Capture.start(
+                TestSources.postgres("pg-toast-others", pg, "capture_toast_arrays", kafka, "public.others"), null));
+        assertThat(refused.problems()).singleElement().satisfies(p -> assertThat(p)
+                .contains("public.others has nums (numeric[]), flags (boolean[]), stamps (timestamp without time zone[])")
+                .contains("ALTER TABLE public.others REPLICA IDENTITY FULL"));
+        try (Connection c = pg.connect("capture_toast_arrays"); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE others REPLICA IDENTITY FULL");
+        }
+        CaptureSettings settings = TestSources.postgres("pg-toast-arrays", pg, "capture_toast_arrays", kafka, "public.arrs", "public.others");
+        TopicNames names = new TopicNames("pg-toast-arrays");
+        try (Capture capture = Capture.start(settings, null);
+                TopicReader arrs = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("public.arrs")));
+                TopicReader others = new TopicReader(kafka.bootstrapServers(), names.change(TableId.parse("public.others")))) {
+            arrs.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
+            ChangeEvent.RowChange read = arrs.rows().stream().filter(e -> e.op() == ChangeEvent.Op.READ).findFirst().orElseThrow();
+            assertThat(read.after().get("ints").size()).isEqualTo(3000);
+            try (Connection c = pg.connect("capture_toast_arrays"); Statement s = c.createStatement()) {
+                s.execute("UPDATE arrs SET title = 'b' WHERE id = 1");
+                s.execute("UPDATE others SET title = 'b' WHERE id = 1");
+            }
+            arrs.until(r -> arrs.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.UPDATE));
+            ChangeEvent.RowChange update = arrs.rows().stream().filter(e -> e.op() == ChangeEvent.Op.UPDATE).findFirst().orElseThrow();
+            assertThat(update.after().get("title").asText()).isEqualTo("b");
+            Map<String, String> present = new java.util.TreeMap<>();
+            for (String column : stood.keySet()) {
+                String name = column.substring(0, column.indexOf(' '));
+                if (update.after().has(name)) {
+                    String v = String.valueOf(update.after().get(name));
+                    present.put(name, v.substring(0, Math.min(80, v.length())));
+                }
+            }
+            assertThat(present).as("unchanged TOAST values are absent").isEmpty();
+
+            others.until(r -> others.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.UPDATE));
+            ChangeEvent.RowChange first = others.rows().stream().filter(e -> e.op() == ChangeEvent.Op.READ).findFirst().orElseThrow();
+            ChangeEvent.RowChange full = others.rows().stream().filter(e -> e.op() == ChangeEvent.Op.UPDATE).findFirst().orElseThrow();
+            for (String column : unstood.keySet()) {
+                String name = column.substring(0, column.indexOf(' '));
+                assertThat(full.after().get(name)).as(name).isEqualTo(first.after().get(name));
+                assertThat(full.after().get(name).size()).as(name).isEqualTo(3000);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 
 /**
@@ -28,10 +29,20 @@ final class ConnectValues {
     private ConnectValues() {
     }
 
-    /** True for Debezium's placeholder of a value the source's log did not carry. */
+    /** Debezium's stand-in for an unchanged uuid[]: the name-based UUID of the placeholder's bytes, alone in a list. */
+    private static final String UNAVAILABLE_UUID = java.util.UUID.nameUUIDFromBytes(UNAVAILABLE_BYTES.array()).toString();
+    /** Debezium's stand-in for an unchanged hstore, as {@code hstore.handling.mode=json} renders it. */
+    private static final String UNAVAILABLE_HSTORE = "{\"" + UNAVAILABLE + "\":\"" + UNAVAILABLE + "\"}";
+
+    /**
+     * True for Debezium's placeholder of a value the source's log did not carry, in each form Debezium gives it (its
+     * {@code UnchangedToastedPlaceholder}): the text, its bytes, a list holding either (text and bytea arrays), the
+     * placeholder's bytes as numbers (integer, bigint and date arrays), a list of one UUID (uuid arrays), and an hstore
+     * mapping the text to itself. An integer array that holds exactly those 28 numbers is taken for one too.
+     */
     static boolean unavailable(Object value) {
         if (value instanceof String s) {
-            return s.equals(UNAVAILABLE);
+            return s.equals(UNAVAILABLE) || s.equals(UNAVAILABLE_HSTORE);
         }
         if (value instanceof ByteBuffer b) {
             return b.equals(UNAVAILABLE_BYTES);
@@ -39,10 +50,34 @@ final class ConnectValues {
         if (value instanceof byte[] b) {
             return ByteBuffer.wrap(b).equals(UNAVAILABLE_BYTES);
         }
+        if (value instanceof Map<?, ?> m) {
+            return m.size() == 1 && UNAVAILABLE.equals(m.get(UNAVAILABLE));
+        }
         if (value instanceof List<?> l) {
-            return !l.isEmpty() && unavailable(l.get(0));
+            if (l.isEmpty()) {
+                return false;
+            }
+            Object first = l.get(0);
+            if (first instanceof Number) {
+                return placeholderCodes(l);
+            }
+            return unavailable(first) || l.size() == 1 && UNAVAILABLE_UUID.equals(String.valueOf(first));
         }
         return false;
+    }
+
+    /** Whether a list of numbers is the placeholder's bytes, one number each. */
+    private static boolean placeholderCodes(List<?> l) {
+        byte[] codes = UNAVAILABLE_BYTES.array();
+        if (l.size() != codes.length) {
+            return false;
+        }
+        for (int i = 0; i < codes.length; i++) {
+            if (!(l.get(i) instanceof Number n) || n.longValue() != codes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static JsonNode canonical(Schema schema, ColumnType type, Object value) {

@@ -18,6 +18,8 @@ import java.util.Map;
 /** PostgreSQL through pgoutput: logical decoding, a publication and a replication slot. */
 final class PostgresDialect implements SourceDialect {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresDialect.class);
+
     private final SourceSettings source;
 
     PostgresDialect(SourceSettings source) {
@@ -88,7 +90,27 @@ final class PostgresDialect implements SourceDialect {
         SourceDialect.Selection selection = SourceDialect.select(source.tables(),
                 every.stream().filter(t -> !debeziumSkips(t)).toList());
         SourceDialect.Selection skipped = SourceDialect.select(source.tables(), every.stream().filter(PostgresDialect::debeziumSkips).toList());
+        Map<TableId, TableId> partitions = partitions(c);
+        SourceDialect.Selection parts = SourceDialect.select(source.tables(), List.copyOf(partitions.keySet()));
+        List<TableId> throughRoot = new ArrayList<>();
+        for (TableId part : parts.tables()) {
+            TableId root = partitions.get(part);
+            if (selection.tables().contains(root)) {
+                throughRoot.add(part);
+            } else {
+                problems.add("source.tables: " + part + " is a partition of " + root + ", which source.tables does not capture:"
+                        + " PostgreSQL publishes a partition's changes as its partitioned table's, so capture " + root
+                        + " instead (a mapping's filter can keep some of its rows)");
+            }
+        }
+        if (!throughRoot.isEmpty()) {
+            notes.add(names(throughRoot) + " match source.tables but are partitions: their rows and changes are captured"
+                    + " through their partitioned tables (publish_via_partition_root), not as tables of their own");
+        }
         for (String pattern : selection.unmatched()) {
+            if (!SourceDialect.select(List.of(pattern), List.copyOf(partitions.keySet())).tables().isEmpty()) {
+                continue; // said above
+            }
             List<TableId> only = SourceDialect.select(List.of(pattern), skipped.tables()).tables();
             problems.add(only.isEmpty()
                     ? "source.tables: '" + pattern + "' matches no table in database " + source.database()
@@ -99,6 +121,16 @@ final class PostgresDialect implements SourceDialect {
         if (!skipped.tables().isEmpty()) {
             notes.add(names(skipped.tables()) + " match source.tables but are left out: Debezium never captures them (" + SKIPPED
                     + "); copy them to the targets by other means if they need them");
+        }
+        List<TableId> partitioned = partitioned(c, selection.tables());
+        if (!partitioned.isEmpty() && Integer.parseInt(scalar(c, "SHOW server_version_num")) < VIA_ROOT) {
+            problems.add("source.tables: " + names(partitioned) + " are partitioned, and PostgreSQL before 13 cannot publish a"
+                    + " partitioned table's changes: capture its partitions instead");
+        } else if (!partitioned.isEmpty() && source.readOnly() && Boolean.FALSE.equals(publishesViaRoot(c))) {
+            problems.add("source.publication '" + source.publication() + "' publishes the changes of partitions of "
+                    + names(partitioned) + " under the partitions' names, which Debezium does not take for the partitioned"
+                    + " tables' (their changes would be lost), and source.read_only keeps Ferry from changing it: ALTER"
+                    + " PUBLICATION " + source.publication() + " SET (publish_via_partition_root = true)");
         }
         List<SourceTable> tables = new ArrayList<>();
         for (TableId t : selection.tables()) {
@@ -111,6 +143,25 @@ final class PostgresDialect implements SourceDialect {
                 problems.add("source.user '" + source.user() + "' may not read " + t + ": GRANT SELECT ON " + t + " TO " + source.user());
             }
             String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = ?::regclass", quoted(t));
+            if ("i".equals(identity) && !pk.isEmpty()) {
+                String index = scalar(c, "SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid "
+                        + "WHERE i.indrelid = ?::regclass AND i.indisreplident", quoted(t));
+                List<String> held = indexColumns(c, t, index);
+                if (!held.containsAll(pk)) {
+                    problems.add("source.tables: " + t + " has REPLICA IDENTITY USING INDEX " + index + ", which does not hold its"
+                            + " primary key (" + String.join(", ", pk) + "): a delete's log record carries only the index's"
+                            + " columns, so it would not name the row Ferry keys by the primary key: ALTER TABLE " + t
+                            + " REPLICA IDENTITY DEFAULT (or FULL)");
+                }
+            }
+            List<String> unplaceable = "f".equals(identity) ? List.of() : arraysWithoutPlaceholder(c, t);
+            if (!unplaceable.isEmpty()) {
+                problems.add("source.tables: " + t + " has " + String.join(", ", unplaceable) + ": PostgreSQL stores such a value"
+                        + " out of line when it is large (TOAST, over about 2 KB), and the log leaves it out of an update that"
+                        + " does not change it; for arrays of these types Debezium cannot stand in for the missing value and"
+                        + " sends NULL, which the targets would take: ALTER TABLE " + t + " REPLICA IDENTITY FULL (the log"
+                        + " then carries the value), or leave the table out");
+            }
             if (!"f".equals(identity) && hasToastableColumns(c, t)) {
                 notes.add(t + " has values PostgreSQL may leave out of an update's log record (TOAST) and REPLICA IDENTITY "
                         + "is not FULL: such unchanged values arrive as absent columns and are filled from transform's "
@@ -144,18 +195,58 @@ final class PostgresDialect implements SourceDialect {
         return tables.stream().map(TableId::toString).sorted().collect(java.util.stream.Collectors.joining(", "));
     }
 
+    /**
+     * Every table capture could take, but the partitions of partitioned tables (PostgreSQL 13 and later): Ferry has
+     * PostgreSQL publish their changes through the partitioned table ({@code publish_via_partition_root}), whose
+     * snapshot reads their rows too, so a partition taken as a table of its own would have its rows twice, and no change.
+     */
     private static List<TableId> everyTable(Connection c) throws SQLException {
         List<TableId> all = new ArrayList<>();
         // pg_catalog, not information_schema: the latter hides tables the user may not read, and then
         // "may not read" would be reported as "does not exist".
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c "
                 + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
-                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' "
+                + "AND NOT (c.relispartition AND current_setting('server_version_num')::int >= " + VIA_ROOT + ")")) {
             while (rs.next()) {
                 all.add(new TableId(rs.getString(1), rs.getString(2)));
             }
         }
         return all;
+    }
+
+    /** PostgreSQL's version from which a publication can publish partitions' changes through their partitioned table. */
+    private static final int VIA_ROOT = 130000;
+
+    /** Every partition (PostgreSQL 13 and later) and the partitioned table at the top of its tree. */
+    private static Map<TableId, TableId> partitions(Connection c) throws SQLException {
+        Map<TableId, TableId> out = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname, rn.nspname, r.relname "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "JOIN pg_class r ON r.oid = pg_partition_root(c.oid) JOIN pg_namespace rn ON rn.oid = r.relnamespace "
+                + "WHERE c.relkind IN ('r', 'p') AND c.relispartition AND current_setting('server_version_num')::int >= " + VIA_ROOT)) {
+            while (rs.next()) {
+                out.put(new TableId(rs.getString(1), rs.getString(2)), new TableId(rs.getString(3), rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    /** The selected tables that are partitioned (relkind {@code p}). */
+    private static List<TableId> partitioned(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        List<TableId> out = new ArrayList<>();
+        for (TableId t : tables) {
+            if ("p".equals(scalar(c, "SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)", quoted(t)))) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the publication exists and publishes its partitions' changes as its partitioned tables' (null: no such publication). */
+    private Boolean publishesViaRoot(Connection c) throws SQLException {
+        String via = scalar(c, "SELECT pubviaroot::text FROM pg_publication WHERE pubname = ?", source.publication());
+        return via == null ? null : via.equals("true");
     }
 
     @Override
@@ -190,6 +281,23 @@ final class PostgresDialect implements SourceDialect {
         return "\"" + t.namespace().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
     }
 
+    /** The columns of one of the table's indexes (none when it is not found). */
+    private static List<String> indexColumns(Connection c, TableId t, String index) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid "
+                + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                + "WHERE i.indrelid = ?::regclass AND ci.relname = ?")) {
+            ps.setString(1, quoted(t));
+            ps.setString(2, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     private static List<String> primaryKey(Connection c, TableId t) throws SQLException {
         List<String> pk = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_index i "
@@ -208,6 +316,34 @@ final class PostgresDialect implements SourceDialect {
     @Override
     public SourceTable describe(Connection c, TableId t) throws SQLException {
         return new SourceTable(t, primaryKey(c, t), -1, foreignKeys(c, t));
+    }
+
+    /**
+     * The element types of arrays for whose unchanged TOAST value Debezium 3.5 has a stand-in that capture turns into an
+     * absent column ({@code UnchangedToastedReplicationMessageColumn}), and interval arrays, which Debezium leaves out of
+     * every event ("Unexpected JDBC type '2003'"): any other array arrives as NULL, its conversion failed ("Failed to
+     * properly convert data value", a WARN of Debezium's).
+     */
+    private static final List<String> PLACEHOLDER_ARRAYS = List.of("text", "varchar", "bpchar", "json", "jsonb", "bytea", "int4",
+            "int8", "date", "uuid", "interval");
+
+    /** The table's array columns that may go out of line and have no stand-in when unchanged, as "name (type)". */
+    private static List<String> arraysWithoutPlaceholder(Connection c, TableId t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), e.typname "
+                + "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid JOIN pg_type e ON e.oid = ty.typelem "
+                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND ty.typcategory = 'A' "
+                + "AND a.attstorage <> 'p' ORDER BY a.attnum")) {
+            ps.setString(1, quoted(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!PLACEHOLDER_ARRAYS.contains(rs.getString(3))) {
+                        out.add(rs.getString(1) + " (" + rs.getString(2) + ")");
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean hasToastableColumns(Connection c, TableId t) throws SQLException {
@@ -264,6 +400,25 @@ final class PostgresDialect implements SourceDialect {
         }
     }
 
+    /**
+     * A publication made before (by an older Ferry, or by hand) that publishes partitions' changes under their own names:
+     * Debezium, which looks for the partitioned table's name, would drop every one of them. Debezium makes a new
+     * publication with {@code publish_via_partition_root} (Ferry sets {@code publish.via.partition.root}) but leaves an
+     * existing one's options as they are.
+     */
+    @Override
+    public void preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        List<TableId> partitioned = partitioned(c, tables);
+        if (!partitioned.isEmpty() && Boolean.FALSE.equals(publishesViaRoot(c))) {
+            try (Statement s = c.createStatement()) {
+                String name = "\"" + source.publication().replace("\"", "\"\"") + "\"";
+                s.execute("ALTER PUBLICATION " + name + " SET (publish_via_partition_root = true)");
+            }
+            log.info("publication {} now publishes the changes of the partitions of {} as theirs (publish_via_partition_root)",
+                    source.publication(), names(partitioned));
+        }
+    }
+
     @Override
     public long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + source.heartbeatSchema() + ".heartbeat AS h "
@@ -286,6 +441,8 @@ final class PostgresDialect implements SourceDialect {
         p.put("slot.name", source.slot());
         p.put("publication.name", source.publication());
         p.put("publication.autocreate.mode", "filtered");
+        // a partitioned table's changes come under its own name, not its partitions' (PostgreSQL 13 and later)
+        p.put("publish.via.partition.root", "true");
         p.put("database.hostname", source.host());
         p.put("database.port", Integer.toString(source.port()));
         p.put("database.user", source.user());

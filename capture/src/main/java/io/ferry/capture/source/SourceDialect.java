@@ -126,6 +126,10 @@ public interface SourceDialect {
     /** Creates Ferry's schema, heartbeat and signal tables when missing. */
     void createFootprint(Connection c) throws SQLException;
 
+    /** Makes the source publish the captured tables' changes as capture needs them, where that is a setting (PostgreSQL). */
+    default void preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+    }
+
     /** Writes a heartbeat or drain marker row and returns its sequence number. */
     long writeMarker(Connection c, String pipeline, Marker.Kind kind) throws SQLException;
 

@@ -38,6 +38,14 @@ class ConnectConversionTest {
                 .parameter(ConnectTypes.SOURCE_LENGTH, "131089").build();
         assertThat(ConnectTypes.of(unbounded, "t.c").precision()).isNull();
         assertThat(ConnectTypes.of(named(Schema.Type.STRING, null, "MONEY"), "t.c").kind()).isEqualTo(CanonicalType.MONEY);
+        // bit varying: Debezium passes the set bits alone (its declared length, unbounded 2147483647, is no value's);
+        // before, a value was padded to the declared length (B'101' in varbit(8) became 00000101), or, unbounded, ran
+        // capture out of memory
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectTypes.of(named(Schema.Type.BYTES, "io.debezium.data.Bits",
+                "VARBIT"), "public.t.flags")).isInstanceOf(UnsupportedColumnException.class)
+                .hasMessageContaining("public.t.flags has type bit varying").hasMessageContaining("change the column to bit(n) or text");
+        assertThat(ConnectTypes.of(SchemaBuilder.bytes().name("io.debezium.data.Bits").parameter("length", "4")
+                .parameter(ConnectTypes.SOURCE_TYPE, "BIT").build(), "t.c").length()).isEqualTo(4);
         assertThat(ConnectTypes.of(named(Schema.Type.STRING, null, "INET"), "t.c").kind()).isEqualTo(CanonicalType.INET);
         assertThat(ConnectTypes.of(named(Schema.Type.STRING, null, "VARCHAR"), "t.c").kind()).isEqualTo(CanonicalType.STRING);
         assertThat(ConnectTypes.of(named(Schema.Type.INT32, null, "SERIAL"), "t.c").sourceType()).isEqualTo("int4");
@@ -84,6 +92,24 @@ class ConnectConversionTest {
         assertThat(ConnectValues.unavailable(List.of("__debezium_unavailable_value"))).isTrue();
         assertThat(ConnectValues.unavailable("a real value")).isFalse();
         assertThat(ConnectValues.unavailable(null)).isFalse();
+        // the other forms of Debezium's UnchangedToastedPlaceholder: integer, bigint and date arrays as the text's bytes,
+        // uuid arrays as the bytes' name-based UUID, hstore as the text mapped to itself
+        byte[] text = "__debezium_unavailable_value".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Integer> ints = new java.util.ArrayList<>();
+        List<Long> longs = new java.util.ArrayList<>();
+        for (byte b : text) {
+            ints.add((int) b);
+            longs.add((long) b);
+        }
+        assertThat(ConnectValues.unavailable(ints)).isTrue();
+        assertThat(ConnectValues.unavailable(longs)).isTrue();
+        assertThat(ConnectValues.unavailable(List.of(java.util.UUID.nameUUIDFromBytes(text).toString()))).isTrue();
+        assertThat(ConnectValues.unavailable(java.util.Map.of("__debezium_unavailable_value", "__debezium_unavailable_value"))).isTrue();
+        assertThat(ConnectValues.unavailable("{\"__debezium_unavailable_value\":\"__debezium_unavailable_value\"}")).isTrue();
+        assertThat(ConnectValues.unavailable(ints.subList(0, 27))).as("a real array").isFalse();
+        assertThat(ConnectValues.unavailable(List.of(1, 2, 3))).isFalse();
+        assertThat(ConnectValues.unavailable(List.of(java.util.UUID.randomUUID().toString()))).isFalse();
+        assertThat(ConnectValues.unavailable(java.util.Map.of("a", "b"))).isFalse();
     }
 
     @Test
