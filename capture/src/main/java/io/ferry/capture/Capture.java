@@ -108,9 +108,9 @@ public final class Capture implements AutoCloseable {
     private Duration backoff = Duration.ofSeconds(1);
     private long launchedAtNanos;
 
-    private Capture(CaptureSettings settings, MeterRegistry registry, Preflight preflight) {
+    private Capture(CaptureSettings settings, SourceDialect dialect, MeterRegistry registry, Preflight preflight) {
         this.settings = settings;
-        this.dialect = SourceDialect.of(settings.source());
+        this.dialect = dialect; // the one that ran the preflight: it knows what the source has (PostgreSQL's partitions)
         this.registry = registry;
         this.preflight = preflight;
         this.clientBase = ChangePublisher.clientBase(settings.bootstrapServers(), settings.kafka().properties());
@@ -137,6 +137,7 @@ public final class Capture implements AutoCloseable {
     public static Capture start(CaptureSettings settings, MeterRegistry registry) {
         SourceDialect dialect = SourceDialect.of(settings.source());
         Preflight preflight;
+        List<TableId> readAgain = List.of();
         try (Connection c = dialect.connect()) {
             preflight = dialect.preflight(c);
             List<String> problems = new ArrayList<>(preflight.problems());
@@ -148,7 +149,11 @@ public final class Capture implements AutoCloseable {
             preflight.warnings().forEach(w -> log.warn("preflight: {}", w));
             if (!settings.source().readOnly()) {
                 dialect.createFootprint(c);
-                dialect.preparePublication(c, preflight.tables().stream().map(t -> t.id()).toList());
+                try {
+                    readAgain = dialect.preparePublication(c, preflight.tables().stream().map(t -> t.id()).toList());
+                } catch (SQLException e) {
+                    throw new CaptureException(List.of(e.getMessage()), e);
+                }
             }
         } catch (SQLException e) {
             throw new CaptureException("cannot reach the source " + dialect.jdbcUrl() + " as " + settings.source().user()
@@ -156,7 +161,8 @@ public final class Capture implements AutoCloseable {
         }
         log.info("capture of {} ({}): {} tables: {}", settings.pipeline(), settings.source().type(), preflight.tables().size(),
                 preflight.tables().stream().map(t -> t.id().toString()).collect(Collectors.joining(", ")));
-        Capture capture = new Capture(settings, registry, preflight);
+        Capture capture = new Capture(settings, dialect, registry, preflight);
+        capture.snapshotAtLaunch.addAll(readAgain);
         try {
             TopicAdmin.ensure(capture.admin, settings.layout().pipelineTopics());
             capture.launch();

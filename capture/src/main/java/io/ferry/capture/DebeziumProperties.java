@@ -29,7 +29,13 @@ final class DebeziumProperties {
         p.put("name", StoredOffsets.engineName(settings.pipeline()));
         p.put("topic.prefix", settings.pipeline());
 
-        List<String> include = new ArrayList<>(settings.source().tables());
+        List<String> include = new ArrayList<>();
+        // the patterns, but not for tables that are not tables of their own (PostgreSQL's partitions, whose changes come as
+        // their partitioned table's: Debezium would snapshot them too, and their rows would come twice)
+        String not = dialect.notTables().stream().map(DebeziumProperties::literal).collect(java.util.stream.Collectors.joining("|"));
+        for (String pattern : settings.source().tables()) {
+            include.add(not.isEmpty() ? pattern : "(?!(?:" + not + ")$)(?:" + pattern + ")");
+        }
         if (!settings.source().readOnly()) {
             include.add(literal(dialect.heartbeatTable()));
             include.add(literal(dialect.signalTable()));

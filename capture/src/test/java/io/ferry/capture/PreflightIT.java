@@ -35,16 +35,21 @@ class PreflightIT {
             s.execute("CREATE TABLE by_code (id int PRIMARY KEY, code text NOT NULL UNIQUE)");
             s.execute("ALTER TABLE by_code REPLICA IDENTITY USING INDEX by_code_code_key");
             s.execute("GRANT SELECT ON by_code TO plain");
+            // bit varying: Debezium passes the bits set, not the length
+            s.execute("CREATE TABLE flags (id int PRIMARY KEY, mask varbit(8))");
+            s.execute("GRANT SELECT ON flags TO plain");
         }
         CaptureSettings base = TestSources.postgres("pg-preflight", pg, "preflight_pg", kafka, "public.keyless", "public.missing", "public.fine",
-                "public.by_code");
+                "public.by_code", "public.flags");
         SourceSettings s = base.source();
         SourceSettings asPlainUser = new SourceSettings(s.type(), s.host(), s.port(), s.database(), "plain", Optional.of(new Secret("x")),
                 s.tables(), s.timeZone(), s.readOnly(), s.snapshot(), s.slot(), s.publication(), s.serverId(), s.heartbeatInterval(),
                 s.heartbeatSchema());
         CaptureException e = catchThrowableOfType(CaptureException.class,
                 () -> Capture.start(new CaptureSettings(base.pipeline(), asPlainUser, base.kafka(), base.bootstrapServers()), null));
-        assertThat(e.problems()).hasSize(5);
+        assertThat(e.problems()).hasSize(6);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has mask (bit varying(8))")
+                .contains("change the column to bit(n) or text"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.by_code has REPLICA IDENTITY USING INDEX"
                 + " by_code_code_key, which does not hold its primary key (id)").contains("ALTER TABLE public.by_code REPLICA IDENTITY DEFAULT"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'plain' lacks the REPLICATION attribute")

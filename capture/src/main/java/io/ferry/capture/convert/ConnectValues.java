@@ -58,7 +58,7 @@ final class ConnectValues {
                 return false;
             }
             Object first = l.get(0);
-            if (first instanceof Number) {
+            if (first instanceof Integer || first instanceof Long) {
                 return placeholderCodes(l);
             }
             return unavailable(first) || l.size() == 1 && UNAVAILABLE_UUID.equals(String.valueOf(first));
@@ -73,7 +73,7 @@ final class ConnectValues {
             return false;
         }
         for (int i = 0; i < codes.length; i++) {
-            if (!(l.get(i) instanceof Number n) || n.longValue() != codes[i]) {
+            if (!(l.get(i) instanceof Integer || l.get(i) instanceof Long) || ((Number) l.get(i)).longValue() != codes[i]) {
                 return false;
             }
         }

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** PostgreSQL through pgoutput: logical decoding, a publication and a replication slot. */
 final class PostgresDialect implements SourceDialect {
@@ -21,6 +22,8 @@ final class PostgresDialect implements SourceDialect {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresDialect.class);
 
     private final SourceSettings source;
+    /** The partitions the last preflight found: tables Debezium must not take for tables of their own. */
+    private volatile List<TableId> leftOut = List.of();
 
     PostgresDialect(SourceSettings source) {
         this.source = source;
@@ -90,8 +93,10 @@ final class PostgresDialect implements SourceDialect {
         SourceDialect.Selection selection = SourceDialect.select(source.tables(),
                 every.stream().filter(t -> !debeziumSkips(t)).toList());
         SourceDialect.Selection skipped = SourceDialect.select(source.tables(), every.stream().filter(PostgresDialect::debeziumSkips).toList());
-        Map<TableId, TableId> partitions = partitions(c);
+        int version = Integer.parseInt(scalar(c, "SHOW server_version_num"));
+        Map<TableId, TableId> partitions = version >= VIA_ROOT ? partitions(c) : Map.of();
         SourceDialect.Selection parts = SourceDialect.select(source.tables(), List.copyOf(partitions.keySet()));
+        leftOut = List.copyOf(partitions.keySet());
         List<TableId> throughRoot = new ArrayList<>();
         for (TableId part : parts.tables()) {
             TableId root = partitions.get(part);
@@ -123,7 +128,7 @@ final class PostgresDialect implements SourceDialect {
                     + "); copy them to the targets by other means if they need them");
         }
         List<TableId> partitioned = partitioned(c, selection.tables());
-        if (!partitioned.isEmpty() && Integer.parseInt(scalar(c, "SHOW server_version_num")) < VIA_ROOT) {
+        if (!partitioned.isEmpty() && version < VIA_ROOT) {
             problems.add("source.tables: " + names(partitioned) + " are partitioned, and PostgreSQL before 13 cannot publish a"
                     + " partitioned table's changes: capture its partitions instead");
         } else if (!partitioned.isEmpty() && source.readOnly() && Boolean.FALSE.equals(publishesViaRoot(c))) {
@@ -142,30 +147,34 @@ final class PostgresDialect implements SourceDialect {
             if (!"t".equals(scalar(c, "SELECT has_table_privilege(current_user, ?::regclass, 'SELECT')::text::char", quoted(t)))) {
                 problems.add("source.user '" + source.user() + "' may not read " + t + ": GRANT SELECT ON " + t + " TO " + source.user());
             }
-            String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = ?::regclass", quoted(t));
-            if ("i".equals(identity) && !pk.isEmpty()) {
-                String index = scalar(c, "SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid "
-                        + "WHERE i.indrelid = ?::regclass AND i.indisreplident", quoted(t));
-                List<String> held = indexColumns(c, t, index);
-                if (!held.containsAll(pk)) {
-                    problems.add("source.tables: " + t + " has REPLICA IDENTITY USING INDEX " + index + ", which does not hold its"
-                            + " primary key (" + String.join(", ", pk) + "): a delete's log record carries only the index's"
-                            + " columns, so it would not name the row Ferry keys by the primary key: ALTER TABLE " + t
-                            + " REPLICA IDENTITY DEFAULT (or FULL)");
+            Map<TableId, String> logged = loggedIdentities(c, t, partitioned.contains(t) && version >= VIA_ROOT);
+            for (Map.Entry<TableId, String> leaf : logged.entrySet()) {
+                if ("i".equals(leaf.getValue()) && !pk.isEmpty()) {
+                    identityIndexProblem(c, t, leaf.getKey(), pk).ifPresent(problems::add);
                 }
             }
-            List<String> unplaceable = "f".equals(identity) ? List.of() : arraysWithoutPlaceholder(c, t);
+            List<TableId> notFull = logged.entrySet().stream().filter(e -> !"f".equals(e.getValue())).map(Map.Entry::getKey).toList();
+            String toFull = notFull.stream().map(x -> "ALTER TABLE " + x + " REPLICA IDENTITY FULL")
+                    .collect(java.util.stream.Collectors.joining("; "));
+            List<String> unplaceable = notFull.isEmpty() ? List.of() : arraysWithoutPlaceholder(c, t);
             if (!unplaceable.isEmpty()) {
                 problems.add("source.tables: " + t + " has " + String.join(", ", unplaceable) + ": PostgreSQL stores such a value"
                         + " out of line when it is large (TOAST, over about 2 KB), and the log leaves it out of an update that"
-                        + " does not change it; for arrays of these types Debezium cannot stand in for the missing value and"
-                        + " sends NULL, which the targets would take: ALTER TABLE " + t + " REPLICA IDENTITY FULL (the log"
-                        + " then carries the value), or leave the table out");
+                        + " does not change it; for arrays of these types (and domains over arrays) Debezium cannot stand in for"
+                        + " the missing value and sends NULL, which the targets would take: " + toFull + " (the log then carries"
+                        + " the value" + (logged.containsKey(t) ? "" : "; a partitioned table's partitions each have their own")
+                        + "), or leave the table out");
             }
-            if (!"f".equals(identity) && hasToastableColumns(c, t)) {
+            List<String> bitVarying = bitVarying(c, t);
+            if (!bitVarying.isEmpty()) {
+                problems.add("source.tables: " + t + " has " + String.join(", ", bitVarying) + ": Debezium passes a bit varying"
+                        + " value's set bits alone, not its length, so B'101' and B'0101' would arrive alike: change the column to"
+                        + " bit(n) or text, or leave the table out");
+            }
+            if (!notFull.isEmpty() && hasToastableColumns(c, t)) {
                 notes.add(t + " has values PostgreSQL may leave out of an update's log record (TOAST) and REPLICA IDENTITY "
                         + "is not FULL: such unchanged values arrive as absent columns and are filled from transform's "
-                        + "state (ALTER TABLE " + t + " REPLICA IDENTITY FULL sends them instead)");
+                        + "state (" + toFull + " sends them instead)");
             }
             long estimate = Long.parseLong(scalar(c, "SELECT GREATEST(reltuples, -1)::bigint FROM pg_class WHERE oid = ?::regclass",
                     quoted(t)));
@@ -257,15 +266,78 @@ final class PostgresDialect implements SourceDialect {
     @Override
     public List<String> wholeRowProblems(Connection c, java.util.Set<TableId> tables) throws SQLException {
         List<String> problems = new ArrayList<>();
+        boolean viaRoot = Integer.parseInt(scalar(c, "SHOW server_version_num")) >= VIA_ROOT;
         for (TableId t : tables) {
-            String identity = scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = to_regclass(?)", quoted(t));
-            if (identity != null && !"f".equals(identity)) {
-                problems.add("transform.direct: " + t + " has REPLICA IDENTITY " + identityName(identity) + ", so its updates and"
-                        + " deletes do not carry the whole row, and the direct path keeps no state to fill it in: ALTER TABLE " + t
-                        + " REPLICA IDENTITY FULL, or set transform.direct: false");
+            if (scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = to_regclass(?)", quoted(t)) == null) {
+                continue;
+            }
+            for (Map.Entry<TableId, String> leaf : loggedIdentities(c, t, viaRoot && !partitioned(c, List.of(t)).isEmpty()).entrySet()) {
+                if (!"f".equals(leaf.getValue())) {
+                    TableId x = leaf.getKey();
+                    problems.add("transform.direct: " + (x.equals(t) ? t : x + ", a partition of " + t) + " has REPLICA IDENTITY "
+                            + identityName(leaf.getValue()) + ", so its updates and deletes do not carry the whole row, and the direct"
+                            + " path keeps no state to fill it in: ALTER TABLE " + x + " REPLICA IDENTITY FULL, or set transform.direct: false");
+                }
             }
         }
         return problems;
+    }
+
+    /**
+     * The replica identity the log follows for a table's rows, by the table that has it: the table's own, or for a
+     * partitioned table each leaf partition's ({@code ALTER TABLE ... REPLICA IDENTITY} on a partitioned table does not
+     * reach its partitions, and a partition's changes are logged with its own).
+     */
+    private static Map<TableId, String> loggedIdentities(Connection c, TableId t, boolean partitioned) throws SQLException {
+        Map<TableId, String> out = new LinkedHashMap<>();
+        if (!partitioned) {
+            out.put(t, scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = ?::regclass", quoted(t)));
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, cl.relname, cl.relreplident::text "
+                + "FROM pg_partition_tree(?::regclass) pt JOIN pg_class cl ON cl.oid = pt.relid "
+                + "JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE pt.isleaf ORDER BY 1, 2")) {
+            ps.setString(1, quoted(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new TableId(rs.getString(1), rs.getString(2)), rs.getString(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A problem when the table's replica identity index (of {@code logged}, the table or a partition) lacks the key. */
+    private static Optional<String> identityIndexProblem(Connection c, TableId t, TableId logged, List<String> pk) throws SQLException {
+        String index = scalar(c, "SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid "
+                + "WHERE i.indrelid = ?::regclass AND i.indisreplident", quoted(logged));
+        String which = logged.equals(t) ? t.toString() : logged + " (a partition of " + t + ")";
+        if (index == null) {
+            return Optional.of("source.tables: " + which + " has REPLICA IDENTITY USING INDEX, and that index is gone, so its"
+                    + " updates and deletes carry no key: ALTER TABLE " + logged + " REPLICA IDENTITY DEFAULT (or FULL)");
+        }
+        if (indexColumns(c, logged, index).containsAll(pk)) {
+            return Optional.empty();
+        }
+        return Optional.of("source.tables: " + which + " has REPLICA IDENTITY USING INDEX " + index + ", which does not hold its"
+                + " primary key (" + String.join(", ", pk) + "): a delete's log record carries only the index's columns, so it"
+                + " would not name the row Ferry keys by the primary key: ALTER TABLE " + logged + " REPLICA IDENTITY DEFAULT (or FULL)");
+    }
+
+    /** The table's bit varying columns (and arrays of them), as "name (type)". */
+    private static List<String> bitVarying(Connection c, TableId t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+                + "AND a.atttypid IN ('varbit'::regtype, 'varbit[]'::regtype) ORDER BY a.attnum")) {
+            ps.setString(1, quoted(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " (" + rs.getString(2) + ")");
+                }
+            }
+        }
+        return out;
     }
 
     private static String identityName(String code) {
@@ -330,14 +402,17 @@ final class PostgresDialect implements SourceDialect {
     /** The table's array columns that may go out of line and have no stand-in when unchanged, as "name (type)". */
     private static List<String> arraysWithoutPlaceholder(Connection c, TableId t) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), e.typname "
-                + "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid JOIN pg_type e ON e.oid = ty.typelem "
-                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND ty.typcategory = 'A' "
+        // a domain over an array: Debezium knows the column by the domain's name, which has no placeholder of its own
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), e.typname, "
+                + "ty.typtype = 'd' FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+                + "JOIN pg_type bt ON bt.oid = CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE ty.oid END "
+                + "JOIN pg_type e ON e.oid = bt.typelem "
+                + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND bt.typcategory = 'A' "
                 + "AND a.attstorage <> 'p' ORDER BY a.attnum")) {
             ps.setString(1, quoted(t));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (!PLACEHOLDER_ARRAYS.contains(rs.getString(3))) {
+                    if (rs.getBoolean(4) || !PLACEHOLDER_ARRAYS.contains(rs.getString(3))) {
                         out.add(rs.getString(1) + " (" + rs.getString(2) + ")");
                     }
                 }
@@ -400,23 +475,44 @@ final class PostgresDialect implements SourceDialect {
         }
     }
 
+    @Override
+    public List<TableId> notTables() {
+        return leftOut;
+    }
+
     /**
      * A publication made before (by an older Ferry, or by hand) that publishes partitions' changes under their own names:
      * Debezium, which looks for the partitioned table's name, would drop every one of them. Debezium makes a new
      * publication with {@code publish_via_partition_root} (Ferry sets {@code publish.via.partition.root}) but leaves an
-     * existing one's options as they are.
+     * existing one's options as they are. Set on every start from PostgreSQL 13 on, whatever is captured now, so that a
+     * partitioned table captured later is covered too.
+     *
+     * @return the partitioned tables captured now, when the option was off: their changes since their snapshot never
+     *     reached the targets, so they are read again (an incremental snapshot, whose end deletes what the source lost)
      */
     @Override
-    public void preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
-        List<TableId> partitioned = partitioned(c, tables);
-        if (!partitioned.isEmpty() && Boolean.FALSE.equals(publishesViaRoot(c))) {
-            try (Statement s = c.createStatement()) {
-                String name = "\"" + source.publication().replace("\"", "\"\"") + "\"";
-                s.execute("ALTER PUBLICATION " + name + " SET (publish_via_partition_root = true)");
-            }
-            log.info("publication {} now publishes the changes of the partitions of {} as theirs (publish_via_partition_root)",
-                    source.publication(), names(partitioned));
+    public List<TableId> preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        if (Integer.parseInt(scalar(c, "SHOW server_version_num")) < VIA_ROOT || !Boolean.FALSE.equals(publishesViaRoot(c))) {
+            return List.of();
         }
+        String name = "\"" + source.publication().replace("\"", "\"\"") + "\"";
+        String alter = "ALTER PUBLICATION " + name + " SET (publish_via_partition_root = true)";
+        List<TableId> partitioned = partitioned(c, tables);
+        try (Statement s = c.createStatement()) {
+            s.execute(alter);
+        } catch (SQLException e) {
+            String why = "source.publication '" + source.publication() + "' publishes partitions' changes under their own names,"
+                    + " which Debezium does not take for their partitioned tables', and " + source.user() + " cannot change that ("
+                    + e.getMessage() + "): as its owner, run " + alter;
+            if (!partitioned.isEmpty()) {
+                throw new SQLException(why, e.getSQLState(), e);
+            }
+            log.warn("{} (no partitioned table is captured now, so nothing is lost yet)", why);
+            return List.of();
+        }
+        log.info("publication {} now publishes partitions' changes as their partitioned tables' (publish_via_partition_root){}",
+                source.publication(), partitioned.isEmpty() ? "" : "; " + names(partitioned) + " are read again");
+        return partitioned;
     }
 
     @Override

@@ -126,8 +126,19 @@ public interface SourceDialect {
     /** Creates Ferry's schema, heartbeat and signal tables when missing. */
     void createFootprint(Connection c) throws SQLException;
 
-    /** Makes the source publish the captured tables' changes as capture needs them, where that is a setting (PostgreSQL). */
-    default void preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+    /**
+     * Makes the source publish the captured tables' changes as capture needs them, where that is a setting (PostgreSQL).
+     *
+     * @return captured tables whose changes were not published as needed until now, to be read again
+     * @throws SQLException naming the statement to run, when Ferry's user may not change it
+     */
+    default List<TableId> preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return List.of();
+    }
+
+    /** Tables the source has that patterns may match but Debezium must not take as tables (PostgreSQL's partitions). */
+    default List<TableId> notTables() {
+        return List.of();
     }
 
     /** Writes a heartbeat or drain marker row and returns its sequence number. */
