@@ -205,12 +205,13 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 progress.finishAll();
             }
         } else if (converted instanceof Converted.Failure failure) {
-            log.error("capture of {} cannot carry a record ({}: {}); it goes to the dead-letter topic", failure.table(),
+            String table = failure.table() == null ? "(unknown table)" : failure.table().toString();
+            log.error("capture of {} cannot carry a record ({}: {}); it goes to the dead-letter topic", table,
                     failure.reason(), failure.detail());
-            publisher.addDeadLetter(batch, new DeadLetter(pipeline, DeadLetter.Stage.CAPTURE, failure.table().toString(),
+            publisher.addDeadLetter(batch, new DeadLetter(pipeline, DeadLetter.Stage.CAPTURE, table,
                     failure.reason(), failure.detail(), Instant.now(), record.topic(), 0, 0,
                     bytes(record.key()), bytes(record.value())));
-            count(failure.table().toString(), "dead_letter");
+            count(table, "dead_letter");
         }
         if (run != 0 && "last".equals(snapshotMark)) {
             endRun(batch); // in the same transaction as the record whose offsets say the snapshot is done

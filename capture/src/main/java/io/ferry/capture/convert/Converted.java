@@ -36,7 +36,7 @@ public sealed interface Converted {
     record Skip(String why) implements Converted {
     }
 
-    /** A record that can never become a canonical event; it goes to the dead-letter topic. */
+    /** A record that can never become a canonical event; it goes to the dead-letter topic. {@code table} null: unknown. */
     record Failure(TableId table, String reason, String detail) implements Converted {
     }
 }

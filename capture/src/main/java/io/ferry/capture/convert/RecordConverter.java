@@ -176,7 +176,9 @@ public final class RecordConverter {
             table = table(source, fields);
             info = withTxSeq(sourceInfo(source, fields, record.sourceOffset()), value, envelope);
         } catch (RuntimeException e) {
-            return new Converted.Skip("no table or position in a '" + op + "' record: " + e.getMessage());
+            // a row change, though its table or place is unknown: kept in the dead-letter topic, never dropped unseen
+            return new Converted.Failure(null, "no table or position in a '" + op + "' record", e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
         }
         if (table.equals(signalTable)) {
             return new Converted.Skip("signal");
