@@ -36,7 +36,7 @@ class PreflightIT {
             s.execute("ALTER TABLE by_code REPLICA IDENTITY USING INDEX by_code_code_key");
             s.execute("GRANT SELECT ON by_code TO plain");
             // bit varying: Debezium passes the bits set, not the length
-            s.execute("CREATE TABLE flags (id int PRIMARY KEY, mask varbit(8))");
+            s.execute("CREATE TABLE flags (id int PRIMARY KEY, mask varbit(8), spans interval[])");
             s.execute("GRANT SELECT ON flags TO plain");
         }
         CaptureSettings base = TestSources.postgres("pg-preflight", pg, "preflight_pg", kafka, "public.keyless", "public.missing", "public.fine",
@@ -47,9 +47,11 @@ class PreflightIT {
                 s.heartbeatSchema());
         CaptureException e = catchThrowableOfType(CaptureException.class,
                 () -> Capture.start(new CaptureSettings(base.pipeline(), asPlainUser, base.kafka(), base.bootstrapServers()), null));
-        assertThat(e.problems()).hasSize(6);
+        assertThat(e.problems()).hasSize(7);
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has mask (bit varying(8))")
                 .contains("change the column to bit(n) or text"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has spans (interval[])")
+                .contains("Debezium leaves an array of intervals out of every event"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.by_code has REPLICA IDENTITY USING INDEX"
                 + " by_code_code_key, which does not hold its primary key (id)").contains("ALTER TABLE public.by_code REPLICA IDENTITY DEFAULT"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'plain' lacks the REPLICATION attribute")

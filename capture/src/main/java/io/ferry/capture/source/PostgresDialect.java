@@ -165,11 +165,17 @@ final class PostgresDialect implements SourceDialect {
                         + " the value" + (logged.containsKey(t) ? "" : "; a partitioned table's partitions each have their own")
                         + "), or leave the table out");
             }
-            List<String> bitVarying = bitVarying(c, t);
+            List<String> bitVarying = columnsOfType(c, t, "'varbit'::regtype, 'varbit[]'::regtype");
             if (!bitVarying.isEmpty()) {
                 problems.add("source.tables: " + t + " has " + String.join(", ", bitVarying) + ": Debezium passes a bit varying"
                         + " value's set bits alone, not its length, so B'101' and B'0101' would arrive alike: change the column to"
                         + " bit(n) or text, or leave the table out");
+            }
+            List<String> intervals = columnsOfType(c, t, "'interval[]'::regtype");
+            if (!intervals.isEmpty()) {
+                problems.add("source.tables: " + t + " has " + String.join(", ", intervals) + ": Debezium leaves an array of"
+                        + " intervals out of every event (\"Unexpected JDBC type '2003'\"), so the column would never reach the"
+                        + " targets: change it to text[], or leave the table out");
             }
             if (!notFull.isEmpty() && hasToastableColumns(c, t)) {
                 notes.add(t + " has values PostgreSQL may leave out of an update's log record (TOAST) and REPLICA IDENTITY "
@@ -324,12 +330,12 @@ final class PostgresDialect implements SourceDialect {
                 + " would not name the row Ferry keys by the primary key: ALTER TABLE " + logged + " REPLICA IDENTITY DEFAULT (or FULL)");
     }
 
-    /** The table's bit varying columns (and arrays of them), as "name (type)". */
-    private static List<String> bitVarying(Connection c, TableId t) throws SQLException {
+    /** The table's columns of these types (a list of {@code regtype} literals), as "name (type)". */
+    private static List<String> columnsOfType(Connection c, TableId t, String types) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
                 + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped "
-                + "AND a.atttypid IN ('varbit'::regtype, 'varbit[]'::regtype) ORDER BY a.attnum")) {
+                + "AND a.atttypid IN (" + types + ") ORDER BY a.attnum")) {
             ps.setString(1, quoted(t));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
