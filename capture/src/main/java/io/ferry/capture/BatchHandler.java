@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Struct;
@@ -188,8 +189,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 startTable(batch, e.table(), e.source());
             }
             SourceInfo stamped = stamper.stamp(e.source());
+            Optional<TableSchema> before = versions.latest(e.table());
             SchemaVersions.Assignment version = versions.assign(row.schema());
             version.toPublish().ifPresent(s -> addSchema(batch, s));
+            before.ifPresent(b -> version.toPublish().ifPresent(now -> warnOfDefaultsFilledUnlogged(b, now, row.defaulted())));
             publisher.addRow(batch, e.published(stamped, version.version()));
             if (e.op() == ChangeEvent.Op.READ) {
                 progress.rowRead(e.table());
@@ -242,6 +245,23 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         log.info("capture of {}: {} was truncated at {}: run {} reads none of its rows, so transform deletes them from the targets"
                 + " (not those on the direct path, transform.direct: validation reports them)", pipeline, table, truncate.source().pos(), id);
         count(table.toString(), "t");
+    }
+
+    /**
+     * A column added with a default: the source fills it into every existing row without logging a change of one (ALTER
+     * TABLE ... ADD COLUMN ... DEFAULT), so those rows keep no value in the targets until they change. Validation reports
+     * them; a re-snapshot of the table brings them.
+     */
+    private void warnOfDefaultsFilledUnlogged(TableSchema before, TableSchema now, java.util.Set<String> defaulted) {
+        java.util.Set<String> had = new java.util.HashSet<>();
+        before.columns().forEach(col -> had.add(col.name()));
+        List<String> added = now.columns().stream().map(col -> col.name()).filter(n -> !had.contains(n) && defaulted.contains(n)).toList();
+        if (!added.isEmpty()) {
+            log.warn("capture of {}: {} gained {} with a default, which the source filled into the rows it had without logging"
+                    + " a change of one: those rows have no value for {} in the targets until they change (validation reports"
+                    + " them); ferry resnapshot {} brings them", pipeline, now.table(), added, added.size() == 1 ? "it" : "them",
+                    now.table());
+        }
     }
 
     private void addSchema(ChangePublisher.Batch batch, TableSchema s) {

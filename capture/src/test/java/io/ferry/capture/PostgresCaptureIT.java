@@ -287,4 +287,37 @@ class PostgresCaptureIT {
         assertThat(refused.problems()).anySatisfy(p -> assertThat(p).contains("public.events has scores (numeric[])")
                 .contains("ALTER TABLE public.events_low REPLICA IDENTITY FULL"));
     }
+
+    /**
+     * A column added with a default: PostgreSQL fills it into the rows it has without logging a change of one, so they
+     * reach no target with it. Capture says so when the table's next change brings the column, naming the re-snapshot
+     * that brings them (before, nothing said it; validation found the rows later).
+     */
+    @Test
+    void aColumnAddedWithADefaultIsWarnedOf(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("capture_default");
+        try (Connection c = pg.connect("capture_default"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items (id int PRIMARY KEY)");
+            s.execute("INSERT INTO items VALUES (1), (2)");
+        }
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BatchHandler.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try (Capture capture = Capture.start(TestSources.postgres("pg-default", pg, "capture_default", kafka, "public.items"), null);
+                TopicReader reader = new TopicReader(kafka.bootstrapServers(), new TopicNames("pg-default").change(TableId.parse("public.items")))) {
+            reader.until(r -> r.stream().anyMatch(TopicReader.Received::heartbeat));
+            try (Connection c = pg.connect("capture_default"); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE items ADD COLUMN qty int NOT NULL DEFAULT 5, ADD COLUMN note text");
+                s.execute("INSERT INTO items VALUES (3, 7, 'x')");
+            }
+            reader.until(r -> reader.rows().stream().anyMatch(e -> e.op() == ChangeEvent.Op.CREATE));
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).filteredOn(m -> m.contains("with a default"))
+                .singleElement().satisfies(m -> assertThat(m).contains("public.items gained [qty] with a default")
+                        .contains("ferry resnapshot public.items"));
+    }
 }

@@ -10,7 +10,15 @@ import io.ferry.core.schema.TableSchema;
 public sealed interface Converted {
 
     /** A row change of a captured table, with the schema it was read with (version not yet assigned). */
-    record Row(ChangeEvent.RowChange event, TableSchema schema) implements Converted {
+    /**
+     * A row change of a captured table, with the schema it was read with (version not yet assigned) and the columns the
+     * source gives a default (which it fills into existing rows, unlogged, when such a column is added).
+     */
+    record Row(ChangeEvent.RowChange event, TableSchema schema, java.util.Set<String> defaulted) implements Converted {
+
+        public Row(ChangeEvent.RowChange event, TableSchema schema) {
+            this(event, schema, java.util.Set.of());
+        }
     }
 
     /** A heartbeat or drain marker of this pipeline. */

@@ -93,7 +93,8 @@ public final class RecordConverter {
      * A table's columns with their Connect schemas and canonical types, derived once per Connect schema; {@code plain}: the
      * column has no DEFAULT in its schema, so a struct of {@code rowSchema} can be read by field, without a lookup by name.
      */
-    private record TableShape(TableSchema schema, Schema rowSchema, List<Field> fields, List<ColumnType> types, boolean[] plain) {
+    private record TableShape(TableSchema schema, Schema rowSchema, List<Field> fields, List<ColumnType> types, boolean[] plain,
+            java.util.Set<String> defaulted) {
     }
 
     /** The fields of Debezium's change envelope; null where the schema has no such field. */
@@ -211,7 +212,7 @@ public final class RecordConverter {
                 case "r" -> ChangeEvent.RowChange.read(table, key, after, info, 0);
                 default -> throw new IllegalArgumentException("unknown Debezium op '" + op + "'");
             };
-            return new Converted.Row(keyChange(record, event, shape), shape.schema());
+            return new Converted.Row(keyChange(record, event, shape), shape.schema(), shape.defaulted());
         } catch (UnsupportedColumnException e) {
             return new Converted.Failure(table, "unsupported column type", e.getMessage());
         } catch (RuntimeException e) {
@@ -374,10 +375,14 @@ public final class RecordConverter {
         TableSchema schema = schemaOf(table, rowSchema, keySchema);
         List<ColumnType> types = schema.columns().stream().map(Column::type).toList();
         boolean[] plain = new boolean[fields.size()];
+        java.util.Set<String> defaulted = new java.util.HashSet<>();
         for (int i = 0; i < plain.length; i++) {
             plain[i] = fields.get(i).schema().defaultValue() == null;
+            if (!plain[i]) {
+                defaulted.add(fields.get(i).name());
+            }
         }
-        return new TableShape(schema, rowSchema, fields, types, plain);
+        return new TableShape(schema, rowSchema, fields, types, plain, java.util.Set.copyOf(defaulted));
     }
 
     private static Row row(Struct struct, TableShape shape) {
