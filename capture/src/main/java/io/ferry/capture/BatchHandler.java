@@ -192,7 +192,9 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             Optional<TableSchema> before = versions.latest(e.table());
             SchemaVersions.Assignment version = versions.assign(row.schema());
             version.toPublish().ifPresent(s -> addSchema(batch, s));
-            before.ifPresent(b -> version.toPublish().ifPresent(now -> warnOfDefaultsFilledUnlogged(b, now, row.defaulted())));
+            if (e.op() != ChangeEvent.Op.READ) { // a snapshot's read of the new shape carries the values itself
+                before.ifPresent(b -> version.toPublish().ifPresent(now -> warnOfDefaultsFilledUnlogged(b, now, row.defaulted())));
+            }
             publisher.addRow(batch, e.published(stamped, version.version()));
             if (e.op() == ChangeEvent.Op.READ) {
                 progress.rowRead(e.table());

@@ -81,6 +81,8 @@ public final class Capture implements AutoCloseable {
      * the next launch asks for their snapshot although their change topics hold their past.
      */
     private final java.util.Set<TableId> snapshotAtLaunch = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The partitioned tables to read again once the publication is changed; null when it needs no change. */
+    private volatile List<TableId> publicationToPrepare;
     /** Each captured table's identity as the last launch found it ({@link SourceDialect#identities}; PostgreSQL). */
     private final Map<TableId, Long> identities = new java.util.concurrent.ConcurrentHashMap<>();
     /** MySQL/MariaDB: this process's {@code source.tables} are recorded as the ones capture streams with. */
@@ -137,7 +139,7 @@ public final class Capture implements AutoCloseable {
     public static Capture start(CaptureSettings settings, MeterRegistry registry) {
         SourceDialect dialect = SourceDialect.of(settings.source());
         Preflight preflight;
-        List<TableId> readAgain = List.of();
+        Optional<List<TableId>> publication = Optional.empty();
         try (Connection c = dialect.connect()) {
             preflight = dialect.preflight(c);
             List<String> problems = new ArrayList<>(preflight.problems());
@@ -149,11 +151,7 @@ public final class Capture implements AutoCloseable {
             preflight.warnings().forEach(w -> log.warn("preflight: {}", w));
             if (!settings.source().readOnly()) {
                 dialect.createFootprint(c);
-                try {
-                    readAgain = dialect.preparePublication(c, preflight.tables().stream().map(t -> t.id()).toList());
-                } catch (SQLException e) {
-                    throw new CaptureException(List.of(e.getMessage()), e);
-                }
+                publication = dialect.publicationToPrepare(c, preflight.tables().stream().map(t -> t.id()).toList());
             }
         } catch (SQLException e) {
             throw new CaptureException("cannot reach the source " + dialect.jdbcUrl() + " as " + settings.source().user()
@@ -162,7 +160,10 @@ public final class Capture implements AutoCloseable {
         log.info("capture of {} ({}): {} tables: {}", settings.pipeline(), settings.source().type(), preflight.tables().size(),
                 preflight.tables().stream().map(t -> t.id().toString()).collect(Collectors.joining(", ")));
         Capture capture = new Capture(settings, dialect, registry, preflight);
-        capture.snapshotAtLaunch.addAll(readAgain);
+        publication.ifPresent(readAgain -> {
+            capture.snapshotAtLaunch.addAll(readAgain);
+            capture.publicationToPrepare = readAgain;
+        });
         try {
             TopicAdmin.ensure(capture.admin, settings.layout().pipelineTopics());
             capture.launch();
@@ -205,6 +206,7 @@ public final class Capture implements AutoCloseable {
             boolean binlog = dialect.seesNewTablesWhileRunning();
             Optional<List<String>> lastPatterns = binlog && !patternsRecorded ? lastPatterns() : Optional.empty();
             snapshotNewTables(held, binlog ? tablesPutBack(held, lastPatterns) : tablesOutsideLog());
+            preparePublication();
             if (binlog && !patternsRecorded) {
                 if (!lastPatterns.equals(Optional.of(settings.source().tables()))) {
                     recordPatterns();
@@ -519,6 +521,23 @@ public final class Capture implements AutoCloseable {
      *
      * @param captured the pipeline's change topics that held something before this launch
      */
+    /**
+     * Changes the publication where the start found it must ({@link SourceDialect#publicationToPrepare}), once the tables
+     * whose changes it dropped were asked to be read again: a launch that fails before asks again, none is lost.
+     */
+    private void preparePublication() {
+        List<TableId> readAgain = publicationToPrepare;
+        if (readAgain == null) {
+            return;
+        }
+        try (Connection c = dialect.connect()) {
+            dialect.preparePublication(c, readAgain);
+        } catch (SQLException e) {
+            throw new CaptureException(List.of(e.getMessage()), e);
+        }
+        publicationToPrepare = null;
+    }
+
     private void snapshotNewTables(java.util.Set<String> captured, java.util.Set<TableId> outsideLog) {
         java.util.Set<TableId> recreated = java.util.Set.copyOf(snapshotAtLaunch);
         java.util.Set<TableId> again = new java.util.HashSet<>(recreated);
@@ -538,6 +557,11 @@ public final class Capture implements AutoCloseable {
         }
         String mode = settings.source().snapshot();
         if (mode.equals("no_data") || mode.equals("never")) {
+            if (!again.isEmpty()) {
+                log.warn("capture of {}: {} need to be read again (their changes since some point reached no log Ferry read),"
+                        + " but source.snapshot is {}: they are not; ferry resnapshot {} reads them", settings.pipeline(),
+                        again, mode, again.stream().map(TableId::toString).sorted().collect(Collectors.joining(" ")));
+            }
             return;
         }
         List<TableId> fresh = preflight.tables().stream().map(SourceTable::id)

@@ -32,7 +32,7 @@ final class DebeziumProperties {
         List<String> include = new ArrayList<>();
         // the patterns, but not for tables that are not tables of their own (PostgreSQL's partitions, whose changes come as
         // their partitioned table's: Debezium would snapshot them too, and their rows would come twice)
-        String not = dialect.notTables().stream().map(DebeziumProperties::literal).collect(java.util.stream.Collectors.joining("|"));
+        String not = dialect.notTables().stream().map(DebeziumProperties::escaped).collect(java.util.stream.Collectors.joining("|"));
         for (String pattern : settings.source().tables()) {
             include.add(not.isEmpty() ? pattern : "(?!(?:" + not + ")$)(?:" + pattern + ")");
         }
@@ -103,6 +103,21 @@ final class DebeziumProperties {
 
     private static String literal(TableId table) {
         return table.namespace() + "\\." + table.name().replace(".", "\\.");
+    }
+
+    /**
+     * A table's name as a regular expression that matches it alone: every character but letters and digits escaped
+     * (a backslash may stand before any of them; Debezium splits its lists at unescaped commas and unescapes {@code \,}).
+     */
+    static String escaped(TableId table) {
+        StringBuilder out = new StringBuilder();
+        for (char ch : table.toString().toCharArray()) {
+            if (!Character.isLetterOrDigit(ch)) {
+                out.append('\\');
+            }
+            out.append(ch);
+        }
+        return out.toString();
     }
 
     private static String quoted(TableId t) {

@@ -52,6 +52,30 @@ class DebeziumPropertiesTest {
                 .containsEntry("notification.sink.topic.name", DebeziumProperties.NOTIFICATIONS);
     }
 
+    /**
+     * PostgreSQL's partitions are not tables of their own (their changes come as their partitioned table's): each pattern
+     * leaves out the partitions the preflight found, as Debezium reads the list (split at unescaped commas, each entry
+     * matched whole and case-insensitively), however odd their names.
+     */
+    @Test
+    void thePatternsLeaveOutThePartitionsPreflightFound() {
+        CaptureSettings base = settings(false);
+        SourceSettings src = base.source();
+        CaptureSettings s = new CaptureSettings(base.pipeline(), new SourceSettings(src.type(), src.host(), src.port(), src.database(),
+                src.user(), src.password(), List.of("public\\..*"), src.timeZone(), false, src.snapshot(), src.slot(), src.publication(),
+                src.serverId(), src.heartbeatInterval(), src.heartbeatSchema()), base.kafka(), base.bootstrapServers());
+        SourceDialect pg = SourceDialect.of(s.source());
+        SourceDialect withPartitions = (SourceDialect) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SourceDialect.class}, (proxy, method, args) -> method.getName().equals("notTables")
+                        ? List.of(TableId.parse("public.orders_1"), TableId.parse("public.orders_$2,x(y"))
+                        : method.invoke(pg, args));
+        String list = DebeziumProperties.of(s, withPartitions).getProperty("table.include.list");
+        java.util.Set<java.util.regex.Pattern> patterns = io.debezium.util.Strings.setOfRegex(list, java.util.regex.Pattern.CASE_INSENSITIVE);
+        java.util.function.Predicate<String> included = t -> patterns.stream().anyMatch(p -> p.matcher(t).matches());
+        assertThat(included).accepts("public.users", "public.orders_3", "public.orders_12", "PUBLIC.Orders_3", "ferry.heartbeat",
+                "ferry.debezium_signal").rejects("public.orders_1", "public.orders_$2,x(y", "PUBLIC.ORDERS_1", "shop.users");
+    }
+
     @Test
     void aBinlogSourceReportsItsDdl() {
         CaptureSettings pg = settings(false);

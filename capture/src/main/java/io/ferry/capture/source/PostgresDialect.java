@@ -490,20 +490,21 @@ final class PostgresDialect implements SourceDialect {
      * A publication made before (by an older Ferry, or by hand) that publishes partitions' changes under their own names:
      * Debezium, which looks for the partitioned table's name, would drop every one of them. Debezium makes a new
      * publication with {@code publish_via_partition_root} (Ferry sets {@code publish.via.partition.root}) but leaves an
-     * existing one's options as they are. Set on every start from PostgreSQL 13 on, whatever is captured now, so that a
+     * existing one's options as they are. From PostgreSQL 13 on, the option is set whatever is captured now, so that a
      * partitioned table captured later is covered too.
-     *
-     * @return the partitioned tables captured now, when the option was off: their changes since their snapshot never
-     *     reached the targets, so they are read again (an incremental snapshot, whose end deletes what the source lost)
      */
     @Override
-    public List<TableId> preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+    public Optional<List<TableId>> publicationToPrepare(Connection c, java.util.Collection<TableId> tables) throws SQLException {
         if (Integer.parseInt(scalar(c, "SHOW server_version_num")) < VIA_ROOT || !Boolean.FALSE.equals(publishesViaRoot(c))) {
-            return List.of();
+            return Optional.empty();
         }
+        return Optional.of(partitioned(c, tables));
+    }
+
+    @Override
+    public void preparePublication(Connection c, java.util.Collection<TableId> partitioned) throws SQLException {
         String name = "\"" + source.publication().replace("\"", "\"\"") + "\"";
         String alter = "ALTER PUBLICATION " + name + " SET (publish_via_partition_root = true)";
-        List<TableId> partitioned = partitioned(c, tables);
         try (Statement s = c.createStatement()) {
             s.execute(alter);
         } catch (SQLException e) {
@@ -514,11 +515,10 @@ final class PostgresDialect implements SourceDialect {
                 throw new SQLException(why, e.getSQLState(), e);
             }
             log.warn("{} (no partitioned table is captured now, so nothing is lost yet)", why);
-            return List.of();
+            return;
         }
         log.info("publication {} now publishes partitions' changes as their partitioned tables' (publish_via_partition_root){}",
-                source.publication(), partitioned.isEmpty() ? "" : "; " + names(partitioned) + " are read again");
-        return partitioned;
+                source.publication(), partitioned.isEmpty() ? "" : "; " + names(List.copyOf(partitioned)) + " are read again");
     }
 
     @Override

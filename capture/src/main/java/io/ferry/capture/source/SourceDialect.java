@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -127,13 +128,20 @@ public interface SourceDialect {
     void createFootprint(Connection c) throws SQLException;
 
     /**
-     * Makes the source publish the captured tables' changes as capture needs them, where that is a setting (PostgreSQL).
-     *
-     * @return captured tables whose changes were not published as needed until now, to be read again
-     * @throws SQLException naming the statement to run, when Ferry's user may not change it
+     * Whether the source's publication must be changed before capture's changes come as it needs them (PostgreSQL's
+     * partitions), and if so the captured tables whose changes were not published so until now, to be read again.
      */
-    default List<TableId> preparePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
-        return List.of();
+    default Optional<List<TableId>> publicationToPrepare(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return Optional.empty();
+    }
+
+    /**
+     * Changes the publication as {@link #publicationToPrepare} found it must be, after the tables it named were asked
+     * to be read again (a launch that fails between the two asks again: harmless).
+     *
+     * @throws SQLException naming the statement to run, when Ferry's user may not change it and those tables need it
+     */
+    default void preparePublication(Connection c, java.util.Collection<TableId> readAgain) throws SQLException {
     }
 
     /** Tables the source has that patterns may match but Debezium must not take as tables (PostgreSQL's partitions). */
