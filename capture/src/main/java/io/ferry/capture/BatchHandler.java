@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Struct;
@@ -189,11 +188,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 startTable(batch, e.table(), e.source());
             }
             SourceInfo stamped = stamper.stamp(e.source());
-            Optional<TableSchema> before = versions.latest(e.table());
             SchemaVersions.Assignment version = versions.assign(row.schema());
             version.toPublish().ifPresent(s -> addSchema(batch, s));
             if (e.op() != ChangeEvent.Op.READ) { // a snapshot's read of the new shape carries the values itself
-                before.ifPresent(b -> version.toPublish().ifPresent(now -> warnOfDefaultsFilledUnlogged(b, now, row.defaulted())));
+                version.replaced().ifPresent(b -> warnOfDefaultsFilledUnlogged(b, version.toPublish().orElseThrow(), row.defaulted()));
             }
             publisher.addRow(batch, e.published(stamped, version.version()));
             if (e.op() == ChangeEvent.Op.READ) {

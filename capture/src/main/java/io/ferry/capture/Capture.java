@@ -506,22 +506,6 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Asks Debezium for an incremental snapshot of the captured tables whose change topic holds nothing yet when others
-     * hold something: tables captured since the pipeline's initial snapshot (a shard that a pattern in
-     * {@code source.tables} starts to match, a table added to it). Debezium streams only their changes from now on, and a
-     * PostgreSQL table is in the publication only from the engine's start: without the snapshot their earlier rows never
-     * reach the targets. A topic holding nothing, not a missing one, since the transform stage makes the change topics of
-     * the tables it reads by name before capture runs; every launch writes markers into every change topic. Called before
-     * this launch writes anything, so a launch that fails here asks again. Tables the sinks copy themselves are asked for
-     * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}, and not
-     * while Debezium's stored offsets say its initial snapshot is unfinished (it reads that snapshot again, these tables
-     * in it; an interrupted first snapshot leaves the topics of the tables it had not reached empty). Also the tables
-     * whose topics hold their past but whose changes since are in no log Debezium read: dropped and created again while
-     * the engine ran ({@link #lookForNewTables}), or outside the publication at this launch ({@link #tablesOutsideLog}).
-     *
-     * @param captured the pipeline's change topics that held something before this launch
-     */
-    /**
      * Changes the publication where the start found it must ({@link SourceDialect#publicationToPrepare}), once the tables
      * whose changes it dropped were asked to be read again: a launch that fails before asks again, none is lost.
      */
@@ -538,6 +522,22 @@ public final class Capture implements AutoCloseable {
         publicationToPrepare = null;
     }
 
+    /**
+     * Asks Debezium for an incremental snapshot of the captured tables whose change topic holds nothing yet when others
+     * hold something: tables captured since the pipeline's initial snapshot (a shard that a pattern in
+     * {@code source.tables} starts to match, a table added to it). Debezium streams only their changes from now on, and a
+     * PostgreSQL table is in the publication only from the engine's start: without the snapshot their earlier rows never
+     * reach the targets. A topic holding nothing, not a missing one, since the transform stage makes the change topics of
+     * the tables it reads by name before capture runs; every launch writes markers into every change topic. Called before
+     * this launch writes anything, so a launch that fails here asks again. Tables the sinks copy themselves are asked for
+     * too: their snapshot rows carry the schema the copy waits for. Not with {@code source.snapshot: no_data}, and not
+     * while Debezium's stored offsets say its initial snapshot is unfinished (it reads that snapshot again, these tables
+     * in it; an interrupted first snapshot leaves the topics of the tables it had not reached empty). Also the tables
+     * whose topics hold their past but whose changes since are in no log Debezium read: dropped and created again while
+     * the engine ran ({@link #lookForNewTables}), or outside the publication at this launch ({@link #tablesOutsideLog}).
+     *
+     * @param captured the pipeline's change topics that held something before this launch
+     */
     private void snapshotNewTables(java.util.Set<String> captured, java.util.Set<TableId> outsideLog) {
         java.util.Set<TableId> recreated = java.util.Set.copyOf(snapshotAtLaunch);
         java.util.Set<TableId> again = new java.util.HashSet<>(recreated);

@@ -37,8 +37,8 @@ final class DebeziumProperties {
             include.add(not.isEmpty() ? pattern : "(?!(?:" + not + ")$)(?:" + pattern + ")");
         }
         if (!settings.source().readOnly()) {
-            include.add(literal(dialect.heartbeatTable()));
-            include.add(literal(dialect.signalTable()));
+            include.add(escaped(dialect.heartbeatTable()));
+            include.add(escaped(dialect.signalTable()));
             p.put("signal.data.collection", dialect.signalTable().toString());
             p.put("signal.enabled.channels", "source");
             // Debezium's notifications in the record stream, at their place among the rows: whether an incremental
@@ -101,18 +101,15 @@ final class DebeziumProperties {
         return p;
     }
 
-    private static String literal(TableId table) {
-        return table.namespace() + "\\." + table.name().replace(".", "\\.");
-    }
-
     /**
-     * A table's name as a regular expression that matches it alone: every character but letters and digits escaped
-     * (a backslash may stand before any of them; Debezium splits its lists at unescaped commas and unescapes {@code \,}).
+     * A table's name as a regular expression that matches it alone: every character but letters, digits and {@code _}
+     * escaped (a backslash may stand before any of them; Debezium splits its lists at unescaped commas and unescapes
+     * {@code \,}).
      */
     static String escaped(TableId table) {
         StringBuilder out = new StringBuilder();
         for (char ch : table.toString().toCharArray()) {
-            if (!Character.isLetterOrDigit(ch)) {
+            if (!Character.isLetterOrDigit(ch) && ch != '_') {
                 out.append('\\');
             }
             out.append(ch);

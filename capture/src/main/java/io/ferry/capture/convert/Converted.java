@@ -9,7 +9,6 @@ import io.ferry.core.schema.TableSchema;
 /** What one Debezium record became. */
 public sealed interface Converted {
 
-    /** A row change of a captured table, with the schema it was read with (version not yet assigned). */
     /**
      * A row change of a captured table, with the schema it was read with (version not yet assigned) and the columns the
      * source gives a default (which it fills into existing rows, unlogged, when such a column is added).

@@ -57,11 +57,11 @@ public final class SchemaVersions {
     public Assignment assign(TableSchema shape) {
         TableSchema known = latest.get(shape.table());
         if (known != null && known.sameShape(shape)) {
-            return new Assignment(known.version(), Optional.empty());
+            return new Assignment(known.version(), Optional.empty(), Optional.empty());
         }
         TableSchema next = shape.withVersion(known == null ? 1 : known.version() + 1);
         latest.put(shape.table(), next);
-        return new Assignment(next.version(), Optional.of(next));
+        return new Assignment(next.version(), Optional.of(next), Optional.ofNullable(known));
     }
 
     /** The latest version of a table's schema, published or assigned in a batch being published. */
@@ -75,6 +75,7 @@ public final class SchemaVersions {
                 ? null : s);
     }
 
-    public record Assignment(int version, Optional<TableSchema> toPublish) {
+    /** @param replaced with a new version, the one it follows (none for a table's first) */
+    public record Assignment(int version, Optional<TableSchema> toPublish, Optional<TableSchema> replaced) {
     }
 }

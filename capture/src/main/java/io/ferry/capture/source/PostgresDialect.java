@@ -165,13 +165,14 @@ final class PostgresDialect implements SourceDialect {
                         + " the value" + (logged.containsKey(t) ? "" : "; a partitioned table's partitions each have their own")
                         + "), or leave the table out");
             }
-            List<String> bitVarying = columnsOfType(c, t, "'varbit'::regtype, 'varbit[]'::regtype");
+            Map<String, List<String>> uncarried = uncarriedColumns(c, t);
+            List<String> bitVarying = uncarried.getOrDefault("varbit", List.of());
             if (!bitVarying.isEmpty()) {
                 problems.add("source.tables: " + t + " has " + String.join(", ", bitVarying) + ": Debezium passes a bit varying"
                         + " value's set bits alone, not its length, so B'101' and B'0101' would arrive alike: change the column to"
                         + " bit(n) or text, or leave the table out");
             }
-            List<String> intervals = columnsOfType(c, t, "'interval[]'::regtype");
+            List<String> intervals = uncarried.getOrDefault("interval[]", List.of());
             if (!intervals.isEmpty()) {
                 problems.add("source.tables: " + t + " has " + String.join(", ", intervals) + ": Debezium leaves an array of"
                         + " intervals out of every event (\"Unexpected JDBC type '2003'\"), so the column would never reach the"
@@ -247,15 +248,16 @@ final class PostgresDialect implements SourceDialect {
         return out;
     }
 
-    /** The selected tables that are partitioned (relkind {@code p}). */
+    /** Those of the tables that are partitioned (relkind {@code p}), in one query however many tables are captured. */
     private static List<TableId> partitioned(Connection c, java.util.Collection<TableId> tables) throws SQLException {
-        List<TableId> out = new ArrayList<>();
-        for (TableId t : tables) {
-            if ("p".equals(scalar(c, "SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)", quoted(t)))) {
-                out.add(t);
+        java.util.Set<TableId> all = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'p'")) {
+            while (rs.next()) {
+                all.add(new TableId(rs.getString(1), rs.getString(2)));
             }
         }
-        return out;
+        return tables.stream().filter(all::contains).toList();
     }
 
     /** Whether the publication exists and publishes its partitions' changes as its partitioned tables' (null: no such publication). */
@@ -273,11 +275,12 @@ final class PostgresDialect implements SourceDialect {
     public List<String> wholeRowProblems(Connection c, java.util.Set<TableId> tables) throws SQLException {
         List<String> problems = new ArrayList<>();
         boolean viaRoot = Integer.parseInt(scalar(c, "SHOW server_version_num")) >= VIA_ROOT;
+        List<TableId> partitioned = partitioned(c, tables);
         for (TableId t : tables) {
             if (scalar(c, "SELECT relreplident::text FROM pg_class WHERE oid = to_regclass(?)", quoted(t)) == null) {
                 continue;
             }
-            for (Map.Entry<TableId, String> leaf : loggedIdentities(c, t, viaRoot && !partitioned(c, List.of(t)).isEmpty()).entrySet()) {
+            for (Map.Entry<TableId, String> leaf : loggedIdentities(c, t, viaRoot && partitioned.contains(t)).entrySet()) {
                 if (!"f".equals(leaf.getValue())) {
                     TableId x = leaf.getKey();
                     problems.add("transform.direct: " + (x.equals(t) ? t : x + ", a partition of " + t) + " has REPLICA IDENTITY "
@@ -330,16 +333,20 @@ final class PostgresDialect implements SourceDialect {
                 + " would not name the row Ferry keys by the primary key: ALTER TABLE " + logged + " REPLICA IDENTITY DEFAULT (or FULL)");
     }
 
-    /** The table's columns of these types (a list of {@code regtype} literals), as "name (type)". */
-    private static List<String> columnsOfType(Connection c, TableId t, String types) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+    /**
+     * The table's columns Debezium does not carry whole, as "name (type)", by kind: {@code varbit} (bit varying and arrays
+     * of it) and {@code interval[]}.
+     */
+    private static Map<String, List<String>> uncarriedColumns(Connection c, TableId t) throws SQLException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+                + "CASE WHEN a.atttypid = 'interval[]'::regtype THEN 'interval[]' ELSE 'varbit' END FROM pg_attribute a "
                 + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped "
-                + "AND a.atttypid IN (" + types + ") ORDER BY a.attnum")) {
+                + "AND a.atttypid IN ('varbit'::regtype, 'varbit[]'::regtype, 'interval[]'::regtype) ORDER BY a.attnum")) {
             ps.setString(1, quoted(t));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1) + " (" + rs.getString(2) + ")");
+                    out.computeIfAbsent(rs.getString(3), k -> new ArrayList<>()).add(rs.getString(1) + " (" + rs.getString(2) + ")");
                 }
             }
         }

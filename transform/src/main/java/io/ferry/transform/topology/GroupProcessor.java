@@ -59,6 +59,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final MappingGroup group;
+    /** The tables a change of which can change other rows through an unlogged ON UPDATE action. */
+    private final Set<TableId> updatesChildren;
     private final TransformSpec spec;
     private final TopicNames names;
     private final StoreNames stores;
@@ -100,6 +102,8 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     /** @param listing the cluster's topics: a group that reads by pattern lets a marker through once every matching one delivered it */
     GroupProcessor(MappingGroup group, TransformSpec spec, StoreNames stores, TopicListing listing) {
         this.group = group;
+        this.updatesChildren = group.cascades().stream().filter(c -> c.onUpdate() != Cascade.Action.NONE).map(Cascade::parent)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.listing = listing;
         this.spec = spec;
         this.names = new TopicNames(spec.pipeline());
@@ -321,20 +325,16 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         Row formerKey = null;
         Row former = null;
-        if (keyChange && row.op() == ChangeEvent.Op.CREATE && updatesChildren(row.table())) {
+        boolean actsOnChildren = updatesChildren.contains(row.table());
+        if (actsOnChildren && keyChange && row.op() == ChangeEvent.Op.CREATE) {
             // the delete half was put off: the row is still under its old key (none when the delete half was applied)
             former = state.get(row.table(), row.keyChange());
             formerKey = former == null ? null : row.keyChange();
-        } else if (row.op() == ChangeEvent.Op.UPDATE && old != null) {
+        } else if (actsOnChildren && row.op() == ChangeEvent.Op.UPDATE && old != null) {
             // a referenced column the stored row lacks (added with a default, whose backfill the log never shows)
             former = row.before() == null ? old : fill(row.before(), old);
         }
         change(row.table(), row.key(), old, now, row.op(), keyChange, formerKey, former, row.source(), record, in);
-    }
-
-    /** Whether a change of this table's rows can change other rows through an unlogged ON UPDATE action. */
-    private boolean updatesChildren(TableId table) {
-        return group.cascades().stream().anyMatch(c -> c.parent().equals(table) && c.onUpdate() != Cascade.Action.NONE);
     }
 
     /**
@@ -346,7 +346,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
      * (no later change repairs an unlogged move). The delete is then applied alone, and the create finds nothing to move.
      */
     private boolean defersToCreate(ChangeEvent.RowChange delete, Row old) {
-        if (!updatesChildren(delete.table()) || old == null) {
+        if (!updatesChildren.contains(delete.table()) || old == null) {
             return false;
         }
         Row logged = delete.before();
@@ -448,7 +448,12 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             moved.put(ref(from.table(), from.key()), new GroupState.Entry(from.table(), toKey, now));
         }
 
-        List<RowDelta> deltas() {
+        /** Every touched row, the changed row itself last ({@code set} by the caller), without keying it when alone. */
+        List<RowDelta> deltas(TableId table, Row key, Row old, Row now, long run) {
+            if (deltas.isEmpty()) {
+                return List.of(new RowDelta(table, key, old, now, run)); // no foreign key action: the common case
+            }
+            set(table, key, old, now, run);
             return List.copyOf(deltas.values());
         }
     }
@@ -478,8 +483,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         } else if (former != null && now != null) {
             cascadeUpdate(table, former, now, touched, 0);
         }
-        touched.set(table, key, old, now, writingRun);
-        List<RowDelta> deltas = touched.deltas();
+        List<RowDelta> deltas = touched.deltas(table, key, old, now, writingRun);
         List<Affected> affected = new ArrayList<>();
         for (MappingTree tree : group.trees()) {
             Map<java.nio.ByteBuffer, RootFinder.Root> roots = new LinkedHashMap<>();
@@ -514,18 +518,12 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private static final int MAX_CASCADE_DEPTH = 15;
 
     /**
-     * The children of a parent's values as this change has left them so far: the rows state holds with those values in
-     * the key's columns, followed where an earlier action of the change moved them, and still holding those values.
+     * A child state holds with the parent's values, as this change has left it so far (followed where an earlier action
+     * moved it, a sibling's included); null when it is gone or no longer holds those values.
      */
-    private List<GroupState.Entry> children(Cascade c, List<JsonNode> values, Touched touched) {
-        List<GroupState.Entry> out = new ArrayList<>();
-        for (GroupState.Entry stored : state.entries(c.child(), c.columns(), values)) {
-            GroupState.Entry now = touched.current(stored);
-            if (now != null && values.equals(RowMapper.values(now.row(), c.columns()))) {
-                out.add(now);
-            }
-        }
-        return out;
+    private static GroupState.Entry stillChild(GroupState.Entry stored, Cascade c, List<JsonNode> values, Touched touched) {
+        GroupState.Entry now = touched.current(stored);
+        return now != null && values.equals(RowMapper.values(now.row(), c.columns())) ? now : null;
     }
 
     /** The child changes MySQL/MariaDB make for a parent's delete without logging them. */
@@ -541,9 +539,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (values == null) {
                 continue;
             }
-            for (GroupState.Entry found : children(c, values, touched)) {
-                GroupState.Entry child = touched.current(found); // as a sibling's actions left it
-                if (child == null || !values.equals(RowMapper.values(child.row(), c.columns()))) {
+            for (GroupState.Entry found : state.entries(c.child(), c.columns(), values)) {
+                GroupState.Entry child = stillChild(found, c, values, touched);
+                if (child == null) {
                     continue;
                 }
                 Row stored = state.get(c.child(), child.key());
@@ -590,9 +588,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             if (was.equals(is)) {
                 continue;
             }
-            for (GroupState.Entry found : children(c, was, touched)) {
-                GroupState.Entry child = touched.current(found); // as a sibling's actions left it
-                if (child == null || !was.equals(RowMapper.values(child.row(), c.columns()))) {
+            for (GroupState.Entry found : state.entries(c.child(), c.columns(), was)) {
+                GroupState.Entry child = stillChild(found, c, was, touched);
+                if (child == null) {
                     continue;
                 }
                 Row row = child.row();
