@@ -64,15 +64,18 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
     private long lastRunId;
     /** Debezium's incremental snapshots, bounded as runs. */
     private final IncrementalRuns incremental;
+    private final LeftOutValues leftOut;
 
     /**
      * @param copied the tables the sinks copy themselves ({@code transform.bulk_copy})
      * @param captured whether a table matches {@code source.tables} (a binlog's DDL is reported for every table of the
      *     server, also those captured before and no longer)
+     * @param leftOut reads back what the log left out of the create half of a primary-key change
      */
     BatchHandler(String pipeline, RecordConverter converter, SchemaVersions versions, ChangePublisher publisher,
             SnapshotProgress progress, MeterRegistry registry, io.ferry.capture.publish.Stamper stamper, Set<TableId> snapshotTables,
-            Set<TableId> copied, java.util.function.Predicate<TableId> captured) {
+            Set<TableId> copied, java.util.function.Predicate<TableId> captured, LeftOutValues leftOut) {
+        this.leftOut = leftOut;
         this.snapshotTables = Set.copyOf(snapshotTables);
         this.copied = Set.copyOf(copied);
         this.incremental = new IncrementalRuns(pipeline, t -> !this.copied.contains(t), this::nextRunId);
@@ -91,12 +94,13 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         ChangePublisher.Batch batch = publisher.newBatch();
         long stampBefore = stamper.last();
-        for (RecordChangeEvent<SourceRecord> r : records) {
-            add(batch, r.record());
-        }
         try {
+            for (RecordChangeEvent<SourceRecord> r : records) {
+                add(batch, r.record());
+            }
             publisher.publish(batch);
         } catch (RuntimeException e) {
+            // the batch is published again from the last committed offset: nothing of it was
             batch.schemas().forEach(versions::forget);
             stamper.rewind(stampBefore);
             throw e;
@@ -145,6 +149,9 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             return;
         }
         Converted converted = converter.convert(record);
+        if (converted instanceof Converted.Row row) {
+            converted = leftOut.complete(row);
+        }
         if (converted instanceof Converted.TablesChanged changed) {
             tablesChanged(batch, changed.tables()); // a DDL: no row, never part of a snapshot run
             return;

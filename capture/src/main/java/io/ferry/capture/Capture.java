@@ -103,6 +103,8 @@ public final class Capture implements AutoCloseable {
     private volatile Throwable lastFailure;
     private volatile boolean closing;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    /** The launch's reader of values the log left out, closed when its engine stops. */
+    private LeftOutValues readBack;
     private volatile boolean warnedLastEvent;
     private volatile LastEventSummary.Outcome lastEventSummary = new LastEventSummary.Outcome(LastEventSummary.Outcome.Status.NOT_YET, "");
     private ChangePublisher publisher;
@@ -241,8 +243,9 @@ public final class Capture implements AutoCloseable {
             java.util.Set<TableId> snapshotTables = preflight.tables().stream().map(SourceTable::id)
                     .filter(t -> !settings.copied().contains(t)).collect(Collectors.toSet());
             List<String> patterns = settings.source().tables();
+            readBack = new LeftOutValues(dialect, settings.pipeline());
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,
-                    snapshotTables, settings.copied(), t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty());
+                    snapshotTables, settings.copied(), t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty(), readBack);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, dialect))
                     .notifying(handler)
@@ -646,6 +649,10 @@ public final class Capture implements AutoCloseable {
     /** Debezium's completion callback: runs on the engine's thread when it stops, for whatever reason. */
     private void engineStopped(boolean success, String message, Throwable error) {
         synchronized (lifecycle) {
+            if (readBack != null) {
+                readBack.close();
+                readBack = null;
+            }
             if (closing) {
                 state = State.STOPPED;
                 return;
@@ -876,6 +883,10 @@ public final class Capture implements AutoCloseable {
         }
         synchronized (lifecycle) {
             closePublisher(left(stopBy).dividedBy(2));
+            if (readBack != null) { // an engine that did not stop in time
+                readBack.close();
+                readBack = null;
+            }
             state = State.STOPPED;
         }
         if (heartbeats != null) {

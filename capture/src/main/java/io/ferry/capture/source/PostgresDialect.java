@@ -2,8 +2,11 @@ package io.ferry.capture.source;
 
 import io.ferry.core.config.SourceSettings;
 import io.ferry.core.event.Marker;
+import io.ferry.core.event.Row;
 import io.ferry.core.event.TableId;
+import io.ferry.core.schema.Column;
 import io.ferry.core.schema.ForeignKey;
+import io.ferry.core.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -526,6 +529,17 @@ final class PostgresDialect implements SourceDialect {
         }
         log.info("publication {} now publishes partitions' changes as their partitioned tables' (publish_via_partition_root){}",
                 source.publication(), partitioned.isEmpty() ? "" : "; " + names(List.copyOf(partitioned)) + " are read again");
+    }
+
+    @Override
+    public Optional<Row> currentValues(Connection c, TableSchema schema, Row key, List<Column> columns) throws SQLException {
+        List<String> unkeyable = schema.primaryKey().stream()
+                .filter(k -> !PostgresRowReads.keyable(schema.column(k).orElseThrow().type())).toList();
+        if (!unkeyable.isEmpty()) {
+            throw new IllegalArgumentException(schema.table() + " cannot be read by its key: " + String.join(", ", unkeyable)
+                    + " is an array");
+        }
+        return PostgresRowReads.read(c, schema, key, columns);
     }
 
     @Override

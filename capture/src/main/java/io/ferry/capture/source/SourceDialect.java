@@ -2,7 +2,10 @@ package io.ferry.capture.source;
 
 import io.ferry.core.config.SourceSettings;
 import io.ferry.core.event.Marker;
+import io.ferry.core.event.Row;
 import io.ferry.core.event.TableId;
+import io.ferry.core.schema.Column;
+import io.ferry.core.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -147,6 +150,18 @@ public interface SourceDialect {
     /** Tables the source has that patterns may match but Debezium must not take as tables (PostgreSQL's partitions). */
     default List<TableId> notTables() {
         return List.of();
+    }
+
+    /**
+     * The current values of some columns of one row, read by its primary key, in the canonical form capture publishes;
+     * empty when no row has that key now. Only PostgreSQL's log leaves values out of a row (unchanged TOAST values): a
+     * binlog's rows are whole, and this is not asked of one.
+     *
+     * @throws IllegalArgumentException when the row cannot be looked up by its key (a key column of a type whose literal
+     *     differs from its canonical form, such as an array)
+     */
+    default Optional<Row> currentValues(Connection c, TableSchema schema, Row key, List<Column> columns) throws SQLException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads no values back: its log leaves none out");
     }
 
     /** Writes a heartbeat or drain marker row and returns its sequence number. */
