@@ -38,15 +38,32 @@ class CaptureFailoverIT {
         Files.createDirectories(stale.getParent());
         Files.writeString(stale, "from another cluster");
         Files.writeString(a.pipeline().dataDir().resolve("transform").resolve("kafka-cluster-id"), "another-cluster");
-        FerryService first = new FerryService(a, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
+        SimpleMeterRegistry firstMetrics = new SimpleMeterRegistry();
+        SimpleMeterRegistry secondMetrics = new SimpleMeterRegistry();
+        FerryService first = new FerryService(a, EnumSet.allOf(Role.class), firstMetrics).start();
         assertThat(stale).doesNotExist();
-        FerryService second = new FerryService(b, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start();
+        FerryService second = new FerryService(b, EnumSet.allOf(Role.class), secondMetrics).start();
         try {
             users.awaitTargetMatches(Duration.ofMinutes(3));
             await().atMost(Duration.ofSeconds(30)).until(() -> captureState(first).equals("RUNNING") ^ captureState(second).equals("RUNNING"));
             FerryService leader = captureState(first).equals("RUNNING") ? first : second;
             FerryService standby = leader == first ? second : first;
             assertThat(captureState(standby)).isEqualTo("STANDBY");
+
+            // a process joining the group and leaving it again takes nothing from the leader: its Debezium is not
+            // restarted (before session 32 every join revoked the leader's partition, and could hand it to the newcomer)
+            SimpleMeterRegistry leaderMetrics = leader == first ? firstMetrics : secondMetrics;
+            double launches = leaderMetrics.counter("ferry.capture.launches", "pipeline", "failover").count();
+            assertThat(launches).isGreaterThanOrEqualTo(1);
+            PipelineConfig c = users.config("failover", UsersPipeline.freshDir("failover-c"), kafkaSection, "http: {enabled: false}");
+            try (FerryService third = new FerryService(c, EnumSet.of(Role.CAPTURE), new SimpleMeterRegistry()).start()) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> captureGroupMembers(kafka) == 3);
+                assertThat(captureState(third)).isEqualTo("STANDBY");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> captureGroupMembers(kafka) == 2);
+            assertThat(captureState(leader)).isEqualTo("RUNNING");
+            assertThat(leaderMetrics.counter("ferry.capture.launches", "pipeline", "failover").count()).as("leader's launches")
+                    .isEqualTo(launches);
 
             leader.close();
             users.execute("INSERT INTO users (email, name) VALUES ('after@example.com', 'After')",
@@ -101,6 +118,16 @@ class CaptureFailoverIT {
         } finally {
             capturing.close();
             validating.close();
+        }
+    }
+
+    /** The members of the capture election's group once it is stable (none while it rebalances). */
+    private static int captureGroupMembers(KafkaService kafka) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var group = admin.describeConsumerGroups(java.util.List.of("ferry.failover.capture-leader")).all().get()
+                    .get("ferry.failover.capture-leader");
+            return group.groupState() == org.apache.kafka.common.GroupState.STABLE ? group.members().size() : 0;
         }
     }
 

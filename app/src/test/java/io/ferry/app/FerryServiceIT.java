@@ -110,7 +110,7 @@ class FerryServiceIT {
             // ids than the one it writes, so ids cannot tell the drain; it says so (it said drained at once, for heartbeats
             // written before it)
             users.execute("UPDATE ferry.heartbeat SET seq = 0 WHERE pipeline = 'run-it' AND kind = 'heartbeat'");
-            assertThatThrownBy(() -> service.drain(Duration.ofSeconds(30))).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> service.drain(Duration.ofSeconds(30))).isInstanceOf(io.ferry.app.service.Refused.class)
                     .hasMessageContaining("heartbeat sequence is behind", "UPDATE ferry.heartbeat SET seq = ");
         }
 

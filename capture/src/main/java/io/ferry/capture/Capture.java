@@ -193,6 +193,10 @@ public final class Capture implements AutoCloseable {
                 return;
             }
             long t0 = System.nanoTime();
+            if (registry != null) {
+                // a growing count while nothing was asked of capture is a restart loop (or leadership moving) to look into
+                registry.counter("ferry.capture.launches", "pipeline", settings.pipeline()).increment();
+            }
             publisher = new ChangePublisher(settings.pipeline(), settings.layout(), clientBase, admin);
             // fence an older capture first: it can no longer publish a schema version behind our back
             publisher.init();

@@ -26,9 +26,21 @@ public final class SnapshotProgress {
         this.registry = registry;
     }
 
-    /** Progress of one table at one moment. */
+    /**
+     * Progress of one table at one moment.
+     *
+     * @param incremental an incremental snapshot (a re-snapshot) of it was asked for or is under way, and is not done
+     */
     public record TableProgress(TableId table, long rowsDone, long rowsEstimated, double rowsPerSecond, Optional<Duration> eta,
-            boolean done) {
+            boolean done, boolean incremental) {
+
+        /**
+         * Whether the snapshot is reading the table: it read rows and is not done, or a re-snapshot of it was asked for
+         * and is not done, before its first row too (the targets are being repaired from the moment it is asked).
+         */
+        public boolean reading() {
+            return !done && (rowsDone > 0 || incremental);
+        }
     }
 
     private static final class TableCounter {
@@ -133,7 +145,7 @@ public final class SnapshotProgress {
             boolean done = c.done || (c.incremental && !c.listed && rows == 0 && System.nanoTime() - c.askedNanos > UNLISTED_NANOS);
             Optional<Duration> eta = !done && rate > 0 && c.estimated > rows
                     ? Optional.of(Duration.ofSeconds((long) ((c.estimated - rows) / rate))) : Optional.empty();
-            out.add(new TableProgress(table, rows, c.estimated, rate, eta, done));
+            out.add(new TableProgress(table, rows, c.estimated, rate, eta, done, c.incremental && !done));
         });
         out.sort(java.util.Comparator.comparing(p -> p.table().toString()));
         return out;

@@ -23,10 +23,12 @@ class SnapshotProgressTest {
         p.finishAll();
         assertThat(of(p, A).done()).as("the initial snapshot").isTrue();
 
+        assertThat(of(p, A).reading()).isFalse();
         p.restart(A, 100);
         assertThat(of(p, A)).satisfies(t -> {
             assertThat(t.done()).isFalse();
             assertThat(t.rowsDone()).isZero();
+            assertThat(t.reading()).as("asked for: the targets are being repaired before its first row").isTrue();
         });
         // another table's snapshot ends before Debezium took A's signal: A is not done for that
         p.incrementalRunning(Set.of(TableId.parse("public.other")));
@@ -43,6 +45,20 @@ class SnapshotProgressTest {
         });
         p.incrementalRunning(Set.<TableId>of());
         assertThat(of(p, A).done()).isTrue();
+        assertThat(of(p, A).reading()).isFalse();
+    }
+
+    @Test
+    void aTableListedBeforeItsFirstRowIsReadingAndAnEmptyTableNeverReadIsNot() {
+        SnapshotProgress p = new SnapshotProgress("p", null);
+        p.estimate(B, 0); // a table the initial snapshot found empty: never read, never done
+        assertThat(of(p, B).reading()).isFalse();
+        p.incrementalRunning(Set.of(A, B)); // a resumed re-snapshot lists both, A read first
+        p.rowRead(A);
+        assertThat(of(p, B)).satisfies(t -> {
+            assertThat(t.rowsDone()).isZero();
+            assertThat(t.reading()).as("listed, its turn not come yet").isTrue();
+        });
     }
 
     @Test

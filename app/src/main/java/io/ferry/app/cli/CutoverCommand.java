@@ -1,10 +1,8 @@
 package io.ferry.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.core.ExitCode;
 import io.ferry.core.config.Durations;
-import java.io.IOException;
 import java.io.PrintWriter;
 import io.ferry.validation.gate.CutoverGate;
 import io.ferry.validation.gate.GateState;
@@ -49,7 +47,8 @@ final class CutoverCommand {
             JsonNode status = status();
             JsonNode gate = status.path("gate");
             if (gate.isMissingNode()) {
-                throw new Ferry.Unreachable("that process does not run the validate role, so it cannot tell", null);
+                // a deployment problem, not a passing one: a script that retries on 3 would ask the wrong process for ever
+                throw new Ferry.UsageProblem("that process does not run the validate role, so it cannot tell; ask one that does");
             }
             String state;
             List<String> reasons = new ArrayList<>();
@@ -144,16 +143,11 @@ final class CutoverCommand {
             ServiceClient.Answer a = service.post("/drain?timeout=" + Durations.format(t), t.plusSeconds(30));
             PrintWriter out = spec.commandLine().getOut();
             if (a.status() != 200) {
-                // the drain's own refusals are JSON with a reason; an internal error or a proxy's page is text
-                String reason;
-                try {
-                    reason = new ObjectMapper().readTree(a.body()).path("reason").asText("");
-                } catch (IOException e) {
-                    reason = "";
-                }
-                out.println("not drained: HTTP " + a.status() + ": " + (reason.isEmpty() ? a.body().trim() : reason));
+                out.println("not drained: HTTP " + a.status() + ": " + ServiceClient.reason(a));
                 out.flush();
-                return ExitCode.UNKNOWN.code();
+                // 409: refused, which asking again does not change (a read-only source, no validate role, a heartbeat
+                // sequence behind); anything else may pass (the source unreachable, a timeout)
+                return a.status() == 409 ? ExitCode.USAGE.code() : ExitCode.UNKNOWN.code();
             }
             JsonNode body = ServiceClient.json(a.body());
             out.println("drained: every sink applied heartbeat " + body.path("heartbeat").asLong());
@@ -161,9 +155,9 @@ final class CutoverCommand {
             out.flush();
             ServiceClient.Answer v = service.post("/validate", Duration.ofHours(2));
             if (v.status() != 200) {
-                out.println("final validation could not run: " + v.body().trim());
+                out.println("final validation could not run: HTTP " + v.status() + ": " + ServiceClient.reason(v));
                 out.flush();
-                return ExitCode.UNKNOWN.code();
+                return v.status() == 409 ? ExitCode.USAGE.code() : ExitCode.UNKNOWN.code();
             }
             JsonNode report = ServiceClient.json(v.body());
             out.println(report.path("summary").asText());

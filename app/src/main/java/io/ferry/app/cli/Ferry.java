@@ -55,6 +55,8 @@ public final class Ferry {
                 line.getErr().println("(" + c.errors().size() + " error" + (c.errors().size() == 1 ? "" : "s") + "; nothing was started)");
             } else if (e instanceof UsageProblem) {
                 line.getErr().println("ferry: " + e.getMessage());
+            } else if (mismatch(e) != null) {
+                line.getErr().println("ferry: " + mismatch(e).getMessage());
             } else {
                 line.getErr().println("ferry: " + e.getMessage());
                 if (!(e instanceof Unreachable)) {
@@ -67,10 +69,21 @@ public final class Ferry {
     }
 
     private static int exitCode(Throwable e) {
-        if (e instanceof ConfigException || e instanceof UsageProblem || e instanceof CommandLine.ParameterException) {
+        if (e instanceof ConfigException || e instanceof UsageProblem || e instanceof CommandLine.ParameterException
+                || mismatch(e) != null) {
             return ExitCode.USAGE.code();
         }
         return ExitCode.UNKNOWN.code();
+    }
+
+    /** Existing topics set up otherwise than the pipeline needs, wherever in the causes: a configuration problem. */
+    private static io.ferry.core.topic.TopicAdmin.TopicsMismatch mismatch(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.ferry.core.topic.TopicAdmin.TopicsMismatch m) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** A command line that cannot work: exit 2, no stack trace. */

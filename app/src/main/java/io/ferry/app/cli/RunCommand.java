@@ -51,6 +51,13 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         long started = System.nanoTime();
         FerryService service = new FerryService(pipeline, chosen, registry);
+        // bound before anything starts: a port in use is a configuration problem, found before capture begins
+        StatusServer server;
+        try {
+            server = pipeline.http().enabled() ? new StatusServer(pipeline.http(), service, registry, () -> Readiness.reasons(service)) : null;
+        } catch (IllegalStateException e) {
+            throw new Ferry.UsageProblem(e.getMessage());
+        }
         AtomicReference<StatusServer> http = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: finishing the batches in hand");
@@ -64,8 +71,8 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "ferry-shutdown"));
         service.start();
-        if (pipeline.http().enabled()) {
-            http.set(new StatusServer(pipeline.http(), service, registry, () -> Readiness.reasons(service)).start());
+        if (server != null) {
+            http.set(server.start());
         }
         stopped.await();
         return 0;

@@ -46,6 +46,16 @@ final class ServiceClient {
         }
     }
 
+    /** A refusal's or failure's reason: the service's JSON {@code reason}, else the body as it came (a proxy's page). */
+    static String reason(Answer a) {
+        try {
+            String reason = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body()).path("reason").asText("");
+            return reason.isEmpty() ? a.body().trim() : reason;
+        } catch (IOException e) {
+            return a.body().trim();
+        }
+    }
+
     /** Where to connect for a bind address: a wildcard means this host; an IPv6 literal goes in brackets. */
     static String connectHost(String bind) {
         if (bind.equals("0.0.0.0")) {
@@ -88,6 +98,13 @@ final class ServiceClient {
                 throw new Ferry.UsageProblem(target + " wants a bearer token: pass --config with the pipeline file that sets http.token");
             }
             return new Answer(response.statusCode(), response.body());
+        } catch (java.net.http.HttpTimeoutException e) {
+            if (e instanceof java.net.http.HttpConnectTimeoutException) {
+                throw new Ferry.Unreachable("no Ferry service answers at " + target + " (" + e.getClass().getSimpleName() + ")", e);
+            }
+            // it took the request: a validation or drain that takes longer than asked
+            throw new Ferry.Unreachable("the service at " + target + " did not answer within " + io.ferry.core.config.Durations.format(timeout)
+                    + " (a longer --timeout waits longer)", e);
         } catch (IOException e) {
             throw new Ferry.Unreachable("no Ferry service answers at " + target + " (" + e.getClass().getSimpleName() + ")", e);
         } catch (InterruptedException e) {

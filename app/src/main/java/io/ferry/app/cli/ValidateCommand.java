@@ -40,6 +40,10 @@ final class ValidateCommand implements Callable<Integer> {
             throw new Ferry.UsageProblem("--timeout " + timeout + ": " + e.getMessage());
         }
         ServiceClient.Answer a = service.post("/validate", wait);
+        if (a.status() == 409) {
+            // refused, not failed: asking again does not help (a process without the validate role)
+            throw new Ferry.UsageProblem("the service cannot validate: " + ServiceClient.reason(a));
+        }
         if (a.status() != 200) {
             throw new Ferry.Unreachable("the service could not validate (HTTP " + a.status() + "): " + a.body().trim(), null);
         }

@@ -58,6 +58,11 @@ final class CaptureStage implements Stage {
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + context.pipeline() + "-capture-election");
+        // Cooperative and sticky: a process joining or leaving the group takes nothing from the leader. With the default
+        // (eager) protocol every join revoked the leader's partition, which stopped Debezium and started it again, and
+        // the range assignor could hand leadership to the newcomer. Processes of an older build list the cooperative
+        // assignor too (Kafka's default list), so a rolling upgrade agrees on it.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         this.election = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.electionThread = new Thread(this::elect, "ferry-capture-election");
         this.electionThread.setDaemon(true);
@@ -117,6 +122,9 @@ final class CaptureStage implements Stage {
         // wait: the successor must not start while this capture still publishes (it would be fenced, but cleanly is better)
         try {
             worker.submit(this::stopCapture).get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            // a start that failed while this process led is the leader's to report; a standby that reported it would hold
+            // the deployment's gate for ever (the processes topic carries it) while another process captures
+            problem = "";
         } catch (Exception e) {
             log.warn("capture: stopping took too long ({})", e.toString());
         }
@@ -217,7 +225,7 @@ final class CaptureStage implements Stage {
     }
 
     private static boolean snapshotting(Capture c) {
-        return c.progress().tables().stream().anyMatch(t -> !t.done() && t.rowsDone() > 0);
+        return c.progress().tables().stream().anyMatch(SnapshotProgress.TableProgress::reading);
     }
 
     @Override

@@ -198,7 +198,7 @@ final class DirectCopy implements BulkCopy {
                 if (b == Batch.END) {
                     break;
                 }
-                write(target, b.events, b.sources, progress);
+                write(target, b.events, b.sources, progress, "copying " + table);
                 rows += b.events.size();
                 progress.copied(rows);
             }
@@ -296,12 +296,16 @@ final class DirectCopy implements BulkCopy {
     }
 
     /** Writes one batch, retrying while the target is unavailable; rows it can never write go to the dead-letter topic. */
-    private void write(Sink target, List<TargetEvent> events, List<Row> sources, Progress progress) throws Stopped {
+    private void write(Sink target, List<TargetEvent> events, List<Row> sources, Progress progress, String copying) throws Stopped {
         List<BatchCompactor.Indexed> remaining = BatchCompactor.compact(events);
         Duration backoff = Duration.ofMillis(100);
+        boolean retried = false;
         while (!remaining.isEmpty()) {
             try {
                 target.write(remaining.stream().map(BatchCompactor.Indexed::event).toList());
+                if (retried) {
+                    progress.status(copying);
+                }
                 return;
             } catch (SinkWriteException e) {
                 if (!e.retryable()) {
@@ -313,6 +317,9 @@ final class DirectCopy implements BulkCopy {
                     continue;
                 }
                 log.warn("sink {}: a bulk-copy write failed ({}), retrying in {} ms", sink.name(), e.getMessage(), backoff.toMillis());
+                // the status says so, not only the log: a target down shows as a copy that does not move
+                progress.status(copying + ", retrying since a write failed: " + e.getMessage());
+                retried = true;
             }
             long until = System.nanoTime() + backoff.toNanos();
             while (System.nanoTime() < until) {

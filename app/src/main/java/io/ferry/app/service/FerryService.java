@@ -199,11 +199,12 @@ public final class FerryService implements AutoCloseable {
     /**
      * Writes a heartbeat into the source and waits until every sink applied it.
      *
-     * @throws IllegalStateException when this process does not validate, or the marker cannot be written
+     * @throws Refused when this process does not validate, or the source is read-only
+     * @throws IllegalStateException when the marker cannot be written
      */
     public long drain(Duration timeout) throws TimeoutException, InterruptedException {
         if (validation == null) {
-            throw new IllegalStateException("this process does not run the validate role");
+            throw new Refused("this process does not run the validate role; ask a process that does");
         }
         return validation.drain(timeout);
     }
@@ -211,11 +212,11 @@ public final class FerryService implements AutoCloseable {
     /**
      * Validates source against targets through the mappings now (see validation/README.md).
      *
-     * @throws IllegalStateException when this process does not validate
+     * @throws Refused when this process does not validate
      */
     public ValidationReport validate() {
         if (validation == null) {
-            throw new IllegalStateException("this process does not run the validate role");
+            throw new Refused("this process does not run the validate role; ask a process that does");
         }
         return validation.validate();
     }

@@ -6,6 +6,7 @@ import io.ferry.core.schema.TableSchemaCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +32,7 @@ public final class SchemaCatalog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaCatalog.class);
 
     private final String topic;
+    private volatile String failure;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TableId, TableSchema> latest = new ConcurrentHashMap<>();
     private final List<Consumer<Map<TableId, TableSchema>>> listeners = new CopyOnWriteArrayList<>();
@@ -62,6 +64,14 @@ public final class SchemaCatalog implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the schema topic", e);
         }
+    }
+
+    /**
+     * Why the catalog stopped following the schema topic (an error its consumer cannot retry, an ACL removed), if it did:
+     * from then on a new column gets no shape and validation compares stale shapes, so the gate must not open.
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The latest schema per table, as known now. */
@@ -104,6 +114,7 @@ public final class SchemaCatalog implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
+            failure = "the schema catalog stopped following " + topic + ": " + e.getMessage() + " (restart this process)";
             log.error("the schema catalog stopped following {}", topic, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));

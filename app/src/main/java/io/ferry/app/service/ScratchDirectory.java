@@ -8,7 +8,9 @@ import java.util.stream.Stream;
 
 /**
  * A directory a self-contained run (the demo, the benchmark) owns: wiped before each run, but only when it is
- * empty or marked as a previous run's, so a mistyped path never deletes someone's data.
+ * empty or marked as a previous run's, so a mistyped path never deletes someone's data. (Until session 32 a directory
+ * with a {@code pipeline.yaml} at its top counted as a run's too, as runs before the marker left them; a project's own
+ * directory can hold one, and {@code --data-dir .} there deleted it.)
  */
 public final class ScratchDirectory {
 
@@ -27,7 +29,11 @@ public final class ScratchDirectory {
      * @throws IllegalArgumentException when {@code dir} holds something other than a previous run
      */
     public static void prepare(Path dir, String owner) throws IOException {
-        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER)) && !Files.exists(dir.resolve(PIPELINE_FILE))) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is a file, not a directory; choose another with --data-dir");
+        }
+        // the marker alone says a directory is ours: a project's own directory may hold a pipeline.yaml too
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
                     throw new IllegalArgumentException(dir + " is not empty and no earlier " + owner

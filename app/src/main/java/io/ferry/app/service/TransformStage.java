@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,12 +43,28 @@ final class TransformStage implements Stage {
     private final ServiceContext context;
     private final SchemaCatalog catalog;
     private final Path stateDir;
+    /** How long a stream thread's failure shows in the status after Streams replaced the thread. */
+    private static final Duration THREAD_FAILURE_SHOWN = Duration.ofMinutes(2);
+    /** How long after a failed restart of the topology it is tried again. */
+    private static final long RETRY_SECONDS = 30;
+
+    /** Held while the topology is started, restarted or stopped; the status reads the volatile fields without it. */
     private final Object lock = new Object();
-    private Set<Cascade> cascades = Set.of();
-    private TransformRunner runner;
+    /** The cascades of the topology that runs (or ran last): set once a launch succeeded. */
+    private volatile Set<Cascade> cascades = Set.of();
+    private volatile TransformRunner runner;
     private boolean closed;
     /** Every mapping is direct: the stage has nothing to run. */
-    private boolean idle;
+    private volatile boolean idle;
+    /** Why the topology is being restarted right now; empty otherwise. */
+    private volatile String restarting = "";
+    /** Why the last restart failed (it is tried again); empty once one succeeds. */
+    private volatile String restartFailure = "";
+    private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ferry-transform-restart");
+        t.setDaemon(true);
+        return t;
+    });
 
     TransformStage(ServiceContext context, SchemaCatalog catalog) {
         this.context = context;
@@ -61,24 +78,35 @@ final class TransformStage implements Stage {
             launch(catalog.schemas());
         }
         catalog.onChange(this::schemasChanged);
+        // a cascade learned while the topology started reached no listener: compare once more
+        schemasChanged(catalog.schemas());
     }
 
+    /** Starts the topology for these schemas' cascades; {@link #cascades} and {@link #runner} are set only once it started. */
     private void launch(Map<TableId, TableSchema> schemas) {
-        cascades = Set.copyOf(Cascade.of(context.config().source().type(), schemas.values()));
-        TransformSpec spec = TransformSpec.of(context.config(), List.copyOf(cascades));
+        Set<Cascade> next = Set.copyOf(Cascade.of(context.config().source().type(), schemas.values()));
+        TransformSpec spec = TransformSpec.of(context.config(), List.copyOf(next));
         if (spec.mappings().targets().isEmpty()) {
             idle = true;
+            cascades = next;
             log.info("transform: every mapping takes the direct path (transform.direct); nothing to run");
             return;
         }
         createTopics(spec);
-        runner = new TransformRunner(spec, context.bootstrapServers(), stateDir, context.config().kafka().properties());
-        if (!sameCluster()) {
-            runner.cleanUp();
+        TransformRunner started = new TransformRunner(spec, context.bootstrapServers(), stateDir, context.config().kafka().properties());
+        try {
+            if (!sameCluster()) {
+                started.cleanUp();
+            }
+            rereadRelaidGroups(spec);
+            started.start();
+        } catch (RuntimeException e) {
+            started.close(Duration.ofSeconds(10));
+            throw e;
         }
-        rereadRelaidGroups(spec);
-        runner.start();
-        log.info("transform: started ({} cascading foreign keys known)", cascades.size());
+        runner = started;
+        cascades = next;
+        log.info("transform: started ({} cascading foreign keys known)", next.size());
     }
 
     /**
@@ -181,33 +209,57 @@ final class TransformStage implements Stage {
         }
     }
 
+    /**
+     * Restarts the topology when the cascades changed. A restart that fails (Kafka unreachable, the state directory) is
+     * shown as RETRYING with its reason and tried again in {@value #RETRY_SECONDS} s with the schemas then known; before
+     * session 32 it left the stage STOPPED without a word, and nothing tried again until the next change of cascades.
+     */
     private void schemasChanged(Map<TableId, TableSchema> schemas) {
         Set<Cascade> now = new HashSet<>(Cascade.of(context.config().source().type(), schemas.values()));
         synchronized (lock) {
-            if (closed || idle || now.equals(cascades)) {
+            if (closed || idle || now.equals(cascades) && runner != null) {
                 return;
             }
             log.info("transform: the source's cascading foreign keys changed ({} now); restarting the topology", now.size());
-            runner.close(Duration.ofSeconds(60));
-            launch(schemas);
+            restarting = "restarting the topology: the source's cascading foreign keys changed";
+            try {
+                TransformRunner old = runner;
+                if (old != null) {
+                    runner = null;
+                    old.close(Duration.ofSeconds(60));
+                }
+                launch(schemas);
+                restartFailure = "";
+            } catch (RuntimeException e) {
+                restartFailure = e.getMessage() == null ? e.toString() : e.getMessage();
+                log.error("transform: restarting the topology failed, trying again in {} s: {}", RETRY_SECONDS, restartFailure, e);
+                retries.schedule(() -> schemasChanged(catalog.schemas()), RETRY_SECONDS, TimeUnit.SECONDS);
+            } finally {
+                restarting = "";
+            }
         }
     }
 
+
     @Override
     public StageStatus status() {
-        TransformRunner r;
-        int unlogged;
-        synchronized (lock) {
-            r = runner;
-            unlogged = cascades.size();
-            if (idle) {
-                return new StageStatus("transform", "RUNNING", "every mapping takes the direct path");
-            }
+        if (idle) {
+            return new StageStatus("transform", "RUNNING", "every mapping takes the direct path");
+        }
+        TransformRunner r = runner;
+        int unlogged = cascades.size();
+        if (!restartFailure.isEmpty() && r == null) {
+            return new StageStatus("transform", "RETRYING", "restarting the topology failed, trying again: " + restartFailure);
         }
         if (r == null) {
-            return new StageStatus("transform", "STARTING", "");
+            return new StageStatus("transform", "STARTING", restarting);
         }
         KafkaStreams.State s = r.state();
+        Optional<String> threadFailure = s == KafkaStreams.State.RUNNING ? r.recentThreadFailure(THREAD_FAILURE_SHOWN) : Optional.empty();
+        if (threadFailure.isPresent()) {
+            return new StageStatus("transform", "RETRYING", "a stream thread failed and was replaced within the last "
+                    + THREAD_FAILURE_SHOWN.toMinutes() + " minutes: " + threadFailure.get());
+        }
         return switch (s) {
             case RUNNING -> new StageStatus("transform", "RUNNING", unlogged == 0 ? ""
                     : unlogged + (unlogged == 1 ? " foreign key cascades" : " foreign keys cascade") + " unlogged at the source");
@@ -219,6 +271,7 @@ final class TransformStage implements Stage {
 
     @Override
     public void close() {
+        retries.shutdownNow();
         synchronized (lock) {
             closed = true;
             if (runner != null) {

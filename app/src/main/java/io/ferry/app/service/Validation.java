@@ -118,6 +118,7 @@ final class Validation implements Stage {
             if (deployment != null) {
                 deployment.problem().ifPresent(problems::add);
             }
+            catalog.failure().ifPresent(problems::add);
             for (Map.Entry<String, StageStatus> e : deploymentStages()) {
                 StageStatus s = e.getValue();
                 if (!s.healthy() || s.state().equals("SNAPSHOTTING") || s.state().equals("STARTING")) {
@@ -226,8 +227,9 @@ final class Validation implements Stage {
             }
             log.info("validation: {}", report.clean() ? "every table matches" : report.summary());
             return report;
-        } catch (RuntimeException e) {
-            // an older clean result must not keep the gate open while validations fail (the source unreachable, say)
+        } catch (RuntimeException | Error e) {
+            // an older clean result must not keep the gate open while validations fail (the source unreachable, say, or a
+            // heap too small for a segment of wide rows: an OutOfMemoryError is not a RuntimeException)
             Instant now = Instant.now();
             lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
             lastValidation = new ValidationSummary(now, false, "the last validation failed: " + lastFailure);
@@ -369,12 +371,13 @@ final class Validation implements Stage {
      * everything committed at the source before this call is on every target.
      *
      * @return the heartbeat's id
-     * @throws IllegalStateException when the source is read-only or cannot be reached
+     * @throws Refused when the source is read-only, or its heartbeat sequence is behind
+     * @throws IllegalStateException when the source cannot be reached
      * @throws java.util.concurrent.TimeoutException when the sinks did not get there in time
      */
     long drain(Duration timeout) throws java.util.concurrent.TimeoutException, InterruptedException {
         if (context.config().source().readOnly()) {
-            throw new IllegalStateException("source.read_only is true: Ferry cannot write the drain marker into the source");
+            throw new Refused("source.read_only is true: Ferry cannot write the drain marker into the source");
         }
         long id;
         long applied = tracker.latest().tables().stream().mapToLong(TableLag::markerId).max().orElse(-1);
@@ -387,7 +390,7 @@ final class Validation implements Stage {
         if (id <= applied) {
             // the sequence went back (a restored source, source.read_only switched off): markers not above the last one
             // passed are not passed on, and heartbeats written before this one could pass for it
-            throw new IllegalStateException("the source's heartbeat sequence is behind heartbeats already applied (drain heartbeat " + id
+            throw new Refused("the source's heartbeat sequence is behind heartbeats already applied (drain heartbeat " + id
                     + ", applied up to " + applied + "): a drain cannot be told from them; set the sequence above them ("
                     + "UPDATE " + context.config().source().heartbeatSchema() + ".heartbeat SET seq = " + (applied + 1)
                     + " WHERE pipeline = '" + context.pipeline() + "'), or wait until the heartbeats pass " + applied);

@@ -3,6 +3,7 @@ package io.ferry.app.status;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ferry.app.service.FerryService;
+import io.ferry.app.service.Refused;
 import io.ferry.core.config.HttpSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -80,8 +81,11 @@ public final class StatusServer implements AutoCloseable {
                 respond(x, 200, "application/json", "{\"drained\":true,\"heartbeat\":" + id + "}\n");
             } catch (TimeoutException e) {
                 respond(x, 504, "application/json", "{\"drained\":false,\"reason\":" + quote(e.getMessage()) + "}\n");
-            } catch (IllegalStateException e) {
+            } catch (Refused e) {
                 respond(x, 409, "application/json", "{\"drained\":false,\"reason\":" + quote(e.getMessage()) + "}\n");
+            } catch (IllegalStateException e) {
+                // the source or Kafka unreachable, lag tracking stopped: may pass
+                respond(x, 503, "application/json", "{\"drained\":false,\"reason\":" + quote(e.getMessage()) + "}\n");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 respond(x, 503, "application/json", "{\"drained\":false,\"reason\":\"the service is stopping\"}\n");
@@ -94,8 +98,10 @@ public final class StatusServer implements AutoCloseable {
             }
             try {
                 respond(x, 200, "application/json", service.validate().json().toPrettyString() + "\n");
-            } catch (IllegalStateException e) {
+            } catch (Refused e) {
                 respond(x, 409, "application/json", "{\"reason\":" + quote(e.getMessage()) + "}\n");
+            } catch (IllegalStateException e) {
+                respond(x, 503, "application/json", "{\"reason\":" + quote(e.getMessage()) + "}\n");
             }
         }));
         server.createContext("/resnapshot", x -> guarded(x, () -> {

@@ -100,6 +100,19 @@ class FerryCommandTest {
     }
 
     @Test
+    void runWithTheStatusPortTakenExitsTwoBeforeAnythingStarts() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            String yaml = VALID.replace("pipeline: {name: shop}", "pipeline: {name: shop, data_dir: '" + data + "'}")
+                    + "http: {bind: 127.0.0.1, port: " + taken.getLocalPort() + "}\n";
+            Result r = run("run", "--config", file(yaml).toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("http.port");
+            assertThat(data).doesNotExist();
+        }
+    }
+
+    @Test
     void statusWithoutAServiceExitsThree() {
         Result r = run("status", "--url", "http://127.0.0.1:1");
         assertThat(r.code()).isEqualTo(3);

@@ -35,11 +35,21 @@ class ScratchDirectoryTest {
     }
 
     @Test
-    void anEarlierVersionsRunWithItsPipelineFileIsStillRecognised() throws Exception {
-        Files.writeString(tmp.resolve(ScratchDirectory.PIPELINE_FILE), "pipeline: {}");
-        Files.writeString(tmp.resolve("other"), "x");
-        ScratchDirectory.prepare(tmp, "demo");
-        assertThat(tmp.resolve("other")).doesNotExist();
+    void aProjectDirectoryWithItsOwnPipelineFileIsRefusedAndKept() throws Exception {
+        Path pipeline = Files.writeString(tmp.resolve(ScratchDirectory.PIPELINE_FILE), "pipeline: {}");
+        Path other = Files.writeString(tmp.resolve("other"), "x");
+        assertThatThrownBy(() -> ScratchDirectory.prepare(tmp, "demo")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no earlier demo's directory");
+        assertThat(pipeline).hasContent("pipeline: {}");
+        assertThat(other).hasContent("x");
+    }
+
+    @Test
+    void aFileIsRefusedAndKept() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "keep me");
+        assertThatThrownBy(() -> ScratchDirectory.prepare(file, "benchmark")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is a file");
+        assertThat(file).hasContent("keep me");
     }
 
     @Test

@@ -164,11 +164,23 @@ public final class TopicAdmin {
             }
         }
         if (!wrong.isEmpty()) {
-            throw new IllegalStateException("existing topics are set up differently from what Ferry needs: " + String.join("; ", wrong)
+            throw new TopicsMismatch("existing topics are set up differently from what Ferry needs: " + String.join("; ", wrong)
                     + ". Apply the fixes with kafka-configs --alter --entity-type topics --entity-name <topic>, "
                     + "or delete the topic if it holds nothing Ferry needs.");
         }
         refuseOtherPartitionCounts(admin, specs);
+    }
+
+    /**
+     * Existing topics that differ from what the pipeline needs (a cleanup policy, retention, a partition count): a
+     * configuration problem, which retrying does not fix; the message names each topic and the fix.
+     */
+    public static final class TopicsMismatch extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        public TopicsMismatch(String message) {
+            super(message);
+        }
     }
 
     private static String value(Config config, String key, String fallback) {
@@ -193,7 +205,7 @@ public final class TopicAdmin {
             }
         }
         if (!wrong.isEmpty()) {
-            throw new IllegalStateException("existing topics have another partition count than the pipeline's: " + String.join("; ", wrong)
+            throw new TopicsMismatch("existing topics have another partition count than the pipeline's: " + String.join("; ", wrong)
                     + ". Ferry lays out its stages by the count (kafka.partitions for change and target topics, 1 for the"
                     + " pipeline's own topics): set kafka.partitions to the count the topics have; a pipeline's count cannot be"
                     + " changed once it ran (transform's state is laid out by it): to use another, run the migration under a new"

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,6 +31,11 @@ public final class TransformRunner implements AutoCloseable {
     private final KafkaStreams streams;
     /** For groups that read by pattern (their markers wait for every matching topic), else null. */
     private final AdminTopicListing listing;
+    /** The last stream thread that failed (and was replaced), or null. */
+    private volatile ThreadFailure lastThreadFailure;
+
+    private record ThreadFailure(long atNanos, String message) {
+    }
 
     public TransformRunner(TransformSpec spec, String bootstrapServers, Path stateDir, Map<String, String> clientProperties) {
         List<Pattern> patterns = TransformTopology.patternTopics(spec);
@@ -45,6 +51,7 @@ public final class TransformRunner implements AutoCloseable {
         }
         streams.setUncaughtExceptionHandler(e -> {
             log.error("transform: a stream thread failed; replacing it", e);
+            lastThreadFailure = new ThreadFailure(System.nanoTime(), e.getMessage() == null ? e.toString() : e.getMessage());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> log.info("transform: {} -> {}", before, now));
@@ -95,6 +102,19 @@ public final class TransformRunner implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * What failed a stream thread within {@code within}, if one failed: Streams replaces the thread and stays RUNNING, so
+     * a thread that fails over and over (a record it cannot process, a store it cannot open) shows only here and in the
+     * growing lag.
+     */
+    public Optional<String> recentThreadFailure(Duration within) {
+        ThreadFailure f = lastThreadFailure;
+        if (f == null || System.nanoTime() - f.atNanos() > within.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(f.message());
     }
 
     @Override
