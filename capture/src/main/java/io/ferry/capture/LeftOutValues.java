@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * targets end as the source is. A row no longer there under that key (deleted since, or moved again) is left as it came:
  * its delete, or the create half of its next key change, follows.
  *
- * <p>One connection, opened when first needed and closed with the engine. A failure to reach the source fails the
- * batch, which capture publishes again from the last committed offset; a column or table gone since, or a row that
- * cannot be looked up by its key, is a WARN, once per table, and the row goes on without the values (validation reports
- * it; {@code ferry resnapshot} repairs it). Called on Debezium's handler thread only.
+ * <p>One connection, opened when first needed, opened again once when the source closed it meanwhile, and closed with
+ * the engine. A failure that may pass (the source unreachable: {@link #transientError}) fails the batch, which capture
+ * publishes again from the last committed offset; any other (a column or table gone since, a key with no literal to
+ * look it up by) is a WARN, once per table, and the row goes on without the values (validation reports it; {@code ferry
+ * resnapshot} repairs it). One query per such row: a key rewrite of a whole table of large values reads each row back
+ * in turn. Called on Debezium's handler thread only.
  */
 final class LeftOutValues implements AutoCloseable {
 
@@ -66,13 +68,13 @@ final class LeftOutValues implements AutoCloseable {
         }
         Optional<Row> now;
         try {
-            now = dialect.currentValues(connection(), row.schema(), e.key(), readable);
+            now = read(row, readable);
         } catch (IllegalArgumentException | UnsupportedOperationException ex) {
             warnOnce(e.table(), ex.getMessage());
             return row;
         } catch (SQLException ex) {
             close();
-            if (permanent(ex)) {
+            if (!transientError(ex)) {
                 warnOnce(e.table(), ex.getMessage());
                 return row;
             }
@@ -91,10 +93,33 @@ final class LeftOutValues implements AutoCloseable {
         return new Converted.Row(completed, row.schema(), row.defaulted());
     }
 
-    /** A data exception (class 22) or an undefined column or table (class 42): asking again would not help. */
-    private static boolean permanent(SQLException e) {
+    /**
+     * Reads the columns; a kept connection that the source closed meanwhile (an idle timeout, a restart of the source or
+     * of a pooler) is opened again once, rather than failing the batch and restarting Debezium for it.
+     */
+    private Optional<Row> read(Converted.Row row, List<Column> columns) throws SQLException {
+        boolean reused = connection != null;
+        try {
+            return dialect.currentValues(connection(), row.schema(), row.event().key(), columns);
+        } catch (SQLException ex) {
+            if (!reused || !transientError(ex)) {
+                throw ex;
+            }
+            close();
+            return dialect.currentValues(connection(), row.schema(), row.event().key(), columns);
+        }
+    }
+
+    /**
+     * A failure that may pass: the connection (class 08), too many connections, the server shutting down or starting, a
+     * lock or serialization conflict. The batch is published again from the last committed offset. Anything else (a
+     * column gone, a value too large to print, a statement timeout shorter than the read) would fail every time, and
+     * would hold capture for ever: the row goes on without the values, with a WARN.
+     */
+    static boolean transientError(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("42"));
+        return state != null && (state.startsWith("08") || state.equals("53300") || state.startsWith("57P") || state.equals("40001")
+                || state.equals("40P01") || state.equals("55P03"));
     }
 
     private void warnOnce(TableId table, String why) {

@@ -47,7 +47,10 @@ final class CaptureStage implements Stage {
     private volatile boolean running = true;
     private volatile boolean leader;
     private volatile Capture capture;
+    /** Why the last start failed, while this process leads. */
     private volatile String problem = "";
+    /** Why the election itself stopped: this process can never capture again (a resignation does not clear it). */
+    private volatile String electionFailure = "";
 
     CaptureStage(ServiceContext context) {
         this.context = context;
@@ -103,7 +106,7 @@ final class CaptureStage implements Stage {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            problem = "capture election failed: " + e.getMessage();
+            electionFailure = "capture election failed: " + e.getMessage() + " (restart this process)";
             log.error("capture: the leader election stopped", e);
         } finally {
             election.close(Duration.ofSeconds(5));
@@ -140,7 +143,9 @@ final class CaptureStage implements Stage {
                         context.registry());
                 problem = "";
             } catch (RuntimeException e) {
-                problem = e.getMessage();
+                if (leader) { // a start that failed after this process resigned is no longer its to report
+                    problem = e.getMessage();
+                }
                 log.error("capture cannot start, trying again in {} s: {}", backoff.toSeconds(), e.getMessage());
                 try {
                     Thread.sleep(backoff.toMillis());
@@ -202,6 +207,9 @@ final class CaptureStage implements Stage {
     @Override
     public StageStatus status() {
         Capture c = capture;
+        if (!electionFailure.isEmpty()) {
+            return new StageStatus("capture", "FAILED", electionFailure);
+        }
         if (!problem.isEmpty() && c == null) {
             return new StageStatus("capture", leader ? "RETRYING" : "FAILED", problem);
         }

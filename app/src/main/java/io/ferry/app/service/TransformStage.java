@@ -60,6 +60,7 @@ final class TransformStage implements Stage {
     private volatile String restarting = "";
     /** Why the last restart failed (it is tried again); empty once one succeeds. */
     private volatile String restartFailure = "";
+    private final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ferry-transform-restart");
         t.setDaemon(true);
@@ -77,9 +78,9 @@ final class TransformStage implements Stage {
         synchronized (lock) {
             launch(catalog.schemas());
         }
-        catalog.onChange(this::schemasChanged);
+        catalog.onChange(schemas -> schemasChanged());
         // a cascade learned while the topology started reached no listener: compare once more
-        schemasChanged(catalog.schemas());
+        schemasChanged();
     }
 
     /** Starts the topology for these schemas' cascades; {@link #cascades} and {@link #runner} are set only once it started. */
@@ -214,9 +215,12 @@ final class TransformStage implements Stage {
      * shown as RETRYING with its reason and tried again in {@value #RETRY_SECONDS} s with the schemas then known; before
      * session 32 it left the stage STOPPED without a word, and nothing tried again until the next change of cascades.
      */
-    private void schemasChanged(Map<TableId, TableSchema> schemas) {
-        Set<Cascade> now = new HashSet<>(Cascade.of(context.config().source().type(), schemas.values()));
+    private void schemasChanged() {
         synchronized (lock) {
+            // the schemas as they are now, read under the lock: a caller on another thread (the start, a retry, the
+            // catalog's) may hold an older copy, and would restart the topology back to older cascades
+            Map<TableId, TableSchema> schemas = catalog.schemas();
+            Set<Cascade> now = new HashSet<>(Cascade.of(context.config().source().type(), schemas.values()));
             if (closed || idle || now.equals(cascades) && runner != null) {
                 return;
             }
@@ -233,7 +237,12 @@ final class TransformStage implements Stage {
             } catch (RuntimeException e) {
                 restartFailure = e.getMessage() == null ? e.toString() : e.getMessage();
                 log.error("transform: restarting the topology failed, trying again in {} s: {}", RETRY_SECONDS, restartFailure, e);
-                retries.schedule(() -> schemasChanged(catalog.schemas()), RETRY_SECONDS, TimeUnit.SECONDS);
+                if (retryPending.compareAndSet(false, true)) { // one retry at a time, however many changes failed
+                    retries.schedule(() -> {
+                        retryPending.set(false);
+                        schemasChanged();
+                    }, RETRY_SECONDS, TimeUnit.SECONDS);
+                }
             } finally {
                 restarting = "";
             }

@@ -399,7 +399,7 @@ final class Validation implements Stage {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (tracker.failure().isPresent()) {
-                throw new IllegalStateException("lag tracking stopped (" + tracker.failure().get() + "): the drain cannot be seen");
+                throw new Refused("lag tracking stopped (" + tracker.failure().get() + "): the drain cannot be seen; restart this process");
             }
             List<TableLag> tables = tracker.latest().tables();
             List<String> behind = tables.stream().filter(t -> t.markerId() < id).map(t -> t.sink() + "/" + t.table()).toList();

@@ -537,7 +537,7 @@ final class PostgresDialect implements SourceDialect {
                 .filter(k -> !PostgresRowReads.keyable(schema.column(k).orElseThrow().type())).toList();
         if (!unkeyable.isEmpty()) {
             throw new IllegalArgumentException(schema.table() + " cannot be read by its key: " + String.join(", ", unkeyable)
-                    + " is an array");
+                    + " (an array, timetz or money) has no literal to look it up by");
         }
         return PostgresRowReads.read(c, schema, key, columns);
     }

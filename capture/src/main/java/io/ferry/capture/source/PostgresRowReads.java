@@ -35,9 +35,16 @@ final class PostgresRowReads {
     private PostgresRowReads() {
     }
 
-    /** Whether a row can be looked up by this key column: not by an array or a document, whose literals differ. */
+    /**
+     * Whether a row can be looked up by this key column's canonical text. Not an array or a document (their literals
+     * differ), a {@code timetz} (canonically moved to UTC, and PostgreSQL's equality compares the zone too), or
+     * {@code money} (its input follows {@code lc_monetary}).
+     */
     static boolean keyable(ColumnType type) {
-        return type.kind() != CanonicalType.ARRAY && type.document() == null;
+        return switch (type.kind()) {
+            case ARRAY, TIMETZ, MONEY -> false;
+            default -> type.document() == null;
+        };
     }
 
     static Optional<Row> read(Connection c, TableSchema schema, Row key, List<Column> columns) throws SQLException {

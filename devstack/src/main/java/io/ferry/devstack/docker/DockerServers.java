@@ -51,8 +51,8 @@ public final class DockerServers implements ServerFactory {
 
     private static PostgresService postgres() {
         PostgreSQLContainer c = new PostgreSQLContainer(POSTGRES_IMAGE)
-                .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
-                        "-c", "max_wal_senders=20", "-c", "max_connections=200", "-c", "fsync=off");
+                .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=64",
+                        "-c", "max_wal_senders=64", "-c", "max_connections=200", "-c", "fsync=off");
         c.start();
         final class DockerPostgres extends ContainerService implements PostgresService {
             DockerPostgres() {

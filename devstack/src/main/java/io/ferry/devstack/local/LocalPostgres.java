@@ -96,8 +96,9 @@ public final class LocalPostgres extends ChildProcessServer implements PostgresS
                 "listen_addresses = '127.0.0.1'",
                 "unix_socket_directories = ''",
                 "wal_level = logical",
-                "max_replication_slots = 20",
-                "max_wal_senders = 20",
+                // every test pipeline leaves its slot (capture resumes from it); one module's suite makes more than 20
+                "max_replication_slots = 64",
+                "max_wal_senders = 64",
                 "max_connections = 200",
                 "timezone = 'UTC'",
                 // Test data is disposable: skip the disk syncs that make a small VM crawl. Commits stay
