@@ -146,6 +146,12 @@ public final class Capture implements AutoCloseable {
             preflight = dialect.preflight(c);
             List<String> problems = new ArrayList<>(preflight.problems());
             problems.addAll(dialect.wholeRowProblems(c, settings.wholeRows()));
+            for (List<TableId> same : settings.layout().names().collidingChangeTopics(preflight.tables().stream().map(t -> t.id()).toList())) {
+                problems.add("source.tables: " + same.stream().map(TableId::toString).collect(Collectors.joining(" and "))
+                        + " would have change topics Kafka takes for one (it treats '.' and '_' in topic names alike: "
+                        + same.stream().map(t -> settings.layout().names().change(t)).collect(Collectors.joining(", "))
+                        + "): leave all but one out of source.tables, or capture them under another pipeline");
+            }
             if (!problems.isEmpty()) {
                 throw new CaptureException(problems, null);
             }

@@ -393,7 +393,8 @@ class NewlyCapturedTableIT {
         // the transform stage makes the change topics of the tables its mappings name before capture runs: the added table's
         // topic is there, empty
         try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(java.util.List.of(new NewTopic(names.change(added), 3, (short) 1))).all().get();
+            admin.createTopics(java.util.List.of(new NewTopic(names.change(added), 3, (short) 1).configs(java.util.Map.of(
+                    "max.message.bytes", String.valueOf(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES))))).all().get();
         }
         try (Capture capture = Capture.start(settings.apply(new String[] {first.toString(), added.toString()}), null);
                 TopicReader reader = new TopicReader(kafka.bootstrapServers(), names.change(added))) {

@@ -94,7 +94,7 @@ final class TransformStage implements Stage {
             return;
         }
         createTopics(spec);
-        TransformRunner started = new TransformRunner(spec, context.bootstrapServers(), stateDir, context.config().kafka().properties());
+        TransformRunner started = new TransformRunner(spec, context.bootstrapServers(), stateDir, streamsProperties());
         try {
             if (!sameCluster()) {
                 started.cleanUp();
@@ -108,6 +108,22 @@ final class TransformStage implements Stage {
         runner = started;
         cascades = next;
         log.info("transform: started ({} cascading foreign keys known)", next.size());
+    }
+
+    /**
+     * The user's client properties, and for the topics Streams makes itself (its stores' changelogs) the replication
+     * Ferry's own topics get ({@code kafka.replication_factor}); without it they had the broker's default, 1 on a stock
+     * broker, whatever the pipeline asked for. The user's own {@code replication.factor} wins.
+     */
+    private Map<String, String> streamsProperties() {
+        Map<String, String> p = new HashMap<>(context.config().kafka().properties());
+        context.layout().replicationFactor().ifPresent(rf -> {
+            p.putIfAbsent("replication.factor", rf.toString());
+            if (rf >= 3) {
+                p.putIfAbsent("topic.min.insync.replicas", "2");
+            }
+        });
+        return p;
     }
 
     /**

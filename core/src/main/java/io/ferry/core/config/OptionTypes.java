@@ -62,6 +62,19 @@ public final class OptionTypes {
         return fromText("string", "a string", s -> s, s -> s);
     }
 
+    /**
+     * A string with something in it: an empty host, database or user (an environment variable set to nothing) is not
+     * left to the driver, which may fall back to a default (PostgreSQL's driver to localhost: another database).
+     */
+    public static OptionType<String> nonBlank() {
+        return fromText("string", "a string", s -> {
+            if (s.isBlank()) {
+                throw new IllegalArgumentException("it is empty (an environment variable set to nothing?)");
+            }
+            return s;
+        }, s -> s);
+    }
+
     /** A string matching {@code pattern}; {@code hint} says in words what is allowed. */
     public static OptionType<String> string(String pattern, String hint) {
         Pattern p = Pattern.compile(pattern);

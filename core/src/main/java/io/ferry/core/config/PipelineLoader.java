@@ -131,7 +131,8 @@ public final class PipelineLoader {
             factory.ifPresent(f -> options.addAll(f.options()));
             Section section = new Section("sinks", factory.map(SinkFactory::description).orElse("a sink"), true, options, List.of());
             // With an unknown type its options are unknown too: report only the type, not every key.
-            Set<String> ignored = factory.isPresent() || type == null ? Set.of() : entry.entries().keySet();
+            // Without a type, the same: the missing type is the one problem (every other key would be "unknown").
+            Set<String> ignored = factory.isPresent() ? Set.of() : entry.entries().keySet();
             ConfigValues values = Binder.bind(section, entry, entry.path(), entry.line(), ignored, problems);
             Optional<String> name = values.find(PipelineOptions.SINK_NAME);
             if (name.isPresent()) {

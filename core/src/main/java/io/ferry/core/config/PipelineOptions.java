@@ -45,11 +45,11 @@ public final class PipelineOptions {
     // source
     public static final Option<String> SOURCE_TYPE = required("type", OptionTypes.oneOf("postgres", "mysql", "mariadb"),
             "The source database engine.");
-    public static final Option<String> HOST = required("host", OptionTypes.string(), "Source database host.");
+    public static final Option<String> HOST = required("host", OptionTypes.nonBlank(), "Source database host.");
     public static final Option<Integer> PORT = optional("port", OptionTypes.integer(1, 65_535),
             "Source database port. Left out: 5432 for postgres, 3306 for mysql and mariadb.");
-    public static final Option<String> DATABASE = required("database", OptionTypes.string(), "The database to capture.");
-    public static final Option<String> USER = required("user", OptionTypes.string(),
+    public static final Option<String> DATABASE = required("database", OptionTypes.nonBlank(), "The database to capture.");
+    public static final Option<String> USER = required("user", OptionTypes.nonBlank(),
             "User for capture (PostgreSQL: REPLICATION; MySQL/MariaDB: REPLICATION SLAVE, REPLICATION CLIENT, SELECT, RELOAD).");
     public static final Option<Secret> PASSWORD = optional("password", OptionTypes.secret(),
             "Password of the capture user. Left out: none (trust or peer authentication).");

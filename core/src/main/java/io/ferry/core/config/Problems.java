@@ -21,7 +21,7 @@ public final class Problems {
     /** Records a problem at a node; a value that came from the environment or a secret file is masked in the message. */
     public void add(ConfigNode at, String message) {
         String safe = message;
-        if (at instanceof ConfigNode.Scalar s && s.fromSecretSource() && !s.value().isEmpty()) {
+        if (at instanceof ConfigNode.Scalar s && s.fromSecretSource() && !s.value().isBlank()) { // blank: nothing to hide, and every space masked
             safe = message.replace(s.value(), Secret.MASK);
         }
         add(at.line(), at.path(), safe);

@@ -33,7 +33,7 @@ public record TableSchema(TableId table, List<Column> columns, List<String> prim
         }
         if (primaryKey.isEmpty()) {
             throw new IllegalArgumentException(table + " has no primary key: Ferry needs one to key changes "
-                    + "(add a primary key, or declare the key columns for this table in the pipeline's source section)");
+                    + "(add a primary key to the table, or leave it out of source.tables)");
         }
         for (String k : primaryKey) {
             if (!names.contains(k)) {

@@ -33,6 +33,18 @@ public final class TopicNames {
         return name("change." + part(table.namespace()) + "." + part(table.name()));
     }
 
+    /**
+     * The groups of these tables whose change topics Kafka takes for one: it treats '.' and '_' in topic names alike and
+     * refuses to make a topic that collides with an existing one ({@code shop.order_items} and {@code shop_order.items}).
+     */
+    public java.util.List<java.util.List<TableId>> collidingChangeTopics(java.util.Collection<TableId> tables) {
+        java.util.Map<String, java.util.List<TableId>> byName = new java.util.LinkedHashMap<>();
+        for (TableId t : tables) {
+            byName.computeIfAbsent(change(t).replace('.', '_'), k -> new java.util.ArrayList<>()).add(t);
+        }
+        return byName.values().stream().filter(g -> g.size() > 1).map(java.util.List::copyOf).toList();
+    }
+
     /** What every change topic's name begins with: {@code ferry.<pipeline>.change.}. */
     public String changePrefix() {
         return prefix + "change.";

@@ -45,17 +45,26 @@ public record TopicSpec(String name, int partitions, CleanupPolicy cleanupPolicy
     /** Largest record Ferry writes: a bigger change goes to the dead-letter topic instead (with its key and size). */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
-    /** The topic-level configs Ferry sets when it creates the topic. */
+    /** The largest record batch a topic of Ferry's takes: {@link #MAX_RECORD_BYTES} and room for the batch's header. */
+    public static final int MAX_MESSAGE_BYTES = MAX_RECORD_BYTES + 64 * 1024;
+
+    /**
+     * The topic-level configs Ferry sets when it creates the topic. A topic that expires records does so by time only
+     * ({@code retention.bytes=-1}, since session 32): a broker's or cluster's size limit deleted the oldest records of a
+     * large snapshot before transform or a sink read them, and a consumer whose position was deleted goes on from the
+     * oldest record left, without a word. With three or more replicas a write needs two in sync ({@code
+     * min.insync.replicas=2}: capture writes with {@code acks=all}, and an acknowledged change must survive its leader's
+     * disk); with fewer, or the broker's default replication, the broker's own setting stands.
+     */
     public Map<String, String> configs() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("cleanup.policy", cleanupPolicy.kafkaValue());
-        c.put("max.message.bytes", Integer.toString(MAX_RECORD_BYTES + 64 * 1024));
+        c.put("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         if (cleanupPolicy == CleanupPolicy.DELETE) {
             c.put("retention.ms", retention.map(d -> Long.toString(d.toMillis())).orElse("-1"));
-            if (retention.isEmpty()) {
-                c.put("retention.bytes", "-1");
-            }
+            c.put("retention.bytes", "-1");
         }
+        replicationFactor.filter(rf -> rf >= 3).ifPresent(rf -> c.put("min.insync.replicas", "2"));
         return c;
     }
 }

@@ -16,7 +16,9 @@ final class JsonCodec implements ValueCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            // one JSON value and nothing after it: "{} junk" and "" are not JSON
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
         if (x.isNumber() && y.isNumber()) {
@@ -62,7 +64,11 @@ final class JsonCodec implements ValueCodec {
     /** The JSON text parsed into a tree, for mappings that reach into it. */
     static JsonNode parse(String text) {
         try {
-            return MAPPER.readTree(text);
+            JsonNode tree = MAPPER.readTree(text);
+            if (tree == null || tree.isMissingNode()) {
+                throw new IllegalArgumentException("JSON value is not valid JSON: it is empty");
+            }
+            return tree;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("JSON value is not valid JSON: " + e.getOriginalMessage());
         }

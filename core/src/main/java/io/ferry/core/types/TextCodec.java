@@ -3,7 +3,11 @@ package io.ferry.core.types;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
-/** STRING, ENUM and INET: JSON strings as the source gives them (INET compares case-insensitively). */
+/**
+ * STRING, ENUM and INET: JSON strings as the source gives them. INET compares case-insensitively and a host's own prefix
+ * ({@code /32}, {@code /128}) as absent: a {@code cidr} {@code 10.1.2.3/32} is stored in an {@code inet} column, which
+ * prints it as {@code 10.1.2.3}.
+ */
 final class TextCodec implements ValueCodec {
 
     private final CanonicalType type;
@@ -33,8 +37,16 @@ final class TextCodec implements ValueCodec {
     @Override
     public boolean same(JsonNode a, JsonNode b, Tolerance tolerance) {
         if (type == CanonicalType.INET && a.isTextual() && b.isTextual()) {
-            return a.textValue().toLowerCase(Locale.ROOT).equals(b.textValue().toLowerCase(Locale.ROOT));
+            return host(a.textValue()).equals(host(b.textValue()));
         }
         return a.equals(b);
+    }
+
+    /** An address in lower case, without the prefix that makes it one host. */
+    private static String host(String inet) {
+        String s = inet.toLowerCase(Locale.ROOT);
+        boolean v6 = s.indexOf(':') >= 0;
+        String whole = v6 ? "/128" : "/32";
+        return s.endsWith(whole) ? s.substring(0, s.length() - whole.length()) : s;
     }
 }

@@ -36,7 +36,12 @@ public record Tolerance(ChronoUnit timePrecision, BigDecimal numericAbsolute, do
         String t = text.trim();
         try {
             if (t.endsWith("%")) {
-                return new Tolerance(ChronoUnit.MICROS, BigDecimal.ZERO, Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100);
+                double percent = Double.parseDouble(t.substring(0, t.length() - 1).trim());
+                // NaN compared nothing as within it (no slack at all), Infinity everything (validation always clean)
+                if (!(percent >= 0 && percent <= 100)) {
+                    throw new IllegalArgumentException("'" + text + "' is not a tolerance: a percentage is between 0% and 100%");
+                }
+                return new Tolerance(ChronoUnit.MICROS, BigDecimal.ZERO, percent / 100);
             }
             ChronoUnit unit = switch (t) {
                 case "1us" -> ChronoUnit.MICROS;

@@ -277,6 +277,16 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void anEmptyHostDatabaseOrUserIsAnErrorNotTheDriversDefault() {
+        // PGHOST set to nothing: jdbc:postgresql://:5432/db, which the driver takes for localhost, another database
+        PipelineLoader envLoader = new PipelineLoader(Map.of("PGHOST", "", "PGUSER", " ")::get, SinkFactories.load(), Optional.empty());
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> envLoader.parse(MINIMAL.replace("host: localhost",
+                "host: ${env:PGHOST}").replace("user: ferry", "user: \"${env:PGUSER}\""), "p.yaml"));
+        assertThat(e.getMessage()).contains("source.host: it is empty (an environment variable set to nothing?)")
+                .contains("source.user: it is empty");
+    }
+
+    @Test
     void listItemsAreReportedAtTheirOwnLine() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL.replace("  tables: [public.users]",
                 "  tables:\n    - public.users\n    - users\n    - public.(x")));

@@ -61,7 +61,7 @@ class TableSchemaCodecTest {
         assertThatThrownBy(() -> new TableSchema(TableId.parse("public.logs"),
                 List.of(new Column("line", ColumnType.of(CanonicalType.STRING), true)), List.of(), 1))
                 .hasMessageContaining("public.logs has no primary key")
-                .hasMessageContaining("declare the key columns");
+                .hasMessageContaining("add a primary key to the table, or leave it out of source.tables");
         assertThatThrownBy(() -> new TableSchema(TableId.parse("public.logs"),
                 List.of(new Column("id", ColumnType.of(CanonicalType.INT32), false)), List.of("uid"), 1))
                 .hasMessageContaining("'uid' is not a column");

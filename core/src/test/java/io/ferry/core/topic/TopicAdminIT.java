@@ -76,14 +76,23 @@ class TopicAdminIT {
         TopicLayout layout = new TopicLayout(names, 6, Optional.empty(), Optional.empty());
         String change = names.change(TableId.parse("public.users"));
         try (Admin admin = admin(kafka)) {
-            admin.createTopics(List.of(new NewTopic(change, 2, (short) 1).configs(Map.of("retention.ms", "604800000"))))
-                    .all().get(30, TimeUnit.SECONDS);
+            // a topic made by hand: a week's retention, a size limit, and the broker's 1 MB records
+            admin.createTopics(List.of(new NewTopic(change, 2, (short) 1).configs(Map.of("retention.ms", "604800000",
+                    "retention.bytes", "1073741824", "max.message.bytes", "1048588")))).all().get(30, TimeUnit.SECONDS);
             assertThatThrownBy(() -> TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users")))))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(change + " keeps records for retention.ms=604800000 but Ferry needs forever (-1)");
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, change), List.of(
-                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
-                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+                    .isInstanceOf(TopicAdmin.TopicsMismatch.class)
+                    .hasMessageContaining(change + " keeps records for retention.ms=604800000 but Ferry needs forever (-1)")
+                    .hasMessageContaining(change + " deletes its oldest records past retention.bytes=1073741824")
+                    .hasMessageContaining("fix: --add-config retention.bytes=-1")
+                    .hasMessageContaining(change + " takes records up to max.message.bytes=1048588");
+            List<org.apache.kafka.clients.admin.AlterConfigOp> fixes = new java.util.ArrayList<>();
+            for (Map.Entry<String, String> fix : Map.of("retention.ms", "-1", "retention.bytes", "-1", "max.message.bytes",
+                    String.valueOf(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES)).entrySet()) {
+                fixes.add(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(fix.getKey(),
+                        fix.getValue()), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+            }
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, change), fixes)).all()
+                    .get(30, TimeUnit.SECONDS);
             // transform and the sinks count partitions by the pipeline's kafka.partitions: another count is refused
             assertThatThrownBy(() -> TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users")))))
                     .isInstanceOf(IllegalStateException.class)

@@ -48,6 +48,15 @@ class TopicNamesTest {
     }
 
     @Test
+    void tablesWhoseChangeTopicsKafkaTakesForOneAreFound() {
+        // Kafka refuses a topic whose name equals an existing one's once '.' and '_' are taken alike
+        assertThat(names.collidingChangeTopics(java.util.List.of(TableId.parse("shop.order_items"), TableId.parse("shop_order.items"),
+                TableId.parse("shop.orders"), TableId.parse("shop.order_item")))).containsExactly(
+                        java.util.List.of(TableId.parse("shop.order_items"), TableId.parse("shop_order.items")));
+        assertThat(names.collidingChangeTopics(java.util.List.of(TableId.parse("shop.orders"), TableId.parse("shop.items")))).isEmpty();
+    }
+
+    @Test
     void badPipelineNameIsRejected() {
         assertThatThrownBy(() -> new TopicNames("shop to db")).hasMessageContaining("pipeline name 'shop to db'");
     }
@@ -56,7 +65,12 @@ class TopicNamesTest {
     void layoutGivesEachTopicItsPolicy() {
         TopicLayout layout = new TopicLayout(names, 6, Optional.empty(), Optional.empty());
         assertThat(layout.change(TableId.parse("public.users")).configs())
-                .containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1");
+                .containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1").containsEntry("retention.bytes", "-1")
+                .doesNotContainKey("min.insync.replicas");
+        // a finite retention is by time only: a size limit would delete a large snapshot's oldest records unread
+        assertThat(new TopicLayout(names, 6, Optional.of(Duration.ofDays(30)), Optional.of((short) 3)).change(TableId.parse("public.users"))
+                .configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis())).containsEntry("retention.bytes", "-1")
+                .containsEntry("min.insync.replicas", "2");
         assertThat(layout.change(TableId.parse("public.users")).partitions()).isEqualTo(6);
         assertThat(layout.pipelineTopics()).allSatisfy(t -> assertThat(t.partitions()).isEqualTo(1));
         assertThat(layout.pipelineTopics()).filteredOn(t -> t.name().endsWith(".applied-positions")).singleElement()

@@ -17,6 +17,11 @@ class ToleranceTest {
         assertThat(Tolerance.parse("1ms").timePrecision()).isEqualTo(ChronoUnit.MILLIS);
         assertThatThrownBy(() -> Tolerance.parse("2s")).hasMessageContaining("'2s' is not a tolerance");
         assertThatThrownBy(() -> Tolerance.parse("-1")).hasMessageContaining("must not be negative");
+        // NaN% let no difference through, Infinity% every one (a validation always clean)
+        assertThatThrownBy(() -> Tolerance.parse("NaN%")).hasMessageContaining("between 0% and 100%");
+        assertThatThrownBy(() -> Tolerance.parse("Infinity%")).hasMessageContaining("between 0% and 100%");
+        assertThatThrownBy(() -> Tolerance.parse("150%")).hasMessageContaining("between 0% and 100%");
+        assertThat(Tolerance.parse("100%").floatRelative()).isEqualTo(1.0);
     }
 
     @Test

@@ -93,7 +93,11 @@ final class CassandraTypes {
                 if (t.equals(LocalDateTime.MAX) || t.equals(LocalDateTime.MIN)) {
                     throw new IllegalArgumentException(column + ": Cassandra's timestamp cannot hold " + value.asText());
                 }
-                yield t.atZone(naiveZone).toInstant();
+                try {
+                    yield io.ferry.core.types.CanonicalTime.naiveInstant(t, naiveZone);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(column + ": " + e.getMessage(), e);
+                }
             }
             case TIMESTAMPTZ -> {
                 if (v.equals(Instant.MAX) || v.equals(Instant.MIN)) {

@@ -71,7 +71,7 @@ final class MongoValues {
             case DATE -> date(column, value, ((LocalDate) v).equals(LocalDate.MAX) || ((LocalDate) v).equals(LocalDate.MIN)
                     ? null : ((LocalDate) v).atStartOfDay().toInstant(ZoneOffset.UTC));
             case TIMESTAMP -> date(column, value, ((LocalDateTime) v).equals(LocalDateTime.MAX) || ((LocalDateTime) v).equals(LocalDateTime.MIN)
-                    ? null : ((LocalDateTime) v).atZone(naiveZone).toInstant());
+                    ? null : naiveInstant(column, (LocalDateTime) v, naiveZone));
             case TIMESTAMPTZ -> date(column, value, v.equals(Instant.MAX) || v.equals(Instant.MIN) ? null : (Instant) v);
             case ARRAY -> {
                 List<Object> out = new ArrayList<>();
@@ -133,6 +133,15 @@ final class MongoValues {
 
     private static Decimal128 special(Double d) {
         return d.isNaN() ? Decimal128.NaN : d > 0 ? Decimal128.POSITIVE_INFINITY : Decimal128.NEGATIVE_INFINITY;
+    }
+
+    /** A naive timestamp's instant in the source's zone; one the zone skips is refused, naming the column. */
+    private static Instant naiveInstant(String column, LocalDateTime time, java.time.ZoneId zone) {
+        try {
+            return io.ferry.core.types.CanonicalTime.naiveInstant(time, zone);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(column + ": " + e.getMessage(), e);
+        }
     }
 
     private static Date date(String column, JsonNode value, Instant instant) {

@@ -34,4 +34,11 @@ class TransformRunnerTest {
         assertThat(properties("shop.items", Map.of()).getProperty(METADATA_AGE)).as("topics read by name are waited for at start")
                 .isNull();
     }
+
+    @Test
+    void theStoresChangelogsTakeRecordsAsLargeAsFerrysTopicsDo() {
+        // the broker's default of 1 MB refused a store's larger row, and Streams replaced the failing thread over and over
+        assertThat(properties("shop.items", Map.of()).getProperty("topic.max.message.bytes"))
+                .isEqualTo(String.valueOf(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES));
+    }
 }
