@@ -34,9 +34,11 @@ public final class PipelineOptions {
             "Partitions of each change and target topic: the most parallelism one table can get. Fixed once the pipeline ran:"
                     + " existing topics with another count stop the start.");
     public static final Option<Integer> REPLICATION_FACTOR = optional("replication_factor", OptionTypes.integer(1, Short.MAX_VALUE),
-            "Replication factor of the topics Ferry creates. Left out: the broker's default.replication.factor.");
+            "Replication factor of the topics Ferry creates and of transform's changelogs; with 3 or more, a write needs 2 replicas"
+                    + " in sync (min.insync.replicas=2). Left out: the broker's default.replication.factor.");
     public static final Option<Duration> RETENTION = optional("retention", OptionTypes.duration(),
-            "How long change and target topics keep records. Left out: forever, so a new sink or a rebuilt state can replay.");
+            "How long change and target topics keep records, by time only (retention.bytes=-1: a size limit deleted a large"
+                    + " snapshot's oldest records before they were read). Left out: forever, so a new sink or a rebuilt state can replay.");
     public static final Option<Map<String, String>> KAFKA_PROPERTIES = withDefault("properties", OptionTypes.stringMap(), Map.of(),
             "Extra Kafka client properties for every client Ferry creates (security.protocol, sasl.*, ssl.*).");
     public static final Section KAFKA = Section.of("kafka", "where Ferry keeps its topics", false,
