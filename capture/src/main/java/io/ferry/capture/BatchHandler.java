@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Struct;
@@ -151,6 +152,13 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         Converted converted = converter.convert(record);
         if (converted instanceof Converted.Row row) {
             converted = leftOut.complete(row);
+            Optional<String> taken = publisher.collidingChangeTopic(row.event().table());
+            if (taken.isPresent()) {
+                // Kafka would refuse the topic, and the batch would fail on this record for ever
+                converted = new Converted.Failure(row.event().table(), "change topic collides", "the change topic of "
+                        + row.event().table() + " is the one Kafka takes for " + taken.get() + " (it treats '.' and '_' in topic"
+                        + " names alike): leave one of the two tables out of source.tables");
+            }
         }
         if (converted instanceof Converted.TablesChanged changed) {
             tablesChanged(batch, changed.tables()); // a DDL: no row, never part of a snapshot run

@@ -146,12 +146,7 @@ public final class Capture implements AutoCloseable {
             preflight = dialect.preflight(c);
             List<String> problems = new ArrayList<>(preflight.problems());
             problems.addAll(dialect.wholeRowProblems(c, settings.wholeRows()));
-            for (List<TableId> same : settings.layout().names().collidingChangeTopics(preflight.tables().stream().map(t -> t.id()).toList())) {
-                problems.add("source.tables: " + same.stream().map(TableId::toString).collect(Collectors.joining(" and "))
-                        + " would have change topics Kafka takes for one (it treats '.' and '_' in topic names alike: "
-                        + same.stream().map(t -> settings.layout().names().change(t)).collect(Collectors.joining(", "))
-                        + "): leave all but one out of source.tables, or capture them under another pipeline");
-            }
+            problems.addAll(topicCollisions(settings, preflight));
             if (!problems.isEmpty()) {
                 throw new CaptureException(problems, null);
             }
@@ -277,6 +272,18 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /** Tables whose change topics Kafka takes for one ('.' and '_' alike): it would refuse the second topic. */
+    private static List<String> topicCollisions(CaptureSettings settings, Preflight preflight) {
+        List<String> out = new ArrayList<>();
+        for (List<TableId> same : settings.layout().names().collidingChangeTopics(preflight.tables().stream().map(SourceTable::id).toList())) {
+            out.add("source.tables: " + same.stream().map(TableId::toString).collect(Collectors.joining(" and "))
+                    + " would have change topics Kafka takes for one (it treats '.' and '_' in topic names alike: "
+                    + same.stream().map(t -> settings.layout().names().change(t)).collect(Collectors.joining(", "))
+                    + "): leave all but one out of source.tables, or capture them under another pipeline");
+        }
+        return out;
+    }
+
     /**
      * Takes in the tables that started to match {@code source.tables} while the engine ran, where Debezium does not
      * ({@link SourceDialect#seesNewTablesWhileRunning}): once their preflight passes, the engine is restarted, which sets
@@ -325,15 +332,17 @@ public final class Capture implements AutoCloseable {
                 return;
             }
             Preflight next = dialect.preflight(c);
-            if (!next.problems().isEmpty()) {
+            List<String> problems = new ArrayList<>(next.problems());
+            problems.addAll(topicCollisions(settings, next));
+            if (!problems.isEmpty()) {
                 java.util.Set<TableId> refused = new java.util.HashSet<>(added);
                 refused.addAll(recreated);
                 if (!refusedNewTables.equals(refused)) {
                     refusedNewTables = java.util.Set.copyOf(refused);
                     log.warn("capture of {}: {} (new, or created again) match source.tables but are not taken in: {}",
-                            settings.pipeline(), refused, String.join("; ", next.problems()));
+                            settings.pipeline(), refused, String.join("; ", problems));
                 }
-                leftOut = sorted(refused) + " match source.tables but are not captured: " + String.join("; ", next.problems());
+                leftOut = sorted(refused) + " match source.tables but are not captured: " + String.join("; ", problems);
                 return;
             }
             DebeziumEngine<RecordChangeEvent<SourceRecord>> running;

@@ -117,12 +117,11 @@ final class TransformStage implements Stage {
      */
     private Map<String, String> streamsProperties() {
         Map<String, String> p = new HashMap<>(context.config().kafka().properties());
-        context.layout().replicationFactor().ifPresent(rf -> {
-            p.putIfAbsent("replication.factor", rf.toString());
-            if (rf >= 3) {
-                p.putIfAbsent("topic.min.insync.replicas", "2");
-            }
-        });
+        context.layout().replicationFactor().ifPresent(rf -> p.putIfAbsent("replication.factor", rf.toString()));
+        // as Ferry's own topics: two replicas in sync of the three that apply (the user's replication.factor included)
+        if ("3".equals(p.get("replication.factor"))) {
+            p.putIfAbsent("topic.min.insync.replicas", "2");
+        }
         return p;
     }
 
@@ -219,7 +218,7 @@ final class TransformStage implements Stage {
         TransformTopology.sourceTables(spec).forEach(t -> topics.add(layout.change(t)));
         for (String target : TransformTopology.targetTopics(spec)) {
             topics.add(new TopicSpec(target, layout.partitions(), TopicSpec.CleanupPolicy.DELETE, layout.dataRetention(),
-                    layout.replicationFactor()));
+                    layout.replicationFactor(), true));
         }
         try (Admin admin = Admin.create(context.clientBase())) {
             TopicAdmin.ensure(admin, topics);

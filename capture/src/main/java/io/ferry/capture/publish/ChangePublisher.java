@@ -13,6 +13,7 @@ import io.ferry.core.topic.TopicSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,19 @@ public final class ChangePublisher implements AutoCloseable {
     }
 
     /** Makes sure a table's change topic exists, so markers reach it from now on. */
+    /**
+     * The existing change topic Kafka takes for this table's, if another table's (it treats '.' and '_' in topic names
+     * alike, and refuses to make the second): a table that appeared while capture runs (a binlog's CREATE TABLE).
+     */
+    public Optional<String> collidingChangeTopic(TableId table) {
+        String topic = topic(table);
+        if (changeTopics.containsKey(topic)) {
+            return Optional.empty();
+        }
+        String folded = topic.replace('.', '_');
+        return changeTopics.keySet().stream().filter(t -> t.replace('.', '_').equals(folded)).findFirst();
+    }
+
     public void ensureChangeTopic(TableId table) {
         String topic = topic(table);
         if (!changeTopics.containsKey(topic)) {

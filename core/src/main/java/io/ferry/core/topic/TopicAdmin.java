@@ -162,14 +162,15 @@ public final class TopicAdmin {
                             + (needed < 0 ? "forever (-1)" : needed) + " (fix: --add-config retention.ms=" + needed + ")");
                 }
                 long bytes = Long.parseLong(value(config, "retention.bytes", "-1"));
-                if (bytes >= 0) {
+                // the rows' topics and those kept for ever (Debezium's schema history); not the lag's week of records
+                if (bytes >= 0 && (spec.rows() || spec.retention().isEmpty())) {
                     // a size limit deletes the oldest records however young: a large snapshot's, before anyone read them
                     wrong.add(spec.name() + " deletes its oldest records past retention.bytes=" + bytes + " but Ferry needs no size"
                             + " limit (fix: --add-config retention.bytes=-1)");
                 }
             }
             long maxMessage = Long.parseLong(value(config, "max.message.bytes", String.valueOf(TopicSpec.MAX_MESSAGE_BYTES)));
-            if (maxMessage < TopicSpec.MAX_MESSAGE_BYTES) {
+            if (spec.rows() && maxMessage < TopicSpec.MAX_MESSAGE_BYTES) {
                 // a change up to Ferry's largest record would be refused by the broker, and its stage would retry it for ever
                 wrong.add(spec.name() + " takes records up to max.message.bytes=" + maxMessage + " but Ferry writes up to "
                         + TopicSpec.MAX_MESSAGE_BYTES + " (fix: --add-config max.message.bytes=" + TopicSpec.MAX_MESSAGE_BYTES + ")");

@@ -25,11 +25,11 @@ public record TopicLayout(TopicNames names, int partitions, Optional<Duration> d
     public static final Duration LAG_RETENTION = Duration.ofDays(7);
 
     public TopicSpec change(TableId table) {
-        return new TopicSpec(names.change(table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor);
+        return new TopicSpec(names.change(table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor, true);
     }
 
     public TopicSpec target(String sink, String table) {
-        return new TopicSpec(names.target(sink, table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor);
+        return new TopicSpec(names.target(sink, table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor, true);
     }
 
     /** The topics every pipeline has, whatever its tables. */
@@ -39,7 +39,7 @@ public record TopicLayout(TopicNames names, int partitions, Optional<Duration> d
                 single(names.captureOffsets(), CleanupPolicy.COMPACT, Optional.empty()),
                 single(names.schemaHistory(), CleanupPolicy.DELETE, Optional.empty()),
                 single(names.appliedPositions(), CleanupPolicy.COMPACT, Optional.empty()),
-                single(names.deadLetters(), CleanupPolicy.DELETE, Optional.empty()),
+                new TopicSpec(names.deadLetters(), 1, CleanupPolicy.DELETE, Optional.empty(), replicationFactor, true),
                 single(names.lag(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
                 single(names.captureLeader(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
                 single(names.processes(), CleanupPolicy.COMPACT, Optional.empty()));

@@ -11,9 +11,17 @@ import java.util.Optional;
  *
  * @param retention how long records stay; empty means forever ({@code retention.ms=-1})
  * @param replicationFactor empty means the broker's {@code default.replication.factor}
+ * @param rows whether it carries the pipeline's rows (change, target and dead-letter topics): records up to {@link
+ *     #MAX_RECORD_BYTES}, none of which may be deleted by a size limit
  */
 public record TopicSpec(String name, int partitions, CleanupPolicy cleanupPolicy, Optional<Duration> retention,
-        Optional<Short> replicationFactor) {
+        Optional<Short> replicationFactor, boolean rows) {
+
+    /** A topic of small records: the pipeline's own bookkeeping. */
+    public TopicSpec(String name, int partitions, CleanupPolicy cleanupPolicy, Optional<Duration> retention,
+            Optional<Short> replicationFactor) {
+        this(name, partitions, cleanupPolicy, retention, replicationFactor, false);
+    }
 
     public enum CleanupPolicy {
         /** Latest record per key stays forever: schemas, offsets, applied positions. */
@@ -52,9 +60,9 @@ public record TopicSpec(String name, int partitions, CleanupPolicy cleanupPolicy
      * The topic-level configs Ferry sets when it creates the topic. A topic that expires records does so by time only
      * ({@code retention.bytes=-1}, since session 32): a broker's or cluster's size limit deleted the oldest records of a
      * large snapshot before transform or a sink read them, and a consumer whose position was deleted goes on from the
-     * oldest record left, without a word. With three or more replicas a write needs two in sync ({@code
-     * min.insync.replicas=2}: capture writes with {@code acks=all}, and an acknowledged change must survive its leader's
-     * disk); with fewer, or the broker's default replication, the broker's own setting stands.
+     * oldest record left, without a word. With three replicas a write needs two in sync ({@code min.insync.replicas=2}:
+     * capture writes with {@code acks=all}, and an acknowledged change must survive its leader's disk); with another
+     * count, or the broker's default replication, the broker's own setting stands (it may be stricter).
      */
     public Map<String, String> configs() {
         Map<String, String> c = new LinkedHashMap<>();
@@ -64,7 +72,7 @@ public record TopicSpec(String name, int partitions, CleanupPolicy cleanupPolicy
             c.put("retention.ms", retention.map(d -> Long.toString(d.toMillis())).orElse("-1"));
             c.put("retention.bytes", "-1");
         }
-        replicationFactor.filter(rf -> rf >= 3).ifPresent(rf -> c.put("min.insync.replicas", "2"));
+        replicationFactor.filter(rf -> rf == 3).ifPresent(rf -> c.put("min.insync.replicas", "2"));
         return c;
     }
 }

@@ -107,25 +107,25 @@ public final class CanonicalTime {
         return switch (canonicalTimestamp) {
             case INFINITY -> Instant.MAX;
             case NEGATIVE_INFINITY -> Instant.MIN;
-            default -> naiveInstant(LocalDateTime.parse(canonicalTimestamp), sourceZone);
+            default -> naiveInstant(LocalDateTime.parse(canonicalTimestamp), sourceZone, "source.time_zone");
         };
     }
 
     /**
-     * The instant a naive date-time denotes in the source's time zone, for a target that stores naive timestamps as
-     * instants (Cassandra, MongoDB). In an overlap the earlier offset is taken (the time reads back the same). A time
+     * The instant a naive date-time denotes in a zone, for a target that stores naive timestamps as instants (Cassandra,
+     * MongoDB: their {@code naive_time_zone}, which should be the source's). In an overlap the earlier offset is taken (the time reads back the same). A time
      * the zone skips (a daylight-saving gap: 02:30 on the spring's change in Europe/Berlin) has no instant: before
      * session 32 it was moved forward by the gap, so it read back an hour later, and a row that really was an hour later
      * got the same stored value (as a key, the two rows became one).
      *
      * @throws IllegalArgumentException for a time the zone skips; the record is dead-lettered with the reason
      */
-    public static Instant naiveInstant(LocalDateTime time, ZoneId sourceZone) {
-        if (sourceZone.getRules().getValidOffsets(time).isEmpty()) {
-            throw new IllegalArgumentException(time + " does not exist in source.time_zone " + sourceZone + " (its clocks skip"
-                    + " it: a daylight-saving gap), so it has no instant for a target that stores timestamps as instants; if the"
-                    + " source's values were not written in that zone, set source.time_zone to the zone they were (UTC?)");
+    public static Instant naiveInstant(LocalDateTime time, ZoneId zone, String setting) {
+        if (zone.getRules().getValidOffsets(time).isEmpty()) {
+            throw new IllegalArgumentException(time + " does not exist in " + setting + " " + zone + " (its clocks skip it: a"
+                    + " daylight-saving gap), so it has no instant for a target that stores timestamps as instants; if the"
+                    + " source's values were not written in that zone, set " + setting + " to the zone they were (UTC?)");
         }
-        return ZonedDateTime.of(time, sourceZone).toInstant();
+        return ZonedDateTime.of(time, zone).toInstant();
     }
 }

@@ -94,7 +94,7 @@ final class CassandraTypes {
                     throw new IllegalArgumentException(column + ": Cassandra's timestamp cannot hold " + value.asText());
                 }
                 try {
-                    yield io.ferry.core.types.CanonicalTime.naiveInstant(t, naiveZone);
+                    yield io.ferry.core.types.CanonicalTime.naiveInstant(t, naiveZone, "the sink's naive_time_zone");
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(column + ": " + e.getMessage(), e);
                 }

@@ -138,7 +138,7 @@ final class MongoValues {
     /** A naive timestamp's instant in the source's zone; one the zone skips is refused, naming the column. */
     private static Instant naiveInstant(String column, LocalDateTime time, java.time.ZoneId zone) {
         try {
-            return io.ferry.core.types.CanonicalTime.naiveInstant(time, zone);
+            return io.ferry.core.types.CanonicalTime.naiveInstant(time, zone, "the sink's naive_time_zone");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(column + ": " + e.getMessage(), e);
         }
