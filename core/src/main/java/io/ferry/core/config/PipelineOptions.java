@@ -34,8 +34,9 @@ public final class PipelineOptions {
             "Partitions of each change and target topic: the most parallelism one table can get. Fixed once the pipeline ran:"
                     + " existing topics with another count stop the start.");
     public static final Option<Integer> REPLICATION_FACTOR = optional("replication_factor", OptionTypes.integer(1, Short.MAX_VALUE),
-            "Replication factor of the topics Ferry creates and of transform's changelogs; with 3 or more, a write needs 2 replicas"
-                    + " in sync (min.insync.replicas=2). Left out: the broker's default.replication.factor.");
+            "Replication factor of the topics Ferry creates and of transform's changelogs; with 3, a write needs 2 replicas in"
+                    + " sync (min.insync.replicas=2; with another count the broker's setting stands). Left out: the broker's"
+                    + " default.replication.factor.");
     public static final Option<Duration> RETENTION = optional("retention", OptionTypes.duration(),
             "How long change and target topics keep records, by time only (retention.bytes=-1: a size limit deleted a large"
                     + " snapshot's oldest records before they were read). Left out: forever, so a new sink or a rebuilt state can replay.");
