@@ -38,7 +38,7 @@ final class ResnapshotCommand implements Callable<Integer> {
     public Integer call() {
         String query = tables.stream().map(t -> "table=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         ServiceClient.Answer a = service.post("/resnapshot?" + query, Duration.ofMinutes(1));
-        String reason = reason(a.body());
+        String reason = ServiceClient.reason(a);
         if (a.status() == 400) {
             throw new Ferry.UsageProblem(reason);
         }
@@ -56,14 +56,5 @@ final class ResnapshotCommand implements Callable<Integer> {
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
-    }
-
-    private static String reason(String body) {
-        try {
-            JsonNode reason = ServiceClient.json(body).path("reason");
-            return reason.isTextual() ? reason.textValue() : body.trim();
-        } catch (Ferry.Unreachable notJson) {
-            return body.trim();
-        }
     }
 }

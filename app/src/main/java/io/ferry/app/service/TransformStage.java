@@ -264,7 +264,6 @@ final class TransformStage implements Stage {
         }
     }
 
-
     @Override
     public StageStatus status() {
         if (idle) {
