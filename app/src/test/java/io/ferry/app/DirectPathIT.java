@@ -11,7 +11,6 @@ import io.ferry.core.config.PipelineLoader;
 import io.ferry.core.event.TableId;
 import io.ferry.core.topic.DeadLetter;
 import io.ferry.core.topic.TopicNames;
-import io.ferry.core.topic.TopicRecords;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -93,7 +91,7 @@ class DirectPathIT {
             String bio7 = md5Of(pg, 7);
             assertThat(actual(pg)).anyMatch(r -> r.startsWith("7|user7@example.com|renamed|" + bio7 + "|"));
             assertThat(actual(pg)).noneMatch(r -> r.startsWith("8|") || r.startsWith("9|") || r.startsWith("11|"));
-            List<DeadLetter> letters = deadLetters(service.bootstrapServers(), config.pipeline().name());
+            List<DeadLetter> letters = DeadLetters.read(service.bootstrapServers(), config.pipeline().name());
             assertThat(letters).singleElement().satisfies(l -> {
                 assertThat(l.stage()).isEqualTo(DeadLetter.Stage.TRANSFORM);
                 assertThat(l.component()).isEqualTo("accounts");
@@ -224,7 +222,7 @@ class DirectPathIT {
                     }
                 });
             }
-            assertThat(deadLetters(service.bootstrapServers(), config.pipeline().name())).singleElement().satisfies(l -> {
+            assertThat(DeadLetters.read(service.bootstrapServers(), config.pipeline().name())).singleElement().satisfies(l -> {
                 assertThat(l.stage()).isEqualTo(DeadLetter.Stage.TRANSFORM);
                 assertThat(l.reason()).isEqualTo("cannot map row for target 'items'");
                 assertThat(l.error()).contains("many");
@@ -319,27 +317,6 @@ class DirectPathIT {
         try (Connection c = pg.connect(database); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
             while (r.next()) {
                 out.add(r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4) + "|" + r.getString(5));
-            }
-        }
-        return out;
-    }
-
-    private static List<DeadLetter> deadLetters(String bootstrap, String pipeline) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        List<DeadLetter> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            String topic = new TopicNames(pipeline).deadLetters();
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    out.add(TopicRecords.deadLetter(r.value()));
-                }
             }
         }
         return out;

@@ -413,7 +413,13 @@ public final class RecordConverter {
         for (Field f : key.schema().fields()) {
             int i = indexOf(shape, f.name());
             ColumnType type = i >= 0 ? shape.types().get(i) : ConnectTypes.of(f.schema(), table + "." + f.name());
-            row.put(f.name(), ConnectValues.canonical(f.schema(), type, key.getWithoutDefault(f.name())));
+            Object value = key.getWithoutDefault(f.name());
+            if (value == null) {
+                // only a MySQL or MariaDB zero date, which capture takes as NULL (ZeroDates)
+                throw new IllegalArgumentException("primary key column '" + f.name() + "' of " + table + " is NULL: a MySQL zero date "
+                        + "('0000-00-00'), which no target can hold as a key; give the source row a real date");
+            }
+            row.put(f.name(), ConnectValues.canonical(f.schema(), type, value));
         }
         return row.build();
     }

@@ -86,6 +86,11 @@ final class BinlogConnectSchemas {
         return mariadb ? new MariaDb(raw, caseInsensitive) : new MySql(raw, caseInsensitive);
     }
 
+    /** The connector's custom converters ({@link ZeroDates}), which its task registers at its start and this component has not. */
+    private static CustomConverterRegistry converters(Configuration raw, CommonConnectorConfig config) {
+        return new io.debezium.converters.custom.CustomConverterServiceProvider().createService(raw, config.getServiceRegistry());
+    }
+
     private static String quoted(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }
@@ -116,7 +121,7 @@ final class BinlogConnectSchemas {
                     config.isTimeAdjustedEnabled() ? MariaDbValueConverters::adjustTemporal : x -> x,
                     config.getEventConvertingFailureHandlingMode(), config.getServiceRegistry()),
                     config.getTopicNamingStrategy(CommonConnectorConfig.TOPIC_NAMING_STRATEGY), config.schemaNameAdjuster(),
-                    caseInsensitive, new CustomConverterRegistry(List.of()), new CdcSourceTaskContext<>(raw, config, Map.of()));
+                    caseInsensitive, converters(raw, config), new CdcSourceTaskContext<>(raw, config, Map.of()));
             this.caseInsensitive = caseInsensitive;
         }
 
@@ -146,7 +151,7 @@ final class BinlogConnectSchemas {
                     config.isTimeAdjustedEnabled() ? MySqlValueConverters::adjustTemporal : x -> x,
                     config.getEventConvertingFailureHandlingMode(), config.getServiceRegistry()),
                     config.getTopicNamingStrategy(CommonConnectorConfig.TOPIC_NAMING_STRATEGY), config.schemaNameAdjuster(),
-                    caseInsensitive, new CustomConverterRegistry(List.of()), new CdcSourceTaskContext<>(raw, config, Map.of()));
+                    caseInsensitive, converters(raw, config), new CdcSourceTaskContext<>(raw, config, Map.of()));
             this.caseInsensitive = caseInsensitive;
         }
 

@@ -303,6 +303,7 @@ final class MysqlDialect implements SourceDialect {
         p.put("database.server.id", Integer.toString(source.serverId()));
         p.put("snapshot.mode", source.snapshot());
         p.put("bigint.unsigned.handling.mode", "precise");
+        p.putAll(ZeroDates.properties(mariadb));
         return p;
     }
 }

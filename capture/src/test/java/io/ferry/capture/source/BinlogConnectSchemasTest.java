@@ -32,6 +32,8 @@ class BinlogConnectSchemasTest {
               `ratio` double DEFAULT NULL,
               `photo` blob DEFAULT NULL,
               `status` enum('new','paid') NOT NULL DEFAULT 'new',
+              `updated_at` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(),
+              `legacy` date NOT NULL DEFAULT '0000-00-00',
               PRIMARY KEY (`order_id`)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
 
@@ -48,6 +50,7 @@ class BinlogConnectSchemasTest {
         p.put("binary.handling.mode", "bytes");
         p.put("bigint.unsigned.handling.mode", "precise");
         p.put("column.propagate.source.type", ".*");
+        p.putAll(ZeroDates.properties(mariadb));
         return p;
     }
 
@@ -68,10 +71,14 @@ class BinlogConnectSchemasTest {
         assertThat(kinds).containsEntry("order_id", CanonicalType.UINT64).containsEntry("customer", CanonicalType.STRING)
                 .containsEntry("total", CanonicalType.DECIMAL).containsEntry("placed_at", CanonicalType.TIMESTAMP)
                 .containsEntry("shipped", CanonicalType.DATE).containsEntry("ratio", CanonicalType.FLOAT64)
-                .containsEntry("photo", CanonicalType.BYTES).containsEntry("status", CanonicalType.ENUM).hasSize(9);
+                .containsEntry("photo", CanonicalType.BYTES).containsEntry("status", CanonicalType.ENUM)
+                .containsEntry("updated_at", CanonicalType.TIMESTAMPTZ).containsEntry("legacy", CanonicalType.DATE).hasSize(11);
         assertThat(mysql.primaryKey()).containsExactly("order_id");
         assertThat(mysql.columns()).filteredOn(c -> c.name().equals("customer")).singleElement()
                 .satisfies(c -> assertThat(c.nullable()).isFalse());
+        // a NOT NULL date or time may hold a zero date, which capture takes as NULL (ZeroDates)
+        assertThat(mysql.columns()).filteredOn(c -> List.of("placed_at", "updated_at", "legacy").contains(c.name()))
+                .hasSize(3).allSatisfy(c -> assertThat(c.nullable()).as(c.name()).isTrue());
         assertThat(mariadb.columns()).isEqualTo(mysql.columns());
         assertThat(mariadb.primaryKey()).isEqualTo(mysql.primaryKey());
     }

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  */
 final class MysqlSinkDialect implements JdbcDialect {
 
+    /** A MySQL date with a zero year, month or day: {@code 0000-00-00}, {@code 2024-00-15}, {@code 2024-05-00 10:00:00}. */
+    private static final java.util.regex.Pattern ZERO_DATE = java.util.regex.Pattern.compile("(0000-\\d\\d-\\d\\d|\\d{4}-00-\\d\\d|\\d{4}-\\d\\d-00)");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
@@ -153,10 +155,10 @@ final class MysqlSinkDialect implements JdbcDialect {
             case FLOAT32 -> rs.getFloat(index);
             case FLOAT64 -> rs.getDouble(index);
             case BYTES -> rs.getBytes(index);
-            case DATE -> rs.getObject(index, LocalDate.class);
-            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
+            case DATE -> temporal(rs, index, LocalDate.class);
+            case TIMESTAMP -> temporal(rs, index, LocalDateTime.class);
             case TIMESTAMPTZ -> {
-                LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+                LocalDateTime t = temporal(rs, index, LocalDateTime.class);
                 yield t == null ? null : t.toInstant(ZoneOffset.UTC);
             }
             case TIMETZ -> {
@@ -173,6 +175,23 @@ final class MysqlSinkDialect implements JdbcDialect {
             return CanonicalValues.encode(type, CanonicalValues.decode(type, text));
         }
         return CanonicalValues.encode(type, v);
+    }
+
+    /**
+     * A date or time as the driver reads it, or null for a zero date ({@code 0000-00-00}, or a zero month or day), which
+     * capture takes as NULL (a source's value read for validation). MariaDB's driver answers the whole zero date with null
+     * and a zero month or day with an exception; MySQL's with an exception for both (its {@code zeroDateTimeBehavior}).
+     */
+    private static <T> T temporal(ResultSet rs, int index, Class<T> type) throws SQLException {
+        try {
+            return rs.getObject(index, type);
+        } catch (SQLException | java.time.DateTimeException e) {
+            String text = rs.getString(index);
+            if (text != null && ZERO_DATE.matcher(text).lookingAt()) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static JsonNode parse(String json) {
