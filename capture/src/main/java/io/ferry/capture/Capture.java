@@ -146,7 +146,7 @@ public final class Capture implements AutoCloseable {
             preflight = dialect.preflight(c);
             List<String> problems = new ArrayList<>(preflight.problems());
             problems.addAll(dialect.wholeRowProblems(c, settings.wholeRows()));
-            problems.addAll(topicCollisions(settings, preflight));
+            problems.addAll(tableProblems(settings, preflight));
             if (!problems.isEmpty()) {
                 throw new CaptureException(problems, null);
             }
@@ -272,9 +272,18 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    /** Tables whose change topics Kafka takes for one ('.' and '_' alike): it would refuse the second topic. */
-    private static List<String> topicCollisions(CaptureSettings settings, Preflight preflight) {
+    /**
+     * Tables whose change topics Kafka takes for one ('.' and '_' alike): it would refuse the second topic. And tables
+     * keyed by a single column named as a marker's reserved key field: their rows' keys would read as markers.
+     */
+    private static List<String> tableProblems(CaptureSettings settings, Preflight preflight) {
         List<String> out = new ArrayList<>();
+        for (SourceTable t : preflight.tables()) {
+            if (t.primaryKey().equals(List.of(io.ferry.core.event.KeyCodec.MARKER_FIELD))) {
+                out.add("source.tables: " + t.id() + " has a primary key of one column named '" + io.ferry.core.event.KeyCodec.MARKER_FIELD
+                        + "', which Ferry reserves for the markers in its topics: rename the column, or leave the table out of source.tables");
+            }
+        }
         for (List<TableId> same : settings.layout().names().collidingChangeTopics(preflight.tables().stream().map(SourceTable::id).toList())) {
             out.add("source.tables: " + same.stream().map(TableId::toString).collect(Collectors.joining(" and "))
                     + " would have change topics Kafka takes for one (it treats '.' and '_' in topic names alike: "
@@ -333,7 +342,7 @@ public final class Capture implements AutoCloseable {
             }
             Preflight next = dialect.preflight(c);
             List<String> problems = new ArrayList<>(next.problems());
-            problems.addAll(topicCollisions(settings, next));
+            problems.addAll(tableProblems(settings, next));
             if (!problems.isEmpty()) {
                 java.util.Set<TableId> refused = new java.util.HashSet<>(added);
                 refused.addAll(recreated);

@@ -38,16 +38,21 @@ class PreflightIT {
             // bit varying: Debezium passes the bits set, not the length
             s.execute("CREATE TABLE flags (id int PRIMARY KEY, mask varbit(8), spans interval[])");
             s.execute("GRANT SELECT ON flags TO plain");
+            // keyed by the markers' reserved field: its rows' keys would read as markers
+            s.execute("CREATE TABLE ticks (\"__marker\" int PRIMARY KEY)");
+            s.execute("GRANT SELECT ON ticks TO plain");
         }
         CaptureSettings base = TestSources.postgres("pg-preflight", pg, "preflight_pg", kafka, "public.keyless", "public.missing", "public.fine",
-                "public.by_code", "public.flags");
+                "public.by_code", "public.flags", "public.ticks");
         SourceSettings s = base.source();
         SourceSettings asPlainUser = new SourceSettings(s.type(), s.host(), s.port(), s.database(), "plain", Optional.of(new Secret("x")),
                 s.tables(), s.timeZone(), s.readOnly(), s.snapshot(), s.slot(), s.publication(), s.serverId(), s.heartbeatInterval(),
                 s.heartbeatSchema());
         CaptureException e = catchThrowableOfType(CaptureException.class,
                 () -> Capture.start(new CaptureSettings(base.pipeline(), asPlainUser, base.kafka(), base.bootstrapServers()), null));
-        assertThat(e.problems()).hasSize(7);
+        assertThat(e.problems()).hasSize(8);
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.ticks has a primary key of one column named '__marker'")
+                .contains("rename the column"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has mask (bit varying(8))")
                 .contains("change the column to bit(n) or text"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has spans (interval[])")

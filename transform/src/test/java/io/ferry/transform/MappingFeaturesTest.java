@@ -508,4 +508,42 @@ class MappingFeaturesTest {
                 .anySatisfy(m -> assertThat(m).contains("sink 'nowhere'"))
                 .anySatisfy(m -> assertThat(m).contains("relation 'manager'"));
     }
+
+    @Test
+    void toleranceKeysNameASinkATargetTableAndAListedColumn() {
+        String mappings = """
+                  - to: users
+                    from: public.users
+                    columns:
+                      id: id
+                      balance: balance
+                  - to: orders
+                    from: public.orders
+                    sinks: [cass]
+                    drop: [secret]
+                """;
+        String yaml = pipeline(1, "public.users, public.orders", mappings) + """
+                validation:
+                  tolerances:
+                    users.balance: 0.01
+                    pg/users.balanse: 0.01
+                    nowhere/users.balance: 0.01
+                    user.balance: 0.01
+                    pg/orders.total: 0.01
+                    cass/orders.total: 0.01
+                    orders.secret: 1s
+                """;
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> PipelineLoader.standard().parse(yaml, "p.yaml"));
+        assertThat(e.errors()).allSatisfy(err -> assertThat(err.path()).isEqualTo("validation.tolerances"))
+                .extracting(ConfigError::message).containsExactlyInAnyOrder(
+                        "'pg/users.balanse' names column 'balanse', which is not a column of table 'users' (balance, id)",
+                        "'nowhere/users.balance' names sink 'nowhere', which is not in 'sinks' (pg, cass)",
+                        "'user.balance' names table 'user', which no mapping writes (target tables: orders, users)",
+                        "'pg/orders.total' names table 'orders', which no mapping writes to sink 'pg' (target tables: orders, users)",
+                        "'orders.secret' names column 'secret', which the mapping of table 'orders' drops");
+        // a mapping that keeps every source column: any column but a dropped one (validation checks it against the target)
+        String sound = pipeline(1, "public.users, public.orders", mappings)
+                + "validation:\n  tolerances: {users.balance: 0.01, cass/orders.total: 0.01, orders.placed: 1s}\n";
+        assertThat(PipelineLoader.standard().parse(sound, "p.yaml").validation().tolerances()).hasSize(3);
+    }
 }

@@ -176,6 +176,14 @@ public final class PipelineLoader {
                     + "): lag is measured by heartbeats and never reads below their interval; raise lag_threshold or"
                     + " shorten the heartbeat interval");
         }
+        var every = v.get(PipelineOptions.VALIDATION_INTERVAL);
+        var maxAge = v.get(PipelineOptions.MAX_VALIDATION_AGE);
+        if (v.get(PipelineOptions.CONTINUOUS) && every.compareTo(maxAge) >= 0) {
+            problems.add(v.line(PipelineOptions.VALIDATION_INTERVAL), v.path(PipelineOptions.VALIDATION_INTERVAL), "interval ("
+                    + Durations.format(every) + ") must be below max_validation_age (" + Durations.format(maxAge) + "): the gate "
+                    + "needs a clean validation begun within max_validation_age, so validating every interval it would close "
+                    + "between validations; shorten the interval or raise max_validation_age");
+        }
         var warn = v.get(PipelineOptions.WARN_LAG);
         var critical = v.get(PipelineOptions.CRITICAL_LAG);
         if (warn.compareTo(critical) >= 0) {

@@ -99,13 +99,16 @@ public final class PipelineOptions {
     public static final Option<Integer> SEGMENT_ROWS = withDefault("segment_rows", OptionTypes.integer(10, 100_000_000), 10_000,
             "Rows per checksum segment before bisection.");
     public static final Option<Duration> VALIDATION_INTERVAL = withDefault("interval", OptionTypes.duration(), Duration.ofMinutes(30),
-            "How often the service validates on its own (continuous mode), once the snapshot is done and lag is known.");
+            "How often the service validates on its own (continuous mode), once the snapshot is done and lag is known; below"
+                    + " max_validation_age, or the gate would close between validations.");
     public static final Option<Boolean> CONTINUOUS = withDefault("continuous", OptionTypes.bool(), true,
             "Validate on its own every interval; false: only on request (ferry validate, cutover scripts).");
     public static final Option<Map<String, String>> TOLERANCES = withDefault("tolerances",
             OptionTypes.stringMap(PipelineOptions::toleranceProblem), Map.of(),
             "Per-column slack for validation, by target column: `table.column: 0.01` (numbers), `table.column: 0.1%` (floats,"
-                    + " relative), `table.column: 1s` (times less than that apart); `sink/table.column` for one sink only.");
+                    + " relative), `table.column: 1s` (times less than that apart); `sink/table.column` for one sink only. A key must name a"
+                    + " sink, a table a mapping writes and one of its columns (checked at load where the mapping lists its columns,"
+                    + " else by validation, which fails the table).");
     public static final Option<Boolean> PUSH_DOWN = withDefault("push_down", OptionTypes.bool(), true,
             "Where source and target are both SQL (PostgreSQL, or MySQL/MariaDB) and a table is mapped 1:1 with a single integer key,"
                     + " compare it by checksums of key-range segments computed in both databases, bisecting those that differ down to"

@@ -242,6 +242,21 @@ class PipelineLoaderTest {
     }
 
     @Test
+    void continuousValidationMustComeMoreOftenThanTheGateForgetsIt() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL
+                + "validation:\n  interval: 2h\n  max_validation_age: 1h\n"));
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.path()).isEqualTo("validation.interval");
+            assertThat(err.message()).startsWith("interval (2h) must be below max_validation_age (1h)");
+        });
+        assertThat(parse(MINIMAL + "validation:\n  interval: 2h\n  max_validation_age: 3h\n").validation().interval())
+                .isEqualTo(Duration.ofHours(2));
+        // validating only on request, the interval is not used
+        assertThat(parse(MINIMAL + "validation:\n  interval: 2h\n  max_validation_age: 1h\n  continuous: false\n")
+                .validation().continuous()).isFalse();
+    }
+
+    @Test
     void toleranceEntriesAreCheckedAtLoad() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL
                 + "validation:\n  tolerances:\n    users.balance: 0.01\n    users: 1s\n    users.seen: soon\n"));

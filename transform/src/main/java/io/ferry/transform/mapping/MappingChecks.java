@@ -62,6 +62,49 @@ final class MappingChecks {
                         + "' has clustering columns, so it needs 'key' too: the partition key columns");
             }
         }
+        tolerances(mappings, config, sinkNames);
+    }
+
+    /**
+     * Each {@code validation.tolerances} key names a sink there is, a table a mapping writes to it, and a column of that
+     * mapping where it lists its columns (one that keeps every source column is checked against the source's schema by
+     * validation, which fails the table naming the key). A typo was dropped without a word: the column compared exactly.
+     */
+    private void tolerances(Mappings mappings, PipelineConfig config, Set<String> sinkNames) {
+        var section = config.sections().stream().filter(v -> v.section().equals(io.ferry.core.config.PipelineOptions.VALIDATION)).findFirst();
+        int line = section.map(v -> v.line(io.ferry.core.config.PipelineOptions.TOLERANCES)).orElse(0);
+        String path = section.map(v -> v.path(io.ferry.core.config.PipelineOptions.TOLERANCES)).orElse("validation.tolerances");
+        for (String key : config.validation().tolerances().keySet()) {
+            int slash = key.indexOf('/');
+            String sink = slash < 0 ? null : key.substring(0, slash);
+            String bare = key.substring(slash + 1);
+            String table = bare.substring(0, bare.indexOf('.'));
+            String column = bare.substring(bare.indexOf('.') + 1);
+            if (sink != null && !sinkNames.contains(sink)) {
+                problems.add(line, path, "'" + key + "' names sink '" + sink + "', which is not in 'sinks' ("
+                        + String.join(", ", config.sinks().stream().map(SinkSettings::name).toList()) + ")");
+                continue;
+            }
+            List<TargetMapping> writers = mappings.targets().stream()
+                    .filter(m -> m.to().equals(table) && (sink == null || m.sinks().isEmpty() || m.sinks().contains(sink))).toList();
+            if (writers.isEmpty()) {
+                problems.add(line, path, "'" + key + "' names table '" + table + "', which no mapping writes"
+                        + (sink == null ? "" : " to sink '" + sink + "'") + " (target tables: "
+                        + String.join(", ", new java.util.TreeSet<>(mappings.targets().stream().map(TargetMapping::to).toList())) + ")");
+                continue;
+            }
+            Set<String> listed = new java.util.TreeSet<>();
+            boolean open = false;
+            for (TargetMapping m : writers) {
+                open |= m.entity().allColumns() && !m.entity().drop().contains(column);
+                m.entity().columns().forEach(c -> listed.add(c.name()));
+            }
+            if (!open && !listed.contains(column)) {
+                problems.add(line, path, "'" + key + "' names column '" + column + "', which " + (listed.isEmpty()
+                        ? "the mapping of table '" + table + "' drops" : "is not a column of table '" + table + "' ("
+                        + String.join(", ", listed) + ")"));
+            }
+        }
     }
 
     private void entity(Entity e, List<Pattern> captured, String path) {

@@ -115,7 +115,7 @@ public final class Validator {
             for (Step step : plan) {
                 TableCheck check = step.check();
                 results.add(step.unknown() != null ? unknownShape(step.unknown(), source)
-                        : check == null ? step.skipped()
+                        : check == null ? step.decided()
                         : confirmed.containsKey(check) ? confirmed.get(check) : first.get(check).result(check));
             }
         }
@@ -124,8 +124,8 @@ public final class Validator {
         return new ValidationReport(started, clock.instant(), results);
     }
 
-    /** A table to compare, the SKIPPED result of one that cannot be, or one whose target shape is unknown. */
-    private record Step(TableCheck check, TableResult skipped, Unknown unknown) {
+    /** A table to compare, the result of one that cannot be (decided without comparing), or one whose target shape is unknown. */
+    private record Step(TableCheck check, TableResult decided, Unknown unknown) {
     }
 
     /** A target table without a shape yet: the schema of its mapping's source, or of a table that relates to it, is unknown. */
@@ -174,8 +174,17 @@ public final class Validator {
                 return;
             }
             String type = config.sinks().stream().filter(s -> s.name().equals(sink)).map(SinkSettings::type).findFirst().orElse("");
-            plan.add(new Step(new TableCheck(sink, type, shape, group, tolerance(type),
-                    columnTolerances(config.validation().tolerances(), sink, table, tolerance(type))), null, null));
+            Map<String, Tolerance> slack = columnTolerances(config.validation().tolerances(), sink, table, tolerance(type));
+            List<String> unknown = slack.keySet().stream().filter(c -> shape.columns().stream().noneMatch(tc -> tc.name().equals(c)))
+                    .sorted().toList();
+            if (!unknown.isEmpty()) {
+                // a typo would compare the column exactly without a word (the pipeline file's check knows only listed columns)
+                plan.add(new Step(null, TableResult.error(sink, table, "validation.tolerances names column(s) " + String.join(", ", unknown)
+                        + " of " + table + ", which the target table does not have (columns: " + String.join(", ",
+                        shape.columns().stream().map(io.ferry.core.schema.Column::name).toList()) + "); fix the key"), null));
+                return;
+            }
+            plan.add(new Step(new TableCheck(sink, type, shape, group, tolerance(type), slack), null, null));
         });
         return plan;
     }

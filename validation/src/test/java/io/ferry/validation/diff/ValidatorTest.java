@@ -123,6 +123,31 @@ class ValidatorTest {
     }
 
     @Test
+    void aToleranceForAColumnTheTargetDoesNotHaveFailsTheTableNamingIt() {
+        FakeSinks.SOURCE.put("public.user_sessions", List.of(
+                row("{\"session_id\": 10, \"user_id\": 1, \"last_activity\": \"2024-04-01T09:00:00.000001\"}")));
+        FakeSinks.TARGETS.put("mem/sessions", List.of(
+                row("{\"session_id\": 10, \"user_id\": 1, \"last_activity\": \"2024-04-01T09:00:00.000002\"}")));
+        // every source column is kept, so the pipeline file's check cannot know the columns: validation does
+        String mapping = """
+                  - to: sessions
+                    from: public.user_sessions
+                validation:
+                  tolerances: {sessions.last_activty: 1ms}
+                """;
+        ValidationReport report = validator("- {name: mem, type: memory}", mapping, List.of("public.user_sessions"), userSchemas()).run(() -> { });
+        assertThat(report.tables()).singleElement().satisfies(t -> {
+            assertThat(t.result()).isEqualTo(TableResult.ERROR);
+            assertThat(t.detail()).isEqualTo("validation.tolerances names column(s) last_activty of sessions, which the target table does "
+                    + "not have (columns: session_id, user_id, last_activity); fix the key");
+        });
+        // spelled right, the slack applies
+        ValidationReport fixed = validator("- {name: mem, type: memory}", mapping.replace("last_activty", "last_activity"),
+                List.of("public.user_sessions"), userSchemas()).run(() -> { });
+        assertThat(fixed.tables()).singleElement().satisfies(t -> assertThat(t.result()).isEqualTo(TableResult.MATCH));
+    }
+
+    @Test
     void onlyKeysThatDifferInBothPassesAreReported() {
         users();
         List<Row> target = mappedUsers();
