@@ -454,6 +454,40 @@ class MappingFeaturesTest {
     }
 
     @Test
+    void aTargetRecordOverTheRecordLimitIsDeadLetteredAndTheRestGoesOn() {
+        String yaml = pipeline(1, "public.customers, public.notes", """
+                  - to: customers
+                    from: public.customers
+                    sinks: [pg]
+                    columns:
+                      id: id
+                      notes:
+                        nest:
+                          from: public.notes
+                          on: {customer_id: id}
+                          key: [id]
+                """);
+        String quarter = "n".repeat(io.ferry.core.topic.TopicSpec.MAX_RECORD_BYTES / 4);
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            // four notes of 4 MiB: the customer's document is past 16 MiB when it comes, and Kafka would refuse it (and the
+            // stream thread with it, at every restart); a later change of a nested note is a patch, which is small
+            for (int i = 1; i <= 4; i++) {
+                h.insert("public.notes", "{\"id\":" + i + ",\"customer_id\":1,\"body\":\"" + quarter + "\"}");
+            }
+            h.insert("public.notes", "{\"id\":9,\"customer_id\":2,\"body\":\"short\"}");
+            h.insert("public.customers", "{\"id\":1}");
+            h.insert("public.customers", "{\"id\":2}");
+            assertThat(h.drain()).extracting(s -> s.substring(0, Math.min(40, s.length())))
+                    .containsExactly("upsert pg.customers {\"id\":2} {\"id\":2,\"no");
+            assertThat(h.deadLetters()).singleElement().satisfies(l -> {
+                assertThat(l.reason()).isEqualTo("target record too large for 'customers'");
+                assertThat(l.error()).contains("{\"id\":1}", "over Ferry's record limit of 16777216", "nest fewer children");
+                assertThat(l.originTopic()).endsWith("public.customers");
+            });
+        }
+    }
+
+    @Test
     void markersReachEveryPartitionOfEveryTargetNamingTheirOriginTask() {
         String yaml = pipeline(3, "public.a", """
                   - to: a

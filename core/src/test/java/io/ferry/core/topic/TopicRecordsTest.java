@@ -29,6 +29,24 @@ class TopicRecordsTest {
     }
 
     @Test
+    void aLetterOverTheRecordLimitLeavesTheValueInItsOriginTopic() {
+        String big = "{\"after\":{\"body\":\"" + "x".repeat(TopicSpec.MAX_RECORD_BYTES) + "\"}}";
+        DeadLetter letter = new DeadLetter("shop", DeadLetter.Stage.TRANSFORM, "docs", "target record too large for 'docs'",
+                "e".repeat(100_000), Instant.EPOCH, "ferry.shop.change.public.docs", 1, 77, "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
+                big.getBytes(StandardCharsets.UTF_8));
+        byte[] value = TopicRecords.deadLetterValue(letter);
+        assertThat(value.length).isLessThan(TopicSpec.MAX_RECORD_BYTES);
+        String text = new String(value, StandardCharsets.UTF_8);
+        assertThat(text).contains("\"valueOmitted\":" + big.length()).contains("\"key\":{\"id\":1}")
+                .contains("\"origin\":{\"topic\":\"ferry.shop.change.public.docs\",\"partition\":1,\"offset\":77}")
+                .contains("… (100000 characters)");
+        DeadLetter read = TopicRecords.deadLetter(value);
+        assertThat(read.originValue()).isNull();
+        assertThat(read.error()).hasSize(65_536 + "… (100000 characters)".length());
+        assertThat(read.reason()).isEqualTo(letter.reason());
+    }
+
+    @Test
     void appliedPositionRoundTripsAndKeysAreStable() {
         AppliedPosition p = new AppliedPosition("shop", "pg-main", "ferry.shop.target.pg-main.users", 3, 99,
                 new SourceInfo("shop", "0/1A", "55", 1_700_000_000_000_000L, false), new Marker(12, 1_700_000_000_000_001L,

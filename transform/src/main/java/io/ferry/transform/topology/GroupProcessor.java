@@ -15,6 +15,7 @@ import io.ferry.core.event.TargetEventCodec;
 import io.ferry.core.topic.DeadLetter;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.core.topic.TopicRecords;
+import io.ferry.core.topic.TopicSpec;
 import io.ferry.transform.mapping.MappingException;
 import io.ferry.transform.mapping.RowMapper;
 import io.ferry.transform.mapping.TargetMapping;
@@ -509,7 +510,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         }
         for (Affected a : affected) {
             a.after = outputs(a, false, record, in);
-            emit(a, op == ChangeEvent.Op.READ, source);
+            emit(a, op == ChangeEvent.Op.READ, source, record, in);
         }
         stamps.save();
     }
@@ -677,7 +678,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         return out;
     }
 
-    private void emit(Affected a, boolean snapshot, SourceInfo source) {
+    private void emit(Affected a, boolean snapshot, SourceInfo source, Record<byte[], byte[]> record, Input in) {
         List<TargetEvent> events = new ArrayList<>();
         for (Row key : a.before.keySet()) {
             if (!a.after.containsKey(key) && !a.keep.contains(key)) {
@@ -703,10 +704,24 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             }
         }
         events = events.stream().map(this::stamped).toList();
+        List<byte[][]> encoded = new ArrayList<>(events.size());
+        for (TargetEvent event : events) {
+            byte[] key = TargetEventCodec.key(event, 0);
+            byte[] value = TargetEventCodec.value(event);
+            if ((long) key.length + value.length > TopicSpec.MAX_RECORD_BYTES) {
+                // Kafka would refuse it, and the stream thread with it, again at every restart
+                deadLetter(record, in, a.mapping.name(), "target record too large for '" + a.mapping.to() + "'", "the change of key "
+                        + new String(key, StandardCharsets.UTF_8) + " is " + ((long) key.length + value.length) + " bytes, over Ferry's "
+                        + "record limit of " + TopicSpec.MAX_RECORD_BYTES + "; the target keeps what it had: map fewer or smaller "
+                        + "columns, or nest fewer children, into '" + a.mapping.to() + "'");
+                continue;
+            }
+            encoded.add(new byte[][] {key, value});
+        }
         for (String sink : sinksOf(a.mapping)) {
             String topic = names.target(sink, a.mapping.to());
-            for (TargetEvent event : events) {
-                forward(topic, TargetEventCodec.key(event, 0), TargetEventCodec.value(event), context.currentSystemTimeMs());
+            for (byte[][] kv : encoded) {
+                forward(topic, kv[0], kv[1], context.currentSystemTimeMs());
             }
         }
     }
