@@ -202,6 +202,9 @@ public final class SinkRunner implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name + "-positions");
+        // a dead letter carries its target record, up to Ferry's largest: the default 1 MiB refused it, and the sink stopped
+        // at that record again at every start
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "ferry-sink-" + name);
     }
