@@ -488,6 +488,38 @@ class MappingFeaturesTest {
     }
 
     @Test
+    void aSinkThatTakesNoPatchesGetsTheWholeDocumentWhenANestedRowChanges() {
+        String yaml = "pipeline:\n  name: features\nkafka:\n  partitions: 1\nsource:\n  type: postgres\n  host: h\n  database: d\n"
+                + "  user: u\n  tables: [public.customers, public.notes]\nsinks:\n  - name: doc\n    type: test\n"
+                + "  - name: rows\n    type: test-rows\nmappings:\n" + """
+                  - to: customers
+                    from: public.customers
+                    columns:
+                      id: id
+                      notes:
+                        nest:
+                          from: public.notes
+                          on: {customer_id: id}
+                          key: [id]
+                """;
+        try (TopologyHarness h = new TopologyHarness(yaml, List.of())) {
+            h.insert("public.customers", "{\"id\":1}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "upsert doc.customers {\"id\":1} {\"id\":1,\"notes\":[]}",
+                    "upsert rows.customers {\"id\":1} {\"id\":1,\"notes\":[]}");
+            h.insert("public.notes", "{\"id\":7,\"customer_id\":1,\"body\":\"a\"}");
+            // the document target gets the patch; the relational one, which refuses patches, the row with its nested column
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "patch doc.customers {\"id\":1} set notes{\"id\":7} {\"id\":7,\"customer_id\":1,\"body\":\"a\"}",
+                    "upsert rows.customers {\"id\":1} {\"id\":1,\"notes\":[{\"id\":7,\"customer_id\":1,\"body\":\"a\"}]}");
+            h.delete("public.notes", "{\"id\":7}");
+            assertThat(h.drain()).containsExactlyInAnyOrder(
+                    "patch doc.customers {\"id\":1} remove notes{\"id\":7}",
+                    "upsert rows.customers {\"id\":1} {\"id\":1,\"notes\":[]}");
+        }
+    }
+
+    @Test
     void markersReachEveryPartitionOfEveryTargetNamingTheirOriginTask() {
         String yaml = pipeline(3, "public.a", """
                   - to: a

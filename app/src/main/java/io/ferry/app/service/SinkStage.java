@@ -38,7 +38,8 @@ final class SinkStage implements Stage {
     public void start() {
         Sink sink = SinkFactories.load().require(settings.type()).create(new RuntimeSinkContext(context.pipeline(), settings.name(),
                 settings.options(), () -> shapes.forSink(settings.name())));
-        runner = new SinkRunner(context.pipeline(), settings.name(), sink, settings.options(), context.clientBase(), metrics);
+        runner = new SinkRunner(context.pipeline(), settings.name(), sink, settings.options(), context.clientBase(), metrics,
+                context.layout().maxRecordBytes());
         runner.awaitShapes(() -> shapes.forSink(settings.name()));
         List<TargetMapping> direct = DirectMappings.forSink(DirectMappings.of(context.config()), settings.name());
         if (!direct.isEmpty()) {

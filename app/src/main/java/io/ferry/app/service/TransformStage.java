@@ -217,8 +217,7 @@ final class TransformStage implements Stage {
         List<TopicSpec> topics = new ArrayList<>();
         TransformTopology.sourceTables(spec).forEach(t -> topics.add(layout.change(t)));
         for (String target : TransformTopology.targetTopics(spec)) {
-            topics.add(new TopicSpec(target, layout.partitions(), TopicSpec.CleanupPolicy.DELETE, layout.dataRetention(),
-                    layout.replicationFactor(), true));
+            topics.add(layout.rows(target, layout.partitions(), layout.dataRetention()));
         }
         try (Admin admin = Admin.create(context.clientBase())) {
             TopicAdmin.ensure(admin, topics);

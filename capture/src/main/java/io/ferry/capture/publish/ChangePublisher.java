@@ -68,7 +68,7 @@ public final class ChangePublisher implements AutoCloseable {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-capture");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.MAX_RECORD_BYTES + 64 * 1024));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.maxMessageBytes(layout.maxRecordBytes())));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -188,17 +188,17 @@ public final class ChangePublisher implements AutoCloseable {
     }
 
     /**
-     * Adds a row change, or — when its record would exceed {@link TopicSpec#MAX_RECORD_BYTES}, which Kafka
+     * Adds a row change, or — when its record would exceed the record limit ({@code kafka.max_record_size}), which Kafka
      * would refuse and so stall capture on it for ever — a dead letter with its key, position and size.
      */
     public void addRow(Batch batch, ChangeEvent.RowChange event) {
         byte[] key = ChangeEventCodec.key(event);
         byte[] value = ChangeEventCodec.value(event);
         String topic = topic(event.table());
-        if (value.length > TopicSpec.MAX_RECORD_BYTES) {
+        if (value.length > layout.maxRecordBytes()) {
             addDeadLetter(batch, new DeadLetter(pipeline, DeadLetter.Stage.CAPTURE, event.table().toString(),
                     "change too large for Kafka", "the change event of " + event.table() + " at " + event.source().pos() + " is "
-                    + value.length + " bytes, over Ferry's limit of " + TopicSpec.MAX_RECORD_BYTES + "; its value is not kept",
+                    + value.length + " bytes, over Ferry's record limit of " + layout.maxRecordBytes() + " (kafka.max_record_size); its value is not kept",
                     java.time.Instant.now(), topic, -1, -1, key, null));
             return;
         }
@@ -231,7 +231,7 @@ public final class ChangePublisher implements AutoCloseable {
     }
 
     public void addDeadLetter(Batch batch, DeadLetter letter) {
-        batch.records.add(new ProducerRecord<>(layout.names().deadLetters(), letter.originKey(), TopicRecords.deadLetterValue(letter)));
+        batch.records.add(new ProducerRecord<>(layout.names().deadLetters(), letter.originKey(), TopicRecords.deadLetterValue(letter, layout.maxRecordBytes())));
     }
 
     /**

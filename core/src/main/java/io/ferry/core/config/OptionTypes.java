@@ -118,6 +118,17 @@ public final class OptionTypes {
         return fromText("size (512KiB, 64MiB, 1GiB, 10MB)", "a size", DataSize::parse, DataSize::toString);
     }
 
+    public static OptionType<DataSize> size(DataSize min, DataSize max) {
+        String range = "size " + min + ".." + max;
+        return fromText(range + " (512KiB, 64MiB, 10MB)", "a size", s -> {
+            DataSize v = DataSize.parse(s);
+            if (v.bytes() < min.bytes() || v.bytes() > max.bytes()) {
+                throw new IllegalArgumentException("must be a " + range + ", got " + v);
+            }
+            return v;
+        }, DataSize::toString);
+    }
+
     public static OptionType<ZoneId> zone() {
         return fromText("time zone (UTC, Europe/Berlin, +02:00)", "a time zone", s -> {
             try {

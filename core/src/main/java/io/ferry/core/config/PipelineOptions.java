@@ -42,8 +42,14 @@ public final class PipelineOptions {
                     + " snapshot's oldest records before they were read). Left out: forever, so a new sink or a rebuilt state can replay.");
     public static final Option<Map<String, String>> KAFKA_PROPERTIES = withDefault("properties", OptionTypes.stringMap(), Map.of(),
             "Extra Kafka client properties for every client Ferry creates (security.protocol, sasl.*, ssl.*).");
+    public static final Option<DataSize> MAX_RECORD_SIZE = withDefault("max_record_size", OptionTypes.size(new DataSize(1L << 20), new DataSize(256L << 20)),
+            new DataSize(io.ferry.core.topic.TopicSpec.MAX_RECORD_BYTES), "Largest record Ferry writes (a change, a target row or"
+                    + " document, a dead letter): a larger one is dead-lettered. The topics that carry rows are made"
+                    + " with max.message.bytes of this plus 64 KiB, and an existing one that takes less stops the start. Lower it"
+                    + " on a cluster that caps message size (8MiB on some managed services); raised on a pipeline that ran, its topics"
+                    + " need max.message.bytes raised too (the start names the fix).");
     public static final Section KAFKA = Section.of("kafka", "where Ferry keeps its topics", false,
-            BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION_FACTOR, RETENTION, KAFKA_PROPERTIES);
+            BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION_FACTOR, RETENTION, MAX_RECORD_SIZE, KAFKA_PROPERTIES);
 
     // source
     public static final Option<String> SOURCE_TYPE = required("type", OptionTypes.oneOf("postgres", "mysql", "mariadb"),

@@ -16,6 +16,14 @@ public interface SinkFactory {
     /** One line for the options reference. */
     String description();
 
+    /**
+     * Whether its sinks apply {@code patch} events (a nested document's element set or removed in place, a document
+     * target). Transform sends a sink that does not the whole row instead, nested columns included.
+     */
+    default boolean takesPatches() {
+        return false;
+    }
+
     /** Every option this sink takes, besides {@code name} and {@code type}. */
     List<Option<?>> options();
 

@@ -169,11 +169,12 @@ public final class TopicAdmin {
                             + " limit (fix: --add-config retention.bytes=-1)");
                 }
             }
-            long maxMessage = Long.parseLong(value(config, "max.message.bytes", String.valueOf(TopicSpec.MAX_MESSAGE_BYTES)));
-            if (spec.rows() && maxMessage < TopicSpec.MAX_MESSAGE_BYTES) {
+            long maxMessage = Long.parseLong(value(config, "max.message.bytes", String.valueOf(spec.maxMessageBytes())));
+            if (spec.rows() && maxMessage < spec.maxMessageBytes()) {
                 // a change up to Ferry's largest record would be refused by the broker, and its stage would retry it for ever
                 wrong.add(spec.name() + " takes records up to max.message.bytes=" + maxMessage + " but Ferry writes up to "
-                        + TopicSpec.MAX_MESSAGE_BYTES + " (fix: --add-config max.message.bytes=" + TopicSpec.MAX_MESSAGE_BYTES + ")");
+                        + spec.maxMessageBytes() + " (fix: --add-config max.message.bytes=" + spec.maxMessageBytes()
+                        + ", or lower kafka.max_record_size to " + (maxMessage - TopicSpec.BATCH_OVERHEAD_BYTES) + " bytes or less)");
             }
         }
         if (!wrong.isEmpty()) {

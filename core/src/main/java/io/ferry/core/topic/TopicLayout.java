@@ -20,16 +20,26 @@ import java.util.Optional;
  * </ul>
  */
 public record TopicLayout(TopicNames names, int partitions, Optional<Duration> dataRetention,
-        Optional<Short> replicationFactor) {
+        Optional<Short> replicationFactor, int maxRecordBytes) {
 
     public static final Duration LAG_RETENTION = Duration.ofDays(7);
 
+    /** A layout with Ferry's default record limit ({@link TopicSpec#MAX_RECORD_BYTES}). */
+    public TopicLayout(TopicNames names, int partitions, Optional<Duration> dataRetention, Optional<Short> replicationFactor) {
+        this(names, partitions, dataRetention, replicationFactor, TopicSpec.MAX_RECORD_BYTES);
+    }
+
     public TopicSpec change(TableId table) {
-        return new TopicSpec(names.change(table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor, true);
+        return rows(names.change(table), partitions, dataRetention);
     }
 
     public TopicSpec target(String sink, String table) {
-        return new TopicSpec(names.target(sink, table), partitions, CleanupPolicy.DELETE, dataRetention, replicationFactor, true);
+        return rows(names.target(sink, table), partitions, dataRetention);
+    }
+
+    /** A topic that carries the pipeline's rows: records up to {@link #maxRecordBytes}. */
+    public TopicSpec rows(String name, int partitionCount, Optional<Duration> retention) {
+        return new TopicSpec(name, partitionCount, CleanupPolicy.DELETE, retention, replicationFactor, true, maxRecordBytes);
     }
 
     /** The topics every pipeline has, whatever its tables. */
@@ -39,13 +49,13 @@ public record TopicLayout(TopicNames names, int partitions, Optional<Duration> d
                 single(names.captureOffsets(), CleanupPolicy.COMPACT, Optional.empty()),
                 single(names.schemaHistory(), CleanupPolicy.DELETE, Optional.empty()),
                 single(names.appliedPositions(), CleanupPolicy.COMPACT, Optional.empty()),
-                new TopicSpec(names.deadLetters(), 1, CleanupPolicy.DELETE, Optional.empty(), replicationFactor, true),
+                rows(names.deadLetters(), 1, Optional.empty()),
                 single(names.lag(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
                 single(names.captureLeader(), CleanupPolicy.DELETE, Optional.of(LAG_RETENTION)),
                 single(names.processes(), CleanupPolicy.COMPACT, Optional.empty()));
     }
 
     private TopicSpec single(String name, CleanupPolicy policy, Optional<Duration> retention) {
-        return new TopicSpec(name, 1, policy, retention, replicationFactor);
+        return new TopicSpec(name, 1, policy, retention, replicationFactor, false, maxRecordBytes);
     }
 }

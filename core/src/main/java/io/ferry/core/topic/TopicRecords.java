@@ -35,6 +35,11 @@ public final class TopicRecords {
      * they are JSON text, else given as {@code keyBase64} / {@code valueBase64}.
      */
     public static byte[] deadLetterValue(DeadLetter d) {
+        return deadLetterValue(d, TopicSpec.MAX_RECORD_BYTES);
+    }
+
+    /** @param maxRecordBytes the pipeline's record limit ({@code kafka.max_record_size}), which the letter keeps within */
+    public static byte[] deadLetterValue(DeadLetter d, int maxRecordBytes) {
         ObjectNode out = NODES.objectNode();
         out.put("pipeline", d.pipeline());
         out.put("stage", d.stage().wireName());
@@ -49,7 +54,7 @@ public final class TopicRecords {
         embed(out, "key", d.originKey());
         embed(out, "value", d.originValue());
         byte[] bytes = write(out);
-        if (bytes.length <= TopicSpec.MAX_RECORD_BYTES) {
+        if (bytes.length <= maxRecordBytes) {
             return bytes;
         }
         // a letter Kafka would refuse would fail its stage: the origin value stays in its topic, at the origin named

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.ferry.core.event.TableId;
 import io.ferry.core.spi.SinkFactories;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,6 +240,19 @@ class PipelineLoaderTest {
         // a read-only source has no heartbeats to wait for
         assertThat(parse(MINIMAL.replace("tables: [public.users]", "tables: [public.users]\n  read_only: true\n  heartbeat: {interval: 5s}")
                 + "validation:\n  lag_threshold: 5s\n").validation().lagThreshold()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theRecordLimitIsASizeFromOneTo256MiB() {
+        assertThat(parse(MINIMAL).kafka().maxRecordBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(parse(MINIMAL + "kafka:\n  max_record_size: 8MiB\n").kafka().maxRecordBytes()).isEqualTo(8 * 1024 * 1024);
+        assertThat(parse(MINIMAL + "kafka:\n  max_record_size: 8MiB\n").kafka().layout("shop").change(TableId.parse("public.users"))
+                .configs()).containsEntry("max.message.bytes", String.valueOf(8 * 1024 * 1024 + 64 * 1024));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL + "kafka:\n  max_record_size: 512KiB\n"));
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.path()).isEqualTo("kafka.max_record_size");
+            assertThat(err.message()).isEqualTo("must be a size 1MiB..256MiB, got 512KiB");
+        });
     }
 
     @Test

@@ -104,6 +104,26 @@ class TopicAdminIT {
     }
 
     @Test
+    void aLowerRecordLimitMakesTopicsForItAndAcceptsThem(KafkaService kafka) throws Exception {
+        // a cluster that caps records at 8 MiB: kafka.max_record_size: 8MiB
+        TopicNames names = new TopicNames("p" + UUID.randomUUID().toString().substring(0, 8));
+        int limit = 8 * 1024 * 1024;
+        TopicLayout layout = new TopicLayout(names, 1, Optional.empty(), Optional.empty(), limit);
+        String change = names.change(TableId.parse("public.users"));
+        try (Admin admin = admin(kafka)) {
+            TopicAdmin.ensure(admin, List.of(layout.change(TableId.parse("public.users"))));
+            var config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, change))).all()
+                    .get(30, TimeUnit.SECONDS).values().iterator().next();
+            assertThat(config.get("max.message.bytes").value()).isEqualTo(String.valueOf(limit + 64 * 1024));
+            // the default 16 MiB limit against that topic names both ways out
+            assertThatThrownBy(() -> TopicAdmin.ensure(admin, List.of(new TopicLayout(names, 1, Optional.empty(), Optional.empty())
+                    .change(TableId.parse("public.users"))))).isInstanceOf(TopicAdmin.TopicsMismatch.class)
+                    .hasMessageContaining(change + " takes records up to max.message.bytes=" + (limit + 64 * 1024))
+                    .hasMessageContaining("or lower kafka.max_record_size to " + limit + " bytes or less");
+        }
+    }
+
+    @Test
     void aTopicOfSmallRecordsKeptForAWeekMayHaveASizeLimit(KafkaService kafka) throws Exception {
         // the lag topic: a size limit or the broker's 1 MB records do it no harm, and need no fix by hand
         TopicNames names = new TopicNames("p" + UUID.randomUUID().toString().substring(0, 8));

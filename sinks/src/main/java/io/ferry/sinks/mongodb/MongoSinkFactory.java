@@ -22,6 +22,11 @@ public final class MongoSinkFactory implements SinkFactory {
             "Zone in which timestamps without time zone become BSON dates (set it to the source's time_zone).");
 
     @Override
+    public boolean takesPatches() {
+        return true;
+    }
+
+    @Override
     public String identifier() {
         return "mongodb";
     }

@@ -56,6 +56,7 @@ public final class SinkRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SinkRunner.class);
 
+    private final int maxRecordBytes;
     private final String pipeline;
     private final String name;
     private final Sink sink;
@@ -136,7 +137,7 @@ public final class SinkRunner implements AutoCloseable {
         @Override
         public void rejected(DeadLetter.Stage stage, String component, String reason, String error, byte[] key, byte[] value) {
             DeadLetter letter = new DeadLetter(pipeline, stage, component, reason, error, Instant.now(), topic, -1, -1, key, value);
-            deadLetters.add(producer.send(new ProducerRecord<>(names.deadLetters(), key, TopicRecords.deadLetterValue(letter))));
+            deadLetters.add(producer.send(new ProducerRecord<>(names.deadLetters(), key, TopicRecords.deadLetterValue(letter, maxRecordBytes))));
         }
     }
 
@@ -175,7 +176,14 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     public SinkRunner(String pipeline, String name, Sink sink, ConfigValues options, Properties clientBase, SinkMetrics metrics) {
+        this(pipeline, name, sink, options, clientBase, metrics, io.ferry.core.topic.TopicSpec.MAX_RECORD_BYTES);
+    }
+
+    /** @param maxRecordBytes the pipeline's record limit ({@code kafka.max_record_size}), which its dead letters keep within */
+    public SinkRunner(String pipeline, String name, Sink sink, ConfigValues options, Properties clientBase, SinkMetrics metrics,
+            int maxRecordBytes) {
         this.pipeline = pipeline;
+        this.maxRecordBytes = maxRecordBytes;
         this.name = name;
         this.sink = sink;
         this.names = new TopicNames(pipeline);
@@ -204,7 +212,7 @@ public final class SinkRunner implements AutoCloseable {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ferry-" + pipeline + "-sink-" + name + "-positions");
         // a dead letter carries its target record, up to Ferry's largest: the default 1 MiB refused it, and the sink stopped
         // at that record again at every start
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(io.ferry.core.topic.TopicSpec.maxMessageBytes(maxRecordBytes)));
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "ferry-sink-" + name);
     }
@@ -877,7 +885,7 @@ public final class SinkRunner implements AutoCloseable {
             String reason, String error) {
         DeadLetter letter = new DeadLetter(pipeline, stage, component, reason, error, Instant.now(), r.topic(), r.partition(),
                 r.offset(), r.key(), r.value());
-        return new ProducerRecord<>(names.deadLetters(), r.key(), TopicRecords.deadLetterValue(letter));
+        return new ProducerRecord<>(names.deadLetters(), r.key(), TopicRecords.deadLetterValue(letter, maxRecordBytes));
     }
 
     /** Stops consuming, finishes and commits the batch in hand, and closes the sink; waits up to a minute. */

@@ -71,10 +71,10 @@ public final class TransformRunner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
         // Streams' record cache is on the heap; one bound for all threads (exactly-once flushes it at each commit anyway)
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(16L << 20));
-        p.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"), String.valueOf(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES));
+        p.putIfAbsent(StreamsConfig.producerPrefix("max.request.size"), String.valueOf(io.ferry.core.topic.TopicSpec.maxMessageBytes(spec.maxRecordBytes())));
         // the stores' changelogs take what the stores hold (a row, a document up to Ferry's largest record): the broker's
         // default of 1 MB refused a larger one, and Streams replaced the failing thread over and over
-        p.putIfAbsent(StreamsConfig.topicPrefix("max.message.bytes"), String.valueOf(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES));
+        p.putIfAbsent(StreamsConfig.topicPrefix("max.message.bytes"), String.valueOf(io.ferry.core.topic.TopicSpec.maxMessageBytes(spec.maxRecordBytes())));
         p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // Streams does not leave its group on close by default (fewer rebalances on a rolling bounce); Ferry
         // prefers that another process, or this one started again, takes the tasks over at once. A killed

@@ -15,7 +15,6 @@ import io.ferry.core.event.TargetEventCodec;
 import io.ferry.core.topic.DeadLetter;
 import io.ferry.core.topic.TopicNames;
 import io.ferry.core.topic.TopicRecords;
-import io.ferry.core.topic.TopicSpec;
 import io.ferry.transform.mapping.MappingException;
 import io.ferry.transform.mapping.RowMapper;
 import io.ferry.transform.mapping.TargetMapping;
@@ -690,40 +689,50 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                 events.add(new TargetEvent.Delete(a.mapping.to(), key, source));
             }
         }
+        List<String> sinks = sinksOf(a.mapping);
+        boolean patching = sinks.stream().anyMatch(spec.patchSinks()::contains);
+        boolean whole = sinks.stream().anyMatch(s -> !spec.patchSinks().contains(s));
+        // the sinks that take no patches (relational, Cassandra) get the whole row where the others get a nested change's patch
+        List<TargetEvent> rows = new ArrayList<>(events);
         for (var e : a.after.entrySet()) {
             Row old = a.before.get(e.getKey());
             if (old != null && old.equals(e.getValue()) && !(snapshot && a.own.contains(e.getKey()))) {
                 continue;
             }
-            Optional<List<TargetEvent>> patches = old != null && a.mapping.nested() && !old.equals(e.getValue())
+            TargetEvent.Upsert upsert = new TargetEvent.Upsert(a.mapping.to(), e.getKey(), e.getValue(), source);
+            Optional<List<TargetEvent>> patches = patching && old != null && a.mapping.nested() && !old.equals(e.getValue())
                     ? DocumentDiff.patches(a.mapping, e.getKey(), old, e.getValue(), source) : Optional.empty();
-            if (patches.isPresent()) {
-                events.addAll(patches.get());
-            } else {
-                events.add(new TargetEvent.Upsert(a.mapping.to(), e.getKey(), e.getValue(), source));
+            events.addAll(patches.orElse(List.of(upsert)));
+            rows.add(upsert);
+        }
+        List<byte[][]> documents = patching ? encoded(events, a, record, in) : List.of();
+        List<byte[][]> wholeRows = !whole ? List.of() : patching && rows.equals(events) ? documents : encoded(rows, a, record, in);
+        for (String sink : sinks) {
+            String topic = names.target(sink, a.mapping.to());
+            for (byte[][] kv : spec.patchSinks().contains(sink) ? documents : wholeRows) {
+                forward(topic, kv[0], kv[1], context.currentSystemTimeMs());
             }
         }
-        events = events.stream().map(this::stamped).toList();
+    }
+
+    /** The events stamped and encoded, but one over the record limit, which is dead-lettered. */
+    private List<byte[][]> encoded(List<TargetEvent> unstamped, Affected a, Record<byte[], byte[]> record, Input in) {
+        List<TargetEvent> events = unstamped.stream().map(this::stamped).toList();
         List<byte[][]> encoded = new ArrayList<>(events.size());
         for (TargetEvent event : events) {
             byte[] key = TargetEventCodec.key(event, 0);
             byte[] value = TargetEventCodec.value(event);
-            if ((long) key.length + value.length > TopicSpec.MAX_RECORD_BYTES) {
+            if ((long) key.length + value.length > spec.maxRecordBytes()) {
                 // Kafka would refuse it, and the stream thread with it, again at every restart
                 deadLetter(record, in, a.mapping.name(), "target record too large for '" + a.mapping.to() + "'", "the change of key "
                         + new String(key, StandardCharsets.UTF_8) + " is " + ((long) key.length + value.length) + " bytes, over Ferry's "
-                        + "record limit of " + TopicSpec.MAX_RECORD_BYTES + "; the target keeps what it had: map fewer or smaller "
+                        + "record limit of " + spec.maxRecordBytes() + " (kafka.max_record_size); the target keeps what it had: map fewer or smaller "
                         + "columns, or nest fewer children, into '" + a.mapping.to() + "'");
                 continue;
             }
             encoded.add(new byte[][] {key, value});
         }
-        for (String sink : sinksOf(a.mapping)) {
-            String topic = names.target(sink, a.mapping.to());
-            for (byte[][] kv : encoded) {
-                forward(topic, kv[0], kv[1], context.currentSystemTimeMs());
-            }
-        }
+        return encoded;
     }
 
     /** The event with its output stamp ({@link OutputStamps}). */
@@ -757,7 +766,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private void deadLetter(Record<byte[], byte[]> record, Input in, String component, String reason, String error) {
         DeadLetter letter = new DeadLetter(spec.pipeline(), DeadLetter.Stage.TRANSFORM, component, reason, error, Instant.now(),
                 in.topic(), in.partition(), in.offset(), record.key(), record.value());
-        forward(names.deadLetters(), record.key() == null ? new byte[0] : record.key(), TopicRecords.deadLetterValue(letter),
+        forward(names.deadLetters(), record.key() == null ? new byte[0] : record.key(), TopicRecords.deadLetterValue(letter, spec.maxRecordBytes()),
                 record.timestamp());
     }
 
