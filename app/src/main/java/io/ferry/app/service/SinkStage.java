@@ -41,6 +41,10 @@ final class SinkStage implements Stage {
         runner = new SinkRunner(context.pipeline(), settings.name(), sink, settings.options(), context.clientBase(), metrics,
                 context.layout().maxRecordBytes());
         runner.awaitShapes(() -> shapes.forSink(settings.name()));
+        if (context.config().mappings() instanceof io.ferry.transform.mapping.Mappings m) {
+            runner.mappedTables(m.targets().stream().filter(t -> t.sinks().isEmpty() || t.sinks().contains(settings.name()))
+                    .map(TargetMapping::to).collect(java.util.stream.Collectors.toSet()));
+        }
         List<TargetMapping> direct = DirectMappings.forSink(DirectMappings.of(context.config()), settings.name());
         if (!direct.isEmpty()) {
             runner.readDirect(new DirectMapper(context.pipeline(), context.config().source().timeZone(), direct));

@@ -35,4 +35,15 @@ public interface RowReader {
     default boolean hasRows(String table) throws SinkWriteException {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot tell whether a table has rows");
     }
+
+    /**
+     * The tables of the reader's schema (PostgreSQL) or database (MySQL), without partitions: validation lists the source's
+     * so, for the tables a mapping's pattern matches that capture has not published.
+     *
+     * @throws UnsupportedOperationException when the reader cannot list them (the default)
+     * @throws SinkWriteException retryable when the target is unreachable
+     */
+    default java.util.List<String> tableNames() throws SinkWriteException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list its tables");
+    }
 }

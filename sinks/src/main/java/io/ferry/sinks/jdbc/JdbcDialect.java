@@ -35,6 +35,9 @@ interface JdbcDialect {
     /** The column type a created table gets (docs/types.md, "What each target stores"). */
     String columnType(ColumnType type);
 
+    /** A query of the names of a schema's (database's) tables, partitions left out; its one parameter is the schema. */
+    String tableNamesQuery();
+
     /** Statements run on every new connection (time zone, interval style). */
     List<String> sessionSetup();
 

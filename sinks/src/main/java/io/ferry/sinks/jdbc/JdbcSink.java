@@ -634,6 +634,23 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         }
     }
 
+    @Override
+    public List<String> tableNames() throws SinkWriteException {
+        String in = schemaForRead();
+        try (Connection c = open(); java.sql.PreparedStatement s = c.prepareStatement(dialect.tableNamesQuery())) {
+            s.setString(1, in);
+            List<String> out = new ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SinkWriteException.transientFailure("cannot list the tables of " + in + ": " + e.getMessage(), e);
+        }
+    }
+
     private String schemaForRead() throws SinkWriteException {
         try {
             connection();

@@ -92,7 +92,8 @@ final class MysqlSinkDialect implements JdbcDialect {
                     throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " DECIMAL cannot hold " + value.asText());
                 }
                 // more fraction digits than the column keeps are rounded with a note, not refused, even in strict mode
-                int scale = type.kind() == CanonicalType.MONEY ? 2 : type.precision() == null ? 30 : type.scale() == null ? 0 : type.scale();
+                int scale = type.kind() == CanonicalType.MONEY ? 2 : type.precision() == null ? 30 : type.scale() == null ? 0
+                        : Math.min(type.scale(), 30);
                 if (d.precision() - d.scale() > 65) {
                     throw new IllegalArgumentException(column.name() + ": " + (mariadb ? "MariaDB" : "MySQL") + " DECIMAL holds at most 65"
                             + " digits, not " + (d.precision() - d.scale()) + " before the point");
@@ -210,7 +211,10 @@ final class MysqlSinkDialect implements JdbcDialect {
             case INT32 -> "INT";
             case INT64 -> "BIGINT";
             case UINT64 -> "BIGINT UNSIGNED";
-            case DECIMAL -> type.precision() == null ? "DECIMAL(65,30)" : "DECIMAL(" + type.precision() + "," + type.scale() + ")";
+            // MySQL's largest is DECIMAL(65,30): a wider one (PostgreSQL's numeric(78,0) of 256-bit amounts) is capped, not
+            // refused with the table (which stopped the sink at every start); a value beyond the cap is dead-lettered (bind)
+            case DECIMAL -> type.precision() == null ? "DECIMAL(65,30)" : "DECIMAL(" + Math.min(type.precision(), 65) + ","
+                    + Math.min(type.scale() == null ? 0 : type.scale(), 30) + ")";
             case FLOAT32 -> "FLOAT";
             case FLOAT64 -> "DOUBLE";
             case MONEY -> "DECIMAL(19,2)";
@@ -259,6 +263,11 @@ final class MysqlSinkDialect implements JdbcDialect {
                         + (e.getKey().collation() != null && !e.getValue().contains(" COLLATE ") ? " COLLATE " + e.getKey().collation() : "")
                         + (e.getKey().nullable() ? " NULL" : " NOT NULL"))
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    @Override
+    public String tableNamesQuery() {
+        return "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'";
     }
 
     @Override

@@ -89,8 +89,11 @@ final class PostgresSinkDialect implements JdbcDialect {
                 backoff.hitExistingKey();
             }
         }
-        // named after the column list too, so a table that gained a column gets a staging table of its new shape
-        String staging = quote("ferry_stage_" + Integer.toHexString((schema + "." + table + "|" + names).hashCode()));
+        // named after the columns and their types too, so a table that gained a column, or whose column was widened, gets a
+        // staging table of its new shape: one made LIKE the target before a widening kept the old type, and its COPY rounded
+        // a widened decimal's new digits away without a word (for as long as the connection lasted)
+        String shape = columns.stream().map(col -> col.name() + " " + columnType(col.type())).collect(Collectors.joining(","));
+        String staging = quote("ferry_stage_" + Long.toHexString(hash64(schema + "." + table + "|" + shape)));
         try (var s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging + " (LIKE " + target + ") ON COMMIT DELETE ROWS");
         }
@@ -300,6 +303,22 @@ final class PostgresSinkDialect implements JdbcDialect {
             case BIT -> "bit varying";
             case ARRAY -> columnType(type.elementType()) + "[]";
         };
+    }
+
+    /** A 64-bit FNV-1a hash: a staging table's name must not collide for two shapes of one table. */
+    private static long hash64(String text) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++) {
+            h ^= text.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    @Override
+    public String tableNamesQuery() {
+        return "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"
+                + " AND NOT c.relispartition";
     }
 
     @Override

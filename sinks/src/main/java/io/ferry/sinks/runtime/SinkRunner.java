@@ -233,6 +233,15 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /**
+     * The tables the pipeline's mappings write to this sink: a target topic's records of any other table (a mapping renamed
+     * or removed while changes for its table were unread) are dead-lettered, not waited on for a shape that never comes,
+     * which held every batch behind them. Call before {@link #start()}.
+     */
+    public void mappedTables(Set<String> tables) {
+        this.mapped = Set.copyOf(tables);
+    }
+
+    /**
      * Also reads the change topics of the direct mappings and applies the target events the decoder makes of them
      * (their markers included). Call before {@link #start()}.
      */
@@ -283,6 +292,7 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /** Set while the writes of the batch in hand fail and are retried (the target down, read-only, a privilege missing). */
+    private volatile Set<String> mapped;
     private volatile Retrying retrying;
 
     private void retrying(String reason) {
@@ -621,6 +631,18 @@ public final class SinkRunner implements AutoCloseable {
                 deadLetters.add(deadLetter(r, "not a target event", e.getMessage()));
             }
         }
+        if (mapped != null) {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                String table = events.get(i).match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> null);
+                if (table != null && !mapped.contains(table)) {
+                    deadLetters.add(deadLetter(origins.get(i), "no mapping writes table '" + table + "'", "sink " + name + " has no mapping"
+                            + " to table " + table + " (renamed or removed from the pipeline file while its changes were unread): nothing"
+                            + " can be written for it; put the mapping back to have it written"));
+                    events.remove(i);
+                    origins.remove(i);
+                }
+            }
+        }
         if (!shapesReady(events)) {
             if (lostDuringFlush || inListener) {
                 abandonPending();
@@ -697,6 +719,9 @@ public final class SinkRunner implements AutoCloseable {
                     + " cannot be computed: see the mapping problems in the log", name, table, columns,
                     shapeWait.columnWait().toSeconds()));
             if (missing.none()) {
+                if (!waitingFor.isEmpty()) {
+                    retrying = null;
+                }
                 waitingFor.clear();
                 return true;
             }
@@ -708,6 +733,7 @@ public final class SinkRunner implements AutoCloseable {
             }
             Set<String> now = new TreeSet<>(missing.tables());
             missing.columns().forEach((table, columns) -> columns.forEach(c -> now.add(table + "." + c)));
+            retrying("waiting for the shape of " + String.join(", ", now) + " (the source schemas it is mapped from are not all known yet)");
             if (waitingFor.addAll(now)) {
                 if (!missing.tables().isEmpty()) {
                     log.info("sink {}: waiting for the shape of {} (the source schemas it is mapped from are not all known yet)",

@@ -160,6 +160,35 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * A decimal wider than MariaDB's DECIMAL(65,30) (PostgreSQL's numeric(78,0) of 256-bit amounts, a scale of 35) gets the
+     * widest column MariaDB has; a value that fits is written, one that does not is dead-lettered. The table was refused
+     * (1426, 1425) and the sink stopped at every start.
+     */
+    @Test
+    void aDecimalWiderThanMariaDbsWidestIsCapped() throws Exception {
+        TargetTable t = TargetTable.keyed("wide_amounts", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false),
+                new Column("exact", ColumnType.decimal(78, 0), true), new Column("cents", ColumnType.decimal(40, 35), true)),
+                List.of("id"));
+        try (Sink sink = sinkFor(t, options())) {
+            List<TargetEvent> batch = List.of(amount(t, 1, "1" + "0".repeat(60), "0." + "1".repeat(30)),
+                    amount(t, 2, "1" + "0".repeat(70), "1.5"), amount(t, 3, "7", "0." + "1".repeat(31)));
+            SinkWriteException e = catchThrowableOfType(SinkWriteException.class, () -> sink.write(batch));
+            assertThat(e).isNotNull();
+            assertThat(e.rejected()).containsOnlyKeys(1, 2);
+            assertThat(e.rejected().get(1)).contains("exact").contains("at most 65 digits");
+            assertThat(e.rejected().get(2)).contains("cents").contains("would be rounded");
+            try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT id, exact, cents FROM wide_amounts ORDER BY id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+                assertThat(rs.getBigDecimal(2).toPlainString()).isEqualTo("1" + "0".repeat(60));
+                assertThat(rs.getBigDecimal(3).stripTrailingZeros().toPlainString()).isEqualTo("0." + "1".repeat(30));
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
     private static TargetEvent amount(TargetTable t, long id, String exact, String cents) {
         Row key = Row.builder().put("id", F.numberNode(id)).build();
         return new TargetEvent.Upsert(t.name(), key, key.with("exact", F.textNode(exact)).with("cents", F.textNode(cents)), AT);

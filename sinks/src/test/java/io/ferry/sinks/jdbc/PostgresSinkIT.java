@@ -89,6 +89,42 @@ class PostgresSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * A widened decimal's new digits survive the bulk path's staging table: it was made {@code LIKE} the target once per
+     * connection and kept the old {@code numeric(10,2)} after the widening, so its COPY rounded 1.2345 to 1.23 without a word.
+     */
+    @Test
+    void aWidenedColumnIsWidenedInTheStagingTableToo() throws Exception {
+        Column id = new Column("id", ColumnType.of(CanonicalType.INT64), false);
+        TargetTable narrow = TargetTable.keyed("widened", List.of(id, new Column("amount", ColumnType.decimal(10, 2), true)), List.of("id"));
+        TargetTable wide = TargetTable.keyed("widened", List.of(id, new Column("amount", ColumnType.decimal(14, 4), true)), List.of("id"));
+        Map<String, TargetTable> shapes = new java.util.concurrent.ConcurrentHashMap<>(Map.of("widened", narrow));
+        try (Sink sink = factory().create(new RuntimeSinkContext("contract", "widened", SinkOptionsFixture.bind(factory(), options()),
+                () -> Map.copyOf(shapes)))) {
+            // 600 rows take the COPY path; written twice, the second time through the staging table (the keys exist)
+            for (String amount : new String[] {"1.00", "2.50"}) {
+                sink.write(amounts(600, amount));
+            }
+            shapes.put("widened", wide);
+            sink.write(amounts(600, "1.2345"));
+            try (Connection c = pg.connect("sink_pg"); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE amount = 1.2345), count(*) FROM widened")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("rows holding the widened value").isEqualTo(600);
+                assertThat(rs.getLong(2)).isEqualTo(600);
+            }
+        }
+    }
+
+    private static List<TargetEvent> amounts(int rows, String amount) {
+        List<TargetEvent> batch = new java.util.ArrayList<>();
+        for (int id = 1; id <= rows; id++) {
+            Row key = Row.builder().put("id", F.numberNode(id)).build();
+            batch.add(new TargetEvent.Upsert("widened", key, key.with("amount", F.textNode(amount)), new SourceInfo("s", "p", null, id, false)));
+        }
+        return batch;
+    }
+
     /** PostgreSQL cuts names to 63 bytes: a longer one is refused at the table's check, naming it and the fix. */
     @Test
     void aNameLongerThanPostgresKeepsIsRefused() throws Exception {

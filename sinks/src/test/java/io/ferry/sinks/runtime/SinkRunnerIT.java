@@ -392,6 +392,58 @@ class SinkRunnerIT {
         }
     }
 
+    /**
+     * A change for a table no mapping writes any more (renamed or removed while its changes were unread) is dead-lettered;
+     * it waited for a shape that never comes, holding every batch behind it, while the sink's status said nothing. A
+     * mapped table's shape not known yet is waited for, and the status says so.
+     */
+    @Test
+    void aChangeOfATableNoMappingWritesIsDeadLetteredAndAWaitForAShapeIsShown(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_unmapped");
+        String pipeline = "runner-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        createTopics(kafka, names);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicLayout layout = new TopicLayout(names, 2, Optional.empty(), Optional.empty());
+            TopicAdmin.ensure(admin, List.of(layout.target("pg", "renamed"), layout.target("pg", "later")));
+        }
+        TargetTable later = TargetTable.keyed("later", ACCOUNTS.columns(), List.of("id"));
+        java.util.concurrent.atomic.AtomicReference<Map<String, TargetTable>> shapes = new java.util.concurrent.atomic.AtomicReference<>(
+                Map.of("accounts", ACCOUNTS));
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_unmapped") + "\nuser: postgres\n");
+        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, shapes::get));
+        try (SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client(kafka), new SinkMetrics(null, pipeline, "pg"));
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            runner.awaitShapes(shapes::get);
+            runner.mappedTables(java.util.Set.of("accounts", "later"));
+            runner.start();
+            send(producer, names.target("pg", "renamed"), new TargetEvent.Upsert("renamed", key(9), key(9).with("balance", F.textNode("9.00")),
+                    source(1)));
+            send(producer, names.target("pg", "accounts"), upsert(1, "1.50"));
+            producer.flush();
+            await("the mapped table's row, past the unmapped one").atMost(Duration.ofSeconds(30)).until(() -> count(pg, "runner_unmapped") == 1);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deadLetters(kafka, names)).singleElement().satisfies(d -> {
+                assertThat(d.reason()).isEqualTo("no mapping writes table 'renamed'");
+                assertThat(new String(d.originKey(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":9}");
+            }));
+
+            send(producer, names.target("pg", "later"), new TargetEvent.Upsert("later", key(5), key(5).with("balance", F.textNode("5.00")),
+                    source(2)));
+            producer.flush();
+            await("the wait for a mapped table's shape, shown").atMost(Duration.ofSeconds(30))
+                    .until(() -> runner.retrying().map(r -> r.reason()).orElse(""), r -> r.contains("waiting for the shape of later"));
+            shapes.set(Map.of("accounts", ACCOUNTS, "later", later));
+            await("the row once its shape is known").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                try (Connection c = pg.connect("runner_unmapped"); ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM later")) {
+                    return rs.next() && rs.getInt(1) == 1;
+                }
+            });
+            assertThat(runner.retrying()).isEmpty();
+        }
+    }
+
     private static String note(PostgresService pg, int id) throws Exception {
         if (count(pg, "runner_added") < 0) {
             return null;

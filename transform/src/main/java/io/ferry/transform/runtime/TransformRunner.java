@@ -57,6 +57,9 @@ public final class TransformRunner implements AutoCloseable {
         streams.setStateListener((now, before) -> log.info("transform: {} -> {}", before, now));
     }
 
+    /** How long one record's work may take, its outputs included, before the broker aborts its transaction. */
+    static final java.time.Duration TRANSACTION_TIMEOUT = java.time.Duration.ofMinutes(2);
+
     /** The Streams configuration: Ferry's settings win over the user's client properties where they must. */
     public static Properties properties(TransformSpec spec, String bootstrapServers, Path stateDir, Map<String, String> clientProperties) {
         Properties p = new Properties();
@@ -76,6 +79,11 @@ public final class TransformRunner implements AutoCloseable {
         // default of 1 MB refused a larger one, and Streams replaced the failing thread over and over
         p.putIfAbsent(StreamsConfig.topicPrefix("max.message.bytes"), String.valueOf(io.ferry.core.topic.TopicSpec.maxMessageBytes(spec.maxRecordBytes())));
         p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // One change may take many outputs (a customer's name denormalized into each of its million orders), all in the
+        // transaction of the record that caused them: past Streams' 10 s default the broker aborted it, and the task replayed
+        // the same record and timed out again, for ever. The cost: a task taken over by another process after a crash waits
+        // out its open transaction (up to this long) before the sinks, reading committed records only, see its partitions move.
+        p.putIfAbsent(StreamsConfig.producerPrefix("transaction.timeout.ms"), String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         // Streams does not leave its group on close by default (fewer rebalances on a rolling bounce); Ferry
         // prefers that another process, or this one started again, takes the tasks over at once. A killed
         // process holds them until its session runs out: 10 s rather than 45 s.

@@ -39,6 +39,7 @@ public final class SourceRows implements AutoCloseable {
     private final SinkFactories factories;
     private final Map<String, Sink> readers = new HashMap<>();
     private final Map<TableId, Boolean> present = new HashMap<>();
+    private final Map<String, List<TableId>> listed = new HashMap<>();
 
     public SourceRows(String pipeline, SourceSettings source, Map<TableId, TableSchema> schemas, SinkFactories factories) {
         this.pipeline = pipeline;
@@ -67,6 +68,16 @@ public final class SourceRows implements AutoCloseable {
         if (known == null) {
             known = ((RowReader) reader(table.namespace())).exists(table.name());
             present.put(table, known);
+        }
+        return known;
+    }
+
+    /** The source's tables in one schema (database), partitions left out. Listed once per namespace and validation run. */
+    List<TableId> tables(String namespace) throws SinkWriteException {
+        List<TableId> known = listed.get(namespace);
+        if (known == null) {
+            known = ((RowReader) reader(namespace)).tableNames().stream().map(n -> new TableId(namespace, n)).toList();
+            listed.put(namespace, known);
         }
         return known;
     }

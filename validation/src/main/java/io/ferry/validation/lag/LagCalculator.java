@@ -56,6 +56,7 @@ public final class LagCalculator {
         Marker slowest = null;
         SourceInfo oldestApplied = null;
         SourceInfo newestApplied = null;
+        SourceInfo leastApplied = null;
         long rows = 0;
         int missing = 0;
         int withoutMarker = 0;
@@ -70,6 +71,7 @@ public final class LagCalculator {
             if (s != null) {
                 oldestApplied = oldestApplied == null || s.tsUs() < oldestApplied.tsUs() ? s : oldestApplied;
                 newestApplied = newestApplied == null || s.order() > newestApplied.order() ? s : newestApplied;
+                leastApplied = leastApplied == null || s.order() < leastApplied.order() ? s : leastApplied;
             }
             Marker m = ap.lastMarker();
             if (m == null || m.kind() != Marker.Kind.HEARTBEAT) {
@@ -85,7 +87,9 @@ public final class LagCalculator {
                     "the source cannot be reached: its clock is unknown");
         }
         long now = sample.sourceNowUsAt(nowNanos);
-        long distance = newestApplied == null ? -1 : SourceClock.distance(sourceType, sample.logOrder(), newestApplied.order());
+        // from the partition furthest behind (heartbeats move an idle one's position too): the log not yet applied everywhere.
+        // Not from the newest: a partition held at an old position while the others went on read as a few bytes behind.
+        long distance = missing > 0 || leastApplied == null ? -1 : SourceClock.distance(sourceType, sample.logOrder(), leastApplied.order());
         if (readOnly) {
             if (missing > 0 || oldestApplied == null) {
                 return unknown(t, applied, rows, -1, "nothing applied yet on " + (missing > 0 ? missing : partitionCount) + " of "

@@ -212,6 +212,55 @@ class ValidatorIT {
         };
     }
 
+    /**
+     * A shard the mapping's pattern matches but capture never published (left out of source.tables): its rows are in no
+     * target, and validation expected none, so the table compared MATCH and the gate opened without them. Now ERROR, naming
+     * the shard and the fix; an empty one is nothing to miss.
+     */
+    @Test
+    void aShardThePatternMatchesButCaptureNeverPublishedIsAnError() throws Exception {
+        pg.createDatabase("validate_shards");
+        try (Connection c = pg.connect("validate_src"); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS shard_1, shard_2");
+            s.execute("CREATE TABLE shard_1 (id INTEGER PRIMARY KEY, v TEXT)");
+            s.execute("CREATE TABLE shard_2 (id INTEGER PRIMARY KEY, v TEXT)");
+            s.execute("INSERT INTO shard_1 VALUES (1, 'a'), (2, 'b')");
+        }
+        TableId shard1 = TableId.parse("public.shard_1");
+        Map<TableId, TableSchema> schemas = Map.of(shard1, new TableSchema(shard1, List.of(new Column("id", ColumnType.of(CanonicalType.INT32), false),
+                new Column("v", ColumnType.of(CanonicalType.STRING), true)), List.of("id"), 1));
+        Setup setup = Setup.of("""
+                - name: pg
+                  type: postgres
+                  url: %s
+                  user: %s
+                  password: %s
+                """.formatted(pg.jdbcUrl("validate_shards"), pg.user(), pg.password()), """
+                  - to: shards
+                    from: 'public\\.shard_\\d+'
+                """, schemas);
+        try (Sink sink = setup.sink("pg")) {
+            List<TargetEvent> rows = new ArrayList<>();
+            for (String[] r : new String[][] {{"1", "a"}, {"2", "b"}}) {
+                Row key = Row.builder().put("id", F.numberNode(Integer.parseInt(r[0]))).build();
+                rows.add(new TargetEvent.Upsert("shards", key, key.with("v", F.textNode(r[1])), next()));
+            }
+            sink.write(rows);
+        }
+        // shard_2 is empty: nothing is missing
+        assertThat(setup.validator().run(noRecheck()).tables()).singleElement()
+                .satisfies(t -> assertThat(t.result()).as(t.toString()).isEqualTo(TableResult.MATCH));
+
+        try (Connection c = pg.connect("validate_src"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO shard_2 VALUES (3, 'c')");
+        }
+        assertThat(setup.validator().run(() -> { }).tables()).singleElement().satisfies(t -> {
+            assertThat(t.result()).isEqualTo(TableResult.ERROR);
+            assertThat(t.detail()).contains("public.shard_2 match(es) the pattern public\\.shard_\\d+ of mapping 'shards' and hold rows",
+                    "Add them to source.tables");
+        });
+    }
+
     @Test
     void postgresTargetMatchesThenReportsExactlyWhatDiffersAndNothingTheRecheckRepairs() throws Exception {
         pg.createDatabase("validate_dst");
