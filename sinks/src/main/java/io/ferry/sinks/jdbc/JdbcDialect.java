@@ -38,6 +38,14 @@ interface JdbcDialect {
     /** A query of the names of a schema's (database's) tables, partitions left out; its one parameter is the schema. */
     String tableNamesQuery();
 
+    /**
+     * The types of a new table's columns outside its key: {@link #columnType} of each, unless the dialect must fit them
+     * into a row. In the columns' order.
+     */
+    default List<String> valueColumnTypes(List<Column> columns) {
+        return columns.stream().map(col -> columnType(col.type())).toList();
+    }
+
     /** Statements run on every new connection (time zone, interval style). */
     List<String> sessionSetup();
 

@@ -379,9 +379,11 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                 }
                 Map<String, Column> byName = table.columns().stream().collect(Collectors.toMap(Column::name, col -> col));
                 List<String> keyTypes = dialect.keyColumnTypes(table.key().stream().map(k -> byName.get(k).type()).toList());
+                List<Column> values = table.columns().stream().filter(col -> !table.key().contains(col.name())).toList();
+                List<String> valueTypes = dialect.valueColumnTypes(values);
                 String ddl = "CREATE TABLE " + qualified + " (" + table.columns().stream()
                         .map(col -> dialect.quote(col.name()) + " " + (table.key().contains(col.name())
-                                ? keyTypes.get(table.key().indexOf(col.name())) + " NOT NULL" : dialect.columnType(col.type())))
+                                ? keyTypes.get(table.key().indexOf(col.name())) + " NOT NULL" : valueTypes.get(values.indexOf(col))))
                         .collect(Collectors.joining(", ")) + ", PRIMARY KEY (" + table.key().stream().map(dialect::quote)
                         .collect(Collectors.joining(", ")) + "))";
                 try (Statement s = c.createStatement()) {

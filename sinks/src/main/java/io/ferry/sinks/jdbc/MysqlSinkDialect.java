@@ -234,6 +234,50 @@ final class MysqlSinkDialect implements JdbcDialect {
         };
     }
 
+    /**
+     * MySQL's rows hold at most 65,535 bytes of columns (a {@code TEXT} counts a few): {@code VARCHAR(n)} in utf8mb4 counts
+     * 4n, so four {@code varchar(5000)} columns of a PostgreSQL table made a table MySQL refused (1118), and the sink stopped
+     * at every start. The longest strings become {@code MEDIUMTEXT} (holding any {@code VARCHAR}'s values) until the rest
+     * fit, with room for the key (at most 3,072 bytes) and the fixed-size columns.
+     */
+    @Override
+    public List<String> valueColumnTypes(List<Column> columns) {
+        List<String> types = new java.util.ArrayList<>(columns.stream().map(col -> columnType(col.type())).toList());
+        long bytes = 3_072 + 1_024;
+        for (Column col : columns) {
+            bytes += rowBytes(col.type());
+        }
+        List<Integer> longest = new java.util.ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (types.get(i).startsWith("VARCHAR(") && columns.get(i).type().kind() == CanonicalType.STRING) {
+                longest.add(i);
+            }
+        }
+        longest.sort(java.util.Comparator.comparingInt((Integer i) -> columns.get(i).type().length()).reversed());
+        for (int i : longest) {
+            if (bytes <= ROW_BYTES) {
+                break;
+            }
+            bytes -= rowBytes(columns.get(i).type()) - 12;
+            types.set(i, "MEDIUMTEXT CHARACTER SET utf8mb4");
+        }
+        return types;
+    }
+
+    /** MySQL's row size limit, which every column but the {@code TEXT}/{@code BLOB} family counts toward. */
+    private static final long ROW_BYTES = 65_535;
+    private static final java.util.regex.Pattern SIZED_CHARS = java.util.regex.Pattern.compile("(?:VAR)?CHAR\\((\\d+)\\)");
+
+    /** A column's share of a MySQL row as {@link #columnType} makes it (a long string's, utf8mb4: 4 bytes a character). */
+    private long rowBytes(ColumnType type) {
+        String sql = columnType(type);
+        java.util.regex.Matcher m = SIZED_CHARS.matcher(sql);
+        if (m.lookingAt()) {
+            return 4L * Long.parseLong(m.group(1)) + 2;
+        }
+        return 16; // a number, a date or time, or a TEXT/BLOB/JSON (stored off the row but for a pointer)
+    }
+
     @Override
     public String dataTypeExpression() {
         return "CONCAT(DATA_TYPE, IF(COLUMN_TYPE LIKE '%unsigned%', ' unsigned', ''))";

@@ -189,6 +189,37 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * Five {@code varchar(6000)} columns (a PostgreSQL table's) are more than a MariaDB row holds in utf8mb4 (4 bytes a
+     * character): the longest become MEDIUMTEXT until the rest fit, and every value is written whole. The table was refused
+     * (1118) and the sink stopped at every start.
+     */
+    @Test
+    void longStringsMoreThanARowHoldsBecomeText() throws Exception {
+        List<Column> columns = new java.util.ArrayList<>(List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false)));
+        for (int i = 1; i <= 5; i++) {
+            columns.add(new Column("s" + i, ColumnType.of(CanonicalType.STRING).withLength(6000), true));
+        }
+        TargetTable t = TargetTable.keyed("long_strings", columns, List.of("id"));
+        try (Sink sink = sinkFor(t, options())) {
+            Row key = Row.builder().put("id", F.numberNode(1)).build();
+            Row row = key;
+            for (int i = 1; i <= 5; i++) {
+                row = row.with("s" + i, F.textNode(String.valueOf((char) ('a' + i)).repeat(5999) + "\u00e9"));
+            }
+            sink.write(List.of(new TargetEvent.Upsert(t.name(), key, row, AT)));
+            List<Row> back = new java.util.ArrayList<>();
+            ((io.ferry.core.spi.RowReader) sink).read(t.name(), io.ferry.core.spi.KeyRange.ALL, back::add);
+            assertThat(back).containsExactly(row);
+            try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                    "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'long_strings'"
+                            + " AND data_type = 'varchar'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("the strings that still fit stay VARCHAR").isPositive();
+            }
+        }
+    }
+
     private static TargetEvent amount(TargetTable t, long id, String exact, String cents) {
         Row key = Row.builder().put("id", F.numberNode(id)).build();
         return new TargetEvent.Upsert(t.name(), key, key.with("exact", F.textNode(exact)).with("cents", F.textNode(cents)), AT);
