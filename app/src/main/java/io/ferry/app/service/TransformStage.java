@@ -221,6 +221,7 @@ final class TransformStage implements Stage {
         }
         try (Admin admin = Admin.create(context.clientBase())) {
             TopicAdmin.ensure(admin, topics);
+            TopicAdmin.ensureStreamsTopicsTake(admin, layout.names().streamsApplicationId(), layout.maxRecordBytes());
         }
     }
 

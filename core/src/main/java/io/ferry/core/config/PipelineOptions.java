@@ -42,12 +42,14 @@ public final class PipelineOptions {
                     + " snapshot's oldest records before they were read). Left out: forever, so a new sink or a rebuilt state can replay.");
     public static final Option<Map<String, String>> KAFKA_PROPERTIES = withDefault("properties", OptionTypes.stringMap(), Map.of(),
             "Extra Kafka client properties for every client Ferry creates (security.protocol, sasl.*, ssl.*).");
-    public static final Option<DataSize> MAX_RECORD_SIZE = withDefault("max_record_size", OptionTypes.size(new DataSize(1L << 20), new DataSize(256L << 20)),
+    /** The smallest {@code kafka.max_record_size}: Kafka's own default record limit less a batch's header leaves more. */
+    public static final long MIN_RECORD_BYTES = 256L << 10;
+    public static final Option<DataSize> MAX_RECORD_SIZE = withDefault("max_record_size", OptionTypes.size(new DataSize(MIN_RECORD_BYTES), new DataSize(256L << 20)),
             new DataSize(io.ferry.core.topic.TopicSpec.MAX_RECORD_BYTES), "Largest record Ferry writes (a change, a target row or"
                     + " document, a dead letter): a larger one is dead-lettered. The topics that carry rows are made"
-                    + " with max.message.bytes of this plus 64 KiB, and an existing one that takes less stops the start. Lower it"
-                    + " on a cluster that caps message size (8MiB on some managed services); raised on a pipeline that ran, its topics"
-                    + " need max.message.bytes raised too (the start names the fix).");
+                    + " with max.message.bytes of this plus 64 KiB, and an existing one that takes less stops the start. On a cluster"
+                    + " that caps message size, set it 64 KiB below the cap (8128KiB for 8 MiB, as some managed services have); raised"
+                    + " on a pipeline that ran, its topics need max.message.bytes raised too (the start names the fix).");
     public static final Section KAFKA = Section.of("kafka", "where Ferry keeps its topics", false,
             BOOTSTRAP_SERVERS, PARTITIONS, REPLICATION_FACTOR, RETENTION, MAX_RECORD_SIZE, KAFKA_PROPERTIES);
 

@@ -55,6 +55,43 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Kafka Streams' own topics of an application (its stores' changelogs, a funnel's repartition topic), which carry rows
+     * too, take records up to the pipeline's limit: Streams makes them with it, but a limit raised since finds them made
+     * for the old one, and the first larger row failed the stream thread at every restart.
+     *
+     * @param applicationId Kafka Streams' {@code application.id}, the prefix of its topics' names
+     * @throws TopicsMismatch naming each topic and the fix
+     */
+    public static void ensureStreamsTopicsTake(Admin admin, String applicationId, int maxRecordBytes) {
+        int needed = TopicSpec.maxMessageBytes(maxRecordBytes);
+        try {
+            List<ConfigResource> resources = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(applicationId + "-") && (t.endsWith("-changelog") || t.endsWith("-repartition")))
+                    .sorted().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            if (resources.isEmpty()) {
+                return;
+            }
+            List<String> wrong = new ArrayList<>();
+            admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((topic, config) -> {
+                long has = Long.parseLong(value(config, "max.message.bytes", String.valueOf(needed)));
+                if (has < needed) {
+                    wrong.add(topic.name() + " takes records up to max.message.bytes=" + has + " but the pipeline's kafka.max_record_size"
+                            + " needs " + needed + " (fix: --add-config max.message.bytes=" + needed + ")");
+                }
+            });
+            if (!wrong.isEmpty()) {
+                throw new TopicsMismatch("Kafka Streams' topics of transform take smaller records than the pipeline writes: "
+                        + String.join("; ", wrong) + ". Apply the fixes with kafka-configs --alter --entity-type topics --entity-name <topic>.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicAdminException("interrupted while checking topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TopicAdminException("could not check transform's topics: " + rootMessage(e), e);
+        }
+    }
+
     private static void create(Admin admin, List<TopicSpec> missing) throws InterruptedException, TimeoutException,
             ExecutionException {
         if (missing.isEmpty()) {
@@ -172,9 +209,11 @@ public final class TopicAdmin {
             long maxMessage = Long.parseLong(value(config, "max.message.bytes", String.valueOf(spec.maxMessageBytes())));
             if (spec.rows() && maxMessage < spec.maxMessageBytes()) {
                 // a change up to Ferry's largest record would be refused by the broker, and its stage would retry it for ever
+                long fits = maxMessage - TopicSpec.BATCH_OVERHEAD_BYTES;
                 wrong.add(spec.name() + " takes records up to max.message.bytes=" + maxMessage + " but Ferry writes up to "
                         + spec.maxMessageBytes() + " (fix: --add-config max.message.bytes=" + spec.maxMessageBytes()
-                        + ", or lower kafka.max_record_size to " + (maxMessage - TopicSpec.BATCH_OVERHEAD_BYTES) + " bytes or less)");
+                        + (fits >= io.ferry.core.config.PipelineOptions.MIN_RECORD_BYTES ? ", or lower kafka.max_record_size to "
+                        + (fits / 1024) + "KiB or less" : "") + ")");
             }
         }
         if (!wrong.isEmpty()) {

@@ -243,15 +243,15 @@ class PipelineLoaderTest {
     }
 
     @Test
-    void theRecordLimitIsASizeFromOneTo256MiB() {
+    void theRecordLimitIsASizeFrom256KiBTo256MiB() {
         assertThat(parse(MINIMAL).kafka().maxRecordBytes()).isEqualTo(16 * 1024 * 1024);
         assertThat(parse(MINIMAL + "kafka:\n  max_record_size: 8MiB\n").kafka().maxRecordBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(parse(MINIMAL + "kafka:\n  max_record_size: 8MiB\n").kafka().layout("shop").change(TableId.parse("public.users"))
                 .configs()).containsEntry("max.message.bytes", String.valueOf(8 * 1024 * 1024 + 64 * 1024));
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL + "kafka:\n  max_record_size: 512KiB\n"));
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(MINIMAL + "kafka:\n  max_record_size: 128KiB\n"));
         assertThat(e.errors()).singleElement().satisfies(err -> {
             assertThat(err.path()).isEqualTo("kafka.max_record_size");
-            assertThat(err.message()).isEqualTo("must be a size 1MiB..256MiB, got 512KiB");
+            assertThat(err.message()).isEqualTo("must be a size 256KiB..256MiB, got 128KiB");
         });
     }
 

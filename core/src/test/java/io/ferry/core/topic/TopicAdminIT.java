@@ -84,7 +84,8 @@ class TopicAdminIT {
                     .hasMessageContaining(change + " keeps records for retention.ms=604800000 but Ferry needs forever (-1)")
                     .hasMessageContaining(change + " deletes its oldest records past retention.bytes=1073741824")
                     .hasMessageContaining("fix: --add-config retention.bytes=-1")
-                    .hasMessageContaining(change + " takes records up to max.message.bytes=1048588");
+                    .hasMessageContaining(change + " takes records up to max.message.bytes=1048588")
+                    .hasMessageContaining("or lower kafka.max_record_size to 960KiB or less");
             List<org.apache.kafka.clients.admin.AlterConfigOp> fixes = new java.util.ArrayList<>();
             for (Map.Entry<String, String> fix : Map.of("retention.ms", "-1", "retention.bytes", "-1", "max.message.bytes",
                     String.valueOf(io.ferry.core.topic.TopicSpec.MAX_MESSAGE_BYTES)).entrySet()) {
@@ -119,7 +120,25 @@ class TopicAdminIT {
             assertThatThrownBy(() -> TopicAdmin.ensure(admin, List.of(new TopicLayout(names, 1, Optional.empty(), Optional.empty())
                     .change(TableId.parse("public.users"))))).isInstanceOf(TopicAdmin.TopicsMismatch.class)
                     .hasMessageContaining(change + " takes records up to max.message.bytes=" + (limit + 64 * 1024))
-                    .hasMessageContaining("or lower kafka.max_record_size to " + limit + " bytes or less");
+                    .hasMessageContaining("or lower kafka.max_record_size to " + (limit / 1024) + "KiB or less");
+        }
+    }
+
+    @Test
+    void kafkaStreamsOwnTopicsMustTakeThePipelinesRecords(KafkaService kafka) throws Exception {
+        // a changelog Streams made under a lower kafka.max_record_size, which was raised since
+        TopicNames names = new TopicNames("p" + UUID.randomUUID().toString().substring(0, 8));
+        String changelog = names.streamsApplicationId() + "-ferry-orders-rows-changelog";
+        try (Admin admin = admin(kafka)) {
+            admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                    "max.message.bytes", "1048588")), new NewTopic(names.streamsApplicationId() + "x-other", 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "1048588")))).all().get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> TopicAdmin.ensureStreamsTopicsTake(admin, names.streamsApplicationId(), TopicSpec.MAX_RECORD_BYTES))
+                    .isInstanceOf(TopicAdmin.TopicsMismatch.class)
+                    .hasMessageContaining(changelog + " takes records up to max.message.bytes=1048588")
+                    .hasMessageContaining("fix: --add-config max.message.bytes=" + TopicSpec.MAX_MESSAGE_BYTES)
+                    .hasMessageNotContaining("x-other");
+            TopicAdmin.ensureStreamsTopicsTake(admin, names.streamsApplicationId(), 960 * 1024);
         }
     }
 

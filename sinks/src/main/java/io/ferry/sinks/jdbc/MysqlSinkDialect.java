@@ -311,7 +311,7 @@ final class MysqlSinkDialect implements JdbcDialect {
 
     @Override
     public String tableNamesQuery() {
-        return "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'";
+        return "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type IN ('BASE TABLE', 'SYSTEM VERSIONED')";
     }
 
     @Override

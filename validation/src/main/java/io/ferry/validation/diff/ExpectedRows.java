@@ -56,8 +56,11 @@ final class ExpectedRows {
     /** A pattern's literal schema at its start: {@code name\.} or {@code name.}. */
     private static final java.util.regex.Pattern LITERAL_NAMESPACE = java.util.regex.Pattern.compile("([A-Za-z0-9_$]+)(?:\\\\\\.|\\.)");
 
-    /** The pattern mappings looked at for uncaptured tables in this validation run. */
-    private final java.util.Set<String> uncapturedChecked = new java.util.HashSet<>();
+    /**
+     * Per pattern mapping looked at in this validation run, what {@link #uncaptured} found (empty: nothing), so every sink's
+     * table of the mapping gets it; a look that failed is not kept, and is tried again.
+     */
+    private final Map<String, Optional<String>> uncaptured = new java.util.HashMap<>();
 
     ExpectedRows(Map<TableId, TableSchema> schemas, RowMapper mapper) {
         this.schemas = schemas;
@@ -72,8 +75,13 @@ final class ExpectedRows {
         if (mapping.entity().from().exact().isPresent()) {
             return List.of(mapping.entity().from().exact().get());
         }
-        if (uncapturedChecked.add(mapping.name())) {
-            refuseUncaptured(mapping, source);
+        Optional<String> missed = uncaptured.get(mapping.name());
+        if (missed == null) {
+            missed = uncaptured(mapping, source);
+            uncaptured.put(mapping.name(), missed);
+        }
+        if (missed.isPresent()) {
+            throw new IllegalStateException(missed.get());
         }
         List<TableId> out = new ArrayList<>();
         for (TableId t : schemas.keySet().stream().filter(t -> mapping.entity().from().matches(t))
@@ -91,9 +99,9 @@ final class ExpectedRows {
      * the table compared MATCH and the gate opened without them. Looked for in the schemas of the known tables the pattern
      * matches, and in the pattern's own schema when it names one literally ({@code shop\.orders_\d+}).
      *
-     * @throws IllegalStateException naming the tables and the fix (the table's result is ERROR)
+     * @return the tables and the fix, which fail each of the mapping's tables (ERROR); empty when there is none
      */
-    private void refuseUncaptured(TargetMapping mapping, SourceRows source) throws SinkWriteException {
+    private Optional<String> uncaptured(TargetMapping mapping, SourceRows source) throws SinkWriteException {
         java.util.Set<String> namespaces = new java.util.TreeSet<>();
         schemas.keySet().stream().filter(t -> mapping.entity().from().matches(t)).forEach(t -> namespaces.add(t.namespace()));
         java.util.regex.Matcher literal = LITERAL_NAMESPACE.matcher(mapping.entity().from().text());
@@ -106,7 +114,7 @@ final class ExpectedRows {
             try {
                 listed = source.tables(ns);
             } catch (UnsupportedOperationException e) {
-                return;
+                return Optional.empty();
             }
             for (TableId t : listed) {
                 if (!schemas.containsKey(t) && mapping.entity().from().matches(t) && source.hasRows(t)) {
@@ -114,12 +122,13 @@ final class ExpectedRows {
                 }
             }
         }
-        if (!missed.isEmpty()) {
-            throw new IllegalStateException(missed.stream().map(TableId::toString).sorted().collect(java.util.stream.Collectors.joining(", "))
+        if (missed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(missed.stream().map(TableId::toString).sorted().collect(java.util.stream.Collectors.joining(", "))
                     + " match(es) the pattern " + mapping.entity().from().text() + " of mapping '" + mapping.name() + "' and hold rows,"
                     + " but capture has not published them: their rows are not in the target. Add them to source.tables (or narrow"
                     + " the pattern); a table created a moment ago is taken in once capture sees it");
-        }
     }
 
     /**

@@ -175,8 +175,7 @@ public final class Validator {
             }
             String type = config.sinks().stream().filter(s -> s.name().equals(sink)).map(SinkSettings::type).findFirst().orElse("");
             Map<String, Tolerance> slack = columnTolerances(config.validation().tolerances(), sink, table, tolerance(type));
-            List<String> unknown = slack.keySet().stream().filter(c -> shape.columns().stream().noneMatch(tc -> tc.name().equals(c)))
-                    .sorted().toList();
+            List<String> unknown = unknownToleranceColumns(sink, table, shape);
             if (!unknown.isEmpty()) {
                 // a typo would compare the column exactly without a word (the pipeline file's check knows only listed columns)
                 plan.add(new Step(null, TableResult.error(sink, table, "validation.tolerances names column(s) " + String.join(", ", unknown)
@@ -210,6 +209,41 @@ public final class Validator {
             }
         });
         return out;
+    }
+
+    /**
+     * The columns of {@code validation.tolerances} keys for this table that name no column: a {@code sink/table.column} key
+     * of this sink one its table lacks, a {@code table.column} key one no sink's table has (a column some sinks' tables
+     * have, through mappings of their own, is theirs). A table whose shape is not known yet may have it.
+     */
+    private List<String> unknownToleranceColumns(String sink, String table, TargetTable shape) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String key : config.validation().tolerances().keySet()) {
+            int slash = key.indexOf('/');
+            String bare = key.substring(slash + 1);
+            int dot = bare.indexOf('.');
+            if (!bare.substring(0, dot).equals(table) || slash >= 0 && !key.substring(0, slash).equals(sink)) {
+                continue;
+            }
+            String column = bare.substring(dot + 1);
+            boolean here = has(shape, column);
+            if (slash >= 0 ? !here : !here && writers(table).stream().map(w -> targets.getOrDefault(w, Map.of()).get(table))
+                    .noneMatch(other -> other == null || has(other, column))) {
+                out.add(column);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The sinks a mapping writes the table to. */
+    private List<String> writers(String table) {
+        List<String> all = config.sinks().stream().map(SinkSettings::name).toList();
+        return mappings.stream().filter(m -> m.to().equals(table)).flatMap(m -> (m.sinks().isEmpty() ? all : m.sinks()).stream())
+                .distinct().toList();
+    }
+
+    private static boolean has(TargetTable shape, String column) {
+        return shape.columns().stream().anyMatch(c -> c.name().equals(column));
     }
 
     /** Cassandra and MongoDB keep milliseconds (docs/types.md): timestamps and times compare at that precision there. */

@@ -220,6 +220,7 @@ class ValidatorIT {
     @Test
     void aShardThePatternMatchesButCaptureNeverPublishedIsAnError() throws Exception {
         pg.createDatabase("validate_shards");
+        pg.createDatabase("validate_shards2");
         try (Connection c = pg.connect("validate_src"); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS shard_1, shard_2");
             s.execute("CREATE TABLE shard_1 (id INTEGER PRIMARY KEY, v TEXT)");
@@ -235,26 +236,35 @@ class ValidatorIT {
                   url: %s
                   user: %s
                   password: %s
-                """.formatted(pg.jdbcUrl("validate_shards"), pg.user(), pg.password()), """
+                - name: pg2
+                  type: postgres
+                  url: %s
+                  user: %s
+                  password: %s
+                """.formatted(pg.jdbcUrl("validate_shards"), pg.user(), pg.password(), pg.jdbcUrl("validate_shards2"), pg.user(),
+                pg.password()), """
                   - to: shards
                     from: 'public\\.shard_\\d+'
                 """, schemas);
-        try (Sink sink = setup.sink("pg")) {
-            List<TargetEvent> rows = new ArrayList<>();
-            for (String[] r : new String[][] {{"1", "a"}, {"2", "b"}}) {
-                Row key = Row.builder().put("id", F.numberNode(Integer.parseInt(r[0]))).build();
-                rows.add(new TargetEvent.Upsert("shards", key, key.with("v", F.textNode(r[1])), next()));
+        for (String name : List.of("pg", "pg2")) {
+            try (Sink sink = setup.sink(name)) {
+                List<TargetEvent> rows = new ArrayList<>();
+                for (String[] r : new String[][] {{"1", "a"}, {"2", "b"}}) {
+                    Row key = Row.builder().put("id", F.numberNode(Integer.parseInt(r[0]))).build();
+                    rows.add(new TargetEvent.Upsert("shards", key, key.with("v", F.textNode(r[1])), next()));
+                }
+                sink.write(rows);
             }
-            sink.write(rows);
         }
         // shard_2 is empty: nothing is missing
-        assertThat(setup.validator().run(noRecheck()).tables()).singleElement()
-                .satisfies(t -> assertThat(t.result()).as(t.toString()).isEqualTo(TableResult.MATCH));
+        assertThat(setup.validator().run(noRecheck()).tables()).hasSize(2)
+                .allSatisfy(t -> assertThat(t.result()).as(t.toString()).isEqualTo(TableResult.MATCH));
 
         try (Connection c = pg.connect("validate_src"); Statement s = c.createStatement()) {
             s.execute("INSERT INTO shard_2 VALUES (3, 'c')");
         }
-        assertThat(setup.validator().run(() -> { }).tables()).singleElement().satisfies(t -> {
+        // every sink's table of the mapping
+        assertThat(setup.validator().run(() -> { }).tables()).hasSize(2).allSatisfy(t -> {
             assertThat(t.result()).isEqualTo(TableResult.ERROR);
             assertThat(t.detail()).contains("public.shard_2 match(es) the pattern public\\.shard_\\d+ of mapping 'shards' and hold rows",
                     "Add them to source.tables");

@@ -145,6 +145,25 @@ class ValidatorTest {
         ValidationReport fixed = validator("- {name: mem, type: memory}", mapping.replace("last_activty", "last_activity"),
                 List.of("public.user_sessions"), userSchemas()).run(() -> { });
         assertThat(fixed.tables()).singleElement().satisfies(t -> assertThat(t.result()).isEqualTo(TableResult.MATCH));
+
+        // a table.column key is every sink's that has the column: another sink's table of that name, made by a mapping of
+        // its own without it, is not failed for it
+        FakeSinks.TARGETS.put("other/sessions", List.of(row("{\"session_id\": 10, \"user_id\": 1}")));
+        String twoMappings = """
+                  - to: sessions
+                    from: public.user_sessions
+                    sinks: [mem]
+                  - to: sessions
+                    name: sessions_other
+                    from: public.user_sessions
+                    sinks: [other]
+                    columns: {session_id: session_id, user_id: user_id}
+                validation:
+                  tolerances: {sessions.last_activity: 1ms}
+                """;
+        ValidationReport both = validator("- {name: mem, type: memory}\n- {name: other, type: memory}", twoMappings,
+                List.of("public.user_sessions"), userSchemas()).run(() -> { });
+        assertThat(both.tables()).hasSize(2).allSatisfy(t -> assertThat(t.result()).as(t.toString()).isEqualTo(TableResult.MATCH));
     }
 
     @Test
