@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -705,8 +706,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             events.addAll(patches.orElse(List.of(upsert)));
             rows.add(upsert);
         }
-        List<byte[][]> documents = patching ? encoded(events, a, record, in) : List.of();
-        List<byte[][]> wholeRows = !whole ? List.of() : patching && rows.equals(events) ? documents : encoded(rows, a, record, in);
+        Set<String> tooLarge = new HashSet<>(); // an upsert both lists carry is dead-lettered once
+        List<byte[][]> documents = patching ? encoded(events, a, record, in, tooLarge) : List.of();
+        List<byte[][]> wholeRows = !whole ? List.of() : patching && rows.equals(events) ? documents : encoded(rows, a, record, in, tooLarge);
         for (String sink : sinks) {
             String topic = names.target(sink, a.mapping.to());
             for (byte[][] kv : spec.patchSinks().contains(sink) ? documents : wholeRows) {
@@ -716,7 +718,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     /** The events stamped and encoded, but one over the record limit, which is dead-lettered. */
-    private List<byte[][]> encoded(List<TargetEvent> unstamped, Affected a, Record<byte[], byte[]> record, Input in) {
+    private List<byte[][]> encoded(List<TargetEvent> unstamped, Affected a, Record<byte[], byte[]> record, Input in, Set<String> tooLarge) {
         List<TargetEvent> events = unstamped.stream().map(this::stamped).toList();
         List<byte[][]> encoded = new ArrayList<>(events.size());
         for (TargetEvent event : events) {
@@ -724,6 +726,9 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             byte[] value = TargetEventCodec.value(event);
             if ((long) key.length + value.length > spec.maxRecordBytes()) {
                 // Kafka would refuse it, and the stream thread with it, again at every restart
+                if (!tooLarge.add(new String(key, StandardCharsets.UTF_8))) {
+                    continue;
+                }
                 deadLetter(record, in, a.mapping.name(), "target record too large for '" + a.mapping.to() + "'", "the change of key "
                         + new String(key, StandardCharsets.UTF_8) + " is " + ((long) key.length + value.length) + " bytes, over Ferry's "
                         + "record limit of " + spec.maxRecordBytes() + " (kafka.max_record_size); the target keeps what it had: map fewer or smaller "
