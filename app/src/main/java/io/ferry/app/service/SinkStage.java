@@ -42,7 +42,7 @@ final class SinkStage implements Stage {
                 context.layout().maxRecordBytes());
         runner.awaitShapes(() -> shapes.forSink(settings.name()));
         if (context.config().mappings() instanceof io.ferry.transform.mapping.Mappings m) {
-            runner.mappedTables(m.targets().stream().filter(t -> t.sinks().isEmpty() || t.sinks().contains(settings.name()))
+            runner.mappedTables(m.targets().stream().filter(t -> t.writesTo(settings.name()))
                     .map(TargetMapping::to).collect(java.util.stream.Collectors.toSet()));
         }
         List<TargetMapping> direct = DirectMappings.forSink(DirectMappings.of(context.config()), settings.name());

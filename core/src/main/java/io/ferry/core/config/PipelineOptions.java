@@ -160,8 +160,10 @@ public final class PipelineOptions {
 
     /** What is wrong with one entry of {@code validation.tolerances}, or null. */
     static String toleranceProblem(String key, String value) {
-        if (!key.matches("([a-z0-9][a-z0-9_-]*/)?[^./]+\\.[^./]+")) {
-            return "'" + key + "' must be table.column or sink/table.column (a target column)";
+        try {
+            ToleranceKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         try {
             io.ferry.core.types.Tolerance.parse(value);

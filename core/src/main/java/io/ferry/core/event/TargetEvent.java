@@ -15,6 +15,11 @@ public sealed interface TargetEvent
 
     SourceInfo source();
 
+    /** The target table a row's event writes; null for a marker's passage, which writes none. */
+    default String table() {
+        return null;
+    }
+
     /** Applies the function for this event's kind: an exhaustive switch that Java 17 can check. */
     default <R> R match(Function<Upsert, R> onUpsert, Function<Delete, R> onDelete, Function<Patch, R> onPatch,
             Function<MarkerPassage, R> onMarker) {

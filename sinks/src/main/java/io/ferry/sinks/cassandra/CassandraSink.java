@@ -139,8 +139,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                     transientFailure = SinkWriteException.transientFailure("Cassandra unavailable: " + cause.getMessage(), cause);
                 } else if (targetStateError(cause)) {
                     // the target's, whatever the record: retried (the table checked again first), never dead-lettered
-                    String table = batch.get(pendingIndex.get(j)).match(TargetEvent.Upsert::table, TargetEvent.Delete::table,
-                            TargetEvent.Patch::table, m -> "");
+                    String table = java.util.Objects.requireNonNullElse(batch.get(pendingIndex.get(j)).table(), "");
                     checked.remove(table);
                     statements.keySet().removeIf(k -> k.startsWith(table + "|"));
                     idempotent.clear();

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -216,7 +217,7 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
     }
 
     private static String tableOf(TargetEvent e) {
-        return e.match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> "");
+        return Objects.requireNonNullElse(e.table(), "");
     }
 
     private TargetTable targetTable(String name) {

@@ -244,8 +244,8 @@ final class MysqlSinkDialect implements JdbcDialect {
     public List<String> valueColumnTypes(List<Column> columns) {
         List<String> types = new java.util.ArrayList<>(columns.stream().map(col -> columnType(col.type())).toList());
         long bytes = 3_072 + 1_024;
-        for (Column col : columns) {
-            bytes += rowBytes(col.type());
+        for (String type : types) {
+            bytes += rowBytes(type);
         }
         List<Integer> longest = new java.util.ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
@@ -258,7 +258,7 @@ final class MysqlSinkDialect implements JdbcDialect {
             if (bytes <= ROW_BYTES) {
                 break;
             }
-            bytes -= rowBytes(columns.get(i).type()) - 12;
+            bytes -= rowBytes(types.get(i)) - 12;
             types.set(i, "MEDIUMTEXT CHARACTER SET utf8mb4");
         }
         return types;
@@ -268,10 +268,9 @@ final class MysqlSinkDialect implements JdbcDialect {
     private static final long ROW_BYTES = 65_535;
     private static final java.util.regex.Pattern SIZED_CHARS = java.util.regex.Pattern.compile("(?:VAR)?CHAR\\((\\d+)\\)");
 
-    /** A column's share of a MySQL row as {@link #columnType} makes it (a long string's, utf8mb4: 4 bytes a character). */
-    private long rowBytes(ColumnType type) {
-        String sql = columnType(type);
-        java.util.regex.Matcher m = SIZED_CHARS.matcher(sql);
+    /** A column's share of a MySQL row by its SQL type (a long string's, utf8mb4: 4 bytes a character). */
+    private static long rowBytes(String sqlType) {
+        java.util.regex.Matcher m = SIZED_CHARS.matcher(sqlType);
         if (m.lookingAt()) {
             return 4L * Long.parseLong(m.group(1)) + 2;
         }

@@ -82,7 +82,7 @@ public final class MongoSink implements Sink, TableManager, RowReader {
         Map<String, List<Integer>> origin = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             TargetEvent e = batch.get(i);
-            String collection = e.match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> null);
+            String collection = e.table();
             try {
                 List<WriteModel<Document>> forEvent = models(e);
                 models.computeIfAbsent(collection, k -> new ArrayList<>()).addAll(forEvent);

@@ -84,7 +84,7 @@ final class ShapeWait {
         Set<String> unknown = new TreeSet<>();
         Map<String, Set<String>> missing = new TreeMap<>();
         for (TargetEvent e : events) {
-            String table = e.match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> null);
+            String table = e.table();
             if (table == null) {
                 continue;
             }

@@ -57,6 +57,8 @@ public final class SinkRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkRunner.class);
 
     private final int maxRecordBytes;
+    /** The tables the mappings write to this sink ({@link #mappedTables}); null: not told. */
+    private volatile Set<String> mapped;
     private final String pipeline;
     private final String name;
     private final Sink sink;
@@ -292,7 +294,6 @@ public final class SinkRunner implements AutoCloseable {
     }
 
     /** Set while the writes of the batch in hand fail and are retried (the target down, read-only, a privilege missing). */
-    private volatile Set<String> mapped;
     private volatile Retrying retrying;
 
     private void retrying(String reason) {
@@ -633,7 +634,7 @@ public final class SinkRunner implements AutoCloseable {
         }
         if (mapped != null) {
             for (int i = events.size() - 1; i >= 0; i--) {
-                String table = events.get(i).match(TargetEvent.Upsert::table, TargetEvent.Delete::table, TargetEvent.Patch::table, m -> null);
+                String table = events.get(i).table();
                 if (table != null && !mapped.contains(table)) {
                     deadLetters.add(deadLetter(origins.get(i), "no mapping writes table '" + table + "'", "sink " + name + " has no mapping"
                             + " to table " + table + " (renamed or removed from the pipeline file while its changes were unread): nothing"

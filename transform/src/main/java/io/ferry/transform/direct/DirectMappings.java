@@ -89,6 +89,6 @@ public final class DirectMappings {
 
     /** The direct mappings one sink applies. */
     public static List<TargetMapping> forSink(List<TargetMapping> direct, String sink) {
-        return direct.stream().filter(m -> m.sinks().isEmpty() || m.sinks().contains(sink)).toList();
+        return direct.stream().filter(m -> m.writesTo(sink)).toList();
     }
 }

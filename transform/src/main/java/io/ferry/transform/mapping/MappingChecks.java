@@ -37,7 +37,7 @@ final class MappingChecks {
                             + "', which is not in 'sinks' (" + String.join(", ", config.sinks().stream().map(SinkSettings::name).toList()) + ")");
                 }
             }
-            List<String> sinksOf = m.sinks().isEmpty() ? List.copyOf(sinkNames) : m.sinks();
+            List<String> sinksOf = m.sinksOf(List.copyOf(sinkNames));
             for (String sink : sinksOf) {
                 if (!targets.add(sink + "/" + m.to())) {
                     problems.add(m.origin().line(), m.origin().path() + ".to", "two mappings write table '" + m.to() + "' of sink '" + sink
@@ -75,18 +75,17 @@ final class MappingChecks {
         int line = section.map(v -> v.line(io.ferry.core.config.PipelineOptions.TOLERANCES)).orElse(0);
         String path = section.map(v -> v.path(io.ferry.core.config.PipelineOptions.TOLERANCES)).orElse("validation.tolerances");
         for (String key : config.validation().tolerances().keySet()) {
-            int slash = key.indexOf('/');
-            String sink = slash < 0 ? null : key.substring(0, slash);
-            String bare = key.substring(slash + 1);
-            String table = bare.substring(0, bare.indexOf('.'));
-            String column = bare.substring(bare.indexOf('.') + 1);
+            io.ferry.core.config.ToleranceKey parsed = io.ferry.core.config.ToleranceKey.parse(key);
+            String sink = parsed.sink().orElse(null);
+            String table = parsed.table();
+            String column = parsed.column();
             if (sink != null && !sinkNames.contains(sink)) {
                 problems.add(line, path, "'" + key + "' names sink '" + sink + "', which is not in 'sinks' ("
                         + String.join(", ", config.sinks().stream().map(SinkSettings::name).toList()) + ")");
                 continue;
             }
             List<TargetMapping> writers = mappings.targets().stream()
-                    .filter(m -> m.to().equals(table) && (sink == null || m.sinks().isEmpty() || m.sinks().contains(sink))).toList();
+                    .filter(m -> m.to().equals(table) && (sink == null || m.writesTo(sink))).toList();
             if (writers.isEmpty()) {
                 problems.add(line, path, "'" + key + "' names table '" + table + "', which no mapping writes"
                         + (sink == null ? "" : " to sink '" + sink + "'") + " (target tables: "

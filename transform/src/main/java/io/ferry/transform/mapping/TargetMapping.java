@@ -26,6 +26,16 @@ public record TargetMapping(String name, String to, List<String> sinks, List<Str
     public record Clustering(String column, boolean descending) {
     }
 
+    /** Whether it writes to this sink (naming none, it writes to every sink). */
+    public boolean writesTo(String sink) {
+        return sinks.isEmpty() || sinks.contains(sink);
+    }
+
+    /** The sinks it writes to, of the pipeline's {@code all}. */
+    public List<String> sinksOf(List<String> all) {
+        return sinks.isEmpty() ? all : sinks;
+    }
+
     /** Whether the mapping builds a document with nested children (patches make sense for it). */
     public boolean nested() {
         return entity.hasNests();

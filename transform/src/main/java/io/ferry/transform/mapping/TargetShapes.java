@@ -70,7 +70,7 @@ public final class TargetShapes {
                 problems.add(m.origin().line(), m.origin().path(), e.getMessage());
                 continue;
             }
-            for (String sink : m.sinks().isEmpty() ? sinks : m.sinks()) {
+            for (String sink : m.sinksOf(sinks)) {
                 out.computeIfAbsent(sink, s -> new LinkedHashMap<>()).put(m.to(), table);
             }
         }

@@ -22,12 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -119,7 +119,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     private List<String> sinksOf(TargetMapping m) {
-        return m.sinks().isEmpty() ? spec.sinks() : m.sinks();
+        return m.sinksOf(spec.sinks());
     }
 
     @Override
@@ -695,6 +695,7 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         boolean whole = sinks.stream().anyMatch(s -> !spec.patchSinks().contains(s));
         // the sinks that take no patches (relational, Cassandra) get the whole row where the others get a nested change's patch
         List<TargetEvent> rows = new ArrayList<>(events);
+        boolean patched = false;
         for (var e : a.after.entrySet()) {
             Row old = a.before.get(e.getKey());
             if (old != null && old.equals(e.getValue()) && !(snapshot && a.own.contains(e.getKey()))) {
@@ -705,10 +706,11 @@ final class GroupProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                     ? DocumentDiff.patches(a.mapping, e.getKey(), old, e.getValue(), source) : Optional.empty();
             events.addAll(patches.orElse(List.of(upsert)));
             rows.add(upsert);
+            patched |= patches.isPresent();
         }
         Set<String> tooLarge = new HashSet<>(); // an upsert both lists carry is dead-lettered once
         List<byte[][]> documents = patching ? encoded(events, a, record, in, tooLarge) : List.of();
-        List<byte[][]> wholeRows = !whole ? List.of() : patching && rows.equals(events) ? documents : encoded(rows, a, record, in, tooLarge);
+        List<byte[][]> wholeRows = !whole ? List.of() : patching && !patched ? documents : encoded(rows, a, record, in, tooLarge);
         for (String sink : sinks) {
             String topic = names.target(sink, a.mapping.to());
             for (byte[][] kv : spec.patchSinks().contains(sink) ? documents : wholeRows) {

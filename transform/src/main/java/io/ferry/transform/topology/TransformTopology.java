@@ -115,7 +115,7 @@ public final class TransformTopology {
     public static Set<String> targetTopics(TransformSpec spec) {
         TopicNames names = new TopicNames(spec.pipeline());
         Set<String> out = new LinkedHashSet<>();
-        spec.mappings().targets().forEach(m -> (m.sinks().isEmpty() ? spec.sinks() : m.sinks())
+        spec.mappings().targets().forEach(m -> m.sinksOf(spec.sinks())
                 .forEach(s -> out.add(names.target(s, m.to()))));
         return out;
     }

@@ -126,9 +126,9 @@ final class ExpectedRows {
             return Optional.empty();
         }
         return Optional.of(missed.stream().map(TableId::toString).sorted().collect(java.util.stream.Collectors.joining(", "))
-                    + " match(es) the pattern " + mapping.entity().from().text() + " of mapping '" + mapping.name() + "' and hold rows,"
-                    + " but capture has not published them: their rows are not in the target. Add them to source.tables (or narrow"
-                    + " the pattern); a table created a moment ago is taken in once capture sees it");
+                + " match(es) the pattern " + mapping.entity().from().text() + " of mapping '" + mapping.name() + "' and hold rows,"
+                + " but capture has not published them: their rows are not in the target. Add them to source.tables (or narrow"
+                + " the pattern); a table created a moment ago is taken in once capture sees it");
     }
 
     /**

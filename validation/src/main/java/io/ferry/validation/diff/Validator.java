@@ -2,6 +2,7 @@ package io.ferry.validation.diff;
 
 import io.ferry.core.config.PipelineConfig;
 import io.ferry.core.config.SinkSettings;
+import io.ferry.core.config.ToleranceKey;
 import io.ferry.core.event.TableId;
 import io.ferry.core.schema.TableSchema;
 import io.ferry.core.spi.RowReader;
@@ -160,7 +161,7 @@ public final class Validator {
         List<String> allSinks = config.sinks().stream().map(SinkSettings::name).toList();
         Map<List<String>, List<TargetMapping>> bySinkAndTable = new LinkedHashMap<>();
         for (TargetMapping m : mappings) {
-            for (String sink : m.sinks().isEmpty() ? allSinks : m.sinks()) {
+            for (String sink : m.sinksOf(allSinks)) {
                 bySinkAndTable.computeIfAbsent(List.of(sink, m.to()), k -> new ArrayList<>()).add(m);
             }
         }
@@ -194,18 +195,10 @@ public final class Validator {
      */
     static Map<String, Tolerance> columnTolerances(Map<String, String> configured, String sink, String table, Tolerance base) {
         Map<String, Tolerance> out = new HashMap<>();
-        configured.forEach((key, value) -> {
-            String bare = key.contains("/") ? key.substring(key.indexOf('/') + 1) : key;
-            if (key.contains("/") && !key.startsWith(sink + "/")) {
-                return;
-            }
-            int dot = bare.indexOf('.');
-            if (!bare.substring(0, dot).equals(table)) {
-                return;
-            }
-            String column = bare.substring(dot + 1);
-            if (key.contains("/") || !out.containsKey(column)) {
-                out.put(column, base.widen(Tolerance.parse(value)));
+        configured.forEach((text, value) -> {
+            ToleranceKey key = ToleranceKey.parse(text);
+            if (key.appliesTo(sink, table) && (key.sink().isPresent() || !out.containsKey(key.column()))) {
+                out.put(key.column(), base.widen(Tolerance.parse(value)));
             }
         });
         return out;
@@ -218,18 +211,14 @@ public final class Validator {
      */
     private List<String> unknownToleranceColumns(String sink, String table, TargetTable shape) {
         java.util.Set<String> out = new java.util.TreeSet<>();
-        for (String key : config.validation().tolerances().keySet()) {
-            int slash = key.indexOf('/');
-            String bare = key.substring(slash + 1);
-            int dot = bare.indexOf('.');
-            if (!bare.substring(0, dot).equals(table) || slash >= 0 && !key.substring(0, slash).equals(sink)) {
+        for (String text : config.validation().tolerances().keySet()) {
+            ToleranceKey key = ToleranceKey.parse(text);
+            if (!key.appliesTo(sink, table) || has(shape, key.column())) {
                 continue;
             }
-            String column = bare.substring(dot + 1);
-            boolean here = has(shape, column);
-            if (slash >= 0 ? !here : !here && writers(table).stream().map(w -> targets.getOrDefault(w, Map.of()).get(table))
-                    .noneMatch(other -> other == null || has(other, column))) {
-                out.add(column);
+            if (key.sink().isPresent() || writers(table).stream().map(w -> targets.getOrDefault(w, Map.of()).get(table))
+                    .noneMatch(other -> other == null || has(other, key.column()))) {
+                out.add(key.column());
             }
         }
         return List.copyOf(out);
@@ -238,7 +227,7 @@ public final class Validator {
     /** The sinks a mapping writes the table to. */
     private List<String> writers(String table) {
         List<String> all = config.sinks().stream().map(SinkSettings::name).toList();
-        return mappings.stream().filter(m -> m.to().equals(table)).flatMap(m -> (m.sinks().isEmpty() ? all : m.sinks()).stream())
+        return mappings.stream().filter(m -> m.to().equals(table)).flatMap(m -> m.sinksOf(all).stream())
                 .distinct().toList();
     }
 

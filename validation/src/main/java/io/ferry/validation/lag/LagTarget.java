@@ -27,7 +27,7 @@ public record LagTarget(String sink, String table, String topic) {
         List<TargetMapping> direct = DirectMappings.of(config);
         Set<LagTarget> out = new LinkedHashSet<>();
         for (TargetMapping m : mappings.targets()) {
-            for (String sink : m.sinks().isEmpty() ? all : m.sinks()) {
+            for (String sink : m.sinksOf(all)) {
                 // a direct mapping's sink reads the source table's change topic itself
                 String topic = direct.contains(m) ? names.change(m.entity().from().exact().orElseThrow()) : names.target(sink, m.to());
                 out.add(new LagTarget(sink, m.to(), topic));
