@@ -25,6 +25,13 @@ import java.util.TreeSet;
  * any other is waited for, at most {@link #COLUMN_WAIT}, and then left out with a warning (a column dropped before the
  * runner started, or a mapping whose shape no longer computes: the status and the log name the mapping problem).
  *
+ * <p>A value can also be wider than its column's type in the shape known ({@link ValueFit}): the source column was widened
+ * ({@code numeric(10,2)} to {@code numeric(12,4)}, {@code varchar(20)} to {@code varchar(50)}, {@code smallint} to
+ * {@code integer}) and the row was read after that, but the sink has not read the widened shape yet. Written then,
+ * PostgreSQL would round the decimal without an error (and the table would not be widened first), or the target would
+ * refuse the value and it would be dead-lettered. Such a column is waited for the same way, at most {@link #COLUMN_WAIT}
+ * under one set of shapes; then it is written as it is (the target rounds or refuses), with a warning.
+ *
  * <p>The poll thread's only; not thread-safe.
  */
 final class ShapeWait {
@@ -41,6 +48,12 @@ final class ShapeWait {
     private Map<String, Set<String>> columnsNow = Map.of();
     /** Per table and column: when a batch first waited for it (System.nanoTime). */
     private final Map<String, Map<String, Long>> waitingSince = new HashMap<>();
+    /** Per table of {@link #lastShapes}, its columns whose type bounds values ({@link ValueFit#bounded}). */
+    private Map<String, List<Column>> boundedNow = Map.of();
+    /** Per table and column: when a batch first waited for a shape that holds a value of it (System.nanoTime). */
+    private final Map<String, Map<String, Long>> valueWaitingSince = new HashMap<>();
+    /** Per table, the columns whose wider values were given up on under {@link #lastShapes}. */
+    private final Map<String, Set<String>> valuesGivenUp = new HashMap<>();
 
     ShapeWait() {
         this(COLUMN_WAIT);
@@ -60,11 +73,16 @@ final class ShapeWait {
      * @param tables the tables without a shape
      * @param columns per table with a shape, the columns its rows carry and the shape lacks, still waited for
      * @param givenUp per table, the columns waited for longer than the bound by now: left out from now on
+     * @param values per table with a shape, the columns some row has a value of that the column's type in the shape
+     *     cannot hold, still waited for
+     * @param valuesGivenUp per table, the columns whose wider values were waited for longer than the bound by now: written
+     *     as they are from now on, until the shapes change
      */
-    record Missing(Set<String> tables, Map<String, Set<String>> columns, Map<String, Set<String>> givenUp) {
+    record Missing(Set<String> tables, Map<String, Set<String>> columns, Map<String, Set<String>> givenUp,
+            Map<String, Set<String>> values, Map<String, Set<String>> valuesGivenUp) {
 
         boolean none() {
-            return tables.isEmpty() && columns.isEmpty();
+            return tables.isEmpty() && columns.isEmpty() && values.isEmpty();
         }
     }
 
@@ -79,10 +97,21 @@ final class ShapeWait {
                 settled.computeIfAbsent(table, t -> new HashSet<>()).addAll(columns);
             });
             columnsNow = names;
+            Map<String, List<Column>> bounded = new HashMap<>();
+            shapes.forEach((table, shape) -> {
+                List<Column> columns = shape.columns().stream().filter(c -> ValueFit.bounded(c.type())).toList();
+                if (!columns.isEmpty()) {
+                    bounded.put(table, columns);
+                }
+            });
+            boundedNow = bounded;
+            // new shapes may hold what the old ones did not: wider values are waited for again
+            valuesGivenUp.clear();
             lastShapes = shapes;
         }
         Set<String> unknown = new TreeSet<>();
         Map<String, Set<String>> missing = new TreeMap<>();
+        Map<String, Set<String>> wider = new TreeMap<>();
         for (TargetEvent e : events) {
             String table = e.table();
             if (table == null) {
@@ -96,6 +125,15 @@ final class ShapeWait {
             if (!(e instanceof TargetEvent.Upsert u)) {
                 continue;
             }
+            List<Column> bounded = boundedNow.get(table);
+            if (bounded != null) {
+                for (Column c : bounded) {
+                    if (!ValueFit.fits(c.type(), u.row().get(c.name()))
+                            && !valuesGivenUp.getOrDefault(table, Set.of()).contains(c.name())) {
+                        wider.computeIfAbsent(table, t -> new TreeSet<>()).add(c.name());
+                    }
+                }
+            }
             if (columns.containsAll(u.row().columns())) {
                 continue; // the common case: one lookup per column
             }
@@ -106,9 +144,22 @@ final class ShapeWait {
                 }
             }
         }
+        Map<String, Set<String>> givenUp = giveUp(missing, waitingSince, nowNanos);
+        givenUp.forEach((table, columns) -> settled.get(table).addAll(columns));
+        Map<String, Set<String>> widerGivenUp = giveUp(wider, valueWaitingSince, nowNanos);
+        widerGivenUp.forEach((table, columns) -> valuesGivenUp.computeIfAbsent(table, t -> new HashSet<>()).addAll(columns));
+        return new Missing(unknown, missing, givenUp, wider, widerGivenUp);
+    }
+
+    /**
+     * Takes out of {@code waited} (per table, the columns a batch waits for) those first waited for at least the bound ago,
+     * and returns them; forgets when the columns no longer waited for were first waited for.
+     */
+    private Map<String, Set<String>> giveUp(Map<String, Set<String>> waited, Map<String, Map<String, Long>> waitingSince,
+            long nowNanos) {
         Map<String, Set<String>> givenUp = new TreeMap<>();
-        waitingSince.keySet().retainAll(missing.keySet());
-        for (var entry : missing.entrySet()) {
+        waitingSince.keySet().retainAll(waited.keySet());
+        for (var entry : waited.entrySet()) {
             Map<String, Long> since = waitingSince.computeIfAbsent(entry.getKey(), t -> new HashMap<>());
             since.keySet().retainAll(entry.getValue());
             for (var it = entry.getValue().iterator(); it.hasNext();) {
@@ -116,14 +167,13 @@ final class ShapeWait {
                 long first = since.computeIfAbsent(c, x -> nowNanos);
                 if (nowNanos - first >= columnWait.toNanos()) {
                     givenUp.computeIfAbsent(entry.getKey(), t -> new TreeSet<>()).add(c);
-                    settled.get(entry.getKey()).add(c);
                     since.remove(c);
                     it.remove();
                 }
             }
         }
-        missing.values().removeIf(Set::isEmpty);
-        return new Missing(unknown, missing, givenUp);
+        waited.values().removeIf(Set::isEmpty);
+        return givenUp;
     }
 
     private static Set<String> names(TargetTable shape) {

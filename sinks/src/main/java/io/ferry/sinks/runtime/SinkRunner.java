@@ -719,6 +719,10 @@ public final class SinkRunner implements AutoCloseable {
                     + " Cassandra targets). A column dropped at the source before this sink started, or a mapping whose shape"
                     + " cannot be computed: see the mapping problems in the log", name, table, columns,
                     shapeWait.columnWait().toSeconds()));
+            missing.valuesGivenUp().forEach((table, columns) -> log.warn("sink {}: rows of {} have values of {} that the column's"
+                    + " type in its shape cannot hold, and no wider shape came in {} s of waiting; they are written as they are (the"
+                    + " target rounds or refuses them; a refused row is dead-lettered). A source schema not published, or a"
+                    + " mapping's default or value map wider than its column", name, table, columns, shapeWait.columnWait().toSeconds()));
             if (missing.none()) {
                 if (!waitingFor.isEmpty()) {
                     retrying = null;
@@ -728,12 +732,13 @@ public final class SinkRunner implements AutoCloseable {
             }
             if (inListener && missing.tables().isEmpty()) {
                 // a rebalance waits for this callback: the batch is left, uncommitted, to whoever owns its partitions next
-                log.info("sink {}: the partitions move before the shapes of {} have the columns {}; the batch is not written here",
-                        name, missing.columns().keySet(), missing.columns());
+                log.info("sink {}: the partitions move before the shapes have the columns {} and the wider types of {}; the batch is"
+                        + " not written here", name, missing.columns(), missing.values());
                 return false;
             }
             Set<String> now = new TreeSet<>(missing.tables());
             missing.columns().forEach((table, columns) -> columns.forEach(c -> now.add(table + "." + c)));
+            missing.values().forEach((table, columns) -> columns.forEach(c -> now.add(table + "." + c + " (a wider type)")));
             retrying("waiting for the shape of " + String.join(", ", now) + " (the source schemas it is mapped from are not all known yet)");
             if (waitingFor.addAll(now)) {
                 if (!missing.tables().isEmpty()) {
@@ -743,6 +748,10 @@ public final class SinkRunner implements AutoCloseable {
                 if (!missing.columns().isEmpty()) {
                     log.info("sink {}: waiting for the shapes of {} to have the columns their rows carry, {} (added at the source;"
                             + " the new schema is not read yet)", name, missing.columns().keySet(), missing.columns());
+                }
+                if (!missing.values().isEmpty()) {
+                    log.info("sink {}: waiting for the shapes of {} to give the columns {} a type that holds their rows' values"
+                            + " (widened at the source; the new schema is not read yet)", name, missing.values().keySet(), missing.values());
                 }
             }
             if (!sleep(backoff) || lostDuringFlush) {

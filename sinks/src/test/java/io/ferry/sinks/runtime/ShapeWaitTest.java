@@ -121,4 +121,46 @@ class ShapeWaitTest {
         assertThat(later.givenUp()).isEqualTo(Map.of("t", Set.of("x")));
         assertThat(later.columns()).isEqualTo(Map.of("t", Set.of("y")));
     }
+
+    private static TargetTable priced(ColumnType price) {
+        return TargetTable.keyed("t", List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false), new Column("price", price, true)),
+                List.of("id"));
+    }
+
+    private static TargetEvent priced(int id, String price) {
+        return new TargetEvent.Upsert("t", key(id), key(id).with("price", F.textNode(price)), S);
+    }
+
+    @Test
+    void aValueWiderThanItsColumnsTypeIsWaitedForUntilAShapeHoldsIt() {
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30));
+        List<TargetEvent> batch = List.of(priced(1, "1.25"), priced(2, "1.2345"));
+        var missing = wait.check(batch, Map.of("t", priced(ColumnType.decimal(10, 2))), 0);
+        assertThat(missing.none()).isFalse();
+        assertThat(missing.values()).isEqualTo(Map.of("t", Set.of("price")));
+        assertThat(missing.columns()).isEmpty();
+        assertThat(wait.check(batch, Map.of("t", priced(ColumnType.decimal(12, 4))), SECOND).none()).isTrue();
+        assertThat(wait.check(List.of(priced(1, "1.25")), Map.of("t", priced(ColumnType.decimal(10, 2))), 2 * SECOND).none())
+                .as("values that fit").isTrue();
+    }
+
+    @Test
+    void aWiderValueIsWrittenAsItIsOnceTheBoundHasPassedUntilTheShapesChange() {
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30));
+        List<TargetEvent> batch = List.of(priced(1, "1.2345"));
+        Map<String, TargetTable> shapes = Map.of("t", priced(ColumnType.decimal(10, 2)));
+        assertThat(wait.check(batch, shapes, 0).none()).isFalse();
+        assertThat(wait.check(batch, shapes, 29 * SECOND).none()).isFalse();
+        var late = wait.check(batch, shapes, 30 * SECOND);
+        assertThat(late.none()).isTrue();
+        assertThat(late.valuesGivenUp()).isEqualTo(Map.of("t", Set.of("price")));
+        var next = wait.check(List.of(priced(2, "9.8765")), shapes, 31 * SECOND);
+        assertThat(next.none()).as("not waited for again under the same shapes").isTrue();
+        assertThat(next.valuesGivenUp()).as("said once").isEmpty();
+        // another schema changes: the new shapes are waited on again, from a new start
+        Map<String, TargetTable> changed = Map.of("t", priced(ColumnType.decimal(10, 2)), "u", shape("id"));
+        assertThat(wait.check(batch, changed, 40 * SECOND).values()).isEqualTo(Map.of("t", Set.of("price")));
+        assertThat(wait.check(batch, changed, 69 * SECOND).none()).isFalse();
+        assertThat(wait.check(batch, changed, 70 * SECOND).none()).isTrue();
+    }
 }

@@ -393,6 +393,55 @@ class SinkRunnerIT {
     }
 
     /**
+     * A row read after its source column was widened can reach the sink before the widened shape: written then, PostgreSQL's
+     * {@code numeric(8,2)} rounded {@code 2.5055} to {@code 2.51} without an error. The runner holds it until a shape
+     * holds the value; the sink then widens the column and writes it exactly.
+     */
+    @Test
+    void aValueWiderThanItsColumnsTypeWaitsForTheWidenedShape(PostgresService pg, KafkaService kafka) throws Exception {
+        pg.createDatabase("runner_widened");
+        String pipeline = "runner-" + UUID.randomUUID().toString().substring(0, 6);
+        TopicNames names = new TopicNames(pipeline);
+        String topic = names.target("pg", "accounts");
+        createTopics(kafka, names);
+        TargetTable widened = TargetTable.keyed("accounts", List.of(ACCOUNTS.columns().get(0),
+                new Column("balance", ColumnType.decimal(10, 4), true)), List.of("id"));
+        java.util.concurrent.atomic.AtomicReference<Map<String, TargetTable>> shapes = new java.util.concurrent.atomic.AtomicReference<>(
+                Map.of("accounts", ACCOUNTS));
+        var factory = new PostgresSinkFactory();
+        var options = SinkOptionsFixture.bind(factory, "url: " + pg.jdbcUrl("runner_widened") + "\nuser: postgres\n");
+        var sink = factory.create(new RuntimeSinkContext(pipeline, "pg", options, shapes::get));
+        try (SinkRunner runner = new SinkRunner(pipeline, "pg", sink, options, client(kafka), new SinkMetrics(null, pipeline, "pg"));
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(testProducer(kafka), new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            runner.awaitShapes(shapes::get, Duration.ofMinutes(10));
+            runner.start();
+            send(producer, topic, upsert(1, "1.50"));
+            producer.flush();
+            await("the first change").atMost(Duration.ofSeconds(30)).until(() -> count(pg, "runner_widened") == 1);
+
+            send(producer, topic, upsert(2, "2.5055"));
+            producer.flush();
+            await("the row held while its shape cannot hold the value").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> count(pg, "runner_widened") == 1);
+            assertThat(runner.retrying()).get().extracting(SinkRunner.Retrying::reason).asString().contains("accounts.balance");
+            shapes.set(Map.of("accounts", widened));
+            await("the value, exactly").atMost(Duration.ofSeconds(30)).until(() -> balance(pg, "runner_widened", 2),
+                    v -> v != null && v.compareTo(new java.math.BigDecimal("2.5055")) == 0);
+            assertThat(balance(pg, "runner_widened", 1)).isEqualByComparingTo("1.50");
+        }
+    }
+
+    private static java.math.BigDecimal balance(PostgresService pg, String database, int id) throws Exception {
+        try (Connection c = pg.connect(database); var ps = c.prepareStatement("SELECT balance FROM accounts WHERE id = ?")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBigDecimal(1) : null;
+            }
+        }
+    }
+
+    /**
      * A change for a table no mapping writes any more (renamed or removed while its changes were unread) is dead-lettered;
      * it waited for a shape that never comes, holding every batch behind it, while the sink's status said nothing. A
      * mapped table's shape not known yet is waited for, and the status says so.
