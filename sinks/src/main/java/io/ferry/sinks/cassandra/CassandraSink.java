@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -118,6 +119,10 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                 if (transientError(ex)) {
                     throw SinkWriteException.transientFailure("Cassandra unavailable: " + ex.getMessage(), ex);
                 }
+                if (targetStateError(ex)) {
+                    // a statement prepared for a table or column dropped underneath since it was checked: check it again
+                    throw refusedTable(Objects.requireNonNullElse(e.table(), ""), ex);
+                }
                 throw ex;
             }
             if (statement == null) {
@@ -139,12 +144,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
                     transientFailure = SinkWriteException.transientFailure("Cassandra unavailable: " + cause.getMessage(), cause);
                 } else if (targetStateError(cause)) {
                     // the target's, whatever the record: retried (the table checked again first), never dead-lettered
-                    String table = java.util.Objects.requireNonNullElse(batch.get(pendingIndex.get(j)).table(), "");
-                    checked.remove(table);
-                    statements.keySet().removeIf(k -> k.startsWith(table + "|"));
-                    idempotent.clear();
-                    transientFailure = SinkWriteException.transientFailure("Cassandra refused the table " + keyspace + "." + table
-                            + " (" + cause.getMessage() + "): retried until it is fixed", cause);
+                    transientFailure = refusedTable(Objects.requireNonNullElse(batch.get(pendingIndex.get(j)).table(), ""), cause);
                 } else {
                     rejected.put(pendingIndex.get(j), "Cassandra refused it: " + cause.getMessage());
                 }
@@ -156,6 +156,15 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
         if (!rejected.isEmpty()) {
             throw SinkWriteException.rejected(rejected, null);
         }
+    }
+
+    /** A write the table's state refused: the table is checked again (and its statements prepared again) before the retry. */
+    private SinkWriteException refusedTable(String table, Throwable cause) {
+        checked.remove(table);
+        statements.keySet().removeIf(k -> k.startsWith(table + "|"));
+        idempotent.clear();
+        return SinkWriteException.transientFailure("Cassandra refused the table " + keyspace + "." + table + " (" + cause.getMessage()
+                + "): retried until it is fixed", cause);
     }
 
     /**
@@ -285,7 +294,7 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
             throw new IllegalArgumentException("no mapping defines target table '" + name + "'");
         }
         if (!table.equals(checked.get(name))) {
-            ensure(table, policy);
+            ensureOrStop(table, policy);
             checked.put(name, table);
         }
         return table;
@@ -307,12 +316,34 @@ public final class CassandraSink implements Sink, TableManager, RowReader {
     @Override
     public void ensureTable(TargetTable table, EvolutionPolicy evolution) throws SinkWriteException {
         try {
-            ensure(table, evolution);
+            ensureOrStop(table, evolution);
         } catch (RuntimeException e) {
             if (transientError(e)) {
                 throw SinkWriteException.transientFailure("Cassandra unavailable: " + e.getMessage(), e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Creates or changes the table as the policy says. A statement Cassandra refuses (a column re-added with another type
+     * than a dropped one had, a missing permission) stops the sink naming the table, the statement's error and the fix, as
+     * the SQL sinks do: no record of the table could be written until someone fixes it (it was retried for ever, with a
+     * stack trace a second).
+     */
+    private void ensureOrStop(TargetTable table, EvolutionPolicy evolution) {
+        try {
+            ensure(table, evolution);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (transientError(e) || (targetStateError(e) && !(e instanceof UnauthorizedException))) {
+                throw e; // unavailable, or the table dropped meanwhile: retried, the table checked again
+            }
+            throw new IllegalStateException("sink " + context.sinkName() + ": cannot create or change Cassandra table " + keyspace + "."
+                    + table.name() + ": " + e.getMessage() + " (fix it in the target, e.g. a missing permission, or a column"
+                    + " dropped earlier with another type, which Cassandra will not add again under its name; or create the table"
+                    + " yourself; then restart Ferry)", e);
         }
     }
 
