@@ -46,6 +46,14 @@ interface JdbcDialect {
         return columns.stream().map(col -> columnType(col.type())).toList();
     }
 
+    /**
+     * The types of columns added to an existing table whose columns are {@code existing}: {@link #columnType} of each,
+     * unless the dialect must fit them into what is left of a row. In the added columns' order.
+     */
+    default List<String> addedColumnTypes(java.util.Collection<ColumnWidening.TargetColumn> existing, List<Column> added) {
+        return added.stream().map(col -> columnType(col.type())).toList();
+    }
+
     /** Statements run on every new connection (time zone, interval style). */
     List<String> sessionSetup();
 

@@ -397,10 +397,13 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
                 if (!missing.isEmpty()) {
                     switch (evolution) {
                         case EVOLVE -> {
+                            // read again: a column widened just now takes more of a MySQL row
+                            List<String> types = dialect.addedColumnTypes(dialect.existingColumns(c, schema, table.name()).values(),
+                                    missing);
                             try (Statement s = c.createStatement()) {
                                 for (Column col : missing) {
                                     s.execute("ALTER TABLE " + qualified + " ADD COLUMN " + dialect.quote(col.name()) + " "
-                                            + dialect.columnType(col.type()));
+                                            + types.get(missing.indexOf(col)));
                                     log.info("added column {} to {}", col.name(), qualified);
                                 }
                             }

@@ -242,8 +242,28 @@ final class MysqlSinkDialect implements JdbcDialect {
      */
     @Override
     public List<String> valueColumnTypes(List<Column> columns) {
+        return fitted(columns, 3_072 + 1_024);
+    }
+
+    /**
+     * Columns added to an existing table fit in what its columns leave of the row the same way ({@code ALTER TABLE ... ADD}
+     * of a {@code varchar(5000)} to a table near the limit was refused, and stopped the sink at every start). A column's
+     * share is counted as utf8mb4, whatever its character set: a column made by hand in a narrower one counts for more
+     * than it takes, so an added string may be a {@code MEDIUMTEXT} where a {@code VARCHAR} would have fitted.
+     */
+    @Override
+    public List<String> addedColumnTypes(java.util.Collection<ColumnWidening.TargetColumn> existing, List<Column> added) {
+        long bytes = 1_024;
+        for (ColumnWidening.TargetColumn c : existing) {
+            bytes += rowBytes(c);
+        }
+        return fitted(added, bytes);
+    }
+
+    /** The columns' types, the longest strings made {@code MEDIUMTEXT} until they fit in what {@code used} leaves of a row. */
+    private List<String> fitted(List<Column> columns, long used) {
         List<String> types = new java.util.ArrayList<>(columns.stream().map(col -> columnType(col.type())).toList());
-        long bytes = 3_072 + 1_024;
+        long bytes = used;
         for (String type : types) {
             bytes += rowBytes(type);
         }
@@ -275,6 +295,18 @@ final class MysqlSinkDialect implements JdbcDialect {
             return 4L * Long.parseLong(m.group(1)) + 2;
         }
         return 16; // a number, a date or time, or a TEXT/BLOB/JSON (stored off the row but for a pointer)
+    }
+
+    /** An existing column's share of a row ({@code CHARACTER_MAXIMUM_LENGTH} counts characters of strings, bytes of binaries). */
+    private static long rowBytes(ColumnWidening.TargetColumn column) {
+        if (column.maxChars() == null || column.maxChars() > ROW_BYTES) {
+            return 16;
+        }
+        return switch (column.dataType().toLowerCase(java.util.Locale.ROOT)) {
+            case "varchar", "char" -> 4L * column.maxChars() + 2;
+            case "varbinary", "binary" -> column.maxChars() + 2;
+            default -> 16;
+        };
     }
 
     @Override

@@ -220,6 +220,34 @@ class MariaDbSinkIT extends JdbcSinkContractIT {
         }
     }
 
+    /**
+     * A long string added to a table that has little of its row left becomes text too: {@code ALTER TABLE ... ADD} of a
+     * {@code VARCHAR(6000)} was refused (1118) and stopped the sink at every start.
+     */
+    @Test
+    void aLongStringAddedToATableNearItsRowSizeBecomesText() throws Exception {
+        try (Connection c = db.connect("sink_maria"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE long_added (id BIGINT NOT NULL PRIMARY KEY, s1 VARCHAR(6000) CHARACTER SET utf8mb4,"
+                    + " s2 VARCHAR(6000) CHARACTER SET utf8mb4)");
+        }
+        List<Column> columns = new java.util.ArrayList<>(List.of(new Column("id", ColumnType.of(CanonicalType.INT64), false)));
+        for (int i = 1; i <= 3; i++) {
+            columns.add(new Column("s" + i, ColumnType.of(CanonicalType.STRING).withLength(6000), true));
+        }
+        TargetTable t = TargetTable.keyed("long_added", columns, List.of("id"));
+        try (Sink sink = sinkFor(t, options())) {
+            Row key = Row.builder().put("id", F.numberNode(1)).build();
+            Row row = key;
+            for (int i = 1; i <= 3; i++) {
+                row = row.with("s" + i, F.textNode(String.valueOf((char) ('a' + i)).repeat(5999) + "\u00e9"));
+            }
+            sink.write(List.of(new TargetEvent.Upsert(t.name(), key, row, AT)));
+            List<Row> back = new java.util.ArrayList<>();
+            ((io.ferry.core.spi.RowReader) sink).read(t.name(), io.ferry.core.spi.KeyRange.ALL, back::add);
+            assertThat(back).containsExactly(row);
+        }
+    }
+
     private static TargetEvent amount(TargetTable t, long id, String exact, String cents) {
         Row key = Row.builder().put("id", F.numberNode(id)).build();
         return new TargetEvent.Upsert(t.name(), key, key.with("exact", F.textNode(exact)).with("cents", F.textNode(cents)), AT);
