@@ -33,6 +33,7 @@ class MariaDbTypesIT {
         MATRIX.col("bu", "BIGINT UNSIGNED", "18446744073709551615", "18446744073709551615");
         MATRIX.col("dec12", "DECIMAL(12,2)", "12.50", "\"12.50\"");
         MATRIX.col("dec0", "DECIMAL(20,0)", "-99999999999999999999", "\"-99999999999999999999\"");
+        MATRIX.col("decu", "DECIMAL(10,2) UNSIGNED", "12.50", "\"12.50\"");
         MATRIX.col("f", "FLOAT", "0.5", "0.5");
         MATRIX.col("dbl", "DOUBLE", "1.7976931348623157e308", "1.7976931348623157E308");
         MATRIX.col("bt", "BIT(4)", "b'1010'", "\"1010\"");
@@ -90,6 +91,12 @@ class MariaDbTypesIT {
                 .satisfies(c -> assertThat(c.type().kind()).isEqualTo(CanonicalType.JSON));
         assertThat(schema.columns()).filteredOn(c -> c.name().equals("tx")).singleElement()
                 .satisfies(c -> assertThat(c.type().kind()).isEqualTo(CanonicalType.STRING));
+        // an unsigned decimal is a decimal (it was typed as BIGINT UNSIGNED, and the target column made for it lost the cents)
+        assertThat(schema.columns()).filteredOn(c -> c.name().equals("decu")).singleElement().satisfies(c -> {
+            assertThat(c.type().kind()).isEqualTo(CanonicalType.DECIMAL);
+            assertThat(c.type().precision()).isEqualTo(10);
+            assertThat(c.type().scale()).isEqualTo(2);
+        });
     }
 
 

@@ -65,8 +65,9 @@ final class ConnectTypes {
                 }
                 yield ColumnType.of(CanonicalType.BIT).withLength(integer(params.getOrDefault("length", "1")));
             }
-            case "org.apache.kafka.connect.data.Decimal", "io.debezium.data.VariableScaleDecimal" -> sourceType.contains("UNSIGNED")
-                    ? ColumnType.of(CanonicalType.UINT64) : decimal(length, scale);
+            // BIGINT UNSIGNED arrives as a decimal of scale 0 (precise handling); DECIMAL(10,2) UNSIGNED is a decimal
+            case "org.apache.kafka.connect.data.Decimal", "io.debezium.data.VariableScaleDecimal" -> sourceType.startsWith("BIGINT")
+                    && sourceType.contains("UNSIGNED") ? ColumnType.of(CanonicalType.UINT64) : decimal(length, scale);
             default -> {
                 if (name.startsWith("io.debezium.data.geometry.")) {
                     throw new UnsupportedColumnException(where + " has type " + sourceType.toLowerCase(Locale.ROOT)

@@ -51,6 +51,13 @@ class ConnectConversionTest {
         assertThat(ConnectTypes.of(named(Schema.Type.INT32, null, "SERIAL"), "t.c").sourceType()).isEqualTo("int4");
         assertThat(ConnectTypes.of(SchemaBuilder.bytes().name("org.apache.kafka.connect.data.Decimal")
                 .parameter(ConnectTypes.SOURCE_TYPE, "BIGINT UNSIGNED").build(), "t.c").kind()).isEqualTo(CanonicalType.UINT64);
+        // a legacy MySQL price column: it was typed UINT64, and its values' fractions failed the conversion
+        var price = ConnectTypes.of(SchemaBuilder.bytes().name("org.apache.kafka.connect.data.Decimal").parameter("scale", "2")
+                .parameter(ConnectTypes.SOURCE_TYPE, "DECIMAL UNSIGNED").parameter(ConnectTypes.SOURCE_LENGTH, "10")
+                .parameter(ConnectTypes.SOURCE_SCALE, "2").build(), "t.price");
+        assertThat(price.kind()).isEqualTo(CanonicalType.DECIMAL);
+        assertThat(price.precision()).isEqualTo(10);
+        assertThat(price.scale()).isEqualTo(2);
     }
 
     @Test
