@@ -96,9 +96,12 @@ final class TransformStage implements Stage {
         createTopics(spec);
         TransformRunner started = new TransformRunner(spec, context.bootstrapServers(), stateDir, streamsProperties());
         try {
-            if (!sameCluster()) {
+            String clusterId = clusterId();
+            if (!sameCluster(clusterId)) {
                 started.cleanUp();
             }
+            // recorded once the other cluster's state is gone: a kill during the clean-up finds it again at the next start
+            recordCluster(clusterId);
             rereadRelaidGroups(spec);
             started.start();
         } catch (RuntimeException e) {
@@ -125,29 +128,39 @@ final class TransformStage implements Stage {
         return p;
     }
 
-    /**
-     * Whether the local state was built against this Kafka cluster. State from another cluster (the data
-     * directory reused after Kafka was replaced) would be mixed with the new changelogs: it is deleted and
-     * rebuilt instead. Records this cluster's id for the next start.
-     */
-    private boolean sameCluster() {
-        String id;
+    private String clusterId() {
         try (Admin admin = Admin.create(context.clientBase())) {
-            id = admin.describeCluster().clusterId().get(60, TimeUnit.SECONDS);
+            return admin.describeCluster().clusterId().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the Kafka cluster's id: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the local state was built against this Kafka cluster. State from another cluster (the data
+     * directory reused after Kafka was replaced) would be mixed with the new changelogs: it is deleted and
+     * rebuilt instead.
+     */
+    private boolean sameCluster(String id) {
         Path marker = stateDir.resolve("kafka-cluster-id");
         try {
             String known = Files.exists(marker) ? Files.readString(marker).trim() : null;
-            Files.createDirectories(stateDir);
-            Files.writeString(marker, id);
             if (known != null && !known.equals(id)) {
                 log.warn("transform: the local state in {} was built against Kafka cluster {}, this is {}: deleting it; it is"
                         + " rebuilt from this cluster's changelogs", stateDir, known, id);
                 return false;
             }
-            return known != null || !hasState();
+            return known != null || !Files.exists(stateDir) || !hasState();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the cluster the local state is built against, for the next start. */
+    private void recordCluster(String id) {
+        try {
+            Files.createDirectories(stateDir);
+            Files.writeString(stateDir.resolve("kafka-cluster-id"), id);
         } catch (IOException e) {
             throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
         }
@@ -162,28 +175,29 @@ final class TransformStage implements Stage {
 
     /**
      * A group whose layout is new (a cascading foreign key joined tables into it, or it is new) has new, empty stores:
-     * its change topics are read again from the start, so its state holds every row. The layouts in use are recorded
-     * under the state directory for the next start.
+     * its change topics are read again from the start, so its state holds every row. A layout is new when its row
+     * store's changelog is not in the cluster: the cluster, not this process's data directory, knows which layouts have
+     * run (before session 34 a record in the data directory said so, and a process started with an empty one, a second
+     * transform process or a new volume, took every layout for new: its rewind of a group other processes were in
+     * failed its start, and of an empty group read every change topic again from offset 0).
      */
     private void rereadRelaidGroups(TransformSpec spec) {
-        Path record = stateDir.resolve("group-layouts");
         Map<String, Set<TableId>> layouts = TransformTopology.groupLayouts(spec);
-        try {
-            Set<String> known = Files.exists(record)
-                    ? new HashSet<>(Files.readAllLines(record)) : Set.of();
-            Set<TableId> reread = new LinkedHashSet<>();
-            layouts.forEach((layout, tables) -> {
-                if (!known.contains(layout)) {
-                    reread.addAll(tables);
-                }
-            });
-            if (!reread.isEmpty()) {
-                rewind(reread);
+        String application = context.layout().names().streamsApplicationId();
+        Set<String> topics;
+        try (Admin admin = Admin.create(context.clientBase())) {
+            topics = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the Kafka cluster's topics: " + e.getMessage(), e);
+        }
+        Set<TableId> reread = new LinkedHashSet<>();
+        layouts.forEach((layout, tables) -> {
+            if (!topics.contains(TransformTopology.rowsChangelog(application, layout))) {
+                reread.addAll(tables);
             }
-            Files.createDirectories(stateDir);
-            Files.write(record, layouts.keySet());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
+        });
+        if (!reread.isEmpty()) {
+            rewind(reread);
         }
     }
 

@@ -111,6 +111,15 @@ public final class TransformTopology {
         return out;
     }
 
+    /**
+     * The changelog topic of a group layout's row store ({@code layout} as {@link #groupLayouts} names it): it exists once
+     * a layout has run on the cluster, and its state is then restored from it, whichever process or data directory runs
+     * the group next.
+     */
+    public static String rowsChangelog(String applicationId, String layout) {
+        return applicationId + "-" + new StoreNames(layout).rows() + "-changelog";
+    }
+
     /** Every topic the topology writes besides its internal ones: the target topics (to create before start). */
     public static Set<String> targetTopics(TransformSpec spec) {
         TopicNames names = new TopicNames(spec.pipeline());
