@@ -123,6 +123,35 @@ class CaptureFailoverIT {
         }
     }
 
+    /**
+     * Another producer takes capture's transactional id while this process leads the election (a former leader cut off
+     * from Kafka, relaunching before it heard it lost): the capture is fenced, and starts again, since the election says
+     * this process captures. It stayed fenced for good while its status said a healthy STANDBY, and nobody captured.
+     */
+    @Test
+    void aCaptureFencedWhileItsProcessLeadsStartsAgain(PostgresService pg, KafkaService kafka) throws Exception {
+        UsersPipeline users = new UsersPipeline(pg, "fenced_src", "fenced_dst");
+        users.createSource(20);
+        String kafkaSection = "  bootstrap_servers: " + kafka.bootstrapServers();
+        PipelineConfig a = users.config("fenced", UsersPipeline.freshDir("fenced-a"), kafkaSection, "http: {enabled: false}");
+        try (FerryService only = new FerryService(a, EnumSet.allOf(Role.class), new SimpleMeterRegistry()).start()) {
+            users.awaitTargetMatches(Duration.ofMinutes(3));
+            await().atMost(Duration.ofSeconds(30)).until(() -> captureState(only).equals("RUNNING"));
+            java.util.Map<String, Object> zombie = java.util.Map.of("bootstrap.servers", kafka.bootstrapServers(), "transactional.id",
+                    new io.ferry.core.topic.TopicNames("fenced").captureTransactionalId());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(zombie,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                producer.initTransactions();
+            }
+            users.execute("INSERT INTO users (email, name) VALUES ('fenced@example.com', 'Fenced')",
+                    "UPDATE users SET name = 'After the fence' WHERE user_id = 2");
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(only.stages()).anySatisfy(st -> assertThat(
+                    st.stage() + " " + st.state() + " " + st.detail()).startsWith("capture RETRYING").contains("fenced")));
+            users.awaitTargetMatches(Duration.ofMinutes(2));
+            await().atMost(Duration.ofSeconds(30)).until(() -> captureState(only).equals("RUNNING"));
+        }
+    }
+
     /** The members of the capture election's group once it is stable (none while it rebalances). */
     private static int captureGroupMembers(KafkaService kafka) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(

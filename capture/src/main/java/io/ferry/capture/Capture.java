@@ -921,6 +921,7 @@ public final class Capture implements AutoCloseable {
             heartbeats.close();
         }
         admin.close(left(stopBy));
+        progress.close();
     }
 
     /** The time until {@code stopBy}, at least a second (a client closed with no time at all drops what it sends). */

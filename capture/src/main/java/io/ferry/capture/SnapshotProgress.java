@@ -20,6 +20,8 @@ public final class SnapshotProgress {
     private final Map<TableId, TableCounter> tables = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final String pipeline;
+    /** The gauges registered, removed at {@link #close}: a capture started again registers its own (a registry keeps the first). */
+    private final List<Gauge> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SnapshotProgress(String pipeline, MeterRegistry registry) {
         this.pipeline = pipeline;
@@ -125,13 +127,21 @@ public final class SnapshotProgress {
         return tables.computeIfAbsent(table, t -> {
             TableCounter c = new TableCounter();
             if (registry != null) {
-                Gauge.builder("ferry.snapshot.rows", c.rows, AtomicLong::get).tag("pipeline", pipeline).tag("table", t.toString())
-                        .description("rows read by the snapshot").register(registry);
-                Gauge.builder("ferry.snapshot.rows.estimated", c, x -> x.estimated).tag("pipeline", pipeline)
-                        .tag("table", t.toString()).description("the source's row estimate").register(registry);
+                gauges.add(Gauge.builder("ferry.snapshot.rows", c.rows, AtomicLong::get).tag("pipeline", pipeline)
+                        .tag("table", t.toString()).description("rows read by the snapshot").register(registry));
+                gauges.add(Gauge.builder("ferry.snapshot.rows.estimated", c, x -> x.estimated).tag("pipeline", pipeline)
+                        .tag("table", t.toString()).description("the source's row estimate").register(registry));
             }
             return c;
         });
+    }
+
+    /** Removes this capture's gauges from the registry: before, a capture started again in the process left them reading the stopped one. */
+    void close() {
+        if (registry != null) {
+            gauges.forEach(registry::remove);
+        }
+        gauges.clear();
     }
 
     public List<TableProgress> tables() {

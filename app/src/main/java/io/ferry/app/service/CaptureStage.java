@@ -34,6 +34,12 @@ final class CaptureStage implements Stage {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How long a resignation or shutdown waits for capture to stop: its own bound and a margin. */
     private static final Duration STOP_WAIT = Capture.STOP_WITHIN.plusSeconds(10);
+    /**
+     * How long a capture fenced while this process still leads the election waits before it starts again: the time for
+     * an election that moved to notice it (a process that lost its partition while cut off from Kafka resigns once it
+     * reaches Kafka again).
+     */
+    static final Duration FENCED_RESTART = Duration.ofSeconds(10);
 
     private final ServiceContext context;
     private final KafkaConsumer<byte[], byte[]> election;
@@ -51,6 +57,9 @@ final class CaptureStage implements Stage {
     private volatile String problem = "";
     /** Why the election itself stopped: this process can never capture again (a resignation does not clear it). */
     private volatile String electionFailure = "";
+    /** The capture found fenced while leading, and since when (System.nanoTime); the election thread's only. */
+    private Capture fenced;
+    private long fencedSince;
 
     CaptureStage(ServiceContext context) {
         this.context = context;
@@ -102,14 +111,45 @@ final class CaptureStage implements Stage {
             });
             while (running) {
                 election.poll(Duration.ofMillis(500));
+                restartIfFenced();
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: a dead election would leave capture STANDBY, healthy
             electionFailure = "capture election failed: " + e.getMessage() + " (restart this process)";
             log.error("capture: the leader election stopped", e);
         } finally {
             election.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Starts again a capture that was fenced while this process still leads: another process's producer took the
+     * transactional id (a former leader that lost its partition while cut off from Kafka, relaunching before it heard),
+     * and the election, which decides who captures, still says this one. Before session 34 it stayed fenced for good while
+     * every process showed a healthy STANDBY, and nobody captured.
+     */
+    private void restartIfFenced() {
+        Capture c = capture;
+        if (!leader || c == null || c.state() != Capture.State.FENCED) {
+            fenced = null;
+            return;
+        }
+        if (fenced != c) {
+            fenced = c;
+            fencedSince = System.nanoTime();
+            log.warn("capture: fenced by another producer of the same source while this process leads the capture election;"
+                    + " starting it again in {} s unless the election moves", FENCED_RESTART.toSeconds());
+            return;
+        }
+        if (System.nanoTime() - fencedSince >= FENCED_RESTART.toNanos()) {
+            fenced = null;
+            worker.execute(() -> {
+                if (leader && capture == c) {
+                    stopCapture();
+                    startCapture();
+                }
+            });
         }
     }
 
@@ -227,7 +267,9 @@ final class CaptureStage implements Stage {
             case RUNNING -> snapshotting(c) ? new StageStatus("capture", "SNAPSHOTTING", leftOut.orElse(""))
                     : leftOut.isPresent() ? new StageStatus("capture", "DEGRADED", leftOut.get()) : new StageStatus("capture", "RUNNING", "");
             case RESTARTING -> new StageStatus("capture", "RETRYING", failure);
-            case FENCED -> new StageStatus("capture", "STANDBY", "fenced by a newer capture of the same source");
+            // the election says this process captures: a fence is another producer's doing, and capture starts again
+            case FENCED -> new StageStatus("capture", "RETRYING", "fenced by another producer of the same source while this"
+                    + " process leads the capture election; starting again");
             case STOPPED -> new StageStatus("capture", "STOPPED", failure);
         };
     }

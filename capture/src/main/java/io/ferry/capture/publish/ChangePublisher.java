@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -251,15 +250,22 @@ public final class ChangePublisher implements AutoCloseable {
                 producer.send(r);
             }
             producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException e) {
             throw new FencedException("capture of pipeline " + pipeline + " was fenced: another capture process for the same "
                     + "source took over (" + e.getClass().getSimpleName() + ")", e);
         } catch (KafkaException e) {
             try {
                 producer.abortTransaction();
+            } catch (ProducerFencedException fenced) {
+                // Kafka 4's transactions report another producer's fence as InvalidProducerEpochException on a send
+                throw new FencedException("capture of pipeline " + pipeline + " was fenced: another capture process for the same"
+                        + " source took over (" + e.getClass().getSimpleName() + ")", e);
             } catch (KafkaException abortFailed) {
                 e.addSuppressed(abortFailed);
             }
+            // InvalidProducerEpochException that the abort takes is no fence: the coordinator aborted a transaction that
+            // outlived transaction.timeout.ms (a partition leader unreachable for a minute) and bumped the epoch, an
+            // abortable error since KIP-588. The capture starts again with a new producer (it stopped for good as fenced)
             throw e;
         }
     }
