@@ -36,7 +36,7 @@ class PreflightIT {
             s.execute("ALTER TABLE by_code REPLICA IDENTITY USING INDEX by_code_code_key");
             s.execute("GRANT SELECT ON by_code TO plain");
             // bit varying: Debezium passes the bits set, not the length
-            s.execute("CREATE TABLE flags (id int PRIMARY KEY, mask varbit(8), spans interval[])");
+            s.execute("CREATE TABLE flags (id int PRIMARY KEY, mask varbit(8), spans interval[], prices money[], places point[])");
             s.execute("GRANT SELECT ON flags TO plain");
             // keyed by the markers' reserved field: its rows' keys would read as markers
             s.execute("CREATE TABLE ticks (\"__marker\" int PRIMARY KEY)");
@@ -55,8 +55,8 @@ class PreflightIT {
                 .contains("rename the column"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has mask (bit varying(8))")
                 .contains("change the column to bit(n) or text"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has spans (interval[])")
-                .contains("Debezium leaves an array of intervals out of every event"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.flags has spans (interval[]), prices (money[]),"
+                + " places (point[])").contains("Debezium leaves an array of interval, money, name, xml or point out of every event"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.by_code has REPLICA IDENTITY USING INDEX"
                 + " by_code_code_key, which does not hold its primary key (id)").contains("ALTER TABLE public.by_code REPLICA IDENTITY DEFAULT"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'plain' lacks the REPLICATION attribute")
