@@ -139,6 +139,7 @@ public final class Capture implements AutoCloseable {
      * @param registry where snapshot progress and event counts go; may be null
      */
     public static Capture start(CaptureSettings settings, MeterRegistry registry) {
+        utcDefaultZone();
         SourceDialect dialect = SourceDialect.of(settings.source());
         Preflight preflight;
         Optional<List<TableId>> publication = Optional.empty();
@@ -185,6 +186,20 @@ public final class Capture implements AutoCloseable {
         }
         capture.scheduler.scheduleWithFixedDelay(capture::quietLastEvent, 10, 10, TimeUnit.SECONDS);
         return capture;
+    }
+
+    /**
+     * Makes UTC the JVM's default time zone. Debezium's snapshot (and the JDBC drivers under it) reads a naive
+     * {@code timestamp} / {@code DATETIME} through the default zone, and a value in that zone's summer-time gap
+     * ({@code 2024-03-31 02:30} in Berlin) came out an hour later; streaming gave it right, so a re-snapshot could not
+     * repair it. UTC has no gap. Ferry's {@code main} sets it at launch; this covers capture started otherwise.
+     */
+    public static void utcDefaultZone() {
+        if (!java.time.ZoneId.systemDefault().normalized().equals(java.time.ZoneOffset.UTC)) {
+            log.info("capture: the JVM's default time zone {} is set to UTC (naive timestamps are read through it)",
+                    java.time.ZoneId.systemDefault());
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        }
     }
 
     /** Builds a publisher and an engine and runs the engine; called at start and after each failure. */

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
 public final class Ferry {
 
     public static void main(String[] args) {
+        // before any thread reads it: Debezium's snapshot reads naive timestamps through the default zone
+        io.ferry.capture.Capture.utcDefaultZone();
         int code;
         try {
             code = execute(args);
