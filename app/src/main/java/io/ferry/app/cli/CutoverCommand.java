@@ -44,6 +44,10 @@ final class CutoverCommand {
 
         @Override
         public Integer call() throws InterruptedException {
+            // the flags first: a typo is the caller's to fix (2), even when no service answers (3, which scripts retry)
+            parse("--lag-threshold", lagThreshold, com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            parse("--stable-for", stableFor, com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            parse("--max-validation-age", maxValidationAge, com.fasterxml.jackson.databind.node.MissingNode.getInstance());
             JsonNode status = status();
             JsonNode gate = status.path("gate");
             if (gate.isMissingNode()) {

@@ -48,6 +48,16 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Ferry.UsageProblem("--timeout " + timeout + ": " + e.getMessage());
         }
+        if (port != 0) {
+            // before anything starts (a running `ferry run` holds 7878): a taken port is the caller's to change, exit 2;
+            // found when the status server was made, after the servers and the pipeline, it exited 3 with a stack trace
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            } catch (java.io.IOException e) {
+                throw new Ferry.UsageProblem("--port " + port + ": the status page cannot listen there (" + e.getMessage()
+                        + "): give another port, or --port 0 for a free one");
+            }
+        }
         try {
             ScratchDirectory.prepare(dataDir.toAbsolutePath(), "demo");
         } catch (IllegalArgumentException e) {

@@ -72,6 +72,11 @@ final class ServiceClient {
         Optional<String> token = Optional.empty();
         if (config != null) {
             HttpSettings http = PipelineLoader.standard().load(config).http();
+            if (base == null && !http.enabled()) {
+                // asking again cannot change it: exit 2, not 3 (a cutover script retries 3)
+                throw new Ferry.UsageProblem(config + " sets http.enabled: false, so its service answers no commands: enable the"
+                        + " status server (http.enabled: true), or give the address of one that answers with --url");
+            }
             base = base != null ? base : "http://" + connectHost(http.bind()) + ":" + http.port();
             token = http.token().map(t -> t.reveal());
         }

@@ -174,8 +174,9 @@ public final class Deployment implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
-            // the gate is told (problem()): it cannot count the other processes' stages any more
+        } catch (RuntimeException | Error e) {
+            // the gate is told (problem()): it cannot count the other processes' stages any more (an Error too: a thread
+            // that died of one left the gate counting none of them, without a word)
             failure = e.toString();
             log.error("following the other processes of the deployment ({}) stopped; the cutover gate stays NOT_READY", topic, e);
         }

@@ -113,8 +113,8 @@ public final class SchemaCatalog implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
-            failure = "the schema catalog stopped following " + topic + ": " + e.getMessage() + " (restart this process)";
+        } catch (RuntimeException | Error e) { // an Error too: the gate holds on the failure, not on a thread that is gone
+            failure = "the schema catalog stopped following " + topic + ": " + e + " (restart this process)";
             log.error("the schema catalog stopped following {}", topic, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));

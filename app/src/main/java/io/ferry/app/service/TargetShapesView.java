@@ -25,19 +25,25 @@ final class TargetShapesView {
     private static final Logger log = LoggerFactory.getLogger(TargetShapesView.class);
 
     private final PipelineConfig config;
+    private final SchemaCatalog catalog;
     private volatile Map<String, Map<String, TargetTable>> shapes = Map.of();
     private volatile List<String> problems = List.of();
 
     TargetShapesView(PipelineConfig config, SchemaCatalog catalog) {
         this.config = config;
-        recompute(catalog.schemas());
-        catalog.onChange(this::recompute);
+        this.catalog = catalog;
+        // listening first: a schema that came while the first computation ran reached no listener, and the shapes stayed
+        // without it until another schema changed
+        catalog.onChange(schemas -> recompute());
+        recompute();
     }
 
-    private void recompute(Map<TableId, TableSchema> schemas) {
+    /** Computes from the schemas known now, one computation at a time: an older one never overwrites a newer. */
+    private synchronized void recompute() {
         if (!(config.mappings() instanceof Mappings mappings)) {
             return;
         }
+        Map<TableId, TableSchema> schemas = catalog.schemas();
         Problems found = new Problems(config.file());
         shapes = new TargetShapes(found).compute(mappings, config.sinks().stream().map(SinkSettings::name).toList(), schemas);
         List<String> now = found.errors().stream()

@@ -47,8 +47,11 @@ public final class StatusServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(settings.bind(), settings.port()), 16);
         } catch (IOException e) {
+            // a taken port is http.port's; an address this host does not have (or cannot resolve) is http.bind's
+            String fix = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+                    ? "set http.port to a free port" : "set http.bind to an address of this host (0.0.0.0 for all), or http.port to a free port";
             throw new IllegalStateException("cannot serve status on " + settings.bind() + ":" + settings.port() + " (" + e.getMessage()
-                    + "); set http.port to a free port, or http.enabled: false", e);
+                    + "); " + fix + ", or http.enabled: false", e);
         }
         // /validate and /drain hold their thread for as long as they take (minutes to hours): with a small fixed pool a
         // few of them left /health, /ready and /status unanswered, so a liveness probe restarted the service mid-cutover

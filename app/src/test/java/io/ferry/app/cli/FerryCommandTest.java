@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -110,6 +111,46 @@ class FerryCommandTest {
             assertThat(r.err()).contains("http.port");
             assertThat(data).doesNotExist();
         }
+    }
+
+    /** Asking again cannot make a service with its status server off answer: 2, which scripts do not retry (it was 3). */
+    @Test
+    void aCommandWhosePipelineFileTurnsTheStatusServerOffExitsTwoNamingTheKey() throws Exception {
+        Path f = file(VALID + "http: {enabled: false}\n");
+        for (String[] command : List.of(new String[] {"status", "--config", f.toString()},
+                new String[] {"cutover", "check", "--config", f.toString()})) {
+            Result r = run(command);
+            assertThat(r.code()).as(String.join(" ", command)).isEqualTo(2);
+            assertThat(r.err()).contains("http.enabled").contains("--url");
+        }
+    }
+
+    @Test
+    void theDemoWithItsPortTakenExitsTwoBeforeAnythingStarts() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("demo-data");
+            Result r = run("demo", "--data-dir", data.toString(), "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--port " + taken.getLocalPort());
+            assertThat(data).doesNotExist();
+        }
+    }
+
+    @Test
+    void aBindAddressThisHostLacksNamesHttpBind() throws Exception {
+        Path data = dir.resolve("data-bind");
+        String yaml = VALID.replace("pipeline: {name: shop}", "pipeline: {name: shop, data_dir: '" + data + "'}")
+                + "http: {bind: 192.0.2.1, port: 0}\n";
+        Result r = run("run", "--config", file(yaml).toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("http.bind");
+    }
+
+    @Test
+    void aMalformedThresholdIsTheCallersEvenWithNoServiceToAsk() {
+        Result r = run("cutover", "check", "--url", "http://127.0.0.1:1", "--stable-for", "5mins");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--stable-for 5mins");
     }
 
     @Test
