@@ -48,8 +48,21 @@ public final class Stamper {
         last = to;
     }
 
-    /** The largest stamp committed on these topics: each partition's last records hold its largest. */
+    /**
+     * The largest stamp committed on these topics, and at least this host's clock in microseconds. Each partition's last
+     * committed records hold its largest: its tail is read, and read again from twice as far back while it holds no
+     * committed record (a transaction aborted after a crash leaves up to a batch of aborted records at a partition's end;
+     * reading 20 found none there, the stamp fell back to an older one, and the replayed changes got stamps below those
+     * already published: Cassandra kept the older value). The clock is a floor besides: every change a restart publishes
+     * again comes after everything published before it, so its stamp must be too.
+     */
     public static Stamper recover(Properties clientBase, Collection<String> changeTopics) {
+        return new Stamper(Math.max(readLast(clientBase, changeTopics),
+                java.time.Instant.now().toEpochMilli() * 1_000L));
+    }
+
+    /** The largest stamp committed on these topics (0 when none). */
+    static long readLast(Properties clientBase, Collection<String> changeTopics) {
         Properties p = new Properties();
         p.putAll(clientBase);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -62,23 +75,36 @@ public final class Stamper {
             for (String topic : changeTopics) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             }
-            consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> from = new java.util.HashMap<>();
             // the last offsets may be transaction markers, hence a few records, not one
-            partitions.forEach(tp -> consumer.seek(tp, Math.max(0, end.get(tp) - TAIL)));
+            partitions.forEach(tp -> from.put(tp, Math.max(0, end.get(tp) - TAIL)));
+            List<TopicPartition> pending = partitions.stream().filter(tp -> end.get(tp) > 0).toList();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        ChangeEvent e = ChangeEventCodec.decode(r.key(), r.value());
-                        max = Math.max(max, e.source().stampUs());
-                    } catch (EventFormatException ignored) {
-                        // not ours to judge here
+            while (!pending.isEmpty()) {
+                java.util.Set<TopicPartition> found = new java.util.HashSet<>();
+                consumer.assign(pending);
+                pending.forEach(tp -> consumer.seek(tp, from.get(tp)));
+                List<TopicPartition> reading = pending;
+                while (reading.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("cannot read the last stamps back from the change topics within 30 s");
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        found.add(new TopicPartition(r.topic(), r.partition()));
+                        try {
+                            ChangeEvent e = ChangeEventCodec.decode(r.key(), r.value());
+                            max = Math.max(max, e.source().stampUs());
+                        } catch (EventFormatException ignored) {
+                            // not ours to judge here
+                        }
                     }
                 }
+                // a partition whose tail held aborted records alone: from twice as far back
+                pending = pending.stream().filter(tp -> !found.contains(tp) && from.get(tp) > 0).toList();
+                pending.forEach(tp -> from.put(tp, Math.max(0, end.get(tp) - 2 * (end.get(tp) - from.get(tp)))));
             }
         }
-        return new Stamper(max);
+        return max;
     }
 }
