@@ -77,6 +77,13 @@ public final class Capture implements AutoCloseable {
     /** Which tables that match {@code source.tables} the last look left out of capture, and why; empty when none. */
     private volatile String leftOut = "";
     /**
+     * PostgreSQL: tables that match {@code source.tables}, are not in the publication, and belong to a role Ferry's user is
+     * not a member of. Debezium's start sets its publication to every table the patterns match and fails on such a one
+     * (only an owner may add a table), so they are kept out of its include list, and named in {@link #leftOut()}.
+     */
+    private volatile java.util.Set<TableId> foreignOutside = java.util.Set.of();
+    private volatile String foreignLeftOut = "";
+    /**
      * Captured tables dropped and created again while the engine ran (PostgreSQL): the engine was restarted for them, and
      * the next launch asks for their snapshot although their change topics hold their past.
      */
@@ -227,6 +234,7 @@ public final class Capture implements AutoCloseable {
             // MySQL/MariaDB: the patterns are this process's from its first launch on, recorded then
             boolean binlog = dialect.seesNewTablesWhileRunning();
             Optional<List<String>> lastPatterns = binlog && !patternsRecorded ? lastPatterns() : Optional.empty();
+            keepForeignTablesOut();
             snapshotNewTables(held, binlog ? tablesPutBack(held, lastPatterns) : tablesOutsideLog());
             preparePublication();
             if (binlog && !patternsRecorded) {
@@ -267,7 +275,7 @@ public final class Capture implements AutoCloseable {
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,
                     snapshotTables, settings.copied(), t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty(), readBack);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(DebeziumProperties.of(settings, dialect))
+                    .using(DebeziumProperties.of(settings, dialect, foreignOutside))
                     .notifying(handler)
                     .using(this::engineStopped)
                     .using(new DebeziumEngine.ConnectorCallback() {
@@ -325,8 +333,12 @@ public final class Capture implements AutoCloseable {
         java.util.Set<TableId> known = current.tables().stream().map(SourceTable::id).collect(Collectors.toSet());
         Map<TableId, Long> launched = Map.copyOf(identities);
         try (Connection c = dialect.connect()) {
-            List<TableId> added = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
+            List<TableId> matchedNew = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
                     .filter(t -> !known.contains(t)).toList();
+            // another role's tables outside the publication: Debezium cannot add them, so no restart for them
+            List<TableId> foreignNew = matchedNew.isEmpty() ? List.of() : dialect.notOwned(c, dialect.leftOutOfLog(c, matchedNew));
+            noteForeign(foreignNew);
+            List<TableId> added = matchedNew.stream().filter(t -> !foreignNew.contains(t)).toList();
             List<TableId> recreated = dialect.identities(c, launched.keySet()).entrySet().stream()
                     .filter(e -> !e.getValue().equals(launched.get(e.getKey()))).map(Map.Entry::getKey)
                     .sorted(java.util.Comparator.comparing(TableId::toString)).toList();
@@ -355,7 +367,10 @@ public final class Capture implements AutoCloseable {
                 leftOut = "";
                 return;
             }
-            Preflight next = dialect.preflight(c);
+            Preflight found = dialect.preflight(c);
+            // another role's tables outside the publication stay out (keepForeignTablesOut, at the launch)
+            Preflight next = foreignNew.isEmpty() ? found : new Preflight(found.tables().stream()
+                    .filter(t -> !foreignNew.contains(t.id())).toList(), found.problems(), found.notes(), found.warnings());
             List<String> problems = new ArrayList<>(next.problems());
             problems.addAll(tableProblems(settings, next));
             if (!problems.isEmpty()) {
@@ -415,7 +430,7 @@ public final class Capture implements AutoCloseable {
         }
         Map<TableId, SourceDialect.ConnectSchemas> built;
         try {
-            built = dialect.connectSchemas(DebeziumProperties.of(settings, dialect), unseen);
+            built = dialect.connectSchemas(DebeziumProperties.of(settings, dialect, foreignOutside), unseen);
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot build the schemas of those of {} without rows from the catalog (their first rows bring "
                     + "them): {}", settings.pipeline(), sorted(unseen), e.toString());
@@ -677,7 +692,52 @@ public final class Capture implements AutoCloseable {
      */
     public Optional<String> leftOut() {
         String why = leftOut;
-        return why.isEmpty() ? Optional.empty() : Optional.of(why);
+        String foreign = foreignLeftOut;
+        String both = why.isEmpty() ? foreign : foreign.isEmpty() ? why : why + "; " + foreign;
+        return both.isEmpty() ? Optional.empty() : Optional.of(both);
+    }
+
+    /**
+     * PostgreSQL, before Debezium starts: finds the tables that match {@code source.tables}, are not in the publication,
+     * and that Ferry's user may not add to it ({@link #foreignOutside}); WARNs once per set. Before session 34 a table the
+     * application created under another role stopped all capture at the next start of Debezium, retried for ever.
+     */
+    private void keepForeignTablesOut() {
+        if (dialect.seesNewTablesWhileRunning()) {
+            return;
+        }
+        java.util.Set<TableId> foreign;
+        try (Connection c = dialect.connect()) {
+            List<TableId> matched = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables();
+            foreign = java.util.Set.copyOf(dialect.notOwned(c, dialect.leftOutOfLog(c, matched)));
+        } catch (SQLException e) {
+            throw new CaptureException("cannot read the captured tables and publication " + settings.source().publication()
+                    + " from the source: " + e.getMessage(), e);
+        }
+        foreignOutside = foreign;
+        if (!foreign.isEmpty()) {
+            // not captured: no snapshot asked, no change topic made, not taken for captured by the look for new tables
+            Preflight p = preflight;
+            preflight = new Preflight(p.tables().stream().filter(t -> !foreign.contains(t.id())).toList(), p.problems(), p.notes(),
+                    p.warnings());
+        }
+        noteForeign(List.copyOf(foreign));
+    }
+
+    /** Names the tables another role owns outside the publication in {@link #leftOut()}, and WARNs once per set. */
+    private void noteForeign(List<TableId> tables) {
+        List<TableId> notCaptured = tables.stream().sorted(java.util.Comparator.comparing(TableId::toString)).toList();
+        if (!notCaptured.isEmpty() && !foreignLeftOut.startsWith(notCaptured + " ")) {
+            String publication = settings.source().publication();
+            log.warn("capture of {}: {} match source.tables but belong to a role that {} is not a member of and are not in"
+                    + " publication {}: Debezium cannot add them, so they are left out; as a role that owns the publication and"
+                    + " the tables (a superuser), run ALTER PUBLICATION {} ADD TABLE {}, or make {} a member of their owner role",
+                    settings.pipeline(), notCaptured, settings.source().user(), publication, publication,
+                    notCaptured.stream().map(Capture::pgName).collect(Collectors.joining(", ")), settings.source().user());
+        }
+        foreignLeftOut = notCaptured.isEmpty() ? "" : notCaptured + " match source.tables but are not captured: another role"
+                + " owns them and they are not in publication " + settings.source().publication() + " (ALTER PUBLICATION "
+                + settings.source().publication() + " ADD TABLE ..., as their owner)";
     }
 
     /** Whether Debezium's per-change LastEvent summary is replaced (for tests). */
