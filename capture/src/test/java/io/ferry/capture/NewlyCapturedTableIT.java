@@ -12,9 +12,6 @@ import io.ferry.devstack.MysqlService;
 import io.ferry.devstack.PostgresService;
 import io.ferry.devstack.Service;
 import io.ferry.devstack.junit.WithServices;
-import io.ferry.core.config.Secret;
-import io.ferry.core.config.SourceSettings;
-import java.util.Optional;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -153,12 +150,8 @@ class NewlyCapturedTableIT {
             s.execute("INSERT INTO ev_a VALUES (1, 'a')");
         }
         CaptureSettings base = TestSources.postgres("foreign-pg", pg, "foreign_pg", kafka, "public\\.ev_.*");
-        SourceSettings s = base.source();
-        SourceSettings asOwner = new SourceSettings(s.type(), s.host(), s.port(), s.database(), "ferry_own", Optional.of(new Secret("x")),
-                s.tables(), s.timeZone(), s.readOnly(), s.snapshot(), s.slot(), s.publication(), s.serverId(), s.heartbeatInterval(),
-                s.heartbeatSchema());
         TopicNames names = new TopicNames("foreign-pg");
-        try (Capture capture = Capture.start(new CaptureSettings(base.pipeline(), asOwner, base.kafka(), base.bootstrapServers()), null);
+        try (Capture capture = Capture.start(TestSources.asUser(base, "ferry_own"), null);
                 TopicReader a = new TopicReader(kafka.bootstrapServers(), names.change(new TableId("public", "ev_a")))) {
             a.until(r -> ids(a, ChangeEvent.Op.READ).contains(1));
             try (Connection c = pg.connect("foreign_pg"); Statement st = c.createStatement()) {
@@ -187,7 +180,7 @@ class NewlyCapturedTableIT {
 
             // its owner puts it in the publication: it is taken in, with its rows
             try (Connection c = pg.connect("foreign_pg"); Statement st = c.createStatement()) {
-                st.execute("ALTER PUBLICATION " + s.publication() + " ADD TABLE ev_b");
+                st.execute("ALTER PUBLICATION " + base.source().publication() + " ADD TABLE ev_b");
             }
             try (TopicReader b = new TopicReader(kafka.bootstrapServers(), names.change(new TableId("public", "ev_b")))) {
                 b.until(r -> ids(b, ChangeEvent.Op.READ).contains(1), Duration.ofMinutes(2));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ferry.capture.source.Preflight;
 import io.ferry.capture.source.SourceDialect;
-import io.ferry.core.config.Secret;
-import io.ferry.core.config.SourceSettings;
 import io.ferry.core.event.TableId;
 import io.ferry.devstack.KafkaService;
 import io.ferry.devstack.MysqlService;
@@ -16,7 +14,6 @@ import io.ferry.devstack.junit.WithServices;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every preflight problem is reported at once, each naming what to fix. */
@@ -44,12 +41,8 @@ class PreflightIT {
         }
         CaptureSettings base = TestSources.postgres("pg-preflight", pg, "preflight_pg", kafka, "public.keyless", "public.missing", "public.fine",
                 "public.by_code", "public.flags", "public.ticks");
-        SourceSettings s = base.source();
-        SourceSettings asPlainUser = new SourceSettings(s.type(), s.host(), s.port(), s.database(), "plain", Optional.of(new Secret("x")),
-                s.tables(), s.timeZone(), s.readOnly(), s.snapshot(), s.slot(), s.publication(), s.serverId(), s.heartbeatInterval(),
-                s.heartbeatSchema());
         CaptureException e = catchThrowableOfType(CaptureException.class,
-                () -> Capture.start(new CaptureSettings(base.pipeline(), asPlainUser, base.kafka(), base.bootstrapServers()), null));
+                () -> Capture.start(TestSources.asUser(base, "plain"), null));
         assertThat(e.problems()).hasSize(8);
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("public.ticks has a primary key of one column named '__marker'")
                 .contains("rename the column"));

@@ -68,4 +68,13 @@ final class TestSources {
                     .doesNotContain("position: {", "key: ");
         }
     }
+
+    /** The same settings, connecting as another user (any password: devstack's server trusts local connections). */
+    static CaptureSettings asUser(CaptureSettings base, String user) {
+        SourceSettings s = base.source();
+        SourceSettings other = new SourceSettings(s.type(), s.host(), s.port(), s.database(), user, Optional.of(new Secret("x")),
+                s.tables(), s.timeZone(), s.readOnly(), s.snapshot(), s.slot(), s.publication(), s.serverId(), s.heartbeatInterval(),
+                s.heartbeatSchema());
+        return new CaptureSettings(base.pipeline(), other, base.kafka(), base.bootstrapServers());
+    }
 }
