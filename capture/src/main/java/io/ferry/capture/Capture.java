@@ -76,12 +76,7 @@ public final class Capture implements AutoCloseable {
     private volatile java.util.Set<TableId> refusedNewTables = java.util.Set.of();
     /** Which tables that match {@code source.tables} the last look left out of capture, and why; empty when none. */
     private volatile String leftOut = "";
-    /**
-     * PostgreSQL: tables that match {@code source.tables}, are not in the publication, and belong to a role Ferry's user is
-     * not a member of. Debezium's start sets its publication to every table the patterns match and fails on such a one
-     * (only an owner may add a table), so they are kept out of its include list, and named in {@link #leftOut()}.
-     */
-    private volatile java.util.Set<TableId> foreignOutside = java.util.Set.of();
+    /** PostgreSQL: the tables another role owns outside the publication, left out ({@link #keepForeignTablesOut}), as said. */
     private volatile String foreignLeftOut = "";
     /**
      * Captured tables dropped and created again while the engine ran (PostgreSQL): the engine was restarted for them, and
@@ -275,7 +270,7 @@ public final class Capture implements AutoCloseable {
             BatchHandler handler = new BatchHandler(settings.pipeline(), converter, versions, publisher, progress, registry, stamper,
                     snapshotTables, settings.copied(), t -> !SourceDialect.select(patterns, List.of(t)).tables().isEmpty(), readBack);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(DebeziumProperties.of(settings, dialect, foreignOutside))
+                    .using(DebeziumProperties.of(settings, dialect))
                     .notifying(handler)
                     .using(this::engineStopped)
                     .using(new DebeziumEngine.ConnectorCallback() {
@@ -330,6 +325,7 @@ public final class Capture implements AutoCloseable {
             return;
         }
         Preflight current = preflight;
+        java.util.Set<TableId> foreignBefore = java.util.Set.copyOf(dialect.foreignTables());
         java.util.Set<TableId> known = current.tables().stream().map(SourceTable::id).collect(Collectors.toSet());
         Map<TableId, Long> launched = Map.copyOf(identities);
         try (Connection c = dialect.connect()) {
@@ -367,10 +363,8 @@ public final class Capture implements AutoCloseable {
                 leftOut = "";
                 return;
             }
-            Preflight found = dialect.preflight(c);
-            // another role's tables outside the publication stay out (keepForeignTablesOut, at the launch)
-            Preflight next = foreignNew.isEmpty() ? found : new Preflight(found.tables().stream()
-                    .filter(t -> !foreignNew.contains(t.id())).toList(), found.problems(), found.notes(), found.warnings());
+            // another role's tables outside the publication are neither checked nor taken (the dialect's preflight)
+            Preflight next = dialect.preflight(c);
             List<String> problems = new ArrayList<>(next.problems());
             problems.addAll(tableProblems(settings, next));
             if (!problems.isEmpty()) {
@@ -395,6 +389,9 @@ public final class Capture implements AutoCloseable {
                 preflight = next;
                 next.tables().stream().filter(t -> !known.contains(t.id())).forEach(t -> progress.estimate(t.id(), t.estimatedRows()));
                 snapshotAtLaunch.addAll(recreated);
+                // left out while another role's and outside the publication, now in it: its change topic may hold markers
+                // (a mapping names it), so the launch would not take it for new, and its rows would never be read
+                added.stream().filter(foreignBefore::contains).forEach(snapshotAtLaunch::add);
                 plannedRestart = why;
                 running = engine;
             }
@@ -430,7 +427,7 @@ public final class Capture implements AutoCloseable {
         }
         Map<TableId, SourceDialect.ConnectSchemas> built;
         try {
-            built = dialect.connectSchemas(DebeziumProperties.of(settings, dialect, foreignOutside), unseen);
+            built = dialect.connectSchemas(DebeziumProperties.of(settings, dialect), unseen);
         } catch (SQLException | RuntimeException e) {
             log.warn("capture of {}: cannot build the schemas of those of {} without rows from the catalog (their first rows bring "
                     + "them): {}", settings.pipeline(), sorted(unseen), e.toString());
@@ -709,12 +706,12 @@ public final class Capture implements AutoCloseable {
         java.util.Set<TableId> foreign;
         try (Connection c = dialect.connect()) {
             List<TableId> matched = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables();
-            foreign = java.util.Set.copyOf(dialect.notOwned(c, dialect.leftOutOfLog(c, matched)));
+            // kept by the dialect for Debezium's include list (DebeziumProperties: notTables)
+            foreign = java.util.Set.copyOf(dialect.foreignOutsidePublication(c, matched));
         } catch (SQLException e) {
             throw new CaptureException("cannot read the captured tables and publication " + settings.source().publication()
                     + " from the source: " + e.getMessage(), e);
         }
-        foreignOutside = foreign;
         if (!foreign.isEmpty()) {
             // not captured: no snapshot asked, no change topic made, not taken for captured by the look for new tables
             Preflight p = preflight;

@@ -23,11 +23,6 @@ final class DebeziumProperties {
     }
 
     static Properties of(CaptureSettings settings, SourceDialect dialect) {
-        return of(settings, dialect, java.util.Set.of());
-    }
-
-    /** @param excluded tables the patterns match that Debezium must not take (PostgreSQL: another role's, outside the publication) */
-    static Properties of(CaptureSettings settings, SourceDialect dialect, java.util.Collection<TableId> excluded) {
         TopicNames names = settings.layout().names();
         Properties p = new Properties();
         p.putAll(dialect.debeziumProperties(settings.pipeline()));
@@ -36,9 +31,10 @@ final class DebeziumProperties {
 
         List<String> include = new ArrayList<>();
         // the patterns, but not for tables that are not tables of their own (PostgreSQL's partitions, whose changes come as
-        // their partitioned table's: Debezium would snapshot them too, and their rows would come twice)
-        String not = java.util.stream.Stream.concat(dialect.notTables().stream(), excluded.stream()).map(DebeziumProperties::escaped)
-                .distinct().sorted().collect(java.util.stream.Collectors.joining("|"));
+        // their partitioned table's: Debezium would snapshot them too, and their rows would come twice), nor for another
+        // role's tables outside the publication, which Debezium's start may not add to it
+        String not = dialect.notTables().stream().map(DebeziumProperties::escaped).distinct().sorted()
+                .collect(java.util.stream.Collectors.joining("|"));
         for (String pattern : settings.source().tables()) {
             include.add(not.isEmpty() ? pattern : "(?!(?:" + not + ")$)(?:" + pattern + ")");
         }

@@ -28,6 +28,8 @@ final class PostgresDialect implements SourceDialect {
     private final SourceSettings source;
     /** The partitions the last preflight found: tables Debezium must not take for tables of their own. */
     private volatile List<TableId> leftOut = List.of();
+    /** Matched tables outside the publication that another role owns ({@link #foreignOutsidePublication}), as last found. */
+    private volatile List<TableId> foreign = List.of();
 
     PostgresDialect(SourceSettings source) {
         this.source = source;
@@ -141,8 +143,13 @@ final class PostgresDialect implements SourceDialect {
                     + " tables' (their changes would be lost), and source.read_only keeps Ferry from changing it: ALTER"
                     + " PUBLICATION " + source.publication() + " SET (publish_via_partition_root = true)");
         }
+        // not captured, so not checked: a table the application made under its own role must not stop capture
+        foreign = foreignOutsidePublication(c, selection.tables());
         List<SourceTable> tables = new ArrayList<>();
         for (TableId t : selection.tables()) {
+            if (foreign.contains(t)) {
+                continue;
+            }
             List<String> pk = primaryKey(c, t);
             if (pk.isEmpty()) {
                 problems.add("source.tables: " + t + " has no primary key; Ferry keys every change by it: "
@@ -498,7 +505,31 @@ final class PostgresDialect implements SourceDialect {
 
     @Override
     public List<TableId> notTables() {
-        return leftOut;
+        List<TableId> out = new ArrayList<>(leftOut);
+        out.addAll(foreign);
+        return out;
+    }
+
+    @Override
+    public List<TableId> foreignTables() {
+        return foreign;
+    }
+
+    /**
+     * Of these tables, those outside the publication (all of them when it does not exist yet) that belong to a role
+     * Ferry's user is not a member of. Debezium's start sets its publication to every table it captures, and only an
+     * owner may add one: such a table in its list stopped capture of every table, retried for ever. Kept as the tables
+     * Debezium must not take ({@link #notTables}) until the next call.
+     */
+    @Override
+    public List<TableId> foreignOutsidePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        if (source.readOnly() || tables.isEmpty()) {
+            foreign = List.of();
+            return foreign;
+        }
+        boolean exists = scalar(c, "SELECT pubname FROM pg_publication WHERE pubname = ?", source.publication()) != null;
+        foreign = List.copyOf(notOwned(c, exists ? leftOutOfLog(c, tables) : tables));
+        return foreign;
     }
 
     /**

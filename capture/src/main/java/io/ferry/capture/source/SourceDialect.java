@@ -148,6 +148,16 @@ public interface SourceDialect {
     }
 
     /** Tables the source has that patterns may match but Debezium must not take as tables (PostgreSQL's partitions). */
+    /** Tables the patterns match that capture leaves out because Ferry's user may not add them to the log (PostgreSQL). */
+    default List<TableId> foreignTables() {
+        return List.of();
+    }
+
+    /** Finds (and keeps, for {@link #notTables}) the tables of these that Ferry's user may not add to the log; none by default. */
+    default List<TableId> foreignOutsidePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return List.of();
+    }
+
     default List<TableId> notTables() {
         return List.of();
     }
