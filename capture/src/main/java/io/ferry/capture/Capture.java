@@ -198,7 +198,7 @@ public final class Capture implements AutoCloseable {
      */
     public static void utcDefaultZone() {
         if (!java.time.ZoneId.systemDefault().normalized().equals(java.time.ZoneOffset.UTC)) {
-            log.info("capture: the JVM's default time zone {} is set to UTC (naive timestamps are read through it)",
+            log.debug("capture: the JVM's default time zone {} is set to UTC (naive timestamps are read through it)",
                     java.time.ZoneId.systemDefault());
             java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         }

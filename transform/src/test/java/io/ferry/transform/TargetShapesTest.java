@@ -185,4 +185,24 @@ class TargetShapesTest {
                 .anySatisfy(e -> assertThat(e).startsWith("s1.yaml:22: mappings[0].columns.email").contains("emial"))
                 .anySatisfy(e -> assertThat(e).startsWith("s1.yaml:39: mappings[1].columns.event_id").contains("cannot cast UUID to BOOLEAN"));
     }
+
+    /** A value map or a default may give a string longer than the source's varchar(n): the column made for it was that narrow. */
+    @Test
+    void aStringWithAValueMapOrADefaultIsNotBoundByTheSourcesLength() {
+        String yaml = TopologyHarness.resource("scenario1/pipeline.yaml")
+                .replace("      email: email\n      name: name", "      email: {expr: email, default: unknown@example.com}\n"
+                        + "      name: {expr: name, map: {A: Active}}");
+        PipelineConfig config = PipelineLoader.standard().parse(yaml, "s1.yaml");
+        Map<TableId, TableSchema> schemas = new HashMap<>(schemas());
+        ColumnType one = ColumnType.of(CanonicalType.STRING).withLength(1);
+        schemas.put(USERS, new TableSchema(USERS, List.of(new Column("user_id", ColumnType.of(CanonicalType.INT32), false),
+                new Column("email", one, true), new Column("name", one, false), new Column("created_at", ColumnType.of(CanonicalType.TIMESTAMP),
+                true)), List.of("user_id"), 1));
+        Problems problems = new Problems("s1.yaml");
+        TargetTable users = new TargetShapes(problems).compute((Mappings) config.mappings(), List.of("cassandra"), schemas)
+                .get("cassandra").get("users");
+        assertThat(problems.errors()).isEmpty();
+        assertThat(users.columns()).filteredOn(c -> c.name().equals("email") || c.name().equals("name"))
+                .allSatisfy(c -> assertThat(c.type()).isEqualTo(ColumnType.of(CanonicalType.STRING)));
+    }
 }

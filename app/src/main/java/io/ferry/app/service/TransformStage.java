@@ -176,12 +176,14 @@ final class TransformStage implements Stage {
     /**
      * A group whose layout is new (a cascading foreign key joined tables into it, or it is new) has new, empty stores:
      * its change topics are read again from the start, so its state holds every row. A layout is new when its row
-     * store's changelog is not in the cluster: the cluster, not this process's data directory, knows which layouts have
-     * run (before session 34 a record in the data directory said so, and a process started with an empty one, a second
-     * transform process or a new volume, took every layout for new: its rewind of a group other processes were in
-     * failed its start, and of an empty group read every change topic again from offset 0).
+     * store's changelog is not in the cluster, or when this process's record of the layouts it ran last (under the state
+     * directory) leaves it out: a layout that comes back (A, then B, then A again) finds its changelog as A left it.
+     * Before session 34 the record alone decided, and a process started with none (a second transform process, a new
+     * volume) took every layout for new: its rewind of a group other processes were in failed its start, and of an empty
+     * group read every change topic again from offset 0.
      */
     private void rereadRelaidGroups(TransformSpec spec) {
+        Path record = stateDir.resolve("group-layouts");
         Map<String, Set<TableId>> layouts = TransformTopology.groupLayouts(spec);
         String application = context.layout().names().streamsApplicationId();
         Set<String> topics;
@@ -190,14 +192,22 @@ final class TransformStage implements Stage {
         } catch (Exception e) {
             throw new IllegalStateException("cannot list the Kafka cluster's topics: " + e.getMessage(), e);
         }
-        Set<TableId> reread = new LinkedHashSet<>();
-        layouts.forEach((layout, tables) -> {
-            if (!topics.contains(TransformTopology.rowsChangelog(application, layout))) {
-                reread.addAll(tables);
+        try {
+            Set<String> ranLast = Files.exists(record) ? new HashSet<>(Files.readAllLines(record)) : null;
+            Set<TableId> reread = new LinkedHashSet<>();
+            layouts.forEach((layout, tables) -> {
+                boolean inCluster = topics.contains(TransformTopology.rowsChangelog(application, layout));
+                if (!inCluster || (ranLast != null && !ranLast.contains(layout))) {
+                    reread.addAll(tables);
+                }
+            });
+            if (!reread.isEmpty()) {
+                rewind(reread);
             }
-        });
-        if (!reread.isEmpty()) {
-            rewind(reread);
+            Files.createDirectories(stateDir);
+            Files.write(record, layouts.keySet());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use the transform state directory " + stateDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -69,6 +69,8 @@ public final class Stamper {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // read to a known end once, at capture's start: a fetch that finds nothing new must not idle for the default 500 ms
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        // a seek below a partition's log start (retention) reads from its start, not from its end
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         long max = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -76,11 +78,13 @@ public final class Stamper {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             }
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
             Map<TopicPartition, Long> from = new java.util.HashMap<>();
             // the last offsets may be transaction markers, hence a few records, not one
-            partitions.forEach(tp -> from.put(tp, Math.max(0, end.get(tp) - TAIL)));
-            List<TopicPartition> pending = partitions.stream().filter(tp -> end.get(tp) > 0).toList();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            partitions.forEach(tp -> from.put(tp, Math.max(start.get(tp), end.get(tp) - TAIL)));
+            List<TopicPartition> pending = partitions.stream().filter(tp -> end.get(tp) > start.get(tp)).toList();
+            // 30 s, and more for a pipeline of many tables
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).plusMillis(50L * partitions.size()).toNanos();
             while (!pending.isEmpty()) {
                 java.util.Set<TopicPartition> found = new java.util.HashSet<>();
                 consumer.assign(pending);
@@ -88,7 +92,7 @@ public final class Stamper {
                 List<TopicPartition> reading = pending;
                 while (reading.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("cannot read the last stamps back from the change topics within 30 s");
+                        throw new IllegalStateException("cannot read the last stamps back from the change topics in time");
                     }
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         found.add(new TopicPartition(r.topic(), r.partition()));
@@ -101,8 +105,8 @@ public final class Stamper {
                     }
                 }
                 // a partition whose tail held aborted records alone: from twice as far back
-                pending = pending.stream().filter(tp -> !found.contains(tp) && from.get(tp) > 0).toList();
-                pending.forEach(tp -> from.put(tp, Math.max(0, end.get(tp) - 2 * (end.get(tp) - from.get(tp)))));
+                pending = pending.stream().filter(tp -> !found.contains(tp) && from.get(tp) > start.get(tp)).toList();
+                pending.forEach(tp -> from.put(tp, Math.max(start.get(tp), end.get(tp) - 2 * (end.get(tp) - from.get(tp)))));
             }
         }
         return max;

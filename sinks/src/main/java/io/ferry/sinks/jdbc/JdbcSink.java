@@ -354,6 +354,12 @@ public final class JdbcSink implements Sink, TableManager, RowReader {
         }
     }
 
+    /** Columns made with the mapped types' lengths, precisions and scales, which round or refuse wider values. */
+    @Override
+    public boolean boundedByShape() {
+        return true;
+    }
+
     @Override
     public void ensureTable(TargetTable table, EvolutionPolicy evolution) throws SinkWriteException {
         try {

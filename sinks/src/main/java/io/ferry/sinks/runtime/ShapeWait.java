@@ -40,6 +40,7 @@ final class ShapeWait {
     static final Duration COLUMN_WAIT = Duration.ofSeconds(30);
 
     private final Duration columnWait;
+    private final boolean checkValues;
     /** Per table: every column some shape of it has had, and the columns given up on (no longer waited for). */
     private final Map<String, Set<String>> settled = new HashMap<>();
     /** The shapes map the last check saw (the service replaces it whenever a schema changes). */
@@ -56,11 +57,13 @@ final class ShapeWait {
     private final Map<String, Set<String>> valuesGivenUp = new HashMap<>();
 
     ShapeWait() {
-        this(COLUMN_WAIT);
+        this(COLUMN_WAIT, true);
     }
 
-    ShapeWait(Duration columnWait) {
+    /** @param checkValues whether values wider than their column's type are waited for (a target bounded by the shape) */
+    ShapeWait(Duration columnWait, boolean checkValues) {
         this.columnWait = columnWait;
+        this.checkValues = checkValues;
     }
 
     Duration columnWait() {
@@ -98,7 +101,7 @@ final class ShapeWait {
             });
             columnsNow = names;
             Map<String, List<Column>> bounded = new HashMap<>();
-            shapes.forEach((table, shape) -> {
+            (checkValues ? shapes : Map.<String, TargetTable>of()).forEach((table, shape) -> {
                 List<Column> columns = shape.columns().stream().filter(c -> ValueFit.bounded(c.type())).toList();
                 if (!columns.isEmpty()) {
                     bounded.put(table, columns);

@@ -230,7 +230,7 @@ public final class SinkRunner implements AutoCloseable {
 
     /** With another bound on the wait for a column (tests). */
     void awaitShapes(Supplier<Map<String, TargetTable>> shapes, Duration columnWait) {
-        this.shapeWait = new ShapeWait(columnWait);
+        this.shapeWait = new ShapeWait(columnWait, sink.boundedByShape());
         this.knownShapes = shapes;
     }
 

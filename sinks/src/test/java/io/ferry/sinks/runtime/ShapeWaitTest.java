@@ -97,7 +97,7 @@ class ShapeWaitTest {
 
     @Test
     void aColumnNoShapeEverHasIsLeftOutOnceTheBoundHasPassedAndNotWaitedForAgain() {
-        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30));
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30), true);
         List<TargetEvent> batch = List.of(upsert(1, "a", "gone"));
         Map<String, TargetTable> shapes = Map.of("t", shape("id", "a"));
         assertThat(wait.check(batch, shapes, 100 * SECOND).columns()).isEqualTo(Map.of("t", Set.of("gone")));
@@ -112,7 +112,7 @@ class ShapeWaitTest {
 
     @Test
     void theBoundCountsFromTheFirstWaitOfEachColumn() {
-        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30));
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30), true);
         Map<String, TargetTable> shapes = Map.of("t", shape("id"));
         wait.check(List.of(upsert(1, "x")), shapes, 0);
         var both = wait.check(List.of(upsert(1, "x"), upsert(2, "y")), shapes, 20 * SECOND);
@@ -133,7 +133,7 @@ class ShapeWaitTest {
 
     @Test
     void aValueWiderThanItsColumnsTypeIsWaitedForUntilAShapeHoldsIt() {
-        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30));
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30), true);
         List<TargetEvent> batch = List.of(priced(1, "1.25"), priced(2, "1.2345"));
         var missing = wait.check(batch, Map.of("t", priced(ColumnType.decimal(10, 2))), 0);
         assertThat(missing.none()).isFalse();
@@ -146,7 +146,7 @@ class ShapeWaitTest {
 
     @Test
     void aWiderValueIsWrittenAsItIsOnceTheBoundHasPassedUntilTheShapesChange() {
-        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30));
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30), true);
         List<TargetEvent> batch = List.of(priced(1, "1.2345"));
         Map<String, TargetTable> shapes = Map.of("t", priced(ColumnType.decimal(10, 2)));
         assertThat(wait.check(batch, shapes, 0).none()).isFalse();
@@ -162,5 +162,11 @@ class ShapeWaitTest {
         assertThat(wait.check(batch, changed, 40 * SECOND).values()).isEqualTo(Map.of("t", Set.of("price")));
         assertThat(wait.check(batch, changed, 69 * SECOND).none()).isFalse();
         assertThat(wait.check(batch, changed, 70 * SECOND).none()).isTrue();
+    }
+
+    @Test
+    void aTargetThatTakesAnyValueDoesNotWaitForWiderTypes() {
+        ShapeWait wait = new ShapeWait(Duration.ofSeconds(30), false);
+        assertThat(wait.check(List.of(priced(1, "1.2345")), Map.of("t", priced(ColumnType.decimal(10, 2))), 0).none()).isTrue();
     }
 }

@@ -142,6 +142,11 @@ public final class TargetShapes {
                     type = ColumnType.of(v.cast().get());
                 } else if (!v.valueMap().isEmpty() && type.kind() == CanonicalType.ENUM) {
                     type = ColumnType.of(CanonicalType.STRING);
+                } else if ((!v.valueMap().isEmpty() || v.defaultValue().isPresent()) && type.kind() == CanonicalType.STRING
+                        && type.length() != null) {
+                    // a mapped value or default may be longer than the source's varchar(n) (status 'A' mapped to 'Active'):
+                    // a column made that narrow refused it
+                    type = ColumnType.of(CanonicalType.STRING);
                 }
                 boolean nullable = !(v.expr().asColumn().isPresent() && v.defaultValue().isEmpty()
                         && source.column(v.expr().asColumn().get()).map(c -> !c.nullable()).orElse(false)) && v.defaultValue().isEmpty();
