@@ -78,6 +78,8 @@ public final class Capture implements AutoCloseable {
     private volatile String leftOut = "";
     /** PostgreSQL: the tables another role owns outside the publication, left out ({@link #keepForeignTablesOut}), as said. */
     private volatile String foreignLeftOut = "";
+    /** Every table named as another role's outside the publication since the launch: taken in later, it is snapshotted. */
+    private final java.util.Set<TableId> foreignNamed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Captured tables dropped and created again while the engine ran (PostgreSQL): the engine was restarted for them, and
      * the next launch asks for their snapshot although their change topics hold their past.
@@ -332,7 +334,7 @@ public final class Capture implements AutoCloseable {
             List<TableId> matchedNew = SourceDialect.select(settings.source().tables(), dialect.allTables(c)).tables().stream()
                     .filter(t -> !known.contains(t)).toList();
             // another role's tables outside the publication: Debezium cannot add them, so no restart for them
-            List<TableId> foreignNew = matchedNew.isEmpty() ? List.of() : dialect.notOwned(c, dialect.leftOutOfLog(c, matchedNew));
+            List<TableId> foreignNew = dialect.findForeign(c, matchedNew);
             noteForeign(foreignNew);
             List<TableId> added = matchedNew.stream().filter(t -> !foreignNew.contains(t)).toList();
             List<TableId> recreated = dialect.identities(c, launched.keySet()).entrySet().stream()
@@ -354,7 +356,10 @@ public final class Capture implements AutoCloseable {
                             + " they left different)", settings.pipeline(), foreign, settings.source().user(), publication, publication,
                             foreign.stream().map(Capture::pgName).collect(Collectors.joining(", ")), settings.source().user());
                 }
-                // no leftOut: these tables were captured, so validation knows them and reports what they left different
+                // these tables were captured, so validation knows them and reports what they left different; new tables
+                // that wait behind them are named (they were not captured without a word)
+                leftOut = added.isEmpty() ? "" : sorted(added) + " match source.tables but are not captured yet: capture waits"
+                        + " for " + sorted(foreign) + " to be put back in publication " + publication() + " (see the WARN)";
                 return;
             }
             warnedNotOwned = java.util.Set.of();
@@ -391,7 +396,8 @@ public final class Capture implements AutoCloseable {
                 snapshotAtLaunch.addAll(recreated);
                 // left out while another role's and outside the publication, now in it: its change topic may hold markers
                 // (a mapping names it), so the launch would not take it for new, and its rows would never be read
-                added.stream().filter(foreignBefore::contains).forEach(snapshotAtLaunch::add);
+                added.stream().filter(t -> foreignBefore.contains(t) || foreignNamed.contains(t)).forEach(snapshotAtLaunch::add);
+                foreignNamed.removeAll(added);
                 plannedRestart = why;
                 running = engine;
             }
@@ -696,7 +702,7 @@ public final class Capture implements AutoCloseable {
 
     /**
      * PostgreSQL, before Debezium starts: finds the tables that match {@code source.tables}, are not in the publication,
-     * and that Ferry's user may not add to it ({@link #foreignOutside}); WARNs once per set. Before session 34 a table the
+     * and that Ferry's user may not add to it ({@link SourceDialect#foreignOutsidePublication}); WARNs once per set. Before session 34 a table the
      * application created under another role stopped all capture at the next start of Debezium, retried for ever.
      */
     private void keepForeignTablesOut() {
@@ -721,8 +727,13 @@ public final class Capture implements AutoCloseable {
         noteForeign(List.copyOf(foreign));
     }
 
+    private String publication() {
+        return settings.source().publication();
+    }
+
     /** Names the tables another role owns outside the publication in {@link #leftOut()}, and WARNs once per set. */
     private void noteForeign(List<TableId> tables) {
+        foreignNamed.addAll(tables);
         List<TableId> notCaptured = tables.stream().sorted(java.util.Comparator.comparing(TableId::toString)).toList();
         if (!notCaptured.isEmpty() && !foreignLeftOut.startsWith(notCaptured + " ")) {
             String publication = settings.source().publication();

@@ -195,14 +195,16 @@ final class TransformStage implements Stage {
         try {
             Set<String> ranLast = Files.exists(record) ? new HashSet<>(Files.readAllLines(record)) : null;
             Set<TableId> reread = new LinkedHashSet<>();
+            boolean[] allInCluster = {true};
             layouts.forEach((layout, tables) -> {
                 boolean inCluster = topics.contains(TransformTopology.rowsChangelog(application, layout));
                 if (!inCluster || (ranLast != null && !ranLast.contains(layout))) {
                     reread.addAll(tables);
+                    allInCluster[0] &= inCluster;
                 }
             });
             if (!reread.isEmpty()) {
-                rewind(reread);
+                rewind(reread, allInCluster[0]);
             }
             Files.createDirectories(stateDir);
             Files.write(record, layouts.keySet());
@@ -212,7 +214,7 @@ final class TransformStage implements Stage {
     }
 
     /** Moves the transform's committed offsets on these tables' change topics back to their start (none committed: nothing to do). */
-    private void rewind(Set<TableId> tables) {
+    private void rewind(Set<TableId> tables, boolean othersMayRunThem) {
         String group = context.layout().names().streamsApplicationId();
         try (Admin admin = Admin.create(context.clientBase())) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin
@@ -228,7 +230,19 @@ final class TransformStage implements Stage {
             Map<TopicPartition, OffsetAndMetadata> rewound = new HashMap<>();
             admin.listOffsets(starts).all().get(60, TimeUnit.SECONDS)
                     .forEach((tp, info) -> rewound.put(tp, new OffsetAndMetadata(info.offset())));
-            admin.alterConsumerGroupOffsets(group, rewound).all().get(60, TimeUnit.SECONDS);
+            try {
+                admin.alterConsumerGroupOffsets(group, rewound).all().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean groupInUse = e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException
+                        || e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException;
+                if (groupInUse && othersMayRunThem) {
+                    // other processes run these layouts already (their changelogs are there): this process's record was
+                    // older than theirs (it was down while the layout changed); it joins them instead of starting over
+                    log.info("transform: {} are laid out as other processes of the deployment run them; joining them", tables);
+                    return;
+                }
+                throw e;
+            }
             log.info("transform: {} laid out anew (cascading foreign keys); reading their changes again from the start", tables);
         } catch (Exception e) {
             throw new IllegalStateException("cannot rewind the transform's offsets on " + tables + ": " + e.getMessage(), e);

@@ -143,6 +143,18 @@ final class PostgresDialect implements SourceDialect {
                     + " tables' (their changes would be lost), and source.read_only keeps Ferry from changing it: ALTER"
                     + " PUBLICATION " + source.publication() + " SET (publish_via_partition_root = true)");
         }
+        boolean published = publicationExists(c);
+        if (!published) {
+            // Debezium makes it FOR TABLE the captured tables, which only their owner may
+            List<TableId> notOwned = notOwned(c, selection.tables());
+            if (!notOwned.isEmpty()) {
+                problems.add("source.publication '" + source.publication() + "' does not exist, and Debezium makes it for the"
+                        + " captured tables, which only their owner may: source.user '" + source.user() + "' does not own "
+                        + names(notOwned) + ": as their owner (a superuser), run CREATE PUBLICATION " + source.publication()
+                        + " FOR TABLE " + names(selection.tables()) + " WITH (publish_via_partition_root = true), or make "
+                        + source.user() + " a member of their owner role");
+            }
+        }
         // not captured, so not checked: a table the application made under its own role must not stop capture
         foreign = foreignOutsidePublication(c, selection.tables());
         List<SourceTable> tables = new ArrayList<>();
@@ -523,13 +535,23 @@ final class PostgresDialect implements SourceDialect {
      */
     @Override
     public List<TableId> foreignOutsidePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
-        if (source.readOnly() || tables.isEmpty()) {
-            foreign = List.of();
-            return foreign;
-        }
-        boolean exists = scalar(c, "SELECT pubname FROM pg_publication WHERE pubname = ?", source.publication()) != null;
-        foreign = List.copyOf(notOwned(c, exists ? leftOutOfLog(c, tables) : tables));
+        foreign = findForeign(c, tables);
         return foreign;
+    }
+
+    /** The same, without keeping them (the look for new tables, which must not change what the next launch leaves out). */
+    @Override
+    public List<TableId> findForeign(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        // a read-only source too: Debezium's start sets the publication to its tables whatever Ferry writes; none before
+        // the publication exists (preflight refuses tables Debezium could not make it with)
+        if (tables.isEmpty() || !publicationExists(c)) {
+            return List.of();
+        }
+        return List.copyOf(notOwned(c, leftOutOfLog(c, tables)));
+    }
+
+    private boolean publicationExists(Connection c) throws SQLException {
+        return scalar(c, "SELECT pubname FROM pg_publication WHERE pubname = ?", source.publication()) != null;
     }
 
     /**

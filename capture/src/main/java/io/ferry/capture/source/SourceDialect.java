@@ -147,17 +147,25 @@ public interface SourceDialect {
     default void preparePublication(Connection c, java.util.Collection<TableId> readAgain) throws SQLException {
     }
 
-    /** Tables the source has that patterns may match but Debezium must not take as tables (PostgreSQL's partitions). */
     /** Tables the patterns match that capture leaves out because Ferry's user may not add them to the log (PostgreSQL). */
     default List<TableId> foreignTables() {
         return List.of();
     }
 
-    /** Finds (and keeps, for {@link #notTables}) the tables of these that Ferry's user may not add to the log; none by default. */
+    /** Of these tables, those Ferry's user may not add to the log (PostgreSQL: {@link #foreignOutsidePublication}); none by default. */
+    default List<TableId> findForeign(Connection c, java.util.Collection<TableId> tables) throws SQLException {
+        return List.of();
+    }
+
+    /** {@link #findForeign}, kept as {@link #foreignTables} and among {@link #notTables} until the next call. */
     default List<TableId> foreignOutsidePublication(Connection c, java.util.Collection<TableId> tables) throws SQLException {
         return List.of();
     }
 
+    /**
+     * Tables the source has that patterns may match but Debezium must not take: PostgreSQL's partitions (their changes come
+     * as their partitioned table's), and another role's tables outside the publication ({@link #foreignTables}).
+     */
     default List<TableId> notTables() {
         return List.of();
     }

@@ -60,7 +60,7 @@ final class ShapeWait {
         this(COLUMN_WAIT, true);
     }
 
-    /** @param checkValues whether values wider than their column's type are waited for (a target bounded by the shape) */
+    /** @param checkValues whether decimals and strings wider than their column's type are waited for (a target bounded by the shape) */
     ShapeWait(Duration columnWait, boolean checkValues) {
         this.columnWait = columnWait;
         this.checkValues = checkValues;
@@ -101,8 +101,11 @@ final class ShapeWait {
             });
             columnsNow = names;
             Map<String, List<Column>> bounded = new HashMap<>();
-            (checkValues ? shapes : Map.<String, TargetTable>of()).forEach((table, shape) -> {
-                List<Column> columns = shape.columns().stream().filter(c -> ValueFit.bounded(c.type())).toList();
+            shapes.forEach((table, shape) -> {
+                // integers for every sink (MongoDB and Cassandra convert by the shape's type, and refuse a larger value);
+                // a decimal's digits and a string's length only where the target's columns keep them
+                List<Column> columns = shape.columns().stream().filter(c -> ValueFit.bounded(c.type()) && (checkValues
+                        || ValueFit.integer(c.type()))).toList();
                 if (!columns.isEmpty()) {
                     bounded.put(table, columns);
                 }

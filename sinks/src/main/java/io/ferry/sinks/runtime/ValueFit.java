@@ -28,6 +28,11 @@ final class ValueFit {
         };
     }
 
+    /** A {@code smallint} or {@code integer}, whose range every sink converts to. */
+    static boolean integer(ColumnType type) {
+        return type.kind() == io.ferry.core.types.CanonicalType.INT16 || type.kind() == io.ferry.core.types.CanonicalType.INT32;
+    }
+
     static boolean fits(ColumnType type, JsonNode value) {
         if (value == null || value.isNull()) {
             return true;

@@ -146,7 +146,15 @@ public final class TargetShapes {
                         && type.length() != null) {
                     // a mapped value or default may be longer than the source's varchar(n) (status 'A' mapped to 'Active'):
                     // a column made that narrow refused it
-                    type = ColumnType.of(CanonicalType.STRING);
+                    int longest = type.length();
+                    for (String mapped : v.valueMap().values()) {
+                        longest = Math.max(longest, mapped.codePointCount(0, mapped.length()));
+                    }
+                    if (v.defaultValue().isPresent()) {
+                        String d = v.defaultValue().get().asText();
+                        longest = Math.max(longest, d.codePointCount(0, d.length()));
+                    }
+                    type = type.withLength(longest);
                 }
                 boolean nullable = !(v.expr().asColumn().isPresent() && v.defaultValue().isEmpty()
                         && source.column(v.expr().asColumn().get()).map(c -> !c.nullable()).orElse(false)) && v.defaultValue().isEmpty();
