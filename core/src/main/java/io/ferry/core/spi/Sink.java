@@ -30,9 +30,9 @@ public interface Sink extends AutoCloseable {
 
     /**
      * Whether the target's columns take the mapped types' bounds (a {@code numeric(10,2)}, a {@code varchar(20)}): then
-     * a value wider than its column's type in the shape known is rounded or refused until the sink reads the widened
-     * shape, and the runtime holds such a row until it has ({@code ShapeWait}). SQL targets do; Cassandra's and
-     * MongoDB's types take any such value. False unless a sink says so.
+     * a decimal or string wider than its column's type in the shape known is rounded or refused until the sink reads the
+     * widened shape, and the runtime holds such a row until it has ({@code ShapeWait}; a larger integer is held for every
+     * sink). SQL targets do; Cassandra's and MongoDB's decimals and strings take any such value. False unless a sink says so.
      */
     default boolean boundedByShape() {
         return false;
