@@ -235,11 +235,14 @@ final class TransformStage implements Stage {
             } catch (java.util.concurrent.ExecutionException e) {
                 boolean groupInUse = e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException
                         || e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException;
-                if (groupInUse && othersMayRunThem) {
-                    // other processes run these layouts already (their changelogs are there): this process's record was
-                    // older than theirs (it was down while the layout changed); it joins them instead of starting over
-                    log.info("transform: {} are laid out as other processes of the deployment run them; joining them", tables);
-                    return;
+                if (groupInUse) {
+                    // not skipped: a changelog that is there may be a layout's from before (A, B, A again), whose state is
+                    // stale; this process cannot tell, so it says what to do
+                    throw new IllegalStateException("cannot read " + tables + " again from the start while other processes of"
+                            + " the deployment run the transform (group " + group + ")" + (othersMayRunThem ? "; if this process"
+                            + " was only down while the others changed layout, delete " + stateDir.resolve("group-layouts")
+                            + " and start it again" : "; it is tried again, and goes through once the others restart with the"
+                            + " same layout"), e);
                 }
                 throw e;
             }

@@ -148,11 +148,12 @@ final class PostgresDialect implements SourceDialect {
             // Debezium makes it FOR TABLE the captured tables, which only their owner may
             List<TableId> notOwned = notOwned(c, selection.tables());
             if (!notOwned.isEmpty()) {
+                // not a CREATE PUBLICATION by their owner: Debezium's start would then alter it (Ferry's heartbeat and signal
+                // tables, made after preflight), which only the publication's owner may
                 problems.add("source.publication '" + source.publication() + "' does not exist, and Debezium makes it for the"
                         + " captured tables, which only their owner may: source.user '" + source.user() + "' does not own "
-                        + names(notOwned) + ": as their owner (a superuser), run CREATE PUBLICATION " + source.publication()
-                        + " FOR TABLE " + names(selection.tables()) + " WITH (publish_via_partition_root = true), or make "
-                        + source.user() + " a member of their owner role");
+                        + names(notOwned) + ": make " + source.user() + " a member of their owner role (GRANT <owner role> TO "
+                        + source.user() + "), or leave them out of source.tables");
             }
         }
         // not captured, so not checked: a table the application made under its own role must not stop capture
